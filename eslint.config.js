@@ -1,0 +1,74 @@
+// Lint rules, including the architecture's import direction (../shared/docs/architecture.md):
+// a layer may import only the layers listed for it, and the deterministic core (domain, model,
+// strategy, engine) may not touch the clock, timers, the network, the file system or the environment.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+const layers = ["domain", "model", "strategy", "engine", "feeds", "kalshi", "store", "report", "history", "config", "app", "cli"];
+
+/** Which of our layers each layer may import (itself always allowed). */
+const allowed = {
+  domain: [],
+  model: ["domain"],
+  strategy: ["domain", "model"],
+  engine: ["domain", "model", "strategy"],
+  feeds: ["domain"],
+  kalshi: ["domain"],
+  store: ["domain"],
+  report: ["domain"],
+  history: ["domain"],
+  config: ["domain", "model", "strategy", "engine", "feeds", "kalshi", "store", "report", "history"],
+  app: ["domain", "model", "strategy", "engine", "feeds", "kalshi", "store", "report", "history", "config"],
+  cli: ["app", "config", "domain"],
+};
+
+const core = new Set(["domain", "model", "strategy", "engine"]);
+const ioModules = ["ws", "node:fs", "fs", "node:fs/promises", "fs/promises", "node:http", "http", "node:https", "https", "node:net", "net", "node:child_process", "child_process", "node:worker_threads", "undici"];
+
+function layerRules(layer) {
+  const forbidden = layers.filter((l) => l !== layer && !allowed[layer].includes(l));
+  const patterns = forbidden.map((l) => ({
+    group: [`**/${l}/*`, `**/${l}/**`],
+    message: `the ${layer} layer may not import the ${l} layer (architecture.md)`,
+  }));
+  const rules = {
+    "no-restricted-imports": [
+      "error",
+      {
+        paths: core.has(layer) ? ioModules.map((name) => ({ name, message: `the ${layer} layer is deterministic core: no I/O` })) : [],
+        patterns,
+      },
+    ],
+  };
+  if (core.has(layer)) {
+    const msg = "the core is deterministic: time enters only inside events";
+    rules["no-restricted-properties"] = [
+      "error",
+      { object: "Date", property: "now", message: msg },
+      { object: "performance", property: "now", message: msg },
+      { object: "Math", property: "random", message: "the core is deterministic: pass a seeded generator" },
+    ];
+    rules["no-restricted-globals"] = ["error", ...["process", "setTimeout", "setInterval", "setImmediate", "fetch", "performance"].map((name) => ({ name, message: msg }))];
+    rules["no-restricted-syntax"] = [
+      "error",
+      { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: msg },
+    ];
+  }
+  return { files: [`src/${layer}/**/*.ts`], rules };
+}
+
+export default tseslint.config(
+  { ignores: ["node_modules/**", "data/**", "coverage/**", "logs/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { console: "readonly", process: "readonly", URL: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", setImmediate: "readonly", performance: "readonly", fetch: "readonly", AbortController: "readonly", AbortSignal: "readonly", TextDecoder: "readonly", TextEncoder: "readonly", structuredClone: "readonly", queueMicrotask: "readonly" } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+      eqeqeq: ["error", "always"],
+      "prefer-const": "error",
+    },
+  },
+  ...layers.map(layerRules),
+);

@@ -1,0 +1,44 @@
+import type { BacktestResult } from "./backtest.ts";
+
+const f4 = (x: number | null) => (x === null ? "n/a" : x.toFixed(4));
+const usd = (x: number) => `${x < 0 ? "-" : ""}$${Math.abs(x).toFixed(2)}`;
+const pct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(1)}%`);
+
+/** The readable summary printed after a backtest. */
+export function formatBacktest(r: BacktestResult): string {
+  const lines: string[] = [];
+  const row = (k: string, v: string) => lines.push(`  ${k.padEnd(22)}${v}`);
+  lines.push(`Backtest ${r.data.first_bar ?? "?"} → ${r.data.last_bar ?? "?"}  (${r.data.files.length} file${r.data.files.length === 1 ? "" : "s"}, ${r.samples.toLocaleString("en-US")} one-second prices)`);
+  lines.push("");
+  lines.push("Trading (paper, fees included)");
+  row("market", r.market);
+  row("windows settled", String(r.windows));
+  row("trades", `${r.trades}  (won ${r.wins}, lost ${r.losses}${r.open_positions ? `, open ${r.open_positions}` : ""}${r.voided ? `, voided ${r.voided}` : ""})`);
+  row("win rate", pct(r.win_rate));
+  row("P&L", `${usd(r.pnl)}  (ROI ${pct(r.roi)})`);
+  row("fees paid", usd(r.fees));
+  row("max drawdown", usd(r.max_drawdown));
+  row("balance", `${usd(r.start_balance)} → ${usd(r.final_balance)}`);
+  lines.push("");
+  lines.push(`Forecast quality (${r.forecasts_scored.toLocaleString("en-US")} forecasts: every window, every whole minute before the close; lower is better)`);
+  lines.push(`  ${"".padEnd(22)}${"Brier".padStart(8)}${"log loss".padStart(10)}${"10 min".padStart(9)}${"5 min".padStart(9)}${"2 min".padStart(9)}`);
+  const fr = (name: string, b: number | null, l: number | null, by?: Record<string, number | null>) =>
+    lines.push(`  ${name.padEnd(22)}${f4(b).padStart(8)}${f4(l).padStart(10)}${(by ? f4(by["10"] ?? null) : "").padStart(9)}${(by ? f4(by["5"] ?? null) : "").padStart(9)}${(by ? f4(by["2"] ?? null) : "").padStart(9)}`);
+  fr("hybrid (traded)", r.brier, r.log_loss, r.brier_by_minutes_to_close);
+  fr("fair value baseline", r.baselines.fair_value.brier, r.baselines.fair_value.log_loss, r.baselines.fair_value.brier_by_minutes_to_close);
+  fr("coin flip baseline", r.baselines.coin_flip.brier, r.baselines.coin_flip.log_loss);
+  lines.push(`  market price baseline: not available (${r.baselines.note.split(":")[0]})`);
+  lines.push("");
+  lines.push("Calibration (hybrid): forecast bin → mean forecast, how often up, count");
+  for (const b of r.calibration) lines.push(`  ${b.lo.toFixed(1)}–${b.hi.toFixed(1)}  ${b.mean_p.toFixed(3)}  ${b.freq.toFixed(3)}  ${b.n}`);
+  const reasons = Object.entries(r.no_trade_reasons).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  if (reasons.length) {
+    lines.push("");
+    lines.push(`Seconds without a trade, by reason: ${reasons.map(([k, n]) => `${k} ${n.toLocaleString("en-US")}`).join(", ")}`);
+  }
+  if (r.data.skipped_rows || r.data.gaps) {
+    lines.push(`Data: ${r.data.skipped_rows} bad rows skipped ${JSON.stringify(r.data.skipped_reasons)}, ${r.data.gaps} gaps (windows across a gap are not scored)`);
+  }
+  lines.push(`Journal and CSV in ${r.out_dir}/   (${(r.elapsed_ms / 1000).toFixed(1)} s)`);
+  return lines.join("\n");
+}

@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { FITTED_MODEL } from "../model/fitted.ts";
+
+/** A number in [min, max] with a default; the message names the allowed range. */
+function num(min: number, max: number, def: number, opts: { int?: boolean } = {}) {
+  let s = z.number({ error: `must be a number between ${min} and ${max}` });
+  if (opts.int) s = s.int({ error: `must be a whole number between ${min} and ${max}` });
+  return s.min(min, { error: `must be between ${min} and ${max}` }).max(max, { error: `must be between ${min} and ${max}` }).default(def);
+}
+
+const m = FITTED_MODEL;
+
+export const configSchema = z
+  .object({
+    /** Kalshi series traded (KXETH15M etc. share the rules). */
+    series: z.string().regex(/^[A-Z0-9]+$/, { error: "must be a series ticker like KXBTC15M" }).default("KXBTC15M"),
+    /** Starting paper balance, dollars. */
+    balance: num(1, 10_000_000, 200),
+    strategy: z
+      .object({
+        minEdge: num(0, 0.5, 0.015),
+        minConfidence: num(0, 0.5, 0.03),
+        kellyFraction: num(0, 1, 0.5),
+        /** Most one trade may spend, fee included, dollars. */
+        maxPosition: num(0.01, 1_000_000, 15),
+        maxEntriesPerWindow: num(1, 100, 1, { int: true }),
+        /** No new entry with fewer seconds than this left in the window. */
+        minSecondsLeft: num(0, 899, 0, { int: true }),
+        /** Taker fee rate (Kalshi: 0.07). */
+        feeRate: num(0, 1, 0.07),
+      })
+      .strict()
+      .prefault({}),
+    model: z
+      .object({
+        volatility: z
+          .object({
+            halfLifeSeconds: num(60, 30 * 86400, m.volatility.halfLifeSeconds),
+            scale: num(0.1, 10, m.volatility.scale),
+            floorAnnualized: num(0, 5, m.volatility.floorAnnualized),
+          })
+          .strict()
+          .prefault({}),
+        momentum: z
+          .object({
+            weight: num(-10, 10, m.momentum.weight),
+            lookbackSeconds: num(1, 86400, m.momentum.lookbackSeconds, { int: true }),
+          })
+          .strict()
+          .prefault({}),
+        meanReversion: z
+          .object({
+            weight: num(-10, 10, m.meanReversion.weight),
+            halfLifeSeconds: num(1, 86400, m.meanReversion.halfLifeSeconds),
+          })
+          .strict()
+          .prefault({}),
+        warmupSeconds: num(61, 7 * 86400, m.warmupSeconds, { int: true }),
+      })
+      .strict()
+      .prefault({}),
+    synthetic: z
+      .object({
+        /** YES ask − YES bid of the synthetic market maker, cents. */
+        spreadCents: num(0, 50, 2, { int: true }),
+        /** Contracts offered at the ask on each side. */
+        depth: num(1, 1_000_000, 1000, { int: true }),
+      })
+      .strict()
+      .prefault({}),
+    engine: z
+      .object({
+        /** No trading after this many seconds without a fresh price. */
+        maxStaleSeconds: num(1, 3600, 10, { int: true }),
+        /** Live runner: journal a prediction every N seconds (0: off). */
+        predictionEverySeconds: num(0, 3600, 1, { int: true }),
+      })
+      .strict()
+      .prefault({}),
+    /** Where the live runner keeps its journal. */
+    dataDir: z.string().min(1).default("data/trading"),
+    backtest: z
+      .object({
+        /** Where backtests write their journal (never the live data directory). */
+        outDir: z.string().min(1).default("data/backtest"),
+        /** Longest silence in a history file carried forward; longer is a gap. */
+        maxCarrySeconds: num(1, 86400, 300, { int: true }),
+        /** Journal a prediction every N seconds during a backtest (0: off, the default). */
+        predictionEverySeconds: num(0, 86400, 0, { int: true }),
+      })
+      .strict()
+      .prefault({}),
+    /** Seconds between status blocks in the live runner. */
+    statusIntervalSeconds: num(1, 86400, 60, { int: true }),
+  })
+  .strict();
+
+export type AppConfig = z.infer<typeof configSchema>;

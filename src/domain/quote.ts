@@ -1,0 +1,33 @@
+import type { Money } from "./money.ts";
+import type { Side } from "./settlement.ts";
+
+/** Contracts offered at one price. */
+export interface BookLevel {
+  readonly price: Money;
+  readonly size: number;
+}
+
+/**
+ * What a market offers this second, seen from a buyer: for each side, the prices at which that
+ * side can be bought (best first) and the best bid. Kalshi's book holds bids only; its adapter
+ * turns NO bids into YES asks (YES ask = 1 − NO bid) before a quote reaches the engine.
+ */
+export interface Quote {
+  readonly ticker: string;
+  /** "synthetic" or "kalshi": journaled with each trade. */
+  readonly source: string;
+  readonly yes: SideQuote;
+  readonly no: SideQuote;
+}
+
+export interface SideQuote {
+  /** Best bid, or null when nobody bids. */
+  readonly bid: Money | null;
+  /** Levels to buy from, best (lowest) price first; empty when nothing is offered. */
+  readonly asks: readonly BookLevel[];
+}
+
+export function bestAsk(q: Quote, side: Side): Money | null {
+  const level = q[side].asks[0];
+  return level === undefined ? null : level.price;
+}

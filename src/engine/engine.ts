@@ -1,0 +1,346 @@
+import { CONTRACT_PAYOUT, type Money, formatDecimal } from "../domain/money.ts";
+import { bestAsk, type Quote } from "../domain/quote.ts";
+import type { AccountRecord, PredictionRecord, SettlementRecord, TradeRecord, VoidRecord } from "../domain/records.ts";
+import type { Side } from "../domain/settlement.ts";
+import { type Window, isoUtc } from "../domain/window.ts";
+import type { Forecast } from "../model/forecaster.ts";
+import { HybridForecaster } from "../model/forecaster.ts";
+import type { ModelParams } from "../model/params.ts";
+import { PriceHistory } from "../model/price-history.ts";
+import { type Decision, NO_TRADE_REASONS, type NoTradeReason, type OrderIntent } from "../strategy/decision.ts";
+import { type StrategyParams, decide, noTrade } from "../strategy/edge-strategy.ts";
+import { Account, type Position } from "./account.ts";
+import type { JournalPort } from "./journal.ts";
+import type { MarketSource } from "./market.ts";
+import { type Fill, paperFill } from "./paper-broker.ts";
+import type { SampleSink } from "./sampler.ts";
+import { type ClosedWindow, WindowTracker } from "./window-tracker.ts";
+
+export interface EngineConfig {
+  readonly series: string;
+  readonly startBalance: Money;
+  readonly strategy: StrategyParams;
+  readonly model: ModelParams;
+  /** No trading once the price has been carried forward this many seconds in a row. */
+  readonly maxStaleSeconds: number;
+  /**
+   * "proxy": settle at the close on our own 60-s average. "official": keep positions pending
+   * until settle() brings the venue's result (the proxy value is journaled beside it).
+   */
+  readonly settlement: "proxy" | "official";
+  /** Journal a prediction every N seconds and on every trade; 0 turns predictions off. */
+  readonly predictionEverySeconds: number;
+}
+
+/** One second's forecast and what the strategy made of it. */
+export interface ForecastEvent {
+  readonly t: number;
+  readonly window: Window;
+  readonly secondsLeft: number;
+  readonly priceCents: number;
+  readonly strikeCents: number;
+  readonly forecast: Forecast;
+  readonly quote: Quote | null;
+  readonly decision: Decision;
+}
+
+export interface EngineListener {
+  onForecast?(e: ForecastEvent): void;
+  onWindowClosed?(w: ClosedWindow): void;
+  onTrade?(r: TradeRecord): void;
+  onSettlement?(r: SettlementRecord | VoidRecord): void;
+  /** A second with no forecast (warm-up, no strike yet). */
+  onIdle?(t: number, reason: NoTradeReason, detail: string): void;
+}
+
+export type NoTradeCounts = Record<NoTradeReason, number>;
+
+export interface EngineCounters {
+  samples: number;
+  forecasts: number;
+  trades: number;
+  settlements: number;
+  voids: number;
+  windowsClosed: number;
+  gaps: number;
+  readonly noTrade: NoTradeCounts;
+}
+
+/** Executes advice. Paper fills synchronously by walking the quote. */
+export type Executor = (intent: OrderIntent, quote: Quote, feeRate: Money) => Fill | null;
+
+export interface EngineDeps {
+  readonly market: MarketSource;
+  readonly journal: JournalPort;
+  readonly listener?: EngineListener;
+  /** State rebuilt from an existing journal; a fresh account otherwise. */
+  readonly account?: Account;
+  readonly execute?: Executor;
+}
+
+/**
+ * The one engine behind live trading, the demo and the backtest. It takes one price per second
+ * (from a Sampler) and nothing else from the world: time enters only as the second of each
+ * price. Each second: track the window, forecast, decide, fill, and at each close settle.
+ */
+export class Engine implements SampleSink {
+  readonly account: Account;
+  readonly history: PriceHistory;
+  readonly tracker: WindowTracker;
+  readonly forecaster: HybridForecaster;
+  readonly counters: EngineCounters;
+  /** The latest forecast event, for status lines. */
+  lastForecast: ForecastEvent | null = null;
+  /** The latest reason for not trading, forecast or not. */
+  lastIdle: { t: number; reason: NoTradeReason; detail: string } | null = null;
+  private carriedStreak = 0;
+  private trading = true;
+  private readonly proxySettlements = new Map<number, number | null>();
+  private readonly execute: Executor;
+
+  constructor(readonly config: EngineConfig, private readonly deps: EngineDeps) {
+    this.account = deps.account ?? new Account(config.startBalance);
+    this.forecaster = new HybridForecaster(config.model);
+    this.history = new PriceHistory(Math.max(this.forecaster.historyNeeded, 60) + 1);
+    this.tracker = new WindowTracker(config.series);
+    this.execute = deps.execute ?? paperFill;
+    const noTrade = Object.fromEntries(NO_TRADE_REASONS.map((r) => [r, 0])) as NoTradeCounts;
+    this.counters = { samples: 0, forecasts: 0, trades: 0, settlements: 0, voids: 0, windowsClosed: 0, gaps: 0, noTrade };
+  }
+
+  /** Stops new entries (shutdown); open positions still settle. */
+  stopTrading(): void {
+    this.trading = false;
+  }
+
+  get isTrading(): boolean {
+    return this.trading;
+  }
+
+  onSecond(second: number, cents: number, carried: boolean): void {
+    if (!this.account.opened) this.openAccount(second);
+    this.history.push(second, cents, carried);
+    this.counters.samples++;
+    this.carriedStreak = carried ? this.carriedStreak + 1 : 0;
+    this.forecaster.observe(this.history);
+    const closed = this.tracker.advance(second, cents, this.history);
+    if (closed !== null) this.closeWindow(closed, second + 1);
+    this.step(second + 1, cents);
+  }
+
+  onGap(from: number, _to: number): void {
+    this.counters.gaps++;
+    // Positions whose settlement minute has no prices cannot be settled on our own prices.
+    if (this.config.settlement === "proxy") {
+      for (const p of [...this.account.positions.values()]) {
+        if (p.windowClose > from) this.voidPosition(p, from, "price data missing before the close");
+      }
+    }
+    this.history.clear();
+    this.forecaster.reset();
+    this.tracker.reset();
+    this.carriedStreak = 0;
+  }
+
+  /**
+   * Settles every open position in the market `ticker` that closes at `close` on an official
+   * result (Kalshi's), when the engine runs with settlement "official".
+   */
+  settle(close: number, result: Side, settlementCents: number | null, t: number, source: string): void {
+    const proxy = this.proxySettlements.get(close);
+    for (const p of [...this.account.positions.values()]) {
+      if (p.windowClose === close) this.settlePosition(p, result, settlementCents, t, source, proxy ?? null);
+    }
+    this.proxySettlements.delete(close);
+  }
+
+  /** A new journal starts with the balance it was opened with. */
+  private openAccount(t: number): void {
+    const record: AccountRecord = { type: "account", t, ts: isoUtc(t), balance: formatDecimal(this.account.startBalance) };
+    this.deps.journal.append(record);
+    this.account.apply(record);
+  }
+
+  private step(t: number, cents: number): void {
+    const ws = this.tracker.current;
+    if (ws === null || ws.strikeCents === null) {
+      this.idle(t, "no_window", "joined mid-window: no strike until the next window opens");
+      return;
+    }
+    if (!this.forecaster.ready) {
+      this.idle(t, "warmup", `warming up: ${this.history.size}/${this.forecaster.historyNeeded} s of prices`);
+      return;
+    }
+    const window = ws.window;
+    const forecast = this.forecaster.forecast(
+      { price: cents / 100, strike: ws.strikeCents / 100, t, close: window.close, fixedSum: ws.settleSum / 100 },
+      this.history,
+    );
+    this.counters.forecasts++;
+    const quote = this.deps.market.quote(t, window, forecast.fairValue);
+    const secondsLeft = window.close - t;
+    let decision: Decision;
+    if (!this.trading) decision = noTrade("stopped", "shutting down: no new trades");
+    else if (this.carriedStreak >= this.config.maxStaleSeconds) decision = noTrade("stale_price", `no fresh price for ${this.carriedStreak}s`);
+    else {
+      decision = decide(
+        {
+          pUp: forecast.pUp,
+          quote,
+          balance: this.account.balance,
+          entriesThisWindow: this.account.entriesIn(window.close),
+          secondsLeft,
+        },
+        this.config.strategy,
+      );
+    }
+    let trade: TradeRecord | null = null;
+    if (decision.kind === "trade" && quote !== null) {
+      trade = this.fill(decision, quote, t, window, forecast, cents, ws.strikeCents);
+      if (trade === null) decision = noTrade("no_quote", "nothing could be filled within the limit price", decision.edges, decision.confidence);
+    }
+    if (decision.kind === "none") {
+      this.counters.noTrade[decision.reason]++;
+      this.lastIdle = { t, reason: decision.reason, detail: decision.detail };
+    }
+    const event: ForecastEvent = { t, window, secondsLeft, priceCents: cents, strikeCents: ws.strikeCents, forecast, quote, decision };
+    this.lastForecast = event;
+    this.deps.listener?.onForecast?.(event);
+    const every = this.config.predictionEverySeconds;
+    if (every > 0 && (trade !== null || t % every === 0)) this.deps.journal.prediction(predictionRecord(event));
+  }
+
+  private idle(t: number, reason: NoTradeReason, detail: string): void {
+    this.counters.noTrade[reason]++;
+    this.lastIdle = { t, reason, detail };
+    this.deps.listener?.onIdle?.(t, reason, detail);
+  }
+
+  private fill(intent: OrderIntent, quote: Quote, t: number, window: Window, f: Forecast, cents: number, strikeCents: number): TradeRecord | null {
+    const fill = this.execute(intent, quote, this.config.strategy.feeRate);
+    if (fill === null || fill.contracts === 0) return null;
+    const entry = this.account.entriesIn(window.close) + 1;
+    const record: TradeRecord = {
+      type: "trade",
+      id: `${isoUtc(window.close).replace(/[-:]/g, "").replace("00Z", "Z")}-${entry}`,
+      t,
+      ts: isoUtc(t),
+      ticker: window.ticker,
+      window_open: window.open,
+      window_close: window.close,
+      side: intent.side,
+      contracts: fill.contracts,
+      requested_contracts: intent.contracts,
+      requested_price: formatDecimal(intent.price),
+      price: formatDecimal(Math.round(fill.cost / fill.contracts)),
+      fills: fill.levels.map((l) => ({ price: formatDecimal(l.price), contracts: l.contracts })),
+      cost: formatDecimal(fill.cost),
+      fee: formatDecimal(fill.fee),
+      balance_after: formatDecimal(this.account.balance - fill.cost - fill.fee),
+      p_up: round6(f.pUp),
+      p_side: round6(intent.pSide),
+      edge: round6(intent.edge),
+      confidence: round6(intent.confidence),
+      strike: centsText(strikeCents),
+      btc_price: centsText(cents),
+      market: quote.source,
+    };
+    this.deps.journal.append(record);
+    this.account.apply(record);
+    this.counters.trades++;
+    this.deps.listener?.onTrade?.(record);
+    return record;
+  }
+
+  private closeWindow(closed: ClosedWindow, t: number): void {
+    this.counters.windowsClosed++;
+    this.deps.listener?.onWindowClosed?.(closed);
+    const close = closed.window.close;
+    const positions = [...this.account.positions.values()].filter((p) => p.windowClose === close);
+    if (this.config.settlement === "official") {
+      if (positions.length > 0) this.proxySettlements.set(close, closed.settlementCents);
+      return;
+    }
+    for (const p of positions) {
+      if (closed.result === null) this.voidPosition(p, t, "no strike or settlement prices for this window");
+      else this.settlePosition(p, closed.result, closed.settlementCents, t, "proxy", null);
+    }
+  }
+
+  private settlePosition(p: Position, result: Side, settlementCents: number | null, t: number, source: string, proxyCents: number | null): void {
+    const won = p.side === result;
+    const payout = won ? p.contracts * CONTRACT_PAYOUT : 0;
+    const record: SettlementRecord = {
+      type: "settlement",
+      trade_id: p.id,
+      t,
+      ts: isoUtc(t),
+      ticker: p.ticker,
+      strike: p.strike,
+      settlement_value: settlementCents === null ? "" : centsText(settlementCents),
+      result,
+      won,
+      payout: formatDecimal(payout),
+      pnl: formatDecimal(payout - p.cost - p.fee),
+      balance_after: formatDecimal(this.account.balance + payout),
+      source,
+      ...(proxyCents !== null ? { proxy_settlement_value: centsText(proxyCents) } : {}),
+    };
+    this.deps.journal.append(record);
+    this.account.apply(record);
+    this.counters.settlements++;
+    this.deps.listener?.onSettlement?.(record);
+  }
+
+  private voidPosition(p: Position, t: number, reason: string): void {
+    const record: VoidRecord = {
+      type: "void",
+      trade_id: p.id,
+      t,
+      ts: isoUtc(t),
+      ticker: p.ticker,
+      reason,
+      refund: formatDecimal(p.cost + p.fee),
+      balance_after: formatDecimal(this.account.balance + p.cost + p.fee),
+    };
+    this.deps.journal.append(record);
+    this.account.apply(record);
+    this.counters.voids++;
+    this.deps.listener?.onSettlement?.(record);
+  }
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+function centsText(cents: number): string {
+  return (cents / 100).toFixed(2);
+}
+
+function predictionRecord(e: ForecastEvent): PredictionRecord {
+  const d = e.decision;
+  const yesAsk = e.quote === null ? null : bestAsk(e.quote, "yes");
+  const noAsk = e.quote === null ? null : bestAsk(e.quote, "no");
+  return {
+    t: e.t,
+    ts: isoUtc(e.t),
+    ticker: e.window.ticker,
+    seconds_left: e.secondsLeft,
+    btc_price: e.priceCents / 100,
+    strike: e.strikeCents / 100,
+    p_up: round6(e.forecast.pUp),
+    fair_value: round6(e.forecast.fairValue),
+    momentum: round6(e.forecast.momentum),
+    mean_reversion: round6(e.forecast.meanReversion),
+    sigma_15m: round6(e.forecast.sigma15m),
+    yes_ask: yesAsk === null ? null : yesAsk / 10_000,
+    no_ask: noAsk === null ? null : noAsk / 10_000,
+    edge_yes: d.edges.yes === null ? null : round6(d.edges.yes),
+    edge_no: d.edges.no === null ? null : round6(d.edges.no),
+    confidence: round6(d.confidence),
+    action: d.kind === "trade" ? "trade" : "none",
+    side: d.kind === "trade" ? d.side : null,
+    reason: d.kind === "trade" ? `edge ${(d.edge * 100).toFixed(2)}% on ${d.side.toUpperCase()}` : `${d.reason}: ${d.detail}`,
+  };
+}

@@ -1,0 +1,95 @@
+/** Receives one price per second, in order, and notice of seconds that have none. */
+export interface SampleSink {
+  /** The price (integer cents) for second `second`, i.e. the last one seen in [second, second + 1). */
+  onSecond(second: number, cents: number, carried: boolean): void;
+  /** Seconds [from, to) have no price and were too many to carry forward. */
+  onGap(from: number, to: number): void;
+}
+
+export interface SamplerCounters {
+  observed: number;
+  emitted: number;
+  carried: number;
+  rejected: number;
+  late: number;
+  gaps: number;
+}
+
+export interface SamplerOptions {
+  /**
+   * Longest silence carried forward; a longer one is reported as a gap instead. Live feeds
+   * carry forever (the engine stops trading on a stale price); history files use a limit so a
+   * missing day is not replayed as a flat line.
+   */
+  readonly maxCarrySeconds: number;
+}
+
+/**
+ * Turns whatever arrives (ticks, one-second bars, rebuilt one-minute bars) into exactly one
+ * price per second. The price of second s is the last one observed during s; a second with
+ * none carries the previous price forward and is marked as carried. Prices that are not
+ * finite and positive are rejected and counted; prices for a second already emitted are late
+ * and counted.
+ */
+export class Sampler {
+  readonly counters: SamplerCounters = { observed: 0, emitted: 0, carried: 0, rejected: 0, late: 0, gaps: 0 };
+  private next: number | null = null; // the second being collected
+  private pending = NaN; // price seen during `next`, NaN when none yet
+  private lastCents = NaN;
+  private lastObserved = -Infinity;
+
+  constructor(private readonly sink: SampleSink, private readonly options: SamplerOptions) {}
+
+  /** A price seen during `second` (unix seconds). */
+  observe(second: number, price: number): void {
+    if (!(price > 0) || !Number.isFinite(price)) {
+      this.counters.rejected++;
+      return;
+    }
+    if (this.next === null) this.next = second;
+    else if (second < this.next) {
+      this.counters.late++;
+      return;
+    } else if (second > this.next) this.advanceTo(second);
+    this.pending = price;
+    this.lastObserved = second;
+    this.counters.observed++;
+  }
+
+  /** A tick stamped in milliseconds. */
+  tick(tsMs: number, price: number): void {
+    this.observe(Math.floor(tsMs / 1000), price);
+  }
+
+  /** Emits every second before `second`: the clock moved on, with or without prices. */
+  advanceTo(second: number): void {
+    const next = this.next;
+    if (next === null || second <= next) return;
+    let from = next;
+    if (!Number.isNaN(this.pending)) {
+      this.emit(next, Math.round(this.pending * 100), false);
+      from = next + 1;
+    }
+    this.pending = NaN;
+    this.next = second;
+    if (from >= second || Number.isNaN(this.lastCents)) return;
+    if (second - 1 - this.lastObserved > this.options.maxCarrySeconds) {
+      this.counters.gaps++;
+      this.sink.onGap(from, second);
+      return;
+    }
+    for (let s = from; s < second; s++) this.emit(s, this.lastCents, true);
+  }
+
+  /** Emits the second still being collected: the input has ended. */
+  flush(): void {
+    if (this.next !== null && !Number.isNaN(this.pending)) this.advanceTo(this.next + 1);
+  }
+
+  private emit(second: number, cents: number, carried: boolean): void {
+    this.lastCents = cents;
+    this.counters.emitted++;
+    if (carried) this.counters.carried++;
+    this.sink.onSecond(second, cents, carried);
+  }
+}

@@ -1,0 +1,71 @@
+import { averageCents, resultOf, type Side } from "../domain/settlement.ts";
+import { WINDOW_SECONDS, type Window, windowAt } from "../domain/window.ts";
+import type { PriceHistory } from "../model/price-history.ts";
+
+/** The window being traded, as far as the prices so far tell. */
+export interface WindowState {
+  readonly window: Window;
+  /** Mean of the 60 seconds before the open, cents; null when those seconds were not seen. */
+  readonly strikeCents: number | null;
+  /** Carried-forward seconds among the strike's 60. */
+  readonly strikeCarried: number;
+  /** Sum and count of the settlement seconds (the last 60) seen so far, cents. */
+  settleSum: number;
+  settleCount: number;
+}
+
+export interface ClosedWindow {
+  readonly window: Window;
+  readonly strikeCents: number | null;
+  /** Mean of the 60 seconds before the close, cents; null when they were not all seen. */
+  readonly settlementCents: number | null;
+  readonly result: Side | null;
+  /** Carried-forward seconds among the settlement's 60. */
+  readonly settlementCarried: number;
+}
+
+/**
+ * Follows the window schedule along the one-second prices: at each quarter-hour boundary the
+ * mean of the last 60 seconds settles the window that closes and becomes the strike of the
+ * window that opens (the two are the same average). A window joined midway has no strike.
+ */
+export class WindowTracker {
+  current: WindowState | null = null;
+
+  constructor(private readonly series: string) {}
+
+  /** Call after `history` took the price of `second`; returns the window that closed, if any. */
+  advance(second: number, cents: number, history: PriceHistory): ClosedWindow | null {
+    const t = second + 1;
+    const cur = this.current;
+    if (cur !== null && second >= cur.window.close - 60) {
+      cur.settleSum += cents;
+      cur.settleCount++;
+    }
+    if (t % WINDOW_SECONDS !== 0) {
+      if (cur === null) this.current = this.start(t, null, 0);
+      return null;
+    }
+    const mean = history.meanReady ? averageCents(history.meanSum, history.meanWidth) : null;
+    let closed: ClosedWindow | null = null;
+    if (cur !== null && cur.window.close === t) {
+      closed = {
+        window: cur.window,
+        strikeCents: cur.strikeCents,
+        settlementCents: mean,
+        result: mean !== null && cur.strikeCents !== null ? resultOf(mean, cur.strikeCents) : null,
+        settlementCarried: history.meanCarried,
+      };
+    }
+    this.current = this.start(t, mean, history.meanCarried);
+    return closed;
+  }
+
+  reset(): void {
+    this.current = null;
+  }
+
+  private start(t: number, strikeCents: number | null, carried: number): WindowState {
+    return { window: windowAt(t, this.series), strikeCents, strikeCarried: carried, settleSum: 0, settleCount: 0 };
+  }
+}

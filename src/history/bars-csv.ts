@@ -1,0 +1,92 @@
+/**
+ * Parses price history in the format `timestamp_unix_seconds,open,high,low,close[,volume]`
+ * (bar open time, UTC seconds). Text arrives in chunks of any size. A row that is malformed,
+ * non-positive, inconsistent (high below low...) or not after the previous one is skipped and
+ * counted by reason; the first few are kept with their line numbers for the error message.
+ */
+export type BarHandler = (t: number, open: number, high: number, low: number, close: number) => void;
+
+export interface BarParseCounters {
+  rows: number;
+  bars: number;
+  skipped: number;
+  readonly reasons: Record<string, number>;
+  readonly examples: string[];
+}
+
+const MAX_EXAMPLES = 5;
+
+export class BarCsvParser {
+  readonly counters: BarParseCounters = { rows: 0, bars: 0, skipped: 0, reasons: {}, examples: [] };
+  private carry = "";
+  private lineNo = 0;
+  private lastT = -Infinity;
+  private sawFirst = false;
+
+  constructor(private readonly source: string, private readonly onBar: BarHandler) {}
+
+  push(text: string): void {
+    const data = this.carry + text;
+    let from = 0;
+    let nl = data.indexOf("\n");
+    while (nl !== -1) {
+      this.line(data, from, nl);
+      from = nl + 1;
+      nl = data.indexOf("\n", from);
+    }
+    this.carry = from === 0 ? data : data.slice(from);
+  }
+
+  end(): void {
+    if (this.carry.length > 0) this.line(this.carry, 0, this.carry.length);
+    this.carry = "";
+  }
+
+  /** The timestamp of the last accepted bar (−Infinity before any). */
+  get lastTimestamp(): number {
+    return this.lastT;
+  }
+
+  private line(data: string, start: number, end: number): void {
+    this.lineNo++;
+    if (end > start && data.charCodeAt(end - 1) === 13) end--; // CRLF
+    if (end <= start) return;
+    const c0 = data.charCodeAt(start);
+    if (!this.sawFirst) {
+      this.sawFirst = true;
+      if (c0 < 48 || c0 > 57) {
+        const header = data.slice(start, end).toLowerCase();
+        if (!header.startsWith("timestamp") && !header.startsWith("time")) this.skip("unrecognised header", header.slice(0, 60));
+        return;
+      }
+    }
+    this.counters.rows++;
+    const c1 = data.indexOf(",", start);
+    const c2 = c1 < 0 || c1 >= end ? -1 : data.indexOf(",", c1 + 1);
+    const c3 = c2 < 0 || c2 >= end ? -1 : data.indexOf(",", c2 + 1);
+    const c4 = c3 < 0 || c3 >= end ? -1 : data.indexOf(",", c3 + 1);
+    if (c4 < 0 || c4 >= end) return this.skip("fewer than 5 columns", data.slice(start, end));
+    let c5 = data.indexOf(",", c4 + 1);
+    if (c5 < 0 || c5 > end) c5 = end;
+    const t = Number(data.slice(start, c1));
+    const open = Number(data.slice(c1 + 1, c2));
+    const high = Number(data.slice(c2 + 1, c3));
+    const low = Number(data.slice(c3 + 1, c4));
+    const close = Number(data.slice(c4 + 1, c5));
+    if (!Number.isInteger(t) || t < 0) return this.skip("timestamp is not whole seconds", data.slice(start, end));
+    if (t > 1e11) return this.skip("timestamp looks like milliseconds, not seconds", data.slice(start, end));
+    if (!(open > 0 && high > 0 && low > 0 && close > 0) || !Number.isFinite(high)) return this.skip("price not a positive number", data.slice(start, end));
+    if (high < low || high < open || high < close || low > open || low > close) return this.skip("high/low do not bound open/close", data.slice(start, end));
+    if (t <= this.lastT) return this.skip(t === this.lastT ? "duplicate timestamp" : "timestamp out of order", data.slice(start, end));
+    this.lastT = t;
+    this.counters.bars++;
+    this.onBar(t, open, high, low, close);
+  }
+
+  private skip(reason: string, text: string): void {
+    const c = this.counters;
+    c.skipped++;
+    c.reasons[reason] = (c.reasons[reason] ?? 0) + 1;
+    if (c.examples.length < MAX_EXAMPLES) c.examples.push(`${this.source}:${this.lineNo}: ${reason}: ${text}`);
+  }
+}

@@ -1,0 +1,130 @@
+import { fairValue, type SettlementState } from "./fair-value.ts";
+import { normalCdf } from "./normal.ts";
+import type { ModelParams } from "./params.ts";
+import { SECONDS_PER_YEAR } from "./params.ts";
+import type { PriceHistory } from "./price-history.ts";
+import { RETURN_SECONDS, VolatilityEstimator } from "./volatility.ts";
+
+/** A forecast with the parts it is made of, so it can be explained. */
+export interface Forecast {
+  /** P(settlement ≥ strike): the hybrid's answer. */
+  readonly pUp: number;
+  /** The plain volatility fair value (the base, no momentum or mean reversion). */
+  readonly fairValue: number;
+  /** What the momentum term added to the probability. */
+  readonly momentum: number;
+  /** What the mean-reversion term added to the probability (after momentum). */
+  readonly meanReversion: number;
+  /** Standardised recent return and distance from the EMA (the terms' inputs). */
+  readonly momentumSignal: number;
+  readonly meanReversionSignal: number;
+  /** Fair value z-score. */
+  readonly z: number;
+  /** Volatility used, as the standard deviation of a 15-minute relative move. */
+  readonly sigma15m: number;
+  /** Expected settlement average and its sd, dollars. */
+  readonly mean: number;
+  readonly sd: number;
+}
+
+const SIGNAL_CLIP = 4;
+const LN2 = Math.log(2);
+
+function clip(x: number): number {
+  return x > SIGNAL_CLIP ? SIGNAL_CLIP : x < -SIGNAL_CLIP ? -SIGNAL_CLIP : x;
+}
+
+/**
+ * The momentum + mean-reversion hybrid on a fair-value base. It observes one price per second
+ * (integer cents, from the sampler's history) and, when asked, forecasts a window's settlement.
+ * Both terms shift the fair value's z-score in proportion to √(time the average still carries
+ * / 15 min), as a drift would: they matter early in a window and fade towards its close.
+ */
+export class HybridForecaster {
+  private readonly vol: VolatilityEstimator;
+  private readonly emaAlpha: number;
+  private readonly floorVariance: number;
+  private ema = 0;
+  private observed = 0;
+
+  constructor(readonly params: ModelParams) {
+    this.vol = new VolatilityEstimator(params.volatility.halfLifeSeconds);
+    this.emaAlpha = 1 - Math.pow(0.5, 1 / params.meanReversion.halfLifeSeconds);
+    this.floorVariance = params.volatility.floorAnnualized ** 2 / SECONDS_PER_YEAR;
+  }
+
+  /** Seconds of history the forecaster needs before it may forecast. */
+  get historyNeeded(): number {
+    const p = this.params;
+    return Math.max(p.warmupSeconds, p.momentum.lookbackSeconds + 1, RETURN_SECONDS + 1);
+  }
+
+  /** Takes the latest second of `history` into account. Call once per second. */
+  observe(history: PriceHistory): void {
+    const cents = history.latest;
+    if (history.size > RETURN_SECONDS) this.vol.update(cents, history.ago(RETURN_SECONDS));
+    this.ema = this.observed === 0 ? cents : this.ema + this.emaAlpha * (cents - this.ema);
+    this.observed++;
+  }
+
+  get ready(): boolean {
+    return this.observed >= this.historyNeeded;
+  }
+
+  /** Variance per second actually used: estimate × scale², never below the floor. */
+  variancePerSecond(): number {
+    const v = this.vol.variancePerSecond() * this.params.volatility.scale ** 2;
+    return v > this.floorVariance ? v : this.floorVariance;
+  }
+
+  /** Forecasts the settlement of the window described by `s`. Requires `ready`. */
+  forecast(s: SettlementState, history: PriceHistory): Forecast {
+    const p = this.params;
+    const v = this.variancePerSecond();
+    const base = fairValue(s, v);
+    const sigma = Math.sqrt(v);
+    let momentumSignal = 0;
+    let meanReversionSignal = 0;
+    let shiftM = 0;
+    let shiftR = 0;
+    if (base.varianceSeconds > 0 && (p.momentum.weight !== 0 || p.meanReversion.weight !== 0)) {
+      const drift = Math.sqrt(base.varianceSeconds / 900);
+      const now = history.latest;
+      if (p.momentum.weight !== 0) {
+        const L = p.momentum.lookbackSeconds;
+        const before = history.ago(L);
+        momentumSignal = clip((now - before) / before / (sigma * Math.sqrt(L)));
+        shiftM = p.momentum.weight * momentumSignal * drift;
+      }
+      if (p.meanReversion.weight !== 0) {
+        const spread = now * sigma * Math.sqrt(p.meanReversion.halfLifeSeconds / (2 * LN2));
+        meanReversionSignal = clip((now - this.ema) / spread);
+        shiftR = -p.meanReversion.weight * meanReversionSignal * drift;
+      }
+    }
+    let pM = base.pUp;
+    let pUp = base.pUp;
+    if (shiftM !== 0 || shiftR !== 0) {
+      pM = normalCdf(base.z + shiftM);
+      pUp = normalCdf(base.z + shiftM + shiftR);
+    }
+    return {
+      pUp,
+      fairValue: base.pUp,
+      momentum: pM - base.pUp,
+      meanReversion: pUp - pM,
+      momentumSignal,
+      meanReversionSignal,
+      z: base.z,
+      sigma15m: sigma * 30,
+      mean: base.mean,
+      sd: base.sd,
+    };
+  }
+
+  reset(): void {
+    this.vol.reset();
+    this.ema = 0;
+    this.observed = 0;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The last N one-second prices (integer cents) in a ring, with the sum and the count of
+ * carried-forward seconds over the latest 60 kept up to date in O(1) per second.
+ */
+export class PriceHistory {
+  private readonly prices: Float64Array;
+  private readonly carried: Uint8Array;
+  private head = -1; // index of the latest price
+  private count = 0;
+  private sum60 = 0;
+  private carried60 = 0;
+  private last = -1;
+
+  constructor(readonly capacity: number, readonly meanWidth = 60) {
+    if (capacity < meanWidth) throw new RangeError("capacity must cover the mean width");
+    this.prices = new Float64Array(capacity);
+    this.carried = new Uint8Array(capacity);
+  }
+
+  /** Appends the price for `second`, which must be the second after the previous one. */
+  push(second: number, cents: number, carried: boolean): void {
+    if (this.count > 0 && second !== this.last + 1) {
+      throw new RangeError(`price history needs consecutive seconds: got ${second} after ${this.last}`);
+    }
+    const cap = this.capacity;
+    if (this.count >= this.meanWidth) {
+      const out = (this.head - this.meanWidth + 1 + cap) % cap;
+      this.sum60 -= this.prices[out]!;
+      this.carried60 -= this.carried[out]!;
+    }
+    this.head = (this.head + 1) % cap;
+    this.prices[this.head] = cents;
+    this.carried[this.head] = carried ? 1 : 0;
+    this.sum60 += cents;
+    this.carried60 += carried ? 1 : 0;
+    if (this.count < cap) this.count++;
+    this.last = second;
+  }
+
+  /** Number of consecutive seconds held (up to capacity). */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The second of the latest price, or -1 when empty. */
+  get lastSecond(): number {
+    return this.count === 0 ? -1 : this.last;
+  }
+
+  /** Price `k` seconds before the latest (k = 0 is the latest). */
+  ago(k: number): number {
+    if (k < 0 || k >= this.count) throw new RangeError(`no price ${k} s back (have ${this.count})`);
+    return this.prices[(this.head - k + this.capacity) % this.capacity]!;
+  }
+
+  get latest(): number {
+    return this.ago(0);
+  }
+
+  /** True once the latest `meanWidth` seconds are all present. */
+  get meanReady(): boolean {
+    return this.count >= this.meanWidth;
+  }
+
+  /** Exact integer sum of the latest 60 prices in cents (meaningful once meanReady). */
+  get meanSum(): number {
+    return this.sum60;
+  }
+
+  /** How many of the latest 60 seconds were carried forward rather than observed. */
+  get meanCarried(): number {
+    return this.carried60;
+  }
+
+  clear(): void {
+    this.count = 0;
+    this.head = -1;
+    this.sum60 = 0;
+    this.carried60 = 0;
+    this.last = -1;
+  }
+}

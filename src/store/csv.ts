@@ -1,0 +1,35 @@
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from "node:fs";
+
+export type CsvValue = string | number | boolean | null | undefined;
+
+/** Quotes a field when it holds a comma, quote or line break (RFC 4180). */
+export function csvField(v: CsvValue): string {
+  if (v === null || v === undefined) return "";
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Writes rows under a header, atomically (temporary file then rename). */
+export function writeCsv(path: string, columns: readonly string[], rows: Iterable<readonly CsvValue[]>): number {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fd = openSync(tmp, "w");
+  let n = 0;
+  try {
+    writeSync(fd, columns.map(csvField).join(",") + "\n");
+    let buf = "";
+    for (const row of rows) {
+      buf += row.map(csvField).join(",") + "\n";
+      n++;
+      if (buf.length > 1 << 16) {
+        writeSync(fd, buf);
+        buf = "";
+      }
+    }
+    if (buf) writeSync(fd, buf);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  return n;
+}
