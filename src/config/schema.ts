@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { FITTED_MODEL } from "../model/fitted.ts";
+import { feedsConfigSchema } from "./feeds-schema.ts";
+import { kalshiConfigSchema } from "./kalshi-schema.ts";
 
 /** A number in [min, max] with a default; the message names the allowed range. */
 function num(min: number, max: number, def: number, opts: { int?: boolean } = {}) {
@@ -90,6 +92,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    feeds: feedsConfigSchema.prefault({}),
+    kalshi: kalshiConfigSchema.prefault({}),
     /** Seconds between status blocks in the live runner. */
     statusIntervalSeconds: num(1, 86400, 60, { int: true }),
   })

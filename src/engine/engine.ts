@@ -63,11 +63,35 @@ export interface EngineCounters {
   voids: number;
   windowsClosed: number;
   gaps: number;
+  /** Orders handed to an asynchronous executor, and those that came back with nothing filled. */
+  ordersSent: number;
+  ordersUnfilled: number;
+  /** Official results compared with our proxy settlement, and how many disagreed. */
+  proxyCompared: number;
+  proxyDisagreements: number;
   readonly noTrade: NoTradeCounts;
 }
 
-/** Executes advice. Paper fills synchronously by walking the quote. */
-export type Executor = (intent: OrderIntent, quote: Quote, feeRate: Money) => Fill | null;
+/** An order sent off whose fill will be reported later through Engine.completeOrder(ref). */
+export interface PendingExecution {
+  readonly pending: true;
+}
+
+/**
+ * Executes advice: paper fills at once by walking the quote; a live broker sends the order and
+ * answers pending. `ref` names the order (it becomes the trade id when it fills).
+ */
+export type Executor = (intent: OrderIntent, quote: Quote, feeRate: Money, ref: string) => Fill | null | PendingExecution;
+
+interface PendingOrder {
+  readonly intent: OrderIntent;
+  readonly quote: Quote;
+  readonly t: number;
+  readonly window: Window;
+  readonly forecast: Forecast;
+  readonly cents: number;
+  readonly strikeCents: number;
+}
 
 export interface EngineDeps {
   readonly market: MarketSource;
@@ -95,7 +119,9 @@ export class Engine implements SampleSink {
   lastIdle: { t: number; reason: NoTradeReason; detail: string } | null = null;
   private carriedStreak = 0;
   private trading = true;
-  private readonly proxySettlements = new Map<number, number | null>();
+  /** Our own settlement of recent windows, kept (settlement "official") to compare with the venue's. */
+  private readonly proxySettlements = new Map<number, { cents: number | null; result: Side | null }>();
+  private readonly pendingOrders = new Map<string, PendingOrder>();
   private readonly execute: Executor;
 
   constructor(readonly config: EngineConfig, private readonly deps: EngineDeps) {
@@ -105,7 +131,7 @@ export class Engine implements SampleSink {
     this.tracker = new WindowTracker(config.series);
     this.execute = deps.execute ?? paperFill;
     const noTrade = Object.fromEntries(NO_TRADE_REASONS.map((r) => [r, 0])) as NoTradeCounts;
-    this.counters = { samples: 0, forecasts: 0, trades: 0, settlements: 0, voids: 0, windowsClosed: 0, gaps: 0, noTrade };
+    this.counters = { samples: 0, forecasts: 0, trades: 0, settlements: 0, voids: 0, windowsClosed: 0, gaps: 0, ordersSent: 0, ordersUnfilled: 0, proxyCompared: 0, proxyDisagreements: 0, noTrade };
   }
 
   /** Stops new entries (shutdown); open positions still settle. */
@@ -143,15 +169,25 @@ export class Engine implements SampleSink {
   }
 
   /**
-   * Settles every open position in the market `ticker` that closes at `close` on an official
-   * result (Kalshi's), when the engine runs with settlement "official".
+   * An official result (Kalshi's) for the window closing at `close`: settles every open position
+   * in it (settlement "official"), and is compared with our own proxy settlement of that window;
+   * a different result is counted in `proxyDisagreements`.
    */
   settle(close: number, result: Side, settlementCents: number | null, t: number, source: string): void {
     const proxy = this.proxySettlements.get(close);
+    if (proxy !== undefined && proxy.result !== null) {
+      this.counters.proxyCompared++;
+      if (proxy.result !== result) this.counters.proxyDisagreements++;
+    }
     for (const p of [...this.account.positions.values()]) {
-      if (p.windowClose === close) this.settlePosition(p, result, settlementCents, t, source, proxy ?? null);
+      if (p.windowClose === close) this.settlePosition(p, result, settlementCents, t, source, proxy?.cents ?? null);
     }
     this.proxySettlements.delete(close);
+  }
+
+  /** Our own settlement of a recent window, if it closed while we watched: for display and comparison. */
+  proxySettlement(close: number): { cents: number | null; result: Side | null } | undefined {
+    return this.proxySettlements.get(close);
   }
 
   /** A new journal starts with the balance it was opened with. */
@@ -188,7 +224,7 @@ export class Engine implements SampleSink {
           pUp: forecast.pUp,
           quote,
           balance: this.account.balance,
-          entriesThisWindow: this.account.entriesIn(window.close),
+          entriesThisWindow: this.entriesIn(window.close),
           secondsLeft,
         },
         this.config.strategy,
@@ -196,8 +232,16 @@ export class Engine implements SampleSink {
     }
     let trade: TradeRecord | null = null;
     if (decision.kind === "trade" && quote !== null) {
-      trade = this.fill(decision, quote, t, window, forecast, cents, ws.strikeCents);
-      if (trade === null) decision = noTrade("no_quote", "nothing could be filled within the limit price", decision.edges, decision.confidence);
+      const order: PendingOrder = { intent: decision, quote, t, window, forecast, cents, strikeCents: ws.strikeCents };
+      const ref = this.nextTradeId(window.close);
+      const result = this.execute(decision, quote, this.config.strategy.feeRate, ref);
+      if (result !== null && "pending" in result) {
+        this.pendingOrders.set(ref, order);
+        this.counters.ordersSent++;
+      } else {
+        trade = result === null || result.contracts === 0 ? null : this.recordFill(ref, order, result);
+        if (trade === null) decision = noTrade("no_quote", "nothing could be filled within the limit price", decision.edges, decision.confidence);
+      }
     }
     if (decision.kind === "none") {
       this.counters.noTrade[decision.reason]++;
@@ -216,13 +260,43 @@ export class Engine implements SampleSink {
     this.deps.listener?.onIdle?.(t, reason, detail);
   }
 
-  private fill(intent: OrderIntent, quote: Quote, t: number, window: Window, f: Forecast, cents: number, strikeCents: number): TradeRecord | null {
-    const fill = this.execute(intent, quote, this.config.strategy.feeRate);
-    if (fill === null || fill.contracts === 0) return null;
-    const entry = this.account.entriesIn(window.close) + 1;
+  /** Entries in a window: filled trades plus orders still waiting for their fill. */
+  private entriesIn(close: number): number {
+    let n = this.account.entriesIn(close);
+    for (const o of this.pendingOrders.values()) if (o.window.close === close) n++;
+    return n;
+  }
+
+  /** Trade ids name the window's close and the entry: "20260427T1845Z-1". */
+  private nextTradeId(close: number): string {
+    return `${isoUtc(close).replace(/[-:]/g, "").replace("00Z", "Z")}-${this.entriesIn(close) + 1}`;
+  }
+
+  /** Orders sent to an asynchronous executor and not yet answered. */
+  get ordersPending(): number {
+    return this.pendingOrders.size;
+  }
+
+  /**
+   * The fill (or nothing) for an order an executor answered as pending. A fill is journaled as
+   * a trade exactly as a paper fill is; nothing filled frees the window's entry.
+   */
+  completeOrder(ref: string, fill: Fill | null): TradeRecord | null {
+    const order = this.pendingOrders.get(ref);
+    if (order === undefined) throw new RangeError(`no pending order ${ref}`);
+    this.pendingOrders.delete(ref);
+    if (fill === null || fill.contracts === 0) {
+      this.counters.ordersUnfilled++;
+      return null;
+    }
+    return this.recordFill(ref, order, fill);
+  }
+
+  private recordFill(id: string, order: PendingOrder, fill: Fill): TradeRecord {
+    const { intent, quote, t, window, forecast: f, cents, strikeCents } = order;
     const record: TradeRecord = {
       type: "trade",
-      id: `${isoUtc(window.close).replace(/[-:]/g, "").replace("00Z", "Z")}-${entry}`,
+      id,
       t,
       ts: isoUtc(t),
       ticker: window.ticker,
@@ -258,7 +332,9 @@ export class Engine implements SampleSink {
     const close = closed.window.close;
     const positions = [...this.account.positions.values()].filter((p) => p.windowClose === close);
     if (this.config.settlement === "official") {
-      if (positions.length > 0) this.proxySettlements.set(close, closed.settlementCents);
+      this.proxySettlements.set(close, { cents: closed.settlementCents, result: closed.result });
+      // A day of windows is plenty to wait for results; older ones are forgotten.
+      for (const k of this.proxySettlements.keys()) if (k < close - 86_400) this.proxySettlements.delete(k);
       return;
     }
     for (const p of positions) {

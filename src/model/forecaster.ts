@@ -18,6 +18,8 @@ export interface Forecast {
   /** Standardised recent return and distance from the EMA (the terms' inputs). */
   readonly momentumSignal: number;
   readonly meanReversionSignal: number;
+  /** √(variance the settlement average still carries / 15 min): how much the terms count now. */
+  readonly drift: number;
   /** Fair value z-score. */
   readonly z: number;
   /** Volatility used, as the standard deviation of a 15-minute relative move. */
@@ -39,11 +41,17 @@ function clip(x: number): number {
  * (integer cents, from the sampler's history) and, when asked, forecasts a window's settlement.
  * Both terms shift the fair value's z-score in proportion to √(time the average still carries
  * / 15 min), as a drift would: they matter early in a window and fade towards its close.
+ *   z = z_fair + w_m · m · g − w_r · d · g,   P(up) = Φ(z)
+ * where m is the return over the momentum lookback and d the distance from the price's EMA,
+ * each divided by its random-walk standard deviation (so ~N(0,1) when there is nothing to find)
+ * and clipped to ±4, and g is `drift`.
  */
 export class HybridForecaster {
   private readonly vol: VolatilityEstimator;
   private readonly emaAlpha: number;
   private readonly floorVariance: number;
+  /** sd of (price − EMA) per unit σ for a random walk: √(half-life / 2 ln 2). */
+  private readonly emaSpread: number;
   private ema = 0;
   private observed = 0;
 
@@ -51,6 +59,7 @@ export class HybridForecaster {
     this.vol = new VolatilityEstimator(params.volatility.halfLifeSeconds);
     this.emaAlpha = 1 - Math.pow(0.5, 1 / params.meanReversion.halfLifeSeconds);
     this.floorVariance = params.volatility.floorAnnualized ** 2 / SECONDS_PER_YEAR;
+    this.emaSpread = Math.sqrt(params.meanReversion.halfLifeSeconds / (2 * LN2));
   }
 
   /** Seconds of history the forecaster needs before it may forecast. */
@@ -83,25 +92,14 @@ export class HybridForecaster {
     const v = this.variancePerSecond();
     const base = fairValue(s, v);
     const sigma = Math.sqrt(v);
-    let momentumSignal = 0;
-    let meanReversionSignal = 0;
-    let shiftM = 0;
-    let shiftR = 0;
-    if (base.varianceSeconds > 0 && (p.momentum.weight !== 0 || p.meanReversion.weight !== 0)) {
-      const drift = Math.sqrt(base.varianceSeconds / 900);
-      const now = history.latest;
-      if (p.momentum.weight !== 0) {
-        const L = p.momentum.lookbackSeconds;
-        const before = history.ago(L);
-        momentumSignal = clip((now - before) / before / (sigma * Math.sqrt(L)));
-        shiftM = p.momentum.weight * momentumSignal * drift;
-      }
-      if (p.meanReversion.weight !== 0) {
-        const spread = now * sigma * Math.sqrt(p.meanReversion.halfLifeSeconds / (2 * LN2));
-        meanReversionSignal = clip((now - this.ema) / spread);
-        shiftR = -p.meanReversion.weight * meanReversionSignal * drift;
-      }
-    }
+    const now = history.latest;
+    const L = p.momentum.lookbackSeconds;
+    const before = history.ago(L);
+    const momentumSignal = clip((now - before) / before / (sigma * Math.sqrt(L)));
+    const meanReversionSignal = clip((now - this.ema) / (now * sigma * this.emaSpread));
+    const drift = Math.sqrt(base.varianceSeconds / 900);
+    const shiftM = p.momentum.weight * momentumSignal * drift;
+    const shiftR = -p.meanReversion.weight * meanReversionSignal * drift;
     let pM = base.pUp;
     let pUp = base.pUp;
     if (shiftM !== 0 || shiftR !== 0) {
@@ -115,6 +113,7 @@ export class HybridForecaster {
       meanReversion: pUp - pM,
       momentumSignal,
       meanReversionSignal,
+      drift,
       z: base.z,
       sigma15m: sigma * 30,
       mean: base.mean,

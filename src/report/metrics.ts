@@ -5,6 +5,12 @@
  */
 export const LOG_LOSS_EPS = 1e-4;
 
+/** −ln(probability given to what happened), clamped as above. */
+export function logLossOf(p: number, happened: boolean): number {
+  const q = happened ? p : 1 - p;
+  return -Math.log(q < LOG_LOSS_EPS ? LOG_LOSS_EPS : q > 1 - LOG_LOSS_EPS ? 1 - LOG_LOSS_EPS : q);
+}
+
 export class ProbabilityScore {
   n = 0;
   private sumBrier = 0;
@@ -13,8 +19,7 @@ export class ProbabilityScore {
   add(p: number, happened: boolean): void {
     const y = happened ? 1 : 0;
     this.sumBrier += (p - y) * (p - y);
-    const q = Math.min(1 - LOG_LOSS_EPS, Math.max(LOG_LOSS_EPS, happened ? p : 1 - p));
-    this.sumLog -= Math.log(q);
+    this.sumLog += logLossOf(p, happened);
     this.n++;
   }
 

@@ -1,0 +1,58 @@
+// npm run bench [-- --json] [-- --copies N] [-- --runs N]
+// Measures the trading pipeline's throughput on several million one-second prices beside the
+// floor (parsing the same prices, nothing else). A benchmark, not a test: it prints figures.
+import { parseArgs } from "node:util";
+import { defaultConfig } from "../src/config/load.ts";
+import { fullPipeline, oneSecondCsv, parseOnly } from "./pipeline.ts";
+
+const { values } = parseArgs({ options: { json: { type: "boolean" }, copies: { type: "string" }, runs: { type: "string" } } });
+const copies = Number(values.copies ?? 2);
+const runs = Number(values.runs ?? 5);
+const log = (s: string) => {
+  if (!values.json) process.stdout.write(s + "\n");
+};
+
+/** Median of `runs` timed runs after one warm-up run. */
+function time<T>(fn: () => T): { ms: number; result: T } {
+  let result = fn();
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    result = fn();
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  return { ms: ms[Math.floor(ms.length / 2)]!, result };
+}
+
+const input = oneSecondCsv(copies);
+log(`input: ${input.rows.toLocaleString("en-US")} one-second prices (bundled sample ×${copies}), ${(input.chunks.reduce((n, c) => n + c.length, 0) / 1e6).toFixed(0)} MB of CSV in memory`);
+const config = defaultConfig();
+const floor = time(() => parseOnly(input.chunks));
+const pipeline = time(() => fullPipeline(input.chunks, config));
+const floorRate = floor.result.rows / (floor.ms / 1000);
+const pipeRate = pipeline.result.samples / (pipeline.ms / 1000);
+const mem = process.memoryUsage();
+const out = {
+  samples: pipeline.result.samples,
+  trades: pipeline.result.trades,
+  forecasts: pipeline.result.forecasts,
+  runs,
+  floor_ms: Math.round(floor.ms),
+  pipeline_ms: Math.round(pipeline.ms),
+  floor_samples_per_s: Math.round(floorRate),
+  pipeline_samples_per_s: Math.round(pipeRate),
+  ratio: Number((pipeRate / floorRate).toFixed(3)),
+  ns_per_sample_engine: Number(((pipeline.ms - floor.ms) * 1e6 / pipeline.result.samples).toFixed(1)),
+  rss_mb: Math.round(mem.rss / 1e6),
+  heap_used_mb: Math.round(mem.heapUsed / 1e6),
+  node: process.version,
+};
+if (values.json) process.stdout.write(JSON.stringify(out) + "\n");
+else {
+  log(`floor (parse only)   ${out.floor_samples_per_s.toLocaleString("en-US").padStart(12)} samples/s   (${out.floor_ms} ms, median of ${runs})`);
+  log(`full pipeline        ${out.pipeline_samples_per_s.toLocaleString("en-US").padStart(12)} samples/s   (${out.pipeline_ms} ms; ${out.trades} trades, ${out.forecasts.toLocaleString("en-US")} forecasts)`);
+  log(`ratio pipeline/floor ${out.ratio.toFixed(3).padStart(12)}        (target ≥ 0.3; pipeline target ≥ 2,000,000 samples/s)`);
+  log(`engine cost          ${out.ns_per_sample_engine.toFixed(1).padStart(12)} ns/sample beyond parsing`);
+  log(`memory               rss ${out.rss_mb} MB, heap ${out.heap_used_mb} MB (input CSV included)`);
+}

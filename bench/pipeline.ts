@@ -1,0 +1,74 @@
+import { readFileSync } from "node:fs";
+import { BUNDLED_SAMPLE } from "../src/app/sample.ts";
+import { engineConfig, syntheticMarketParams } from "../src/config/engine-config.ts";
+import type { AppConfig } from "../src/config/schema.ts";
+import { Engine } from "../src/engine/engine.ts";
+import { MemoryJournal } from "../src/engine/journal.ts";
+import { Sampler } from "../src/engine/sampler.ts";
+import { SyntheticMarket } from "../src/engine/synthetic-market.ts";
+import { BarCsvParser } from "../src/history/bars-csv.ts";
+import { perSecondFromBars } from "../src/history/per-second.ts";
+import { Scorecard } from "../src/report/scorecard.ts";
+
+/**
+ * Several million one-second prices as a one-second CSV held in memory: the bundled minute
+ * sample turned into seconds (the backtest's own rule), `copies` times end to end.
+ */
+export function oneSecondCsv(copies: number): { chunks: string[]; rows: number } {
+  const seconds: number[] = [];
+  const prices: number[] = [];
+  const toSeconds = perSecondFromBars(60, { observe: (s, p) => (seconds.push(s), prices.push(p)) });
+  const p = new BarCsvParser("sample", toSeconds);
+  p.push(readFileSync(BUNDLED_SAMPLE, "latin1"));
+  p.end();
+  const span = seconds.at(-1)! - seconds[0]! + 1;
+  const chunks: string[] = [];
+  let buf = "timestamp_unix_seconds,open,high,low,close,volume\n";
+  for (let c = 0; c < copies; c++) {
+    for (let i = 0; i < seconds.length; i++) {
+      const price = prices[i]!.toFixed(2);
+      buf += `${seconds[i]! + c * span},${price},${price},${price},${price},0.01\n`;
+      if (buf.length > 1 << 20) {
+        chunks.push(buf);
+        buf = "";
+      }
+    }
+  }
+  chunks.push(buf);
+  return { chunks, rows: seconds.length * copies };
+}
+
+/** The floor: only parsing the same prices. */
+export function parseOnly(chunks: readonly string[]): { rows: number; checksum: number } {
+  let checksum = 0;
+  const p = new BarCsvParser("bench", (_t, _o, _h, _l, c) => {
+    checksum += c;
+  });
+  for (const c of chunks) p.push(c);
+  p.end();
+  return { rows: p.counters.bars, checksum };
+}
+
+/** The pipeline: parse, sampler, forecaster, strategy, paper broker, scorecard, journal in memory. */
+export function fullPipeline(chunks: readonly string[], config: AppConfig): { samples: number; trades: number; forecasts: number } {
+  const scorecard = new Scorecard(["hybrid", "fair_value", "coin_flip"]);
+  const engine = new Engine(engineConfig(config, { settlement: "proxy", predictionEverySeconds: 0 }), {
+    market: new SyntheticMarket(syntheticMarketParams(config)),
+    journal: new MemoryJournal(),
+    listener: {
+      onForecast(e) {
+        const left = e.window.close - e.t;
+        if (left % 60 === 0 && left >= 60 && left <= 840) scorecard.record(e.window.close, left / 60, [e.forecast.pUp, e.forecast.fairValue, 0.5]);
+      },
+      onWindowClosed(w) {
+        scorecard.resolve(w.window.close, w.result === null ? null : w.result === "yes");
+      },
+    },
+  });
+  const sampler = new Sampler(engine, { maxCarrySeconds: 300 });
+  const p = new BarCsvParser("bench", perSecondFromBars(1, sampler));
+  for (const c of chunks) p.push(c);
+  p.end();
+  sampler.flush();
+  return { samples: engine.counters.samples, trades: engine.counters.trades, forecasts: engine.counters.forecasts };
+}

@@ -1,0 +1,104 @@
+import { writeFileSync } from "node:fs";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { BUNDLED_SAMPLE } from "../app/sample.ts";
+import { runBacktest } from "../app/backtest.ts";
+import { formatBacktest } from "../app/backtest-report.ts";
+import { feedsCommand } from "../app/feeds-command.ts";
+import { marketsCommand } from "../app/markets-command.ts";
+import { ProgressBar } from "../app/progress.ts";
+import { formatWindowInfo, windowInfo } from "../app/window-info.ts";
+import { defaultConfig, loadConfigFile } from "../config/load.ts";
+import { UserError } from "../domain/errors.ts";
+import { parseIsoTime } from "./args.ts";
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("btc15")
+    .description("Paper-trades Kalshi's 15-minute Bitcoin up/down markets (KXBTC15M) and backtests the same engine on recorded prices.")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  program
+    .command("window")
+    .description("show the 15-minute window containing a time (default: now): ticker, open and close in UTC and US Eastern, seconds left")
+    .option("--at <iso-time>", "the time to look up (UTC unless a zone is given)", parseIsoTime)
+    .option("--series <ticker>", "market series", "KXBTC15M")
+    .option("--json", "print JSON: ticker, open, close (ISO UTC), open_et, close_et, seconds_left")
+    .action((opts: { at?: number; series: string; json?: boolean }) => {
+      const at = opts.at ?? Date.now() / 1000;
+      const info = windowInfo(Math.floor(at), opts.series);
+      process.stdout.write(opts.json ? JSON.stringify(info) + "\n" : formatWindowInfo(info) + "\n");
+    });
+
+  program
+    .command("backtest")
+    .description("run the trading engine over recorded prices and report P&L after fees and forecast quality beside baselines")
+    .option("--data <file...>", "price history CSV files (timestamp_unix_seconds,open,high,low,close,volume); default: the bundled sample")
+    .option("--from <iso-time>", "only prices from this time (UTC unless a zone is given)", parseIsoTime)
+    .option("--to <iso-time>", "only prices before this time", parseIsoTime)
+    .option("--json <path>", "write the result as JSON to a file, or - for standard output (the summary then goes to standard error)")
+    .option("--config <file>", "JSON configuration file (see README)")
+    .option("--out <dir>", "directory for the backtest's journal and CSV (default: data/backtest)")
+    .addOption(new Option("--predictions <seconds>", "also journal a prediction every N seconds (large: 2.6M lines a month at 1)").argParser((v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be a whole number of seconds ≥ 0");
+      return n;
+    }))
+    .action(async (opts: { data?: string[]; from?: number; to?: number; json?: string; config?: string; out?: string; predictions?: number }) => {
+      const base = opts.config ? loadConfigFile(opts.config) : defaultConfig();
+      const config = opts.predictions === undefined ? base : { ...base, backtest: { ...base.backtest, predictionEverySeconds: opts.predictions } };
+      const files = opts.data && opts.data.length ? opts.data : [BUNDLED_SAMPLE];
+      const bar = new ProgressBar("backtest", process.stderr);
+      const result = await runBacktest({
+        files,
+        from: opts.from,
+        to: opts.to,
+        config,
+        outDir: opts.out ?? config.backtest.outDir,
+        onProgress: (d, t) => bar.update(d, t),
+      });
+      bar.done();
+      const summary = formatBacktest(result) + "\n";
+      if (opts.json === "-") {
+        process.stderr.write(summary);
+        process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+      } else {
+        process.stdout.write(summary);
+        if (opts.json) writeFileSync(opts.json, JSON.stringify(result, null, 2) + "\n");
+      }
+    });
+
+  program
+    .command("live", { isDefault: false })
+    .description("run the live paper trader (npm start)")
+    .action(() => {
+      process.stderr.write("btc15 live: the live runner is not built yet (it arrives with the feeds and Kalshi issues).\nTry `npx btc15 backtest` to run the engine on the bundled price history.\n");
+      process.exitCode = 1;
+    });
+
+  program.addCommand(feedsCommand());
+  program.addCommand(marketsCommand());
+
+  return program;
+}
+
+/** Errors a user can fix get one clear line and exit code 2; anything else is a bug and shows its stack. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode;
+      return;
+    }
+    if (e instanceof UserError) {
+      process.stderr.write(`btc15: ${e.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { btc15 } from "./run.ts";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "btc15-cli-"));
+
+describe("btc15 command line", () => {
+  it("lists its commands", () => {
+    const r = btc15(["--help"]);
+    expect(r.code).toBe(0);
+    for (const c of ["window", "backtest", "live"]) expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, "m"));
+  });
+
+  it("shows the window containing a time, as text and as JSON", () => {
+    const j = btc15(["window", "--at", "2026-04-27T18:37:30Z", "--json"]);
+    expect(j.code).toBe(0);
+    expect(JSON.parse(j.stdout)).toEqual({
+      ticker: "KXBTC15M-26APR271445-45",
+      open: "2026-04-27T18:30:00Z",
+      close: "2026-04-27T18:45:00Z",
+      open_et: "2026-04-27 14:30:00 EDT",
+      close_et: "2026-04-27 14:45:00 EDT",
+      seconds_left: 450,
+    });
+    const t = btc15(["window", "--at", "2026-01-15T12:00:00Z"]);
+    expect(t.stdout).toMatch(/KXBTC15M-26JAN150715-15/);
+    expect(t.stdout).toMatch(/EST/);
+  });
+
+  it("rejects a bad time with a clear message", () => {
+    const r = btc15(["window", "--at", "yesterday-ish"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/not an ISO-8601 time: yesterday-ish/);
+  });
+
+  it("runs a backtest and prints its JSON on standard output with --json -", () => {
+    const out = tmp();
+    const r = btc15(["backtest", "--from", "2024-12-02", "--to", "2024-12-03", "--json", "-", "--out", out]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.samples).toBe(86_400);
+    expect(j).toHaveProperty("brier_by_minutes_to_close.5");
+    expect(r.stderr).toMatch(/Forecast quality/);
+    expect(readFileSync(join(out, "performance.json"), "utf8")).toMatch(/"balance"/);
+  });
+
+  it("names the bad setting in a config file and exits 2", () => {
+    const dir = tmp();
+    const cfg = join(dir, "c.json");
+    writeFileSync(cfg, JSON.stringify({ strategy: { minEdge: 3 }, colour: "red" }));
+    const r = btc15(["backtest", "--config", cfg, "--out", dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/strategy\.minEdge: must be between 0 and 0\.5 \(got 3\)/);
+    expect(r.stderr).toMatch(/colour: unknown setting/);
+    writeFileSync(cfg, "{ not json");
+    expect(btc15(["backtest", "--config", cfg, "--out", dir]).stderr).toMatch(/is not valid JSON/);
+  });
+
+  it("says plainly when a price file is missing", () => {
+    const r = btc15(["backtest", "--data", "/nonexistent/prices.csv", "--out", tmp()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot read \/nonexistent\/prices\.csv: ENOENT/);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace for a user error
+  });
+});

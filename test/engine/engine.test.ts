@@ -1,0 +1,195 @@
+import { describe, expect, it } from "vitest";
+import { parseDollars } from "../../src/domain/money.ts";
+import type { SettlementRecord, TradeRecord } from "../../src/domain/records.ts";
+import { Account } from "../../src/engine/account.ts";
+import { Engine, type EngineConfig } from "../../src/engine/engine.ts";
+import { MemoryJournal } from "../../src/engine/journal.ts";
+import { SyntheticMarket } from "../../src/engine/synthetic-market.ts";
+import type { ClosedWindow } from "../../src/engine/window-tracker.ts";
+import { TRADING_CONFIG, randomWalk } from "./fixtures.ts";
+
+function run(config: EngineConfig, prices: { second: number; cents: number }[], journal = new MemoryJournal()) {
+  const closed: ClosedWindow[] = [];
+  const engine = new Engine(config, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal, listener: { onWindowClosed: (w) => closed.push(w) } });
+  for (const p of prices) engine.onSecond(p.second, p.cents, false);
+  return { engine, journal, closed };
+}
+
+describe("engine", () => {
+  const prices = randomWalk(1, 40 * 900);
+  const { engine, journal, closed } = run(TRADING_CONFIG, prices);
+  const trades = journal.records.filter((r): r is TradeRecord => r.type === "trade");
+  const settlements = journal.records.filter((r): r is SettlementRecord => r.type === "settlement");
+
+  it("trades, at most once per window, and journals the opening balance first", () => {
+    expect(journal.records[0]).toMatchObject({ type: "account", balance: "200.0000" });
+    expect(trades.length).toBeGreaterThan(5);
+    const perWindow = new Map<number, number>();
+    for (const t of trades) perWindow.set(t.window_close, (perWindow.get(t.window_close) ?? 0) + 1);
+    expect(Math.max(...perWindow.values())).toBe(1);
+    expect(new Set(trades.map((t) => t.id)).size).toBe(trades.length);
+  });
+
+  it("settles each position on its window's result and pays $1 a winning contract", () => {
+    const results = new Map(closed.map((w) => [w.window.close, w.result]));
+    for (const s of settlements) {
+      const t = trades.find((x) => x.id === s.trade_id)!;
+      expect(s.result).toBe(results.get(t.window_close));
+      expect(s.won).toBe(t.side === s.result);
+      expect(parseDollars(s.payout)).toBe(s.won ? t.contracts * 10_000 : 0);
+    }
+    // Only a trade in the last, unfinished window may still be open.
+    const lastClose = prices.at(-1)!.second + 1;
+    expect(trades.length - settlements.length).toBe(trades.filter((t) => t.window_close > lastClose).length);
+  });
+
+  it("keeps an exact balance that a restart rebuilds from the journal alone", () => {
+    const spent = trades.reduce((s, t) => s + parseDollars(t.cost) + parseDollars(t.fee), 0);
+    const paid = settlements.reduce((s, x) => s + parseDollars(x.payout), 0);
+    expect(engine.account.balance).toBe(2_000_000 - spent + paid);
+    expect(Account.fromRecords(journal.records, 0).summary()).toEqual(engine.account.summary());
+    for (const t of trades) expect(parseDollars(t.cost) + parseDollars(t.fee)).toBeLessThanOrEqual(150_000);
+  });
+
+  it("gives the same journal for the same prices and configuration", () => {
+    const again = run(TRADING_CONFIG, prices);
+    expect(again.journal.records).toEqual(journal.records);
+    expect(again.journal.predictions).toEqual(journal.predictions);
+  });
+
+  it("journals predictions on its interval and on every trade, each with its reason", () => {
+    expect(journal.predictions.length).toBeGreaterThan(trades.length);
+    for (const p of journal.predictions) {
+      expect(p.t % 60 === 0 || p.action === "trade").toBe(true);
+      expect(p.reason.length).toBeGreaterThan(0);
+    }
+    expect(journal.predictions.filter((p) => p.action === "trade")).toHaveLength(trades.length);
+  });
+
+  it("counts every second without a trade by its reason", () => {
+    const c = engine.counters;
+    const declined = Object.values(c.noTrade).reduce((a, b) => a + b, 0);
+    expect(declined + c.trades).toBe(c.samples);
+    expect(c.noTrade.no_window).toBeGreaterThan(0); // the first window was joined midway
+    expect(c.noTrade.already_positioned).toBeGreaterThan(0);
+  });
+
+  it("stops opening positions after stopTrading but still settles the open ones", () => {
+    const j = new MemoryJournal();
+    const e = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: j });
+    const half = Math.floor(prices.length / 2);
+    prices.slice(0, half).forEach((p) => e.onSecond(p.second, p.cents, false));
+    const open = e.account.positions.size;
+    const tradesBefore = e.counters.trades;
+    e.stopTrading();
+    prices.slice(half).forEach((p) => e.onSecond(p.second, p.cents, false));
+    expect(e.counters.trades).toBe(tradesBefore);
+    expect(e.counters.noTrade.stopped).toBeGreaterThan(0);
+    expect(e.account.positions.size).toBe(0);
+    expect(e.counters.settlements).toBeGreaterThanOrEqual(open);
+  });
+
+  it("stops trading on a stale price", () => {
+    const j = new MemoryJournal();
+    const e = new Engine({ ...TRADING_CONFIG, maxStaleSeconds: 3 }, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: j });
+    prices.forEach((p, i) => e.onSecond(p.second, p.cents, i > 1200));
+    expect(e.counters.noTrade.stale_price).toBeGreaterThan(0);
+    expect(j.records.filter((r) => r.type === "trade" && r.t > prices[1200 + 3]!.second + 1)).toHaveLength(0);
+  });
+
+  it("voids positions whose window loses its prices in a gap, refunding them", () => {
+    const j = new MemoryJournal();
+    const e = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: j });
+    let i = 0;
+    while (e.account.positions.size === 0) {
+      const p = prices[i++]!;
+      e.onSecond(p.second, p.cents, false);
+    }
+    const before = e.account.balance + e.account.summary().openCost;
+    e.onGap(prices[i]!.second, prices[i]!.second + 3600);
+    expect(e.account.positions.size).toBe(0);
+    expect(e.account.balance).toBe(before);
+    expect(j.records.at(-1)).toMatchObject({ type: "void" });
+  });
+});
+
+describe("engine with an asynchronous executor (live orders)", () => {
+  const prices = randomWalk(1, 40 * 900);
+
+  it("holds the window's entry while an order is out, and journals the fill when it comes", () => {
+    const refs: string[] = [];
+    const j = new MemoryJournal();
+    const e = new Engine(TRADING_CONFIG, {
+      market: new SyntheticMarket({ spread: 200, depth: 1000 }),
+      journal: j,
+      execute: (_intent, _quote, _fee, ref) => {
+        refs.push(ref);
+        return { pending: true };
+      },
+    });
+    let i = 0;
+    while (refs.length === 0) {
+      const p = prices[i++]!;
+      e.onSecond(p.second, p.cents, false);
+    }
+    // More seconds in the same window: no second order while the first is out.
+    for (let k = 0; k < 30; k++) {
+      const p = prices[i++]!;
+      e.onSecond(p.second, p.cents, false);
+    }
+    expect(refs).toHaveLength(1);
+    expect(e.ordersPending).toBe(1);
+    expect(e.counters.noTrade.already_positioned).toBeGreaterThan(0);
+    const record = e.completeOrder(refs[0]!, { side: "yes", contracts: 3, levels: [{ price: 5100, contracts: 3 }], cost: 15_300, fee: 600 });
+    expect(record).toMatchObject({ type: "trade", id: refs[0], contracts: 3, cost: "1.5300", fee: "0.0600" });
+    expect(j.records.at(-1)).toBe(record);
+    expect(e.account.balance).toBe(2_000_000 - 15_900);
+    expect(() => e.completeOrder(refs[0]!, null)).toThrow(/no pending order/);
+  });
+
+  it("frees the entry when nothing fills", () => {
+    const refs: string[] = [];
+    const e = new Engine(TRADING_CONFIG, {
+      market: new SyntheticMarket({ spread: 200, depth: 1000 }),
+      journal: new MemoryJournal(),
+      execute: (_i, _q, _f, ref) => {
+        refs.push(ref);
+        return { pending: true };
+      },
+    });
+    let i = 0;
+    while (refs.length === 0) {
+      const p = prices[i++]!;
+      e.onSecond(p.second, p.cents, false);
+    }
+    expect(e.completeOrder(refs[0]!, null)).toBeNull();
+    expect(e.counters.ordersUnfilled).toBe(1);
+    const p = prices[i]!;
+    e.onSecond(p.second, p.cents, false); // the edge is still there: it orders again at once
+    expect(refs).toEqual([refs[0], refs[0]]); // the same window, the same entry: the same id
+  });
+});
+
+describe("engine settling on official results", () => {
+  const prices = randomWalk(1, 40 * 900);
+
+  it("keeps positions pending until the official result, journals the proxy beside it, and counts disagreements", () => {
+    const closed: ClosedWindow[] = [];
+    const j = new MemoryJournal();
+    const e = new Engine({ ...TRADING_CONFIG, settlement: "official" }, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: j, listener: { onWindowClosed: (w) => closed.push(w) } });
+    for (const p of prices) e.onSecond(p.second, p.cents, false);
+    expect(j.records.filter((r) => r.type === "settlement")).toHaveLength(0);
+    const open = [...e.account.positions.values()];
+    expect(open.length).toBeGreaterThan(1);
+    // Kalshi agrees on the first window and disagrees on the second.
+    const [a, b] = open.map((p) => closed.find((w) => w.window.close === p.windowClose)!);
+    e.settle(a!.window.close, a!.result!, 9_999_999, a!.window.close + 5, "kalshi");
+    e.settle(b!.window.close, b!.result === "yes" ? "no" : "yes", null, b!.window.close + 5, "kalshi");
+    const settled = j.records.filter((r): r is SettlementRecord => r.type === "settlement");
+    expect(settled).toHaveLength(2);
+    expect(settled[0]).toMatchObject({ source: "kalshi", settlement_value: "99999.99", proxy_settlement_value: (a!.settlementCents! / 100).toFixed(2) });
+    expect(e.counters.proxyCompared).toBe(2);
+    expect(e.counters.proxyDisagreements).toBe(1);
+    expect(e.account.positions.size).toBe(open.length - 2);
+  });
+});

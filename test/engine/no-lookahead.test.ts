@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { Engine, type ForecastEvent } from "../../src/engine/engine.ts";
+import { MemoryJournal } from "../../src/engine/journal.ts";
+import { Sampler } from "../../src/engine/sampler.ts";
+import { SyntheticMarket } from "../../src/engine/synthetic-market.ts";
+import { BarCsvParser } from "../../src/history/bars-csv.ts";
+import { perSecondFromBars } from "../../src/history/per-second.ts";
+import { TRADING_CONFIG, randomWalk } from "./fixtures.ts";
+
+type Bar = [number, number, number, number, number];
+
+function forecastsFromSeconds(prices: { second: number; cents: number }[]): ForecastEvent[] {
+  const out: ForecastEvent[] = [];
+  const e = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: new MemoryJournal(), listener: { onForecast: (f) => out.push(f) } });
+  for (const p of prices) e.onSecond(p.second, p.cents, false);
+  return out;
+}
+
+function forecastsFromBars(bars: Bar[]): ForecastEvent[] {
+  const out: ForecastEvent[] = [];
+  const e = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: new MemoryJournal(), listener: { onForecast: (f) => out.push(f) } });
+  const sampler = new Sampler(e, { maxCarrySeconds: 300 });
+  const toSeconds = perSecondFromBars(60, sampler);
+  for (const b of bars) toSeconds(...b);
+  sampler.flush();
+  return out;
+}
+
+const strip = (f: ForecastEvent) => ({ t: f.t, p: f.forecast.pUp, fv: f.forecast.fairValue, d: f.decision });
+
+describe("no look-ahead: a forecast at t is unchanged when later data changes", () => {
+  it("on one-second prices", () => {
+    const a = randomWalk(5, 6 * 900);
+    const cut = a[4000]!.second; // seconds before `cut` are shared
+    const b = a.map((p) => (p.second >= cut ? { ...p, cents: p.cents + 50_000 } : p));
+    const fa = forecastsFromSeconds(a);
+    const fb = forecastsFromSeconds(b);
+    // A forecast at instant t uses the prices of seconds up to t − 1.
+    expect(fb.filter((f) => f.t <= cut).map(strip)).toEqual(fa.filter((f) => f.t <= cut).map(strip));
+    // The change is real: forecasts after it differ.
+    expect(fb.filter((f) => f.t > cut).map(strip)).not.toEqual(fa.filter((f) => f.t > cut).map(strip));
+  });
+
+  it("on one-minute bars: a bar is used only after it has closed", () => {
+    const text = readFileSync(new URL("../../data/samples/binance_btcusdt_1m_2024-11-30_2024-12-29.csv", import.meta.url), "latin1");
+    const bars: Bar[] = [];
+    const parser = new BarCsvParser("sample", (t, o, h, l, c) => bars.length < 200 && bars.push([t, o, h, l, c]));
+    parser.push(text);
+    const k = 150;
+    const tk = bars[k]![0]; // bar k opens at tk and closes at tk + 60
+    const changed = bars.map((b, i): Bar => (i >= k ? [b[0], b[1] * 1.01, b[2] * 1.01, b[3] * 1.01, b[4] * 1.01] : b));
+    const fa = forecastsFromBars(bars);
+    const fb = forecastsFromBars(changed);
+    // Bar k can be known at tk + 60 at the earliest; its first price is for second tk + 59,
+    // which a forecast may use from instant tk + 60 on.
+    const same = (f: ForecastEvent) => f.t < tk + 60;
+    expect(fa.filter(same).length).toBeGreaterThan(100);
+    expect(fb.filter(same).map(strip)).toEqual(fa.filter(same).map(strip));
+    expect(fb.filter((f) => !same(f)).map(strip)).not.toEqual(fa.filter((f) => !same(f)).map(strip));
+  });
+});

@@ -1,0 +1,108 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BarCsvParser } from "../../src/history/bars-csv.ts";
+import { HistoryError, inspectHistoryFile, replayHistory } from "../../src/history/files.ts";
+import { perSecondFromBars } from "../../src/history/per-second.ts";
+
+const HEADER = "timestamp_unix_seconds,open,high,low,close,volume\n";
+const GOOD = HEADER + "60,100,101,99,100.5,1\n120,100.5,102,100,101,2\n180,101,101,100,100,0.5\n";
+
+function parse(text: string, chunks: string[] = [text]) {
+  const bars: number[][] = [];
+  const p = new BarCsvParser("f.csv", (...b) => bars.push(b));
+  for (const c of chunks) p.push(c);
+  p.end();
+  return { bars, counters: p.counters };
+}
+
+describe("price history CSV", () => {
+  it("reads bars whatever the chunking, with or without CRLF", () => {
+    const whole = parse(GOOD).bars;
+    expect(whole).toEqual([
+      [60, 100, 101, 99, 100.5],
+      [120, 100.5, 102, 100, 101],
+      [180, 101, 101, 100, 100],
+    ]);
+    for (let cut = 1; cut < GOOD.length; cut++) expect(parse(GOOD, [GOOD.slice(0, cut), GOOD.slice(cut)]).bars).toEqual(whole);
+    expect(parse(GOOD.replace(/\n/g, "\r\n")).bars).toEqual(whole);
+    expect(parse(GOOD.trimEnd()).bars).toEqual(whole); // no newline at the end
+  });
+
+  it("skips and counts bad rows by reason, keeping line numbers", () => {
+    const text =
+      HEADER +
+      "60,100,101,99,100,1\n" +
+      "120,100,101,99\n" + // too few columns
+      "180,abc,101,99,100,1\n" + // not a number
+      "240,100,101,99,-5,1\n" + // negative
+      "300,100,99,101,100,1\n" + // high below low
+      "300,100,101,99,100,1\n" + // fine
+      "300,100,101,99,100,1\n" + // duplicate
+      "200,100,101,99,100,1\n" + // out of order
+      "1733007600000,100,101,99,100,1\n" + // milliseconds
+      "360,100,101,99,100\n"; // volume is optional
+    const { bars, counters } = parse(text);
+    expect(bars.map((b) => b[0])).toEqual([60, 300, 360]);
+    expect(counters.skipped).toBe(7);
+    expect(counters.reasons).toEqual({
+      "fewer than 5 columns": 1,
+      "price not a positive number": 2,
+      "high/low do not bound open/close": 1,
+      "duplicate timestamp": 1,
+      "timestamp out of order": 1,
+      "timestamp looks like milliseconds, not seconds": 1,
+    });
+    expect(counters.examples[0]).toBe("f.csv:3: fewer than 5 columns: 120,100,101,99");
+  });
+});
+
+describe("one price per second from bars", () => {
+  it("releases a minute bar only after it closes, walking from open to close", () => {
+    const seen: [number, number][] = [];
+    const emit = perSecondFromBars(60, { observe: (s, p) => seen.push([s, p]) });
+    emit(600, 100, 130, 90, 160);
+    expect(seen).toHaveLength(60);
+    expect(seen[0]).toEqual([659, 101]); // first second it can be known: the bar closed at 660
+    expect(seen[59]).toEqual([718, 160]);
+    expect(seen.every(([s]) => s >= 659)).toBe(true);
+  });
+
+  it("uses a one-second bar's close for that second", () => {
+    const seen: [number, number][] = [];
+    perSecondFromBars(1, { observe: (s, p) => seen.push([s, p]) })(10, 1, 3, 1, 2);
+    expect(seen).toEqual([[10, 2]]);
+  });
+});
+
+describe("history files", () => {
+  const dir = mkdtempSync(join(tmpdir(), "btc15-history-"));
+  const file = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it("learns the bar length from the first rows", () => {
+    expect(inspectHistoryFile(file("m.csv", GOOD)).barSeconds).toBe(60);
+    expect(inspectHistoryFile(file("s.csv", HEADER + "10,1,1,1,1,1\n11,1,1,1,1,1\n14,1,1,1,1,1\n")).barSeconds).toBe(1);
+  });
+
+  it("explains a file with no usable rows", () => {
+    expect(() => inspectHistoryFile(file("bad.csv", "date,price\n2024-01-01,5\n"))).toThrow(HistoryError);
+    expect(() => inspectHistoryFile(join(dir, "missing.csv"))).toThrow(/cannot read .*ENOENT/);
+  });
+
+  it("replays files oldest first and never replays a bar twice", async () => {
+    const later = file("b.csv", HEADER + "180,1,1,1,1,1\n240,2,2,2,2,1\n");
+    const earlier = file("a.csv", HEADER + "60,1,1,1,1,1\n120,1,1,1,1,1\n180,9,9,9,9,1\n");
+    const seconds: number[] = [];
+    const stats = await replayHistory([later, earlier], { observe: (s) => seconds.push(s) }, { barSeconds: 60 });
+    expect(stats.files.map((f) => f.path)).toEqual([earlier, later]);
+    expect(stats.firstBar).toBe(60);
+    expect(stats.lastBar).toBe(240);
+    expect(seconds.length).toBe(4 * 60);
+    expect(new Set(seconds).size).toBe(seconds.length);
+  });
+});

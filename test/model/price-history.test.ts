@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { PriceHistory } from "../../src/model/price-history.ts";
+import { VolatilityEstimator } from "../../src/model/volatility.ts";
+import { rng } from "../helpers.ts";
+
+describe("price history", () => {
+  it("keeps the 60-s sum exact over a long run, in O(1) a second", () => {
+    const h = new PriceHistory(100);
+    const r = rng(3);
+    const all: number[] = [];
+    for (let s = 0; s < 20_000; s++) {
+      const cents = 9_000_000 + Math.floor(r() * 1_000_000);
+      all.push(cents);
+      h.push(s, cents, r() < 0.1);
+      if (s >= 59) expect(h.meanSum).toBe(all.slice(-60).reduce((a, b) => a + b, 0));
+    }
+    expect(h.latest).toBe(all.at(-1));
+    expect(h.ago(99)).toBe(all.at(-100));
+    expect(() => h.ago(100)).toThrow(RangeError);
+  });
+
+  it("counts carried-forward seconds in the averaging minute", () => {
+    const h = new PriceHistory(60);
+    for (let s = 0; s < 60; s++) h.push(s, 100, s < 10);
+    expect(h.meanCarried).toBe(10);
+    for (let s = 60; s < 65; s++) h.push(s, 100, false);
+    expect(h.meanCarried).toBe(5);
+  });
+
+  it("refuses a hole in the seconds", () => {
+    const h = new PriceHistory(60);
+    h.push(10, 1, false);
+    expect(() => h.push(12, 1, false)).toThrow(/consecutive/);
+  });
+});
+
+describe("volatility estimator", () => {
+  it("reads a steady 60-s return r as variance r²/60 per second", () => {
+    const v = new VolatilityEstimator(300);
+    for (let i = 0; i < 50; i++) v.update(101, 100);
+    expect(v.variancePerSecond()).toBeCloseTo(0.0001 / 60, 15);
+  });
+
+  it("forgets old returns at its half-life", () => {
+    const v = new VolatilityEstimator(100);
+    for (let i = 0; i < 5000; i++) v.update(102, 100); // r = 2%
+    for (let i = 0; i < 100; i++) v.update(100, 100); // one half-life of zero returns
+    expect(v.variancePerSecond()).toBeCloseTo((0.0004 / 60) * 0.5, 12);
+  });
+});
