@@ -6,6 +6,14 @@ import { formatBacktest } from "../app/backtest-report.ts";
 import { feedsCommand } from "../app/feeds-command.ts";
 import { marketsCommand } from "../app/markets-command.ts";
 import { ProgressBar } from "../app/progress.ts";
+import { configReport, formatConfigReport } from "../app/config-report.ts";
+import { COLOUR, PLAIN } from "../app/console-format.ts";
+import { runDemo } from "../app/demo.ts";
+import { exportJournal, journalReport } from "../app/report-command.ts";
+import { RunLog, logFileName } from "../app/run-log.ts";
+import { onShutdown } from "../app/shutdown.ts";
+import { deepMerge, resolveConfig } from "../config/load.ts";
+import { type TradingFlags, addTradingOptions, numberArg, tradingFlagsToConfig } from "./trading-flags.ts";
 import { formatWindowInfo, windowInfo } from "../app/window-info.ts";
 import { defaultConfig, loadConfigFile } from "../config/load.ts";
 import { UserError } from "../domain/errors.ts";
@@ -76,6 +84,71 @@ export function buildProgram(): Command {
       process.stderr.write("btc15 live: the live runner is not built yet (it arrives with the feeds and Kalshi issues).\nTry `npx btc15 backtest` to run the engine on the bundled price history.\n");
       process.exitCode = 1;
     });
+
+  addTradingOptions(
+    program
+      .command("demo")
+      .description("the live runner's console and journal, fed by recorded prices at N× speed against the synthetic market (no network needed)")
+      .addOption(new Option("--speed <n>", "simulated seconds per real second").argParser(numberArg).default(60))
+      .option("--data <file>", "price history to replay (default: the bundled sample)")
+      .addOption(new Option("--minutes <n>", "stop after this many simulated minutes").argParser(numberArg)),
+  ).action(async (opts: TradingFlags & { speed: number; data?: string; minutes?: number }) => {
+    // The demo's own defaults: its own data directory, a status every 5 simulated minutes, and a
+    // randomly mispriced synthetic market so there is something to trade.
+    const config = resolveConfig({
+      file: opts.config,
+      env: process.env,
+      flags: deepMerge({ dataDir: "data/demo", statusIntervalSeconds: 300, synthetic: { mispricingCents: 3 } }, tradingFlagsToConfig(opts)),
+    });
+    if (!(opts.speed > 0)) throw new UserError("--speed must be positive");
+    const log = new RunLog({ file: logFileName("logs", "demo", Date.now()), out: process.stdout, colour: Boolean(process.stdout.isTTY), now: Date.now });
+    let stop: () => void = () => {};
+    const stopped = new Promise<void>((r) => (stop = r));
+    const off = onShutdown(() => stop(), { warn: (s) => log.warn(s) });
+    try {
+      await runDemo({
+        config,
+        file: opts.data ?? BUNDLED_SAMPLE,
+        dataDir: config.dataDir,
+        speed: opts.speed,
+        statusIntervalSeconds: config.statusIntervalSeconds,
+        log,
+        stop: stopped,
+        maxSeconds: opts.minutes === undefined ? undefined : opts.minutes * 60,
+      });
+      log.info(`log file ${log.file}`);
+    } finally {
+      off();
+      log.close();
+    }
+  });
+
+  program
+    .command("report")
+    .description("the performance summary of a journal (any past session, the demo, a backtest)")
+    .option("--data-dir <dir>", "journal directory", "data/trading")
+    .option("--last <n>", "how many recent journal events to list", "10")
+    .action((opts: { dataDir: string; last: string }) => {
+      process.stdout.write(journalReport(opts.dataDir, process.stdout.isTTY ? COLOUR : PLAIN, Number(opts.last)) + "\n");
+    });
+
+  program
+    .command("export")
+    .description("write trades.csv and predictions.csv from a journal")
+    .option("--data-dir <dir>", "journal directory", "data/trading")
+    .action((opts: { dataDir: string }) => {
+      process.stdout.write(exportJournal(opts.dataDir) + "\n");
+    });
+
+  addTradingOptions(
+    program
+      .command("config")
+      .description("print the effective configuration and where each value came from (default, file, environment, flag)")
+      .option("--json", "print the configuration as JSON"),
+  ).action((opts: TradingFlags & { json?: boolean }) => {
+    const { config, lines } = configReport({ file: opts.config, env: process.env, flags: tradingFlagsToConfig(opts) });
+    process.stdout.write((opts.json ? JSON.stringify(config, null, 2) : formatConfigReport(lines)) + "\n");
+  });
 
   program.addCommand(feedsCommand());
   program.addCommand(marketsCommand());

@@ -25,5 +25,10 @@ export function engineConfig(c: AppConfig, mode: { settlement: "proxy" | "offici
 }
 
 export function syntheticMarketParams(c: AppConfig): SyntheticMarketParams {
-  return { spread: c.synthetic.spreadCents * 100, depth: c.synthetic.depth };
+  const m = c.synthetic.mispricingCents;
+  return {
+    spread: c.synthetic.spreadCents * 100,
+    depth: c.synthetic.depth,
+    ...(m > 0 ? { mispricing: { sd: m / 100, halfLifeSeconds: c.synthetic.mispricingHalfLifeSeconds, seed: 1 } } : {}),
+  };
 }

@@ -67,6 +67,9 @@ export const configSchema = z
         spreadCents: num(0, 50, 2, { int: true }),
         /** Contracts offered at the ask on each side. */
         depth: num(1, 1_000_000, 1000, { int: true }),
+        /** Random mispricing of the synthetic mid (sd, cents; 0 = quotes exactly at the fair value). The demo uses 3. */
+        mispricingCents: num(0, 20, 0),
+        mispricingHalfLifeSeconds: num(1, 86400, 120),
       })
       .strict()
       .prefault({}),

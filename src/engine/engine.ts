@@ -1,14 +1,14 @@
 import { CONTRACT_PAYOUT, type Money, formatDecimal } from "../domain/money.ts";
 import { bestAsk, type Quote } from "../domain/quote.ts";
 import type { AccountRecord, PredictionRecord, SettlementRecord, TradeRecord, VoidRecord } from "../domain/records.ts";
-import type { Side } from "../domain/settlement.ts";
+import { type Side, resultOf } from "../domain/settlement.ts";
 import { type Window, isoUtc } from "../domain/window.ts";
 import type { Forecast } from "../model/forecaster.ts";
-import { HybridForecaster } from "../model/forecaster.ts";
+import { HybridForecaster, newForecast } from "../model/forecaster.ts";
 import type { ModelParams } from "../model/params.ts";
 import { PriceHistory } from "../model/price-history.ts";
-import { type Decision, NO_TRADE_REASONS, type NoTradeReason, type OrderIntent } from "../strategy/decision.ts";
-import { type StrategyParams, decide, noTrade } from "../strategy/edge-strategy.ts";
+import { type Decision, NO_TRADE_REASONS, type NoTrade, type NoTradeReason, type OrderIntent } from "../strategy/decision.ts";
+import { Declined, type StrategyParams, decide, noTrade } from "../strategy/edge-strategy.ts";
 import { Account, type Position } from "./account.ts";
 import type { JournalPort } from "./journal.ts";
 import type { MarketSource } from "./market.ts";
@@ -32,7 +32,11 @@ export interface EngineConfig {
   readonly predictionEverySeconds: number;
 }
 
-/** One second's forecast and what the strategy made of it. */
+/**
+ * One second's forecast and what the strategy made of it. The engine reuses one event (and its
+ * forecast) every second: it is valid during the listener call and until the next second;
+ * copy whatever you keep.
+ */
 export interface ForecastEvent {
   readonly t: number;
   readonly window: Window;
@@ -50,7 +54,7 @@ export interface EngineListener {
   onTrade?(r: TradeRecord): void;
   onSettlement?(r: SettlementRecord | VoidRecord): void;
   /** A second with no forecast (warm-up, no strike yet). */
-  onIdle?(t: number, reason: NoTradeReason, detail: string): void;
+  onIdle?(t: number, decision: NoTrade): void;
 }
 
 export type NoTradeCounts = Record<NoTradeReason, number>;
@@ -77,11 +81,16 @@ export interface PendingExecution {
   readonly pending: true;
 }
 
+/** An order a risk limit or the kill switch stopped before it was sent; recorded as `risk_limit`. */
+export interface RefusedExecution {
+  readonly refused: string;
+}
+
 /**
  * Executes advice: paper fills at once by walking the quote; a live broker sends the order and
- * answers pending. `ref` names the order (it becomes the trade id when it fills).
+ * answers pending, or refuses it. `ref` names the order (it becomes the trade id when it fills).
  */
-export type Executor = (intent: OrderIntent, quote: Quote, feeRate: Money, ref: string) => Fill | null | PendingExecution;
+export type Executor = (intent: OrderIntent, quote: Quote, feeRate: Money, ref: string) => Fill | null | PendingExecution | RefusedExecution;
 
 interface PendingOrder {
   readonly intent: OrderIntent;
@@ -113,15 +122,28 @@ export class Engine implements SampleSink {
   readonly tracker: WindowTracker;
   readonly forecaster: HybridForecaster;
   readonly counters: EngineCounters;
-  /** The latest forecast event, for status lines. */
-  lastForecast: ForecastEvent | null = null;
-  /** The latest reason for not trading, forecast or not. */
-  lastIdle: { t: number; reason: NoTradeReason; detail: string } | null = null;
+  /** The latest forecast event, for status lines: the same reused object (see ForecastEvent). */
+  get lastForecast(): ForecastEvent | null {
+    return this.event;
+  }
+  private lastIdleT = 0;
+  private lastIdleDecision: NoTrade | null = null;
+
+  /** The latest decision not to trade (forecast or not) and its instant; like lastForecast, reused. */
+  get lastIdle(): { readonly t: number; readonly decision: NoTrade } | null {
+    return this.lastIdleDecision === null ? null : { t: this.lastIdleT, decision: this.lastIdleDecision };
+  }
   private carriedStreak = 0;
   private trading = true;
   /** Our own settlement of recent windows, kept (settlement "official") to compare with the venue's. */
   private readonly proxySettlements = new Map<number, { cents: number | null; result: Side | null }>();
   private readonly pendingOrders = new Map<string, PendingOrder>();
+  // Reused every second: a fresh forecast and event a second is most of the garbage otherwise.
+  private readonly state = { price: 0.5, strike: 0.5, t: 0, close: 0, fixedSum: 0.5 };
+  private readonly forecastScratch = newForecast();
+  private readonly declined = new Declined();
+  private readonly decisionInput = { pUp: 0.5, quote: null as Quote | null, balance: 0, entriesThisWindow: 0, secondsLeft: 0 };
+  private event: { -readonly [K in keyof ForecastEvent]: ForecastEvent[K] } | null = null;
   private readonly execute: Executor;
 
   constructor(readonly config: EngineConfig, private readonly deps: EngineDeps) {
@@ -204,40 +226,42 @@ export class Engine implements SampleSink {
       return;
     }
     if (!this.forecaster.ready) {
-      this.idle(t, "warmup", `warming up: ${this.history.size}/${this.forecaster.historyNeeded} s of prices`);
+      this.idle(t, "warmup", null, this.history.size, this.forecaster.historyNeeded);
       return;
     }
     const window = ws.window;
-    const forecast = this.forecaster.forecast(
-      { price: cents / 100, strike: ws.strikeCents / 100, t, close: window.close, fixedSum: ws.settleSum / 100 },
-      this.history,
-    );
+    const state = this.state;
+    state.price = cents / 100;
+    state.strike = ws.strikeCents / 100;
+    state.t = t;
+    state.close = window.close;
+    state.fixedSum = ws.settleSum / 100;
+    const forecast = this.forecaster.forecastInto(state, this.history, this.forecastScratch);
     this.counters.forecasts++;
     const quote = this.deps.market.quote(t, window, forecast.fairValue);
     const secondsLeft = window.close - t;
     let decision: Decision;
-    if (!this.trading) decision = noTrade("stopped", "shutting down: no new trades");
-    else if (this.carriedStreak >= this.config.maxStaleSeconds) decision = noTrade("stale_price", `no fresh price for ${this.carriedStreak}s`);
+    if (!this.trading) decision = this.declined.set("stopped", "shutting down: no new trades", null, null, 0);
+    else if (this.carriedStreak >= this.config.maxStaleSeconds) decision = this.declined.set("stale_price", `no fresh price for ${this.carriedStreak}s`, null, null, 0);
     else {
-      decision = decide(
-        {
-          pUp: forecast.pUp,
-          quote,
-          balance: this.account.balance,
-          entriesThisWindow: this.entriesIn(window.close),
-          secondsLeft,
-        },
-        this.config.strategy,
-      );
+      const input = this.decisionInput;
+      input.pUp = forecast.pUp;
+      input.quote = quote;
+      input.balance = this.account.balance;
+      input.entriesThisWindow = this.entriesIn(window.close);
+      input.secondsLeft = secondsLeft;
+      decision = decide(input, this.config.strategy, this.declined);
     }
     let trade: TradeRecord | null = null;
     if (decision.kind === "trade" && quote !== null) {
-      const order: PendingOrder = { intent: decision, quote, t, window, forecast, cents, strikeCents: ws.strikeCents };
+      const order: PendingOrder = { intent: decision, quote, t, window, forecast: { ...forecast }, cents, strikeCents: ws.strikeCents };
       const ref = this.nextTradeId(window.close);
       const result = this.execute(decision, quote, this.config.strategy.feeRate, ref);
       if (result !== null && "pending" in result) {
         this.pendingOrders.set(ref, order);
         this.counters.ordersSent++;
+      } else if (result !== null && "refused" in result) {
+        decision = noTrade("risk_limit", result.refused, decision.edges, decision.confidence);
       } else {
         trade = result === null || result.contracts === 0 ? null : this.recordFill(ref, order, result);
         if (trade === null) decision = noTrade("no_quote", "nothing could be filled within the limit price", decision.edges, decision.confidence);
@@ -245,24 +269,37 @@ export class Engine implements SampleSink {
     }
     if (decision.kind === "none") {
       this.counters.noTrade[decision.reason]++;
-      this.lastIdle = { t, reason: decision.reason, detail: decision.detail };
+      this.lastIdleT = t;
+      this.lastIdleDecision = decision;
     }
-    const event: ForecastEvent = { t, window, secondsLeft, priceCents: cents, strikeCents: ws.strikeCents, forecast, quote, decision };
-    this.lastForecast = event;
+    let event = this.event;
+    if (event === null) event = this.event = { t, window, secondsLeft, priceCents: cents, strikeCents: ws.strikeCents, forecast, quote, decision };
+    else {
+      event.t = t;
+      event.window = window;
+      event.secondsLeft = secondsLeft;
+      event.priceCents = cents;
+      event.strikeCents = ws.strikeCents;
+      event.quote = quote;
+      event.decision = decision;
+    }
     this.deps.listener?.onForecast?.(event);
     const every = this.config.predictionEverySeconds;
     if (every > 0 && (trade !== null || t % every === 0)) this.deps.journal.prediction(predictionRecord(event));
   }
 
-  private idle(t: number, reason: NoTradeReason, detail: string): void {
+  private idle(t: number, reason: NoTradeReason, detail: string | null, a = 0, b = 0): void {
     this.counters.noTrade[reason]++;
-    this.lastIdle = { t, reason, detail };
-    this.deps.listener?.onIdle?.(t, reason, detail);
+    const decision = this.declined.set(reason, detail, null, null, 0, a, b);
+    this.lastIdleT = t;
+    this.lastIdleDecision = decision;
+    this.deps.listener?.onIdle?.(t, decision);
   }
 
   /** Entries in a window: filled trades plus orders still waiting for their fill. */
   private entriesIn(close: number): number {
     let n = this.account.entriesIn(close);
+    if (this.pendingOrders.size === 0) return n;
     for (const o of this.pendingOrders.values()) if (o.window.close === close) n++;
     return n;
   }
@@ -338,8 +375,11 @@ export class Engine implements SampleSink {
       return;
     }
     for (const p of positions) {
-      if (closed.result === null) this.voidPosition(p, t, "no strike or settlement prices for this window");
-      else this.settlePosition(p, closed.result, closed.settlementCents, t, "proxy", null);
+      // The strike the trade was made against (journaled with it) decides, so a window joined
+      // midway after a restart still settles when its closing minute was seen.
+      const strike = p.strike === "" ? closed.strikeCents : Math.round(Number(p.strike) * 100);
+      if (closed.settlementCents === null || strike === null) this.voidPosition(p, t, "no strike or settlement prices for this window");
+      else this.settlePosition(p, resultOf(closed.settlementCents, strike), closed.settlementCents, t, "proxy", null);
     }
   }
 

@@ -8,6 +8,13 @@ export interface SyntheticMarketParams {
   readonly spread: Money;
   /** Contracts offered at the ask on each side. */
   readonly depth: number;
+  /**
+   * Optional random mispricing of the market's mid: a seeded, mean-reverting noise around the
+   * fair value (sd in probability points, half-life in seconds). Off (sd 0) in backtests; the
+   * demo turns it on so that there is something to trade. It is noise, not information: a
+   * forecaster that knows the fair value profits from it, so P&L against it means nothing.
+   */
+  readonly mispricing?: { readonly sd: number; readonly halfLifeSeconds: number; readonly seed: number };
 }
 
 const MIN_PRICE = UNITS_PER_CENT;
@@ -22,20 +29,66 @@ const MAX_PRICE = UNITS_PER_DOLLAR - UNITS_PER_CENT;
 export class SyntheticMarket implements MarketSource {
   readonly name = "synthetic";
 
-  constructor(private readonly params: SyntheticMarketParams) {}
+  /** Quotes are immutable: the same prices in the same window reuse one object. */
+  private cache = new Map<number, Quote>();
+  private cacheTicker = "";
+  private noise = 0;
+  private noiseAt: number | null = null;
+  private readonly random: () => number;
 
-  quote(_t: number, window: Window, fairValueUp: number): Quote {
-    const half = this.params.spread / 2 / UNITS_PER_DOLLAR;
-    const ask = clamp(Math.ceil((fairValueUp + half) * 100 - 1e-9) * UNITS_PER_CENT);
-    const bid = clamp(Math.min(Math.floor((fairValueUp - half) * 100 + 1e-9) * UNITS_PER_CENT, ask - UNITS_PER_CENT));
-    const depth = this.params.depth;
-    return {
-      ticker: window.ticker,
-      source: this.name,
-      yes: { bid, asks: [{ price: ask, size: depth }] },
-      no: { bid: UNITS_PER_DOLLAR - ask, asks: [{ price: UNITS_PER_DOLLAR - bid, size: depth }] },
-    };
+  constructor(private readonly params: SyntheticMarketParams) {
+    this.random = seeded(params.mispricing?.seed ?? 1);
   }
+
+  quote(t: number, window: Window, fairValueUp: number): Quote {
+    const mid = fairValueUp + this.mispricing(t);
+    const half = this.params.spread / 2 / UNITS_PER_DOLLAR;
+    const ask = clamp(Math.ceil((mid + half) * 100 - 1e-9) * UNITS_PER_CENT);
+    const bid = clamp(Math.min(Math.floor((mid - half) * 100 + 1e-9) * UNITS_PER_CENT, ask - UNITS_PER_CENT));
+    if (window.ticker !== this.cacheTicker) {
+      this.cache.clear();
+      this.cacheTicker = window.ticker;
+    }
+    const key = (ask * 10_001 + bid) | 0; // a small integer: no boxed number per lookup
+    let q = this.cache.get(key);
+    if (q === undefined) {
+      const depth = this.params.depth;
+      q = {
+        ticker: window.ticker,
+        source: this.name,
+        yes: { bid, asks: [{ price: ask, size: depth }] },
+        no: { bid: UNITS_PER_DOLLAR - ask, asks: [{ price: UNITS_PER_DOLLAR - bid, size: depth }] },
+      };
+      this.cache.set(key, q);
+    }
+    return q;
+  }
+
+  /** AR(1) noise stepped to instant t: stationary sd `sd`, decaying by half every half-life. */
+  private mispricing(t: number): number {
+    const m = this.params.mispricing;
+    if (m === undefined || m.sd === 0) return 0;
+    const dt = this.noiseAt === null ? Infinity : Math.max(0, t - this.noiseAt);
+    const keep = Math.pow(0.5, dt / m.halfLifeSeconds);
+    const u1 = 1 - this.random();
+    const u2 = this.random();
+    const gauss = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    this.noise = keep * this.noise + Math.sqrt(1 - keep * keep) * m.sd * gauss;
+    this.noiseAt = t;
+    return this.noise;
+  }
+}
+
+/** mulberry32: a small seeded generator, so the synthetic market is reproducible. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function clamp(p: Money): Money {

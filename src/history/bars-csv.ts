@@ -68,11 +68,11 @@ export class BarCsvParser {
     if (c4 < 0 || c4 >= end) return this.skip("fewer than 5 columns", data.slice(start, end));
     let c5 = data.indexOf(",", c4 + 1);
     if (c5 < 0 || c5 > end) c5 = end;
-    const t = Number(data.slice(start, c1));
-    const open = Number(data.slice(c1 + 1, c2));
-    const high = Number(data.slice(c2 + 1, c3));
-    const low = Number(data.slice(c3 + 1, c4));
-    const close = Number(data.slice(c4 + 1, c5));
+    const t = decimal(data, start, c1);
+    const open = decimal(data, c1 + 1, c2);
+    const high = decimal(data, c2 + 1, c3);
+    const low = decimal(data, c3 + 1, c4);
+    const close = decimal(data, c4 + 1, c5);
     if (!Number.isInteger(t) || t < 0) return this.skip("timestamp is not whole seconds", data.slice(start, end));
     if (t > 1e11) return this.skip("timestamp looks like milliseconds, not seconds", data.slice(start, end));
     if (!(open > 0 && high > 0 && low > 0 && close > 0) || !Number.isFinite(high)) return this.skip("price not a positive number", data.slice(start, end));
@@ -89,4 +89,40 @@ export class BarCsvParser {
     c.reasons[reason] = (c.reasons[reason] ?? 0) + 1;
     if (c.examples.length < MAX_EXAMPLES) c.examples.push(`${this.source}:${this.lineNo}: ${reason}: ${text}`);
   }
+}
+
+const MAX_EXACT = 2 ** 53;
+
+/**
+ * The number written in data[start, end). Plain decimals ("96466.11") are read from the
+ * characters without making a string; the result equals Number() exactly, because the digits
+ * form an exact integer and dividing it by an exact power of ten rounds once. Anything else
+ * (a sign, an exponent, more than 15 digits) falls back to Number(); an empty field is NaN.
+ */
+export function decimal(data: string, start: number, end: number): number {
+  if (start >= end) return NaN;
+  let mantissa = 0;
+  let scale = 1;
+  let digits = 0;
+  let i = start;
+  for (; i < end; i++) {
+    const d = data.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    mantissa = mantissa * 10 + d;
+    digits++;
+  }
+  if (i < end && data.charCodeAt(i) === 46) {
+    for (i++; i < end; i++) {
+      const d = data.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      mantissa = mantissa * 10 + d;
+      scale *= 10;
+      digits++;
+    }
+  }
+  if (i !== end || digits === 0 || mantissa >= MAX_EXACT) {
+    const s = data.slice(start, end).trim();
+    return s === "" ? NaN : Number(s);
+  }
+  return scale === 1 ? mantissa : mantissa / scale;
 }

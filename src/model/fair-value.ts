@@ -46,7 +46,14 @@ export function settlementVarianceSeconds(t: number, close: number): number {
   return (n * n * (a - 1) + (n * (n + 1) * (2 * n + 1)) / 6) / 3600;
 }
 
+export type MutableFairValue = { -readonly [K in keyof FairValue]: FairValue[K] };
+
 export function fairValue(s: SettlementState, variancePerSecond: number): FairValue {
+  return fairValueInto(s, variancePerSecond, { pUp: 0.5, mean: 0.5, sd: 0.5, z: 0.5, varianceSeconds: 0.5 });
+}
+
+/** fairValue written into `out` (the engine reuses one object a second rather than allocating). */
+export function fairValueInto(s: SettlementState, variancePerSecond: number, out: MutableFairValue): MutableFairValue {
   const remaining = s.close - s.t;
   const n = Math.min(60, Math.max(0, remaining));
   const mean = (s.fixedSum + n * s.price) / 60;
@@ -56,5 +63,10 @@ export function fairValue(s: SettlementState, variancePerSecond: number): FairVa
   let z: number;
   if (sd > 0) z = gap / sd;
   else z = gap >= 0 ? Infinity : -Infinity;
-  return { pUp: normalCdf(z), mean, sd, z, varianceSeconds };
+  out.pUp = normalCdf(z);
+  out.mean = mean;
+  out.sd = sd;
+  out.z = z;
+  out.varianceSeconds = varianceSeconds;
+  return out;
 }

@@ -1,4 +1,4 @@
-import { fairValue, type SettlementState } from "./fair-value.ts";
+import { type MutableFairValue, type SettlementState, fairValueInto } from "./fair-value.ts";
 import { normalCdf } from "./normal.ts";
 import type { ModelParams } from "./params.ts";
 import { SECONDS_PER_YEAR } from "./params.ts";
@@ -29,6 +29,13 @@ export interface Forecast {
   readonly sd: number;
 }
 
+export type MutableForecast = { -readonly [K in keyof Forecast]: Forecast[K] };
+
+/** A forecast object to write into (doubles from the start, so its fields never change shape). */
+export function newForecast(): MutableForecast {
+  return { pUp: 0.5, fairValue: 0.5, momentum: 0.5, meanReversion: 0.5, momentumSignal: 0.5, meanReversionSignal: 0.5, drift: 0.5, z: 0.5, sigma15m: 0.5, mean: 0.5, sd: 0.5 };
+}
+
 const SIGNAL_CLIP = 4;
 const LN2 = Math.log(2);
 
@@ -54,19 +61,18 @@ export class HybridForecaster {
   private readonly emaSpread: number;
   private ema = 0;
   private observed = 0;
+  private readonly base: MutableFairValue = { pUp: 0.5, mean: 0.5, sd: 0.5, z: 0.5, varianceSeconds: 0.5 };
 
   constructor(readonly params: ModelParams) {
     this.vol = new VolatilityEstimator(params.volatility.halfLifeSeconds);
     this.emaAlpha = 1 - Math.pow(0.5, 1 / params.meanReversion.halfLifeSeconds);
     this.floorVariance = params.volatility.floorAnnualized ** 2 / SECONDS_PER_YEAR;
     this.emaSpread = Math.sqrt(params.meanReversion.halfLifeSeconds / (2 * LN2));
+    this.historyNeeded = Math.max(params.warmupSeconds, params.momentum.lookbackSeconds + 1, RETURN_SECONDS + 1);
   }
 
   /** Seconds of history the forecaster needs before it may forecast. */
-  get historyNeeded(): number {
-    const p = this.params;
-    return Math.max(p.warmupSeconds, p.momentum.lookbackSeconds + 1, RETURN_SECONDS + 1);
-  }
+  readonly historyNeeded: number;
 
   /** Takes the latest second of `history` into account. Call once per second. */
   observe(history: PriceHistory): void {
@@ -88,9 +94,17 @@ export class HybridForecaster {
 
   /** Forecasts the settlement of the window described by `s`. Requires `ready`. */
   forecast(s: SettlementState, history: PriceHistory): Forecast {
+    return this.forecastInto(s, history, newForecast());
+  }
+
+  /**
+   * The same forecast written into `out`: the engine reuses one object a second, since a
+   * fresh object with a dozen numbers every second is most of what the garbage collector does.
+   */
+  forecastInto(s: SettlementState, history: PriceHistory, out: MutableForecast): MutableForecast {
     const p = this.params;
     const v = this.variancePerSecond();
-    const base = fairValue(s, v);
+    const base = fairValueInto(s, v, this.base);
     const sigma = Math.sqrt(v);
     const now = history.latest;
     const L = p.momentum.lookbackSeconds;
@@ -106,19 +120,18 @@ export class HybridForecaster {
       pM = normalCdf(base.z + shiftM);
       pUp = normalCdf(base.z + shiftM + shiftR);
     }
-    return {
-      pUp,
-      fairValue: base.pUp,
-      momentum: pM - base.pUp,
-      meanReversion: pUp - pM,
-      momentumSignal,
-      meanReversionSignal,
-      drift,
-      z: base.z,
-      sigma15m: sigma * 30,
-      mean: base.mean,
-      sd: base.sd,
-    };
+    out.pUp = pUp;
+    out.fairValue = base.pUp;
+    out.momentum = pM - base.pUp;
+    out.meanReversion = pUp - pM;
+    out.momentumSignal = momentumSignal;
+    out.meanReversionSignal = meanReversionSignal;
+    out.drift = drift;
+    out.z = base.z;
+    out.sigma15m = sigma * 30;
+    out.mean = base.mean;
+    out.sd = base.sd;
+    return out;
   }
 
   reset(): void {

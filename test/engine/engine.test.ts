@@ -193,3 +193,35 @@ describe("engine settling on official results", () => {
     expect(e.account.positions.size).toBe(open.length - 2);
   });
 });
+
+describe("engine after a restart", () => {
+  it("settles a position from before the restart on its journaled strike when the closing minute is seen", () => {
+    const prices = randomWalk(2, 40 * 900);
+    const first = new MemoryJournal();
+    const e1 = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: first });
+    let i = 0;
+    while (e1.account.positions.size === 0) {
+      const p = prices[i++]!;
+      e1.onSecond(p.second, p.cents, false);
+    }
+    const position = [...e1.account.positions.values()][0]!;
+    // Crash; restart from the journal a little later in the same window (the tracker joins midway).
+    const account = Account.fromRecords(first.records, 0);
+    const second = new MemoryJournal();
+    const e2 = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: second, account });
+    const restartAt = i + 20;
+    let k = restartAt;
+    while (prices[k]!.second < position.windowClose) {
+      e2.onSecond(prices[k]!.second, prices[k]!.cents, false);
+      k++;
+    }
+    const s = second.records.find((r): r is SettlementRecord => r.type === "settlement");
+    expect(s).toBeDefined();
+    expect(s!.trade_id).toBe(position.id);
+    const minute = prices.filter((p) => p.second >= position.windowClose - 60 && p.second < position.windowClose).reduce((a, p) => a + p.cents, 0);
+    const settleCents = Math.floor((2 * minute + 60) / 120);
+    expect(s!.settlement_value).toBe((settleCents / 100).toFixed(2));
+    expect(s!.result).toBe(settleCents >= Math.round(Number(position.strike) * 100) ? "yes" : "no");
+    expect(second.records.some((r) => r.type === "account")).toBe(false); // the journal was already opened
+  });
+});

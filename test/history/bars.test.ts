@@ -106,3 +106,15 @@ describe("history files", () => {
     expect(new Set(seconds).size).toBe(seconds.length);
   });
 });
+
+describe("decimal reading", () => {
+  it("equals Number() for plain decimals and falls back for everything else", async () => {
+    const { decimal } = await import("../../src/history/bars-csv.ts");
+    const cases = ["96466.11", "0.5", "1733007600", "0.0001", "123456789.123456", "7", "96466.", ".5", "1e3", "-5", "+5", " 42", "NaN", "0x10", "12345678901234567890.5", "99999999999999.99", ".", "5.5.5", "1,5"];
+    for (const c of cases) {
+      const text = `x${c}y`;
+      expect(Object.is(decimal(text, 1, 1 + c.length), Number(c.trim() === "" ? "x" : c))).toBe(true);
+    }
+    expect(decimal("a,,b", 2, 2)).toBeNaN(); // an empty field is not zero
+  });
+});

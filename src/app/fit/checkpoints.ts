@@ -7,16 +7,52 @@ import { replayHistory } from "../../history/files.ts";
 import type { ModelParams } from "../../model/params.ts";
 import { Scorecard } from "../../report/scorecard.ts";
 
-/** What the forecaster said at one checkpoint of one window, and what happened. */
-export interface Checkpoint {
-  readonly close: number;
-  readonly minutes: number;
-  readonly pUp: number;
-  /** Fair-value z-score, and the two terms' standardised signals times the drift factor. */
-  readonly z: number;
-  readonly momentum: number;
-  readonly meanReversion: number;
-  readonly up: boolean;
+/**
+ * What the forecaster said at each checkpoint of each settled window, and what happened, as
+ * columns (a fit holds millions of them): the forecast, the fair-value z-score, the two terms'
+ * standardised signals times the drift factor, and the outcome.
+ */
+export interface Checkpoints {
+  readonly n: number;
+  readonly close: Float64Array;
+  readonly pUp: Float64Array;
+  readonly z: Float64Array;
+  readonly momentum: Float64Array;
+  readonly meanReversion: Float64Array;
+  readonly up: Uint8Array;
+}
+
+/** Grows typed columns as rows arrive. */
+class CheckpointBuilder {
+  private cap = 1024;
+  n = 0;
+  private cols = this.alloc(this.cap);
+
+  private alloc(cap: number) {
+    return { close: new Float64Array(cap), pUp: new Float64Array(cap), z: new Float64Array(cap), momentum: new Float64Array(cap), meanReversion: new Float64Array(cap), up: new Uint8Array(cap) };
+  }
+
+  push(close: number, pUp: number, z: number, momentum: number, meanReversion: number, up: boolean): void {
+    if (this.n === this.cap) {
+      const bigger = this.alloc((this.cap *= 2));
+      for (const k of Object.keys(bigger) as (keyof typeof bigger)[]) bigger[k].set(this.cols[k] as never);
+      this.cols = bigger;
+    }
+    const i = this.n++;
+    const c = this.cols;
+    c.close[i] = close;
+    c.pUp[i] = pUp;
+    c.z[i] = z;
+    c.momentum[i] = momentum;
+    c.meanReversion[i] = meanReversion;
+    c.up[i] = up ? 1 : 0;
+  }
+
+  build(): Checkpoints {
+    const c = this.cols;
+    const n = this.n;
+    return { n, close: c.close.slice(0, n), pUp: c.pUp.slice(0, n), z: c.z.slice(0, n), momentum: c.momentum.slice(0, n), meanReversion: c.meanReversion.slice(0, n), up: c.up.slice(0, n) };
+  }
 }
 
 /**
@@ -25,9 +61,9 @@ export interface Checkpoint {
  * before each close together with the outcome. A Scorecard scores the same forecasts the way
  * the backtest does.
  */
-export async function collectCheckpoints(files: readonly string[], model: ModelParams, base: AppConfig): Promise<{ checkpoints: Checkpoint[]; scorecard: Scorecard }> {
-  const checkpoints: Checkpoint[] = [];
-  const pending = new Map<number, Omit<Checkpoint, "up">[]>();
+export async function collectCheckpoints(files: readonly string[], model: ModelParams, base: AppConfig): Promise<{ checkpoints: Checkpoints; scorecard: Scorecard }> {
+  const rows = new CheckpointBuilder();
+  const pending = new Map<number, [number, number, number, number][]>();
   const scorecard = new Scorecard(["model", "fair_value"]);
   const engine = new Engine(engineConfig({ ...base, model }, { settlement: "proxy", predictionEverySeconds: 0 }), {
     market: { name: "none", quote: () => null },
@@ -39,7 +75,7 @@ export async function collectCheckpoints(files: readonly string[], model: ModelP
         const f = e.forecast;
         let list = pending.get(e.window.close);
         if (list === undefined) pending.set(e.window.close, (list = []));
-        list.push({ close: e.window.close, minutes: left / 60, pUp: f.pUp, z: f.z, momentum: f.momentumSignal * f.drift, meanReversion: f.meanReversionSignal * f.drift });
+        list.push([f.pUp, f.z, f.momentumSignal * f.drift, f.meanReversionSignal * f.drift]);
         scorecard.record(e.window.close, left / 60, [f.pUp, f.fairValue]);
       },
       onWindowClosed(w) {
@@ -47,7 +83,7 @@ export async function collectCheckpoints(files: readonly string[], model: ModelP
         pending.delete(w.window.close);
         scorecard.resolve(w.window.close, w.result === null ? null : w.result === "yes");
         if (list === undefined || w.result === null) return;
-        for (const c of list) checkpoints.push({ ...c, up: w.result === "yes" });
+        for (const [pUp, z, m, r] of list) rows.push(w.window.close, pUp, z, m, r, w.result === "yes");
       },
     },
   });
@@ -64,5 +100,5 @@ export async function collectCheckpoints(files: readonly string[], model: ModelP
   );
   await replayHistory(files, sampler);
   sampler.flush();
-  return { checkpoints, scorecard };
+  return { checkpoints: rows.build(), scorecard };
 }

@@ -1,7 +1,7 @@
 import type { AppConfig } from "../../config/schema.ts";
 import { inspectHistoryFile } from "../../history/files.ts";
 import type { ModelParams } from "../../model/params.ts";
-import { type Checkpoint, collectCheckpoints } from "./checkpoints.ts";
+import { type Checkpoints, collectCheckpoints } from "./checkpoints.ts";
 import { type ProbitData, fitProbit, probitLogLik } from "./probit.ts";
 import { logLossOf } from "../../report/metrics.ts";
 
@@ -87,7 +87,7 @@ function paramsFor(c: Combo, scale: number, wm: number, wr: number, base: ModelP
   };
 }
 
-function columns(variant: VariantName, c: Checkpoint): number[] {
+function columns(variant: VariantName, c: Checkpoints): Float64Array[] {
   switch (variant) {
     case "momentum":
       return [c.z, c.momentum];
@@ -100,14 +100,20 @@ function columns(variant: VariantName, c: Checkpoint): number[] {
   }
 }
 
-function design(rows: readonly Checkpoint[], variant: VariantName): ProbitData {
-  const width = variant === "both" ? 3 : variant === "momentum" || variant === "mean_reversion" ? 2 : 1;
-  const x = new Float64Array(rows.length * width);
-  const y = new Uint8Array(rows.length);
-  rows.forEach((r, i) => {
-    x.set(columns(variant, r), i * width);
-    y[i] = r.up ? 1 : 0;
-  });
+/** The probit's design matrix over several files' checkpoints. */
+function design(parts: readonly Checkpoints[], variant: VariantName): ProbitData {
+  const n = parts.reduce((s, p) => s + p.n, 0);
+  const width = columns(variant, parts[0]!).length;
+  const x = new Float64Array(n * width);
+  const y = new Uint8Array(n);
+  let row = 0;
+  for (const p of parts) {
+    const cols = columns(variant, p);
+    for (let i = 0; i < p.n; i++, row++) {
+      for (let j = 0; j < width; j++) x[row * width + j] = cols[j]![i]!;
+      y[row] = p.up[i]!;
+    }
+  }
   return { x, y, width };
 }
 
@@ -116,17 +122,16 @@ function design(rows: readonly Checkpoint[], variant: VariantName): ProbitData {
  * The probit's coefficients map back to the forecaster's parameters: on features computed with
  * scale 1, z_total = (z + w_m·m − w_r·d)/scale, so scale = 1/β₀, w_m = β₁/β₀, w_r = −β₂/β₀.
  */
-function fitVariant(variant: VariantName, train: (c: Combo) => Checkpoint[], combos: readonly Combo[], base: ModelParams): VariantFit {
+function fitVariant(variant: VariantName, train: (c: Combo) => Checkpoints[], combos: readonly Combo[], base: ModelParams): VariantFit {
   const first = combos[0]!;
   const fairOnly = variant === "fair_value" || variant === "fair_value_scaled";
   const tried = fairOnly ? combos.filter((c) => c.momentumLookback === first.momentumLookback && c.meanReversionHalfLife === first.meanReversionHalfLife) : combos;
   let best: VariantFit | null = null;
   for (const combo of tried) {
-    const rows = train(combo);
-    const data = design(rows, variant);
+    const data = design(train(combo), variant);
     let fit: VariantFit;
     if (variant === "fair_value") {
-      fit = { params: paramsFor(combo, 1, 0, 0, base), inSampleLogLik: probitLogLik(data, [1]), n: rows.length };
+      fit = { params: paramsFor(combo, 1, 0, 0, base), inSampleLogLik: probitLogLik(data, [1]), n: data.y.length };
     } else {
       const start = new Array<number>(data.width).fill(0);
       start[0] = 1;
@@ -136,7 +141,7 @@ function fitVariant(variant: VariantName, train: (c: Combo) => Checkpoint[], com
       const b2 = beta.beta[2] ?? 0;
       const wm = variant === "momentum" || variant === "both" ? b1 / b0 : 0;
       const wr = variant === "mean_reversion" ? -b1 / b0 : variant === "both" ? -b2 / b0 : 0;
-      fit = { params: paramsFor(combo, 1 / b0, wm, wr, base), inSampleLogLik: beta.logLik, n: rows.length };
+      fit = { params: paramsFor(combo, 1 / b0, wm, wr, base), inSampleLogLik: beta.logLik, n: data.y.length };
     }
     if (best === null || fit.inSampleLogLik > best.inSampleLogLik) best = fit;
   }
@@ -153,13 +158,13 @@ function pool(scores: readonly Score[]): Score {
 }
 
 /** Per-window mean log loss of checkpoints, the unit of the paired comparison. */
-function windowLosses(checkpoints: readonly Checkpoint[]): Map<number, number> {
+function windowLosses(c: Checkpoints): Map<number, number> {
   const sum = new Map<number, [number, number]>();
-  for (const c of checkpoints) {
-    const s = sum.get(c.close) ?? [0, 0];
-    s[0] += logLossOf(c.pUp, c.up);
+  for (let i = 0; i < c.n; i++) {
+    const s = sum.get(c.close[i]!) ?? [0, 0];
+    s[0] += logLossOf(c.pUp[i]!, c.up[i] === 1);
     s[1]++;
-    sum.set(c.close, s);
+    sum.set(c.close[i]!, s);
   }
   return new Map([...sum].map(([k, [l, n]]) => [k, l / n]));
 }
@@ -220,17 +225,17 @@ export async function walkForwardFit(o: FitOptions): Promise<FitReport> {
       for (const meanReversionHalfLife of o.grid.meanReversionHalfLives) combos.push({ volHalfLife, momentumLookback, meanReversionHalfLife });
 
   // Features of every file under every combination: scale 1, no terms (they are applied later).
-  const features = new Map<string, Map<string, Checkpoint[]>>();
+  const features = new Map<string, Map<string, Checkpoints>>();
   for (const f of files) {
-    const perCombo = new Map<string, Checkpoint[]>();
+    const perCombo = new Map<string, Checkpoints>();
     for (const c of combos) {
       const { checkpoints } = await collectCheckpoints([f.path], paramsFor(c, 1, 0, 0, base), o.config);
       perCombo.set(key(c), checkpoints);
     }
     features.set(f.path, perCombo);
-    o.log(`features: ${f.path} (${perCombo.get(key(combos[0]!))!.length} checkpoints × ${combos.length} combinations)`);
+    o.log(`features: ${f.path} (${perCombo.get(key(combos[0]!))!.n} checkpoints × ${combos.length} combinations)`);
   }
-  const trainOn = (paths: readonly string[]) => (c: Combo) => paths.flatMap((p) => features.get(p)!.get(key(c))!);
+  const trainOn = (paths: readonly string[]) => (c: Combo) => paths.map((p) => features.get(p)!.get(key(c))!);
   const fitAll = (paths: readonly string[]) =>
     Object.fromEntries(VARIANTS.map((v) => [v, fitVariant(v, trainOn(paths), combos, base)])) as Record<VariantName, VariantFit>;
 

@@ -1,0 +1,94 @@
+import { isoUtc } from "../domain/window.ts";
+import { syntheticMarketParams } from "../config/engine-config.ts";
+import type { AppConfig } from "../config/schema.ts";
+import { SyntheticMarket } from "../engine/synthetic-market.ts";
+import { replayHistory } from "../history/files.ts";
+import { describeModel, describeStrategy, describeSynthetic } from "./banner.ts";
+import { summaryBlock } from "./console-format.ts";
+import type { RunLog } from "./run-log.ts";
+import { TradingSession } from "./session.ts";
+
+export interface DemoOptions {
+  readonly config: AppConfig;
+  readonly file: string;
+  readonly dataDir: string;
+  /** Simulated seconds per real second. */
+  readonly speed: number;
+  readonly statusIntervalSeconds: number;
+  readonly log: RunLog;
+  /** Resolves when the user asks to stop. */
+  readonly stop: Promise<unknown>;
+  /** Stop after this many simulated seconds past the warm-up (default: the whole file). */
+  readonly maxSeconds?: number;
+  /** Real-time scheduling; replaced in tests. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+}
+
+const TICK_MS = 100;
+
+/**
+ * The offline demo: the live runner's session, console and journal (in its own directory,
+ * started afresh), fed by recorded prices at `speed`× against the synthetic market. The
+ * warm-up is replayed at once, as the live runner's warm start does from exchange history.
+ */
+export async function runDemo(o: DemoOptions): Promise<TradingSession> {
+  const log = o.log;
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = o.now ?? (() => performance.now());
+  log.show((c) => c.bold("btc15 DEMO — paper trading on recorded prices, no network needed"));
+  log.info(`mode       PAPER (demo)`);
+  log.info(`model      ${describeModel(o.config)}`);
+  log.info(`strategy   ${describeStrategy(o.config)}`);
+  log.info(`balance    $${o.config.balance.toFixed(2)} (journal in ${o.dataDir}/, started afresh)`);
+  log.info(`market     ${describeSynthetic(o.config)}`);
+  log.info(`prices     ${o.file} at ${o.speed}× (recorded Binance BTC/USDT, a proxy of the index Kalshi settles on)`);
+
+  const seconds: number[] = [];
+  const prices: number[] = [];
+  await replayHistory([o.file], { observe: (s, p) => (seconds.push(s), prices.push(p)) });
+  if (seconds.length === 0) throw new Error(`no prices in ${o.file}`);
+
+  const session = new TradingSession({
+    config: o.config,
+    dataDir: o.dataDir,
+    market: new SyntheticMarket(syntheticMarketParams(o.config)),
+    settlement: "proxy",
+    log,
+    fresh: true,
+    maxCarrySeconds: o.config.backtest.maxCarrySeconds,
+  });
+  let stopped = false;
+  void o.stop.then(() => (stopped = true));
+
+  const feed = (i: number) => {
+    session.sampler.observe(seconds[i]!, prices[i]!);
+    session.sampler.advanceTo(seconds[i]! + 1);
+  };
+  // Warm start: enough history for the forecaster and the first strike, at once.
+  const warm = Math.min(seconds.length, session.engine.forecaster.historyNeeded + 60);
+  for (let i = 0; i < warm; i++) feed(i);
+  log.info(`warm start ${warm} s of history replayed at once (up to ${isoUtc(seconds[warm - 1]! + 1)})`);
+  log.show((c) => c.green("ready"));
+
+  const end = Math.min(seconds.length, o.maxSeconds === undefined ? Infinity : warm + o.maxSeconds);
+  const t0 = now();
+  let i = warm;
+  const every = o.statusIntervalSeconds;
+  let nextStatus = Math.ceil((seconds[warm - 1]! + 2) / every) * every; // on round times: :00, :05, …
+  while (i < end && !stopped) {
+    const due = warm + Math.floor(((now() - t0) / 1000) * o.speed);
+    for (; i < Math.min(due, end) && !stopped; i++) {
+      feed(i);
+      const t = seconds[i]! + 1;
+      if (t >= nextStatus) {
+        session.status(t, session.engine.history.size ? session.engine.history.latest : null, "replay");
+        nextStatus = Math.floor(t / every) * every + every;
+      }
+    }
+    if (i < end && !stopped) await sleep(TICK_MS);
+  }
+  const csv = session.close();
+  log.show((c) => summaryBlock(session.summary, [`windows       ${session.engine.counters.windowsClosed} closed`, `exports       trades.csv (${csv.trades} rows), predictions.csv (${csv.predictions} rows) in ${o.dataDir}/`], c));
+  return session;
+}

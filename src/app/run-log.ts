@@ -1,0 +1,73 @@
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import { COLOUR, PLAIN, type Paint } from "./console-format.ts";
+
+/** Something to show: rendered once with colours for a terminal and once plain for the log file. */
+export type Render = (paint: Paint) => string;
+
+export interface RunLogOptions {
+  /** The log file (created with its directory), or null for none. */
+  readonly file: string | null;
+  readonly out: NodeJS.WritableStream;
+  /** Colour the console (only when it is a terminal). */
+  readonly colour: boolean;
+  /** Wall clock for log-file timestamps (ms). */
+  readonly now: () => number;
+  /** Also print debug lines on the console. */
+  readonly verbose?: boolean;
+}
+
+/**
+ * The console and the log file. Everything the console shows goes to the file too, plain and
+ * time-stamped, plus debug detail (feed events, reconnects, HTTP errors) the console leaves out.
+ */
+export class RunLog {
+  private fd: number | null = null;
+  readonly file: string | null;
+
+  constructor(private readonly o: RunLogOptions) {
+    this.file = o.file;
+    if (o.file) {
+      mkdirSync(dirname(o.file), { recursive: true });
+      this.fd = openSync(o.file, "a");
+    }
+  }
+
+  /** Console and file. */
+  show(render: Render): void {
+    this.o.out.write(render(this.o.colour ? COLOUR : PLAIN) + "\n");
+    this.toFile("INFO", render(PLAIN));
+  }
+
+  info(text: string): void {
+    this.show(() => text);
+  }
+
+  warn(text: string): void {
+    this.o.out.write((this.o.colour ? COLOUR.yellow(text) : text) + "\n");
+    this.toFile("WARN", text);
+  }
+
+  /** File only (console too with verbose). */
+  debug(text: string): void {
+    if (this.o.verbose) this.o.out.write((this.o.colour ? COLOUR.dim(text) : text) + "\n");
+    this.toFile("DEBUG", text);
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
+  private toFile(level: string, text: string): void {
+    if (this.fd === null) return;
+    const stamp = new Date(this.o.now()).toISOString();
+    writeSync(this.fd, text.split("\n").map((line) => `${stamp} ${level.padEnd(5)} ${line}`).join("\n") + "\n");
+  }
+}
+
+/** logs/live_trading_20261124T061500Z.log */
+export function logFileName(dir: string, prefix: string, nowMs: number): string {
+  const stamp = new Date(nowMs).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return `${dir}/${prefix}_${stamp}.log`;
+}

@@ -1,0 +1,47 @@
+import { type Command, InvalidArgumentError, Option } from "commander";
+
+/** Parses a number flag; the config schema checks the range and names the setting. */
+export function numberArg(v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError(`not a number: ${v}`);
+  return n;
+}
+
+export interface TradingFlags {
+  config?: string;
+  balance?: number;
+  minEdge?: number;
+  minConfidence?: number;
+  maxPosition?: number;
+  kellyFraction?: number;
+  dataDir?: string;
+  statusInterval?: number;
+}
+
+/** The flags every trading command shares; each overrides one configuration setting. */
+export function addTradingOptions(cmd: Command): Command {
+  return cmd
+    .option("--config <file>", "JSON configuration file")
+    .addOption(new Option("--balance <dollars>", "starting paper balance (a new journal only)").argParser(numberArg))
+    .addOption(new Option("--min-edge <fraction>", "smallest edge after fees to trade, e.g. 0.015").argParser(numberArg))
+    .addOption(new Option("--min-confidence <fraction>", "smallest |P(up) − 0.5| to trade, e.g. 0.03").argParser(numberArg))
+    .addOption(new Option("--max-position <dollars>", "most one trade may spend, fee included").argParser(numberArg))
+    .addOption(new Option("--kelly-fraction <fraction>", "share of the Kelly stake, e.g. 0.5").argParser(numberArg))
+    .option("--data-dir <dir>", "journal directory")
+    .addOption(new Option("--status-interval <seconds>", "seconds between status blocks").argParser(numberArg));
+}
+
+/** The flags given, as a partial configuration (only what the user set). */
+export function tradingFlagsToConfig(f: TradingFlags): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const strategy: Record<string, unknown> = {};
+  if (f.balance !== undefined) out.balance = f.balance;
+  if (f.minEdge !== undefined) strategy.minEdge = f.minEdge;
+  if (f.minConfidence !== undefined) strategy.minConfidence = f.minConfidence;
+  if (f.maxPosition !== undefined) strategy.maxPosition = f.maxPosition;
+  if (f.kellyFraction !== undefined) strategy.kellyFraction = f.kellyFraction;
+  if (Object.keys(strategy).length) out.strategy = strategy;
+  if (f.dataDir !== undefined) out.dataDir = f.dataDir;
+  if (f.statusInterval !== undefined) out.statusIntervalSeconds = f.statusInterval;
+  return out;
+}

@@ -1,0 +1,186 @@
+import { type Clock, sleep, systemClock } from "./clock.ts";
+import { TokenBucket } from "./rate-limit.ts";
+import { type SigningKey, signRequest } from "./signing.ts";
+
+export interface KalshiClientOptions {
+  /** REST base, with its /trade-api/v2 path: production, demo or a local test server. */
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  /** Retries after the first try, on 429, 5xx, timeouts and network errors (reads only). */
+  readonly maxRetries: number;
+  readonly backoffBaseMs: number;
+  readonly backoffMaxMs: number;
+  readonly readTokensPerSecond: number;
+  readonly writeTokensPerSecond: number;
+  readonly tokensPerRequest: number;
+  /** Present only with credentials; requests that need it fail without it. */
+  readonly key?: SigningKey;
+  /** For signature timestamps. */
+  readonly clock?: Clock;
+  /** For request pacing: real time unless a test scripts it. */
+  readonly pacingClock?: Clock;
+  /** In [0, 1): the jitter of the backoff. */
+  readonly random?: () => number;
+  readonly wait?: (ms: number) => Promise<void>;
+}
+
+/** A request that failed for good; its message names the method, path and cause, never a secret. */
+export class KalshiRequestError extends Error {
+  override name = "KalshiRequestError";
+  constructor(
+    message: string,
+    /** HTTP status, or 0 for a timeout or network failure. */
+    readonly status: number,
+    /** Kalshi's error code (`error.code`), when the reply had one. */
+    readonly code: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export interface KalshiClientCounters {
+  requests: number;
+  retries: number;
+  rateLimited: number;
+  serverErrors: number;
+  timeouts: number;
+  networkErrors: number;
+  failures: number;
+}
+
+export interface RequestOptions {
+  readonly query?: Readonly<Record<string, string | number | undefined>>;
+  readonly body?: unknown;
+  /** Sign the request (portfolio endpoints). */
+  readonly auth?: boolean;
+  /**
+   * Which failures to retry: "all" (reads), "throttle" (only 429, which Kalshi never executes:
+   * used for orders, so a timed-out order is never sent twice), or "none".
+   */
+  readonly retry?: "all" | "throttle" | "none";
+}
+
+/**
+ * Kalshi's REST API: paced by token buckets (read and write apart), a timeout on every request,
+ * exponential backoff with jitter on 429 (sent without Retry-After) and 5xx, and signed headers
+ * for portfolio endpoints. Replies are returned as parsed JSON, read by wire.ts.
+ */
+export class KalshiClient {
+  readonly counters: KalshiClientCounters = { requests: 0, retries: 0, rateLimited: 0, serverErrors: 0, timeouts: 0, networkErrors: 0, failures: 0 };
+  readonly baseUrl: string;
+  private readonly basePath: string;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly wait: (ms: number) => Promise<void>;
+  private readonly read: TokenBucket;
+  private readonly write: TokenBucket;
+  private readonly closing = new AbortController();
+
+  constructor(private readonly opts: KalshiClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, "");
+    this.basePath = new URL(this.baseUrl).pathname.replace(/\/+$/, "");
+    this.clock = opts.clock ?? systemClock;
+    this.random = opts.random ?? Math.random;
+    this.wait = opts.wait ?? ((ms) => sleep(ms, this.closing.signal));
+    const pacing = opts.pacingClock ?? systemClock;
+    this.read = new TokenBucket(opts.readTokensPerSecond, pacing, this.wait);
+    this.write = new TokenBucket(opts.writeTokensPerSecond, pacing, this.wait);
+  }
+
+  get hasKey(): boolean {
+    return this.opts.key !== undefined;
+  }
+
+  /** Signed headers for the WebSocket handshake (GET on the socket's own path). */
+  socketHeaders(socketPath: string): Record<string, string> {
+    if (!this.opts.key) throw new KalshiRequestError("the Kalshi WebSocket needs an API key", 0);
+    return signRequest(this.opts.key, "GET", socketPath, this.clock.now());
+  }
+
+  /** Aborts waits and requests in flight (shutdown). */
+  close(): void {
+    this.closing.abort();
+  }
+
+  get(path: string, o: Omit<RequestOptions, "body"> = {}): Promise<unknown> {
+    return this.request("GET", path, o);
+  }
+
+  async request(method: "GET" | "POST" | "DELETE", path: string, o: RequestOptions = {}): Promise<unknown> {
+    const retry = o.retry ?? (method === "GET" ? "all" : "throttle");
+    const what = `${method} ${path}`;
+    if (o.auth && !this.opts.key) throw new KalshiRequestError(`${what} needs a Kalshi API key`, 401);
+    for (let attempt = 0; ; attempt++) {
+      if (this.closing.signal.aborted) throw new KalshiRequestError(`${what}: client closed`, 0);
+      await (method === "GET" ? this.read : this.write).take(this.opts.tokensPerRequest);
+      const outcome = await this.once(method, path, o);
+      if (outcome.ok) return outcome.json;
+      const retryable = retry === "all" ? outcome.transient : retry === "throttle" ? outcome.error.status === 429 : false;
+      if (!retryable || attempt >= this.opts.maxRetries) {
+        this.counters.failures++;
+        throw outcome.error;
+      }
+      this.counters.retries++;
+      await this.wait(this.backoff(attempt));
+    }
+  }
+
+  /** Full jitter within the upper half: base·2^attempt, capped, times 0.5–1. */
+  backoff(attempt: number): number {
+    const cap = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** attempt);
+    return Math.round(cap * (0.5 + 0.5 * this.random()));
+  }
+
+  private async once(method: string, path: string, o: RequestOptions): Promise<{ ok: true; json: unknown } | { ok: false; transient: boolean; error: KalshiRequestError }> {
+    const what = `${method} ${path}`;
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (o.body !== undefined) headers["content-type"] = "application/json";
+    if (o.auth && this.opts.key) Object.assign(headers, signRequest(this.opts.key, method, this.basePath + path, this.clock.now()));
+    const controller = new AbortController();
+    const onClose = () => controller.abort();
+    this.closing.signal.addEventListener("abort", onClose, { once: true });
+    const timer = setTimeout(() => controller.abort(), this.opts.timeoutMs);
+    this.counters.requests++;
+    try {
+      const res = await fetch(url, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body), signal: controller.signal });
+      const text = await res.text();
+      let json: unknown = null;
+      try {
+        json = text === "" ? null : JSON.parse(text);
+      } catch {
+        if (res.ok) return { ok: false, transient: true, error: new KalshiRequestError(`${what}: reply is not JSON`, res.status) };
+      }
+      if (res.ok) return { ok: true, json };
+      const code = errorCode(json);
+      if (res.status === 429) this.counters.rateLimited++;
+      if (res.status >= 500) this.counters.serverErrors++;
+      const transient = res.status === 429 || res.status >= 500;
+      return { ok: false, transient, error: new KalshiRequestError(`${what}: HTTP ${res.status}${code ? ` (${code})` : ""}`, res.status, code) };
+    } catch (e) {
+      const timedOut = controller.signal.aborted && !this.closing.signal.aborted;
+      if (timedOut) this.counters.timeouts++;
+      else this.counters.networkErrors++;
+      const cause = timedOut ? `no reply within ${this.opts.timeoutMs} ms` : networkCause(e);
+      return { ok: false, transient: !this.closing.signal.aborted, error: new KalshiRequestError(`${what}: ${cause}`, 0) };
+    } finally {
+      clearTimeout(timer);
+      this.closing.signal.removeEventListener("abort", onClose);
+    }
+  }
+}
+
+/** Kalshi errors look like {"error": {"code": "...", "message": "..."}} or {"error": "too many requests"}. */
+export function errorCode(json: unknown): string | null {
+  if (json === null || typeof json !== "object") return null;
+  const e = (json as Record<string, unknown>).error;
+  if (typeof e === "string") return e;
+  if (e !== null && typeof e === "object" && typeof (e as Record<string, unknown>).code === "string") return (e as Record<string, string>).code!;
+  return null;
+}
+
+function networkCause(e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (e as Error).message ?? "network error";
+}

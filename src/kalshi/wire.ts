@@ -1,0 +1,235 @@
+import { z } from "zod";
+import { type Money, UNITS_PER_DOLLAR, parseDollars } from "../domain/money.ts";
+import type { BookLevel } from "../domain/quote.ts";
+import type { Side } from "../domain/settlement.ts";
+import type { PriceRange } from "./ticks.ts";
+
+/**
+ * Kalshi's replies, read at the boundary into exact money. Field names follow the 2026 API
+ * (fixed-point `*_dollars` strings and `*_fp` counts); the removed integer-cent fields are never read.
+ */
+export class KalshiParseError extends Error {
+  override name = "KalshiParseError";
+}
+
+/** What a market says about itself. Prices 0 and 1 (an empty side) read as null. */
+export interface KalshiMarket {
+  readonly ticker: string;
+  readonly status: string;
+  /** "yes"/"no" once determined; null before (or for anything else). */
+  readonly result: Side | null;
+  /** Unix seconds. */
+  readonly openTime: number;
+  readonly closeTime: number;
+  /** Kalshi's strike (`floor_strike`) in cents, or null while it is not set. */
+  readonly strikeCents: number | null;
+  /** The official settlement average (`expiration_value`) in cents, or null. */
+  readonly expirationCents: number | null;
+  readonly yesBid: Money | null;
+  readonly yesAsk: Money | null;
+  readonly noBid: Money | null;
+  readonly noAsk: Money | null;
+  /** The tick structure; null when the reply lacks it. */
+  readonly priceRanges: readonly PriceRange[] | null;
+}
+
+/** Bids only, as Kalshi sends them, each side ascending (best last). */
+export interface BidBook {
+  readonly yes: readonly BookLevel[];
+  readonly no: readonly BookLevel[];
+}
+
+const decimal = z.union([z.string(), z.number()]).transform((v) => String(v));
+
+const marketSchema = z.object({
+  ticker: z.string().min(1),
+  status: z.string(),
+  open_time: z.string(),
+  close_time: z.string(),
+  result: z.string().nullish(),
+  floor_strike: decimal.nullish(),
+  expiration_value: decimal.nullish(),
+  yes_bid_dollars: decimal.nullish(),
+  yes_ask_dollars: decimal.nullish(),
+  no_bid_dollars: decimal.nullish(),
+  no_ask_dollars: decimal.nullish(),
+  price_ranges: z.array(z.object({ start: decimal, end: decimal, step: decimal })).nullish(),
+});
+
+function isoSeconds(text: string, field: string): number {
+  const ms = Date.parse(text);
+  if (!Number.isFinite(ms)) throw new KalshiParseError(`market ${field} is not a time: ${JSON.stringify(text)}`);
+  return Math.round(ms / 1000);
+}
+
+/** A dollar or index value with at most 2 decimals ("64839.26") to integer cents; null when empty. */
+export function centsOf(text: string | null | undefined): number | null {
+  if (text === null || text === undefined || text.trim() === "") return null;
+  const units = parseDollarsNear(text);
+  return Math.round(units / 100);
+}
+
+function quotePrice(text: string | null | undefined): Money | null {
+  if (text === null || text === undefined || text === "") return null;
+  const p = parseDollars(text);
+  return p <= 0 || p >= UNITS_PER_DOLLAR ? null : p;
+}
+
+/**
+ * Dollars with up to six decimals (averages, fees) to units, rounded to the nearest 1/10000:
+ * used only where Kalshi reports a derived figure, never for a book price.
+ */
+export function parseDollarsNear(text: string): Money {
+  const m = /^([+-])?(\d+)(?:\.(\d+))?$/.exec(text.trim());
+  if (!m) throw new KalshiParseError(`not a decimal amount: ${JSON.stringify(text)}`);
+  const [, sign, whole, frac = ""] = m;
+  const padded = frac.padEnd(5, "0");
+  let units = Number(whole) * UNITS_PER_DOLLAR + Number(padded.slice(0, 4));
+  if (Number(padded[4]) >= 5) units++;
+  return sign === "-" ? -units : units;
+}
+
+/** Reads `{market}` from GET /markets/{ticker} (or one element of `{markets}`). */
+export function parseMarket(json: unknown): KalshiMarket {
+  const inner = json !== null && typeof json === "object" && "market" in json ? (json as { market: unknown }).market : json;
+  const r = marketSchema.safeParse(inner);
+  if (!r.success) throw new KalshiParseError(`market reply: ${r.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ")}`);
+  const m = r.data;
+  const result = m.result === "yes" || m.result === "no" ? m.result : null;
+  return {
+    ticker: m.ticker,
+    status: m.status,
+    result,
+    openTime: isoSeconds(m.open_time, "open_time"),
+    closeTime: isoSeconds(m.close_time, "close_time"),
+    strikeCents: centsOf(m.floor_strike),
+    expirationCents: centsOf(m.expiration_value),
+    yesBid: quotePrice(m.yes_bid_dollars),
+    yesAsk: quotePrice(m.yes_ask_dollars),
+    noBid: quotePrice(m.no_bid_dollars),
+    noAsk: quotePrice(m.no_ask_dollars),
+    priceRanges: m.price_ranges ? m.price_ranges.map((p) => ({ start: parseDollars(p.start), end: parseDollars(p.end), step: parseDollars(p.step) })) : null,
+  };
+}
+
+/** A fixed-point contract count ("12.00") as a number of contracts. */
+export function parseCount(text: unknown): number {
+  const s = typeof text === "number" ? String(text) : text;
+  if (typeof s !== "string" || !/^\d+(\.\d+)?$/.test(s.trim())) throw new KalshiParseError(`not a contract count: ${JSON.stringify(text)}`);
+  return Number(s);
+}
+
+/** Levels `[price, count]` read one by one: a bad level is skipped and counted, never fatal. */
+export function parseLevels(raw: unknown): { levels: BookLevel[]; skipped: number } {
+  if (raw === undefined || raw === null) return { levels: [], skipped: 0 };
+  if (!Array.isArray(raw)) return { levels: [], skipped: 1 };
+  const levels: BookLevel[] = [];
+  let skipped = 0;
+  for (const level of raw) {
+    try {
+      if (!Array.isArray(level) || level.length < 2) throw new KalshiParseError("not a [price, count] pair");
+      const price = parseDollars(String(level[0]));
+      const size = parseCount(level[1]);
+      if (price <= 0 || price >= UNITS_PER_DOLLAR) throw new KalshiParseError("price outside (0, 1)");
+      if (size > 0) levels.push({ price, size });
+    } catch {
+      skipped++;
+    }
+  }
+  // The documentation says best-to-worst, live captures show ascending: sort rather than trust either.
+  levels.sort((a, b) => a.price - b.price);
+  return { levels, skipped };
+}
+
+/** Reads `{orderbook_fp: {yes_dollars, no_dollars}}` from GET /markets/{ticker}/orderbook. */
+export function parseOrderbook(json: unknown): { book: BidBook; skipped: number } {
+  const fp = json !== null && typeof json === "object" ? (json as Record<string, unknown>).orderbook_fp : undefined;
+  if (fp === null || typeof fp !== "object") throw new KalshiParseError("order book reply has no orderbook_fp object");
+  const o = fp as Record<string, unknown>;
+  const yes = parseLevels(o.yes_dollars);
+  const no = parseLevels(o.no_dollars);
+  return { book: { yes: yes.levels, no: no.levels }, skipped: yes.skipped + no.skipped };
+}
+
+export interface KalshiPosition {
+  readonly ticker: string;
+  /** Positive: YES contracts; negative: NO contracts. */
+  readonly contracts: number;
+  readonly exposure: Money;
+}
+
+export interface KalshiPortfolio {
+  readonly balance: Money;
+  readonly positions: readonly KalshiPosition[];
+}
+
+const balanceSchema = z.object({ balance: z.number().int().optional(), balance_dollars: z.string().optional() });
+
+/** GET /portfolio/balance: `balance_dollars` when present, else `balance` in integer cents. */
+export function parseBalance(json: unknown): Money {
+  const r = balanceSchema.safeParse(json);
+  if (!r.success) throw new KalshiParseError("balance reply is not an object with balance fields");
+  if (r.data.balance_dollars !== undefined) return parseDollars(r.data.balance_dollars);
+  if (r.data.balance !== undefined) return r.data.balance * 100;
+  throw new KalshiParseError("balance reply has neither balance_dollars nor balance");
+}
+
+const positionsSchema = z.object({
+  market_positions: z.array(z.object({ ticker: z.string(), position_fp: decimal, market_exposure_dollars: decimal.nullish() })).nullish(),
+  cursor: z.string().nullish(),
+});
+
+export function parsePositions(json: unknown): { positions: KalshiPosition[]; cursor: string | null } {
+  const r = positionsSchema.safeParse(json);
+  if (!r.success) throw new KalshiParseError(`positions reply: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
+  const positions = (r.data.market_positions ?? []).map((p) => ({
+    ticker: p.ticker,
+    contracts: Number(p.position_fp),
+    exposure: p.market_exposure_dollars ? parseDollarsNear(p.market_exposure_dollars) : 0,
+  }));
+  return { positions, cursor: r.data.cursor ? r.data.cursor : null };
+}
+
+/** One execution of our order, from GET /portfolio/fills or the `fill` channel. */
+export interface KalshiFill {
+  readonly orderId: string;
+  readonly ticker: string;
+  readonly side: Side;
+  /** Price paid for the side bought (YES price for YES, NO price for NO). */
+  readonly price: Money;
+  readonly contracts: number;
+  readonly fee: Money;
+}
+
+const fillSchema = z.object({
+  order_id: z.string(),
+  ticker: z.string().optional(),
+  market_ticker: z.string().optional(),
+  count_fp: decimal,
+  yes_price_dollars: decimal,
+  no_price_dollars: decimal.optional(),
+  fee_cost: decimal.optional(),
+  outcome_side: z.enum(["yes", "no"]),
+});
+
+export function parseFill(json: unknown): KalshiFill {
+  const r = fillSchema.safeParse(json);
+  if (!r.success) throw new KalshiParseError(`fill: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
+  const f = r.data;
+  const yesPrice = parseDollars(f.yes_price_dollars);
+  const price = f.outcome_side === "yes" ? yesPrice : f.no_price_dollars ? parseDollars(f.no_price_dollars) : UNITS_PER_DOLLAR - yesPrice;
+  return {
+    orderId: f.order_id,
+    ticker: f.ticker ?? f.market_ticker ?? "",
+    side: f.outcome_side,
+    price,
+    contracts: parseCount(f.count_fp),
+    fee: f.fee_cost ? parseDollarsNear(f.fee_cost) : 0,
+  };
+}
+
+export function parseFills(json: unknown): KalshiFill[] {
+  const fills = json !== null && typeof json === "object" ? (json as Record<string, unknown>).fills : undefined;
+  if (!Array.isArray(fills)) throw new KalshiParseError("fills reply has no fills array");
+  return fills.map(parseFill);
+}

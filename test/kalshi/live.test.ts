@@ -1,0 +1,228 @@
+import { generateKeyPairSync } from "node:crypto";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inspect } from "node:util";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { readKalshiCredentials } from "../../src/app/kalshi-credentials.ts";
+import { checkLiveGates, liveExecutor, startLiveBroker } from "../../src/app/kalshi-live.ts";
+import { kalshiClient } from "../../src/app/kalshi-setup.ts";
+import { parseConfig } from "../../src/config/load.ts";
+import { UserError } from "../../src/domain/errors.ts";
+import { takerFee } from "../../src/domain/fees.ts";
+import type { Quote } from "../../src/domain/quote.ts";
+import { windowAt } from "../../src/domain/window.ts";
+import type { Fill } from "../../src/engine/paper-broker.ts";
+import type { OrderIntent } from "../../src/strategy/decision.ts";
+import { LiveBroker, OrderRefusedError } from "../../src/kalshi/live-broker.ts";
+import { LiveTradingGrant, grantLiveTrading } from "../../src/kalshi/live-grant.ts";
+import { OrderFailedError, v2OrderBody } from "../../src/kalshi/orders.ts";
+import { type FakeKalshi, startFakeKalshi } from "../fakes/kalshi.ts";
+import { ScriptedClock, until } from "./helpers.ts";
+
+const OPEN = 1_785_000_600;
+const W = windowAt(OPEN);
+const KEY_ID = "5f1e2d3c-aaaa-bbbb-cccc-0123456789ab";
+const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const dir = mkdtempSync(join(tmpdir(), "btc15-kalshi-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function keyFile(name: string, mode: number, pem = privateKey.export({ type: "pkcs8", format: "pem" }) as string): string {
+  const path = join(dir, name);
+  writeFileSync(path, pem);
+  chmodSync(path, mode);
+  return path;
+}
+
+describe("credentials from the environment", () => {
+  it("reads the key id and an owner-only PEM file", () => {
+    const creds = readKalshiCredentials({ KALSHI_API_KEY_ID: KEY_ID, KALSHI_PRIVATE_KEY_PATH: keyFile("ok.pem", 0o600) })!;
+    expect(creds.keyId).toBe(KEY_ID);
+    expect(creds.privateKey.asymmetricKeyType).toBe("rsa");
+  });
+
+  it("is null without either variable: public data only", () => {
+    expect(readKalshiCredentials({})).toBeNull();
+  });
+
+  it("refuses a key file readable by group or others, without naming the path or the key id", () => {
+    const path = keyFile("open.pem", 0o644);
+    let err: unknown;
+    try {
+      readKalshiCredentials({ KALSHI_API_KEY_ID: KEY_ID, KALSHI_PRIVATE_KEY_PATH: path });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(/readable by group or others \(mode 644\)/);
+    expect((err as Error).message).not.toContain(path);
+    expect((err as Error).message).not.toContain(KEY_ID);
+  });
+
+  it("refuses half a configuration, a missing file and a file that is not a key", () => {
+    expect(() => readKalshiCredentials({ KALSHI_API_KEY_ID: KEY_ID })).toThrow(/KALSHI_PRIVATE_KEY_PATH is not/);
+    expect(() => readKalshiCredentials({ KALSHI_API_KEY_ID: KEY_ID, KALSHI_PRIVATE_KEY_PATH: join(dir, "missing.pem") })).toThrow(/cannot read.*ENOENT/);
+    expect(() => readKalshiCredentials({ KALSHI_API_KEY_ID: KEY_ID, KALSHI_PRIVATE_KEY_PATH: keyFile("junk.pem", 0o600, "hello") })).toThrow(/not a PEM private key/);
+  });
+
+  it("never shows the key id or the key when logged or serialised", () => {
+    const creds = readKalshiCredentials({ KALSHI_API_KEY_ID: KEY_ID, KALSHI_PRIVATE_KEY_PATH: keyFile("ok2.pem", 0o600) })!;
+    for (const shown of [JSON.stringify({ creds }), inspect(creds), String(creds), `${creds}`]) {
+      expect(shown).not.toContain(KEY_ID);
+      expect(shown).not.toContain("PRIVATE KEY");
+    }
+  });
+});
+
+describe("the three live gates", () => {
+  const creds = () => readKalshiCredentials({ KALSHI_API_KEY_ID: KEY_ID, KALSHI_PRIVATE_KEY_PATH: keyFile("gate.pem", 0o600) });
+
+  it("grants live trading only with --mode live, a key and a confirmation", () => {
+    expect(checkLiveGates({ mode: "live", credentials: creds(), confirmed: true })).toBeInstanceOf(LiveTradingGrant);
+  });
+
+  it("names each missing gate", () => {
+    expect(() => checkLiveGates({ mode: "paper", credentials: creds(), confirmed: true })).toThrow(/--mode live/);
+    expect(() => checkLiveGates({ mode: "live", credentials: null, confirmed: true })).toThrow(/no Kalshi API key/);
+    expect(() => checkLiveGates({ mode: "live", credentials: creds(), confirmed: false })).toThrow(/not confirmed/);
+    expect(() => checkLiveGates({ mode: "paper", credentials: null, confirmed: false })).toThrow(/--mode live.*API key.*confirmed/);
+  });
+
+  it("cannot be bypassed: a grant cannot be built by hand, and a broker needs a keyed client", () => {
+    expect(() => new LiveTradingGrant()).toThrow(/only from grantLiveTrading/);
+    const grant = grantLiveTrading({ mode: "live", hasKey: true, confirmed: true });
+    const config = parseConfig({});
+    expect(() => new LiveBroker(grant, kalshiClient(config), { maxPerOrder: 1, maxOpenExposure: 1, maxDailyLoss: 1, maxOrdersPerWindow: 1, killSwitchFile: "x" }, { clock: new ScriptedClock(0), feeRate: 700 })).toThrow(/API key/);
+  });
+});
+
+describe("V2 orders", () => {
+  it("maps a YES buy to a bid at p and a NO buy to an ask at 1 − q, immediate-or-cancel", () => {
+    expect(v2OrderBody({ ticker: W.ticker, side: "yes", contracts: 5, limitPrice: 5600 }, "c1")).toEqual({
+      ticker: W.ticker, client_order_id: "c1", side: "bid", count: "5.00", price: "0.5600", time_in_force: "immediate_or_cancel", self_trade_prevention_type: "taker_at_cross",
+    });
+    expect(v2OrderBody({ ticker: W.ticker, side: "no", contracts: 2, limitPrice: 4450 }, "c2")).toMatchObject({ side: "ask", count: "2.00", price: "0.5550" });
+  });
+});
+
+describe("live orders against the fake Kalshi", () => {
+  let fake: FakeKalshi;
+  const clock = new ScriptedClock((OPEN + 60) * 1000);
+  const killFile = join(dir, "KILL");
+  const config = (live: Record<string, unknown> = {}) => parseConfig({ kalshi: { baseUrl: fake.baseUrl, backoff: { baseMs: 10, maxMs: 100 }, live: { killSwitchFile: killFile, ...live } } });
+  const credentials = () => readKalshiCredentials({ KALSHI_API_KEY_ID: KEY_ID, KALSHI_PRIVATE_KEY_PATH: keyFile("live.pem", 0o600) });
+
+  beforeAll(async () => {
+    fake = await startFakeKalshi({ now: () => clock.now(), publicKey });
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => {
+    rmSync(killFile, { force: true });
+    fake.setV1SilentFailure(false);
+    fake.setBook(W.ticker, { yes: [["0.3500", "10.00"]], no: [["0.5800", "10.00"], ["0.5900", "4.00"], ["0.6000", "3.00"]] });
+  });
+
+  async function broker(live: Record<string, unknown> = {}) {
+    const c = config(live);
+    const creds = credentials();
+    const client = kalshiClient(c, { key: creds, clock });
+    return startLiveBroker({ mode: "live", credentials: creds, confirmed: true, client, config: c, clock });
+  }
+
+  it("reconciles balance and positions on start, signed, before any order", async () => {
+    fake.setBalance(12_345);
+    fake.setPositions([{ ticker: "KXBTC15M-26JUL251330-30", position_fp: "4.00", market_exposure_dollars: "2.0000" }, { ticker: "KXETH15M-26JUL251330-30", position_fp: "-1.00", market_exposure_dollars: "0.5000" }]);
+    const { broker: b, portfolio, summary } = await broker();
+    expect(portfolio.balance).toBe(1_234_500);
+    expect(b.exposure).toBe(20_000); // only this series counts against the limit
+    expect(summary).toMatch(/balance \$123\.45, 1 open KXBTC15M position/);
+    expect(summary).not.toContain(KEY_ID);
+    expect(fake.authFailures).toBe(0);
+    fake.setPositions([]);
+  });
+
+  it("buys at the book's prices, level by level up to the limit, with the fills and fees Kalshi reports", async () => {
+    const { broker: b } = await broker();
+    const fill = (await b.submit({ ticker: W.ticker, side: "yes", contracts: 16, limitPrice: 4100 }))!;
+    expect(fake.orders.at(-1)!.body).toMatchObject({ ticker: W.ticker, side: "bid", price: "0.4100", count: "16.00", time_in_force: "immediate_or_cancel" });
+    // YES asks are 0.40×3, 0.41×4, 0.42×10 (NO bids 0.60, 0.59, 0.58): the 0.42 level is above the limit.
+    expect(fill.levels).toEqual([{ price: 4000, contracts: 3 }, { price: 4100, contracts: 4 }]);
+    expect(fill.contracts).toBe(7);
+    expect(fill.cost).toBe(28_400);
+    expect(fill.fee).toBe(takerFee(fill.levels, 700));
+    expect(b.exposure).toBe(28_400 + fill.fee);
+  });
+
+  it("buys NO as an ask on the YES book, and reports nothing filled when the book is out of reach", async () => {
+    const { broker: b } = await broker();
+    const fill = (await b.submit({ ticker: W.ticker, side: "no", contracts: 2, limitPrice: 6500 }))!;
+    expect(fake.orders.at(-1)!.body).toMatchObject({ side: "ask", price: "0.3500" });
+    expect(fill).toMatchObject({ side: "no", contracts: 2, levels: [{ price: 6500, contracts: 2 }] });
+    await expect(b.submit({ ticker: windowAt(OPEN + 900).ticker, side: "yes", contracts: 1, limitPrice: 100 })).resolves.toBeNull();
+    expect(b.counters).toMatchObject({ sent: 2, filled: 1, unfilled: 1 });
+  });
+
+  it("treats the V1-style silent failure (2xx, an error and no order) as a failure", async () => {
+    const { broker: b } = await broker();
+    fake.setV1SilentFailure(true);
+    const err = await b.submit({ ticker: W.ticker, side: "yes", contracts: 1, limitPrice: 4000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OrderFailedError);
+    expect((err as Error).message).toMatch(/deprecated_v1_order_endpoint/);
+    expect(b.counters.failed).toBe(1);
+    expect(b.exposure).toBe(0);
+  });
+
+  const refusals: [string, Record<string, unknown>, { contracts: number; limitPrice: number }, RegExp, () => Promise<void> | void][] = [
+    ["max per order", { maxPerOrder: 1 }, { contracts: 3, limitPrice: 4000 }, /per-order limit/, () => {}],
+    ["max open exposure", { maxOpenExposure: 1 }, { contracts: 3, limitPrice: 4000 }, /open exposure would reach \$1\.26, over the \$1\.00 limit/, () => {}],
+    ["max daily loss", { maxDailyLoss: 1 }, { contracts: 3, limitPrice: 4000 }, /daily loss limit/, () => {}],
+    ["kill switch", {}, { contracts: 1, limitPrice: 4000 }, /kill switch is on/, () => writeFileSync(killFile, "")],
+  ];
+  for (const [name, live, order, message, arrange] of refusals) {
+    it(`refuses an order over the ${name}, and nothing reaches Kalshi`, async () => {
+      const { broker: b } = await broker(live);
+      await arrange();
+      const sent = fake.orders.length;
+      const err = await b.submit({ ticker: W.ticker, side: "yes", ...order }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OrderRefusedError);
+      expect((err as Error).message).toMatch(message);
+      expect(fake.orders.length).toBe(sent);
+    });
+  }
+
+  it("counts settled losses against the daily loss limit", async () => {
+    const { broker: b } = await broker({ maxDailyLoss: 3 });
+    await b.submit({ ticker: W.ticker, side: "yes", contracts: 3, limitPrice: 4000 });
+    b.settle(b.exposure, 0); // the position lost: $1.20 and its fee gone today
+    expect(b.exposure).toBe(0);
+    const sent = fake.orders.length;
+    await expect(b.submit({ ticker: windowAt(OPEN + 900).ticker, side: "yes", contracts: 6, limitPrice: 4100 })).rejects.toThrow(/today's P&L is -\$1\.26.*daily loss/);
+    expect(fake.orders.length).toBe(sent);
+  });
+
+  it("refuses a second order in the same window (max orders per window)", async () => {
+    const { broker: b } = await broker({ maxOrdersPerWindow: 1 });
+    await b.submit({ ticker: W.ticker, side: "yes", contracts: 1, limitPrice: 4000 });
+    const sent = fake.orders.length;
+    await expect(b.submit({ ticker: W.ticker, side: "yes", contracts: 1, limitPrice: 4000 })).rejects.toThrow(/already 1 order/);
+    expect(fake.orders.length).toBe(sent);
+  });
+
+  it("as the engine's executor: pending at once, the paper fill's size and worst price as the IOC limit, completed later", async () => {
+    const { broker: b } = await broker();
+    const done: { ref: string; fill: Fill | null }[] = [];
+    const log: string[] = [];
+    const execute = liveExecutor({ broker: b, complete: (ref, fill) => done.push({ ref, fill }), log: (l) => log.push(l) });
+    const quote: Quote = { ticker: W.ticker, source: "kalshi", yes: { bid: 3500, asks: [{ price: 4000, size: 3 }, { price: 4100, size: 4 }, { price: 4200, size: 10 }] }, no: { bid: 5800, asks: [{ price: 6500, size: 10 }] } };
+    const intent: OrderIntent = { kind: "trade", side: "yes", contracts: 5, price: 4000, limitPrice: 4500, budget: 1_000_000, pSide: 0.6, edge: 0.1, confidence: 0.1, edges: { yes: 0.1, no: null } };
+    expect(execute(intent, quote, 700, "R-1")).toEqual({ pending: true });
+    await until(() => done.length === 1, "order completion");
+    expect(fake.orders.at(-1)!.body).toMatchObject({ side: "bid", count: "5.00", price: "0.4100" });
+    expect(done[0]).toMatchObject({ ref: "R-1", fill: { side: "yes", contracts: 5, levels: [{ price: 4000, contracts: 3 }, { price: 4100, contracts: 2 }] } });
+    writeFileSync(killFile, "");
+    const sent = fake.orders.length;
+    expect(execute(intent, quote, 700, "R-2")).toBeNull();
+    expect(fake.orders.length).toBe(sent);
+    expect(log.at(-1)).toMatch(/refused: kill switch/);
+  });
+});

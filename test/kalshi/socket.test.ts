@@ -1,0 +1,99 @@
+import { generateKeyPairSync } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { windowAt } from "../../src/domain/window.ts";
+import { MarketBoard } from "../../src/kalshi/board.ts";
+import { KalshiSocket, type LifecycleEvent } from "../../src/kalshi/socket.ts";
+import type { KalshiFill } from "../../src/kalshi/wire.ts";
+import { type FakeKalshi, startFakeKalshi } from "../fakes/kalshi.ts";
+import { ScriptedClock, testClient, until } from "./helpers.ts";
+
+const OPEN = 1_785_000_600;
+const W = windowAt(OPEN);
+const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+
+describe("Kalshi WebSocket (with a key)", () => {
+  let fake: FakeKalshi;
+  let socket: KalshiSocket | null = null;
+  afterEach(async () => {
+    await socket?.stop();
+    await fake.close();
+  });
+
+  async function open(o: { keyed?: boolean } = {}) {
+    const clock = new ScriptedClock((OPEN + 5) * 1000);
+    fake = await startFakeKalshi({ now: () => clock.now(), publicKey });
+    fake.setBook(W.ticker, { yes: [["0.4500", "10.00"]], no: [["0.5200", "8.00"], ["0.5300", "6.00"]] });
+    const client = testClient(fake.baseUrl, o.keyed === false ? {} : { key: { keyId: "test-key", privateKey } });
+    const board = new MarketBoard();
+    const lifecycle: LifecycleEvent[] = [];
+    const fills: KalshiFill[] = [];
+    const errors: string[] = [];
+    socket = new KalshiSocket({
+      url: fake.wsUrl,
+      headers: () => client.socketHeaders("/trade-api/ws/v2"),
+      board,
+      series: "KXBTC15M",
+      clock,
+      staleMs: 30_000,
+      backoffBaseMs: 20,
+      backoffMaxMs: 100,
+      tickMs: 20,
+      onLifecycle: (e) => lifecycle.push(e),
+      onFill: (f) => fills.push(f),
+      onError: (m) => errors.push(m),
+    });
+    socket.start();
+    return { clock, board, lifecycle, fills, errors, socket };
+  }
+
+  it("signs the handshake, subscribes, and keeps the book from the snapshot and deltas", async () => {
+    const { board, socket } = await open();
+    await until(() => board.book(W.ticker) !== undefined, "snapshot");
+    expect(fake.authFailures).toBe(0);
+    const subscribe = fake.wsCommands.find((c) => (c.params as { market_ticker?: string }).market_ticker === W.ticker)!;
+    expect(subscribe).toMatchObject({ cmd: "subscribe", params: { channels: ["orderbook_delta"], use_yes_price: false } });
+    expect(fake.wsCommands.map((c) => (c.params as { channels?: string[] }).channels?.[0])).toEqual(expect.arrayContaining(["market_lifecycle_v2", "fill"]));
+    fake.pushDelta(W.ticker, "no", "0.5300", -6);
+    fake.pushDelta(W.ticker, "yes", "0.4600", 3);
+    await until(() => socket.counters.deltas === 2, "deltas");
+    expect(board.book(W.ticker)!.bids).toEqual({ yes: [{ price: 4500, size: 10 }, { price: 4600, size: 3 }], no: [{ price: 5200, size: 8 }] });
+  });
+
+  it("on a sequence gap drops the book at once and resynchronises from a fresh snapshot", async () => {
+    const { board, socket } = await open();
+    await until(() => board.book(W.ticker) !== undefined, "snapshot");
+    fake.pushDelta(W.ticker, "no", "0.5400", 5, true); // seq jumps: this delta and anything before it is lost
+    await until(() => socket.counters.seqGaps === 1, "gap detected");
+    const resync = fake.wsCommands.find((c) => c.cmd === "update_subscription");
+    expect(resync).toMatchObject({ params: { action: "get_snapshot", market_tickers: [W.ticker] } });
+    await until(() => socket.counters.snapshots >= 3, "fresh snapshot"); // current + next window, then the resync
+    // The fake applied the lost delta to its book: the fresh snapshot carries it.
+    expect(board.book(W.ticker)!.bids.no).toContainEqual({ price: 5400, size: 5 });
+  });
+
+  it("skips and counts frames it cannot read, and passes on lifecycle events and fills", async () => {
+    const { board, socket, lifecycle, fills } = await open();
+    await until(() => board.book(W.ticker) !== undefined, "snapshot");
+    fake.pushRaw("{not json");
+    fake.pushRaw(JSON.stringify({ type: "orderbook_delta", sid: 99, seq: 1, msg: { market_ticker: W.ticker, price_dollars: "x", delta_fp: "1.00", side: "no" } }));
+    fake.pushChannel("market_lifecycle_v2", { msg: { market_ticker: W.ticker, event_type: "determined", result: "yes", settlement_value: "1.0000", determination_ts: OPEN + 905 } });
+    fake.pushChannel("market_lifecycle_v2", { msg: { market_ticker: "KXETH15M-26JUL251345-45", event_type: "determined", result: "no" } });
+    fake.pushChannel("fill", { msg: { trade_id: "t1", order_id: "o1", market_ticker: W.ticker, is_taker: true, yes_price_dollars: "0.4700", count_fp: "3.00", fee_cost: "0.0600", outcome_side: "yes", book_side: "bid", ts_ms: 1 } });
+    await until(() => fills.length === 1 && lifecycle.length === 1, "lifecycle and fill");
+    expect(lifecycle).toEqual([{ ticker: W.ticker, eventType: "determined", result: "yes" }]);
+    expect(fills[0]).toEqual({ orderId: "o1", ticker: W.ticker, side: "yes", price: 4700, contracts: 3, fee: 600 });
+    expect(socket.counters.parseErrors).toBeGreaterThanOrEqual(1);
+    expect(board.book(W.ticker)).toBeDefined();
+  });
+
+  it("reconnects after the server drops it, and the book comes back", async () => {
+    const { board, socket } = await open();
+    await until(() => board.book(W.ticker) !== undefined, "snapshot");
+    const before = socket.counters.connects;
+    await fake.close();
+    fake = await startFakeKalshi({ publicKey }); // for afterEach; the socket keeps retrying the old address
+    await until(() => socket.counters.reconnects >= 1, "reconnect attempt");
+    expect(socket.counters.connects).toBeGreaterThanOrEqual(before);
+    expect(board.book(W.ticker)).toBeUndefined(); // a dead connection's book is not trusted
+  });
+});
