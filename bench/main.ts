@@ -1,8 +1,10 @@
 // npm run bench [-- --json] [-- --copies N] [-- --runs N]
 // Measures the trading pipeline's throughput on several million one-second prices beside the
-// floor (parsing the same prices, nothing else). A benchmark, not a test: it prints figures.
+// floor (parsing the same prices, nothing else), then the live feed path (bench/feeds.ts).
+// A benchmark, not a test: it prints figures.
 import { parseArgs } from "node:util";
 import { defaultConfig } from "../src/config/load.ts";
+import { feedBench, formatFeedBench } from "./feeds.ts";
 import { fullPipeline, oneSecondCsv, parseOnly } from "./pipeline.ts";
 
 const { values } = parseArgs({ options: { json: { type: "boolean" }, copies: { type: "string" }, runs: { type: "string" } } });
@@ -33,6 +35,7 @@ const pipeline = time(() => fullPipeline(input.chunks, config));
 const floorRate = floor.result.rows / (floor.ms / 1000);
 const pipeRate = pipeline.result.samples / (pipeline.ms / 1000);
 const mem = process.memoryUsage();
+const feeds = await feedBench({ frames: 50_000, runs, ticks: 5000 });
 const out = {
   samples: pipeline.result.samples,
   trades: pipeline.result.trades,
@@ -47,6 +50,7 @@ const out = {
   rss_mb: Math.round(mem.rss / 1e6),
   heap_used_mb: Math.round(mem.heapUsed / 1e6),
   node: process.version,
+  feeds,
 };
 if (values.json) process.stdout.write(JSON.stringify(out) + "\n");
 else {
@@ -55,4 +59,5 @@ else {
   log(`ratio pipeline/floor ${out.ratio.toFixed(3).padStart(12)}        (target ≥ 0.3; pipeline target ≥ 2,000,000 samples/s)`);
   log(`engine cost          ${out.ns_per_sample_engine.toFixed(1).padStart(12)} ns/sample beyond parsing`);
   log(`memory               rss ${out.rss_mb} MB, heap ${out.heap_used_mb} MB (input CSV included)`);
+  for (const line of formatFeedBench(feeds)) log(line);
 }

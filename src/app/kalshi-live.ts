@@ -93,7 +93,7 @@ export function liveExecutor(d: LiveExecutorDeps): Executor {
     const refused = d.broker.check(order);
     if (refused !== null) {
       d.log?.(`live order refused: ${refused.message}`);
-      return null;
+      return { refused: refused.message };
     }
     d.broker.submit(order).then(
       (fill) => {

@@ -9,11 +9,12 @@ import { ProgressBar } from "../app/progress.ts";
 import { configReport, formatConfigReport } from "../app/config-report.ts";
 import { COLOUR, PLAIN } from "../app/console-format.ts";
 import { runDemo } from "../app/demo.ts";
+import { runLive } from "../app/live.ts";
 import { exportJournal, journalReport } from "../app/report-command.ts";
 import { RunLog, logFileName } from "../app/run-log.ts";
 import { onShutdown } from "../app/shutdown.ts";
 import { deepMerge, resolveConfig } from "../config/load.ts";
-import { type TradingFlags, addTradingOptions, numberArg, tradingFlagsToConfig } from "./trading-flags.ts";
+import { type LiveFlags, type TradingFlags, addTradingOptions, askYes, liveFlagsToConfig, numberArg, tradingFlagsToConfig } from "./trading-flags.ts";
 import { formatWindowInfo, windowInfo } from "../app/window-info.ts";
 import { defaultConfig, loadConfigFile } from "../config/load.ts";
 import { UserError } from "../domain/errors.ts";
@@ -77,13 +78,37 @@ export function buildProgram(): Command {
       }
     });
 
-  program
-    .command("live", { isDefault: false })
-    .description("run the live paper trader (npm start)")
-    .action(() => {
-      process.stderr.write("btc15 live: the live runner is not built yet (it arrives with the feeds and Kalshi issues).\nTry `npx btc15 backtest` to run the engine on the bundled price history.\n");
-      process.exitCode = 1;
-    });
+  addTradingOptions(
+    program
+      .command("live")
+      .description("the live trader (npm start): exchange feeds, the current window's market, a forecast and a decision every second, paper by default")
+      .addOption(new Option("--mode <mode>", "paper, or live (real orders: also needs the Kalshi key and a confirmation)").choices(["paper", "live"]))
+      .option("--confirm-live", "confirm live trading without the prompt (unattended runs)")
+      .addOption(new Option("--markets <source>", "kalshi, synthetic, or auto (Kalshi when reachable)").choices(["auto", "kalshi", "synthetic"]))
+      .option("--feeds <list>", "price sources in order, comma-separated: coinbase,binanceus,kraken,bitstamp,rest")
+      .addOption(new Option("--feed-mode <mode>", "composite (median of fresh sources) or failover (first live source)").choices(["composite", "failover"]))
+      .option("--verbose", "show debug lines (feed events, HTTP errors) on the console too"),
+  ).action(async (opts: TradingFlags & LiveFlags) => {
+    const config = resolveConfig({ file: opts.config, env: process.env, flags: deepMerge(tradingFlagsToConfig(opts), liveFlagsToConfig(opts)) });
+    const log = new RunLog({ file: logFileName("logs", "live_trading", Date.now()), out: process.stdout, colour: Boolean(process.stdout.isTTY), now: Date.now, verbose: Boolean(opts.verbose) });
+    let stop: () => void = () => {};
+    const stopped = new Promise<void>((r) => (stop = r));
+    const off = onShutdown(() => stop(), { warn: (s) => log.warn(s) });
+    try {
+      process.exitCode = await runLive({
+        config,
+        log,
+        env: process.env,
+        confirmLive: Boolean(opts.confirmLive),
+        ...(process.stdin.isTTY ? { ask: askYes } : {}),
+        stop: stopped,
+      });
+      log.info(`log file ${log.file}`);
+    } finally {
+      off();
+      log.close();
+    }
+  });
 
   addTradingOptions(
     program

@@ -1,4 +1,6 @@
+import { createInterface } from "node:readline/promises";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { UserError } from "../domain/errors.ts";
 
 /** Parses a number flag; the config schema checks the range and names the setting. */
 export function numberArg(v: string): number {
@@ -44,4 +46,44 @@ export function tradingFlagsToConfig(f: TradingFlags): Record<string, unknown> {
   if (f.dataDir !== undefined) out.dataDir = f.dataDir;
   if (f.statusInterval !== undefined) out.statusIntervalSeconds = f.statusInterval;
   return out;
+}
+
+export interface LiveFlags {
+  mode?: "paper" | "live";
+  confirmLive?: boolean;
+  markets?: "auto" | "kalshi" | "synthetic";
+  feeds?: string;
+  feedMode?: "composite" | "failover";
+  verbose?: boolean;
+}
+
+const SOURCES = ["coinbase", "binanceus", "kraken", "bitstamp"];
+
+/** The live command's own flags as a partial configuration. --feeds sets the order and turns off unlisted exchanges. */
+export function liveFlagsToConfig(f: LiveFlags): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (f.mode !== undefined) out.mode = f.mode;
+  if (f.markets !== undefined) out.markets = f.markets;
+  const feeds: Record<string, unknown> = {};
+  if (f.feedMode !== undefined) feeds.mode = f.feedMode;
+  if (f.feeds !== undefined) {
+    const list = f.feeds.split(",").map((s) => s.trim()).filter(Boolean);
+    const unknown = list.filter((s) => s !== "rest" && !SOURCES.includes(s));
+    if (unknown.length) throw new UserError(`--feeds: unknown source ${unknown.join(", ")} (known: ${[...SOURCES, "rest"].join(", ")})`);
+    feeds.order = list;
+    for (const s of SOURCES) if (!list.includes(s)) feeds[s] = { enabled: false };
+    if (!list.includes("rest")) feeds.rest = { enabled: false };
+  }
+  if (Object.keys(feeds).length) out.feeds = feeds;
+  return out;
+}
+
+/** A yes/no question on the terminal; only an explicit "yes" counts. */
+export async function askYes(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return (await rl.question(question)).trim().toLowerCase() === "yes";
+  } finally {
+    rl.close();
+  }
 }

@@ -14,6 +14,12 @@ const m = FITTED_MODEL;
 
 export const configSchema = z
   .object({
+    /** "paper" (default) or "live": live orders also need an API key and an explicit confirmation. */
+    mode: z.enum(["paper", "live"], { error: 'must be "paper" or "live"' }).default("paper"),
+    /** Where quotes come from: Kalshi's real book, the synthetic market maker, or Kalshi when reachable. */
+    markets: z.enum(["auto", "kalshi", "synthetic"], { error: 'must be "auto", "kalshi" or "synthetic"' }).default("auto"),
+    /** Seconds to wait for a first price at start-up before giving up. */
+    startupTimeoutSeconds: num(1, 600, 20, { int: true }),
     /** Kalshi series traded (KXETH15M etc. share the rules). */
     series: z.string().regex(/^[A-Z0-9]+$/, { error: "must be a series ticker like KXBTC15M" }).default("KXBTC15M"),
     /** Starting paper balance, dollars. */

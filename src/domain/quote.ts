@@ -18,6 +18,8 @@ export interface Quote {
   readonly source: string;
   readonly yes: SideQuote;
   readonly no: SideQuote;
+  /** The venue's own strike for this market (Kalshi's floor_strike), in cents, when known. */
+  readonly strikeCents?: number | null;
 }
 
 export interface SideQuote {

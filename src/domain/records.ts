@@ -45,6 +45,8 @@ export interface TradeRecord {
   readonly strike: string;
   readonly btc_price: string;
   readonly market: string;
+  /** The venue's strike beside our 60-s proxy strike, when the market published one. */
+  readonly kalshi_strike?: string;
 }
 
 export interface SettlementRecord {

@@ -16,6 +16,34 @@ export interface Window {
 
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"] as const;
 
+/**
+ * US Eastern time by the rule in force since 2007: daylight time (UTC−4) from the second Sunday
+ * of March at 02:00 EST (07:00 UTC) to the first Sunday of November at 02:00 EDT (06:00 UTC),
+ * standard time (UTC−5) otherwise. Arithmetic, not a time-zone database lookup, because it runs
+ * for every window of every backtest; a test checks it against the time-zone database hour by
+ * hour over many years.
+ */
+export function easternOffsetHours(unixSeconds: number): number {
+  const year = new Date(unixSeconds * 1000).getUTCFullYear();
+  const [start, end] = dstBounds(year);
+  return unixSeconds >= start && unixSeconds < end ? -4 : -5;
+}
+
+const dstCache = new Map<number, [number, number]>();
+
+function dstBounds(year: number): [number, number] {
+  let b = dstCache.get(year);
+  if (b === undefined) {
+    const march1 = new Date(Date.UTC(year, 2, 1)).getUTCDay(); // 0 = Sunday
+    const secondSunday = 1 + ((7 - march1) % 7) + 7;
+    const nov1 = new Date(Date.UTC(year, 10, 1)).getUTCDay();
+    const firstSunday = 1 + ((7 - nov1) % 7);
+    b = [Date.UTC(year, 2, secondSunday, 7) / 1000, Date.UTC(year, 10, firstSunday, 6) / 1000];
+    dstCache.set(year, b);
+  }
+  return b;
+}
+
 const easternFormat = new Intl.DateTimeFormat("en-US", {
   timeZone: "America/New_York",
   hourCycle: "h23",
@@ -41,6 +69,21 @@ export interface EasternTime {
 }
 
 export function easternTime(unixSeconds: number): EasternTime {
+  const offset = easternOffsetHours(unixSeconds);
+  const d = new Date((unixSeconds + offset * 3600) * 1000);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    zone: offset === -4 ? "EDT" : "EST",
+  };
+}
+
+/** The same reading from the time-zone database (Intl), for checking the rule. */
+export function easternTimeFromTzdb(unixSeconds: number): EasternTime {
   const parts: Record<string, string> = {};
   for (const p of easternFormat.formatToParts(new Date(unixSeconds * 1000))) parts[p.type] = p.value;
   return {

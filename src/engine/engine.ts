@@ -135,6 +135,7 @@ export class Engine implements SampleSink {
   }
   private carriedStreak = 0;
   private trading = true;
+  private replaying = false;
   /** Our own settlement of recent windows, kept (settlement "official") to compare with the venue's. */
   private readonly proxySettlements = new Map<number, { cents: number | null; result: Side | null }>();
   private readonly pendingOrders = new Map<string, PendingOrder>();
@@ -159,6 +160,15 @@ export class Engine implements SampleSink {
   /** Stops new entries (shutdown); open positions still settle. */
   stopTrading(): void {
     this.trading = false;
+  }
+
+  /**
+   * While replaying recent history at start-up (warm start), prices only fill the buffers:
+   * no trade (reason `warmup`) and no prediction is journaled for those seconds. Windows that
+   * close during the replay still settle, so positions from before a restart are settled.
+   */
+  setReplaying(on: boolean): void {
+    this.replaying = on;
   }
 
   get isTrading(): boolean {
@@ -241,7 +251,8 @@ export class Engine implements SampleSink {
     const quote = this.deps.market.quote(t, window, forecast.fairValue);
     const secondsLeft = window.close - t;
     let decision: Decision;
-    if (!this.trading) decision = this.declined.set("stopped", "shutting down: no new trades", null, null, 0);
+    if (this.replaying) decision = this.declined.set("warmup", "replaying recent history at start-up", null, null, 0);
+    else if (!this.trading) decision = this.declined.set("stopped", "shutting down: no new trades", null, null, 0);
     else if (this.carriedStreak >= this.config.maxStaleSeconds) decision = this.declined.set("stale_price", `no fresh price for ${this.carriedStreak}s`, null, null, 0);
     else {
       const input = this.decisionInput;
@@ -285,7 +296,7 @@ export class Engine implements SampleSink {
     }
     this.deps.listener?.onForecast?.(event);
     const every = this.config.predictionEverySeconds;
-    if (every > 0 && (trade !== null || t % every === 0)) this.deps.journal.prediction(predictionRecord(event));
+    if (every > 0 && !this.replaying && (trade !== null || t % every === 0)) this.deps.journal.prediction(predictionRecord(event));
   }
 
   private idle(t: number, reason: NoTradeReason, detail: string | null, a = 0, b = 0): void {
@@ -355,6 +366,7 @@ export class Engine implements SampleSink {
       strike: centsText(strikeCents),
       btc_price: centsText(cents),
       market: quote.source,
+      ...(quote.strikeCents != null ? { kalshi_strike: centsText(quote.strikeCents) } : {}),
     };
     this.deps.journal.append(record);
     this.account.apply(record);

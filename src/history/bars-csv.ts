@@ -91,6 +91,67 @@ export class BarCsvParser {
   }
 }
 
+/**
+ * Bars parsed from one chunk, held in columns until they are replayed. Parsing a chunk and then
+ * replaying it in a separate loop keeps each loop small enough to compile well: calling the
+ * whole trading engine from inside the parser's inner loop is a third slower.
+ */
+export class BarBatch {
+  n = 0;
+  private t: Float64Array;
+  private o: Float64Array;
+  private h: Float64Array;
+  private l: Float64Array;
+  private c: Float64Array;
+  /** Pass to BarCsvParser as its handler. */
+  readonly add: BarHandler = (t, open, high, low, close) => {
+    if (this.n === this.t.length) this.grow();
+    const i = this.n++;
+    this.t[i] = t;
+    this.o[i] = open;
+    this.h[i] = high;
+    this.l[i] = low;
+    this.c[i] = close;
+  };
+
+  constructor(capacity = 32_768) {
+    this.t = new Float64Array(capacity);
+    this.o = new Float64Array(capacity);
+    this.h = new Float64Array(capacity);
+    this.l = new Float64Array(capacity);
+    this.c = new Float64Array(capacity);
+  }
+
+  /** Hands every bar held to `handler`, in order, and empties the batch. */
+  replay(handler: BarHandler): void {
+    const { t, o, h, l, c } = this;
+    for (let i = 0; i < this.n; i++) handler(t[i]!, o[i]!, h[i]!, l[i]!, c[i]!);
+    this.n = 0;
+  }
+
+  /** Sum of the closes held (the benchmark's floor consumes the batch with it). */
+  sumOfCloses(): number {
+    let s = 0;
+    for (let i = 0; i < this.n; i++) s += this.c[i]!;
+    this.n = 0;
+    return s;
+  }
+
+  private grow(): void {
+    const size = this.t.length * 2;
+    const bigger = (a: Float64Array) => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
+    this.t = bigger(this.t);
+    this.o = bigger(this.o);
+    this.h = bigger(this.h);
+    this.l = bigger(this.l);
+    this.c = bigger(this.c);
+  }
+}
+
 const MAX_EXACT = 2 ** 53;
 
 /**

@@ -1,7 +1,7 @@
 import { createReadStream, closeSync, openSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { UserError } from "../domain/errors.ts";
-import { BarCsvParser, type BarParseCounters } from "./bars-csv.ts";
+import { BarBatch, BarCsvParser, type BarHandler, type BarParseCounters } from "./bars-csv.ts";
 import { type PriceObserver, perSecondFromBars } from "./per-second.ts";
 
 export class HistoryError extends UserError {}
@@ -76,21 +76,25 @@ export async function replayHistory(paths: readonly string[], observer: PriceObs
   let lastAccepted = -Infinity;
   for (const file of files) {
     const toSeconds = perSecondFromBars(options.barSeconds ?? file.barSeconds, observer);
-    const parser = new BarCsvParser(basename(file.path), (t, o, h, l, c) => {
+    const replay: BarHandler = (t, o, h, l, c) => {
       // Files may overlap: only bars after everything already replayed.
       if (t < from || t >= to || t <= lastAccepted) return;
       lastAccepted = t;
       if (firstBar === null) firstBar = t;
       lastBar = t;
       toSeconds(t, o, h, l, c);
-    });
+    };
+    const batch = new BarBatch();
+    const parser = new BarCsvParser(basename(file.path), batch.add);
     const stream = createReadStream(file.path, { encoding: "latin1", highWaterMark: 1 << 20 });
     for await (const chunk of stream) {
       parser.push(chunk as string);
+      batch.replay(replay);
       done += (chunk as string).length;
       options.onProgress?.(done, total);
     }
     parser.end();
+    batch.replay(replay);
     const c = parser.counters;
     parse.rows += c.rows;
     parse.bars += c.bars;

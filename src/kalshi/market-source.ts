@@ -47,6 +47,6 @@ export class KalshiMarketSource {
     const { quote, offGrid } = quoteFromBids(window.ticker, snap.bids, this.board.ranges(window.ticker) ?? FALLBACK_GRID);
     this.counters.offGridLevels += offGrid;
     this.counters.quotes++;
-    return quote;
+    return market?.strikeCents != null ? { ...quote, strikeCents: market.strikeCents } : quote;
   }
 }

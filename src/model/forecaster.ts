@@ -62,12 +62,18 @@ export class HybridForecaster {
   private ema = 0;
   private observed = 0;
   private readonly base: MutableFairValue = { pUp: 0.5, mean: 0.5, sd: 0.5, z: 0.5, varianceSeconds: 0.5 };
+  private readonly scale2: number;
+  private readonly sqrtLookback: number;
+  private variance = 0.5;
 
   constructor(readonly params: ModelParams) {
     this.vol = new VolatilityEstimator(params.volatility.halfLifeSeconds);
     this.emaAlpha = 1 - Math.pow(0.5, 1 / params.meanReversion.halfLifeSeconds);
     this.floorVariance = params.volatility.floorAnnualized ** 2 / SECONDS_PER_YEAR;
     this.emaSpread = Math.sqrt(params.meanReversion.halfLifeSeconds / (2 * LN2));
+    this.scale2 = params.volatility.scale ** 2;
+    this.sqrtLookback = Math.sqrt(params.momentum.lookbackSeconds);
+    this.variance = this.floorVariance;
     this.historyNeeded = Math.max(params.warmupSeconds, params.momentum.lookbackSeconds + 1, RETURN_SECONDS + 1);
   }
 
@@ -80,16 +86,17 @@ export class HybridForecaster {
     if (history.size > RETURN_SECONDS) this.vol.update(cents, history.ago(RETURN_SECONDS));
     this.ema = this.observed === 0 ? cents : this.ema + this.emaAlpha * (cents - this.ema);
     this.observed++;
+    const v = this.vol.variancePerSecond() * this.scale2;
+    this.variance = v > this.floorVariance ? v : this.floorVariance;
   }
 
   get ready(): boolean {
     return this.observed >= this.historyNeeded;
   }
 
-  /** Variance per second actually used: estimate × scale², never below the floor. */
+  /** Variance per second actually used: estimate × scale², never below the floor (as of the last second observed). */
   variancePerSecond(): number {
-    const v = this.vol.variancePerSecond() * this.params.volatility.scale ** 2;
-    return v > this.floorVariance ? v : this.floorVariance;
+    return this.variance;
   }
 
   /** Forecasts the settlement of the window described by `s`. Requires `ready`. */
@@ -109,7 +116,7 @@ export class HybridForecaster {
     const now = history.latest;
     const L = p.momentum.lookbackSeconds;
     const before = history.ago(L);
-    const momentumSignal = clip((now - before) / before / (sigma * Math.sqrt(L)));
+    const momentumSignal = clip((now - before) / before / (sigma * this.sqrtLookback));
     const meanReversionSignal = clip((now - this.ema) / (now * sigma * this.emaSpread));
     const drift = Math.sqrt(base.varianceSeconds / 900);
     const shiftM = p.momentum.weight * momentumSignal * drift;
@@ -138,5 +145,6 @@ export class HybridForecaster {
     this.vol.reset();
     this.ema = 0;
     this.observed = 0;
+    this.variance = this.floorVariance;
   }
 }

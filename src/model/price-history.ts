@@ -24,11 +24,12 @@ export class PriceHistory {
     }
     const cap = this.capacity;
     if (this.count >= this.meanWidth) {
-      const out = (this.head - this.meanWidth + 1 + cap) % cap;
+      let out = this.head - this.meanWidth + 1;
+      if (out < 0) out += cap;
       this.sum60 -= this.prices[out]!;
       this.carried60 -= this.carried[out]!;
     }
-    this.head = (this.head + 1) % cap;
+    this.head = this.head + 1 === cap ? 0 : this.head + 1;
     this.prices[this.head] = cents;
     this.carried[this.head] = carried ? 1 : 0;
     this.sum60 += cents;
@@ -50,7 +51,8 @@ export class PriceHistory {
   /** Price `k` seconds before the latest (k = 0 is the latest). */
   ago(k: number): number {
     if (k < 0 || k >= this.count) throw new RangeError(`no price ${k} s back (have ${this.count})`);
-    return this.prices[(this.head - k + this.capacity) % this.capacity]!;
+    const i = this.head - k;
+    return this.prices[i < 0 ? i + this.capacity : i]!;
   }
 
   get latest(): number {

@@ -31,6 +31,7 @@ const trade = z.object({
   strike: z.string(),
   btc_price: z.string(),
   market: z.string(),
+  kalshi_strike: z.string().optional(),
 });
 const settlement = z.object({
   type: z.literal("settlement"),

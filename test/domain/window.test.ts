@@ -59,3 +59,16 @@ describe("window schedule", () => {
     expect(() => parseTicker("BTC up")).toThrow(TickerError);
   });
 });
+
+describe("US Eastern time by rule", () => {
+  it("agrees with the time-zone database every hour from 2010 to 2035, and at each change", async () => {
+    const { easternTime, easternTimeFromTzdb } = await import("../../src/domain/window.ts");
+    const from = Date.parse("2010-01-01T00:00:00Z") / 1000;
+    const to = Date.parse("2036-01-01T00:00:00Z") / 1000;
+    for (let t = from; t < to; t += 3 * 3600 + 17 * 60) expect(easternTime(t)).toEqual(easternTimeFromTzdb(t));
+    for (const iso of ["2026-03-08T06:59:59Z", "2026-03-08T07:00:00Z", "2026-11-01T05:59:59Z", "2026-11-01T06:00:00Z", "2027-03-14T07:00:00Z", "2027-11-07T06:00:00Z"]) {
+      const t = Date.parse(iso) / 1000;
+      expect(easternTime(t)).toEqual(easternTimeFromTzdb(t));
+    }
+  });
+});

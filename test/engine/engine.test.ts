@@ -225,3 +225,39 @@ describe("engine after a restart", () => {
     expect(second.records.some((r) => r.type === "account")).toBe(false); // the journal was already opened
   });
 });
+
+describe("engine edge cases", () => {
+  const prices = randomWalk(1, 6 * 900);
+
+  it("counts an order a risk limit refused as risk_limit and journals nothing", () => {
+    const j = new MemoryJournal();
+    const e = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: j, execute: () => ({ refused: "max open exposure" }) });
+    for (const p of prices) e.onSecond(p.second, p.cents, false);
+    expect(e.counters.noTrade.risk_limit).toBeGreaterThan(0);
+    expect(j.records.filter((r) => r.type === "trade")).toHaveLength(0);
+  });
+
+  it("neither trades nor journals predictions while replaying history, and trades again after", () => {
+    const j = new MemoryJournal();
+    const e = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: j });
+    e.setReplaying(true);
+    const half = 3 * 900;
+    prices.slice(0, half).forEach((p) => e.onSecond(p.second, p.cents, false));
+    expect(e.counters.trades).toBe(0);
+    expect(j.predictions).toHaveLength(0);
+    expect(e.counters.forecasts).toBeGreaterThan(0); // the forecaster is warm
+    e.setReplaying(false);
+    prices.slice(half).forEach((p) => e.onSecond(p.second, p.cents, false));
+    expect(e.counters.trades).toBeGreaterThan(0);
+    expect(j.predictions.length).toBeGreaterThan(0);
+  });
+
+  it("journals the venue's strike beside ours when the quote carries one", () => {
+    const j = new MemoryJournal();
+    const base = new SyntheticMarket({ spread: 200, depth: 1000 });
+    const e = new Engine(TRADING_CONFIG, { market: { name: "venue", quote: (t, w, fv) => ({ ...base.quote(t, w, fv), strikeCents: 9_600_012 }) }, journal: j });
+    for (const p of prices) e.onSecond(p.second, p.cents, false);
+    const trade = j.records.find((r): r is TradeRecord => r.type === "trade");
+    expect(trade?.kalshi_strike).toBe("96000.12");
+  });
+});

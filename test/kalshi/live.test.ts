@@ -221,7 +221,7 @@ describe("live orders against the fake Kalshi", () => {
     expect(done[0]).toMatchObject({ ref: "R-1", fill: { side: "yes", contracts: 5, levels: [{ price: 4000, contracts: 3 }, { price: 4100, contracts: 2 }] } });
     writeFileSync(killFile, "");
     const sent = fake.orders.length;
-    expect(execute(intent, quote, 700, "R-2")).toBeNull();
+    expect(execute(intent, quote, 700, "R-2")).toEqual({ refused: expect.stringMatching(/^kill switch is on/) });
     expect(fake.orders.length).toBe(sent);
     expect(log.at(-1)).toMatch(/refused: kill switch/);
   });

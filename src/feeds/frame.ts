@@ -1,0 +1,46 @@
+/** What one exchange message means to us. */
+export type Frame =
+  | { kind: "price"; price: number; exchangeMs: number; gap?: number }
+  /** Proof of life without a price: heartbeats, pongs, acknowledgements, trades we only count. */
+  | { kind: "alive"; gap?: number }
+  | { kind: "unknown" }
+  /** The exchange reports an error: reconnect. */
+  | { kind: "error"; message: string }
+  /** The exchange asks us to reconnect now. */
+  | { kind: "reconnect"; message: string };
+
+export const ALIVE: Frame = { kind: "alive" };
+export const UNKNOWN: Frame = { kind: "unknown" };
+
+/**
+ * One exchange's WebSocket protocol: where to connect, what to send, how to read a message.
+ * The connection lifecycle (ws-source.ts) is shared; an adapter holds only per-connection
+ * state such as the last sequence number.
+ */
+export interface ExchangeAdapter {
+  readonly name: string;
+  readonly usd: boolean;
+  readonly url: string;
+  /** Sent on every (re)connection. */
+  subscribe(): string[];
+  /** Sent every ping interval besides the WebSocket ping, for exchanges that want one. */
+  keepalive?(): string;
+  /** Forget per-connection state (a new connection starts a new sequence). */
+  reset(): void;
+  /** Reads one parsed JSON message. */
+  read(msg: unknown): Frame;
+}
+
+/** A price sent as a string or a number; NaN when it is neither (the guard then refuses it). */
+export function num(v: unknown): number {
+  return typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN;
+}
+
+/** The mid of a sane top of book, else the fallback (a last-trade price). */
+export function midOr(bid: number, ask: number, fallback: number): number {
+  return bid > 0 && ask >= bid && Number.isFinite(ask) ? (bid + ask) / 2 : fallback;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

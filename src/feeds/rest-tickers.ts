@@ -1,0 +1,60 @@
+import type { ExchangeName, FeedsConfig } from "./config.ts";
+import { isObject, midOr, num } from "./frame.ts";
+
+/** One exchange's REST ticker: where to ask, and how to read the reply into a price. */
+export interface RestTicker {
+  readonly exchange: ExchangeName;
+  readonly usd: boolean;
+  readonly url: string;
+  read(body: unknown): number;
+}
+
+/** The REST tickers of feeds-reference.md §5; each read returns NaN (refused) when the reply lacks a price. */
+export function restTicker(exchange: ExchangeName, c: FeedsConfig): RestTicker {
+  switch (exchange) {
+    case "coinbase":
+      return {
+        exchange,
+        usd: true,
+        url: `${trim(c.coinbase.restUrl)}/products/${c.coinbase.product}/ticker`,
+        read: (b) => (isObject(b) ? midOr(num(b.bid), num(b.ask), num(b.price)) : NaN),
+      };
+    case "binanceus":
+      return {
+        exchange,
+        usd: false,
+        url: `${trim(c.binanceus.restUrl)}/api/v3/ticker/price?symbol=${c.binanceus.symbol.toUpperCase()}`,
+        read: (b) => (isObject(b) ? num(b.price) : NaN),
+      };
+    case "kraken":
+      return {
+        exchange,
+        usd: true,
+        url: `${trim(c.kraken.restUrl)}/0/public/Ticker?pair=${c.kraken.restPair}`,
+        read: readKrakenTicker,
+      };
+    case "bitstamp":
+      return {
+        exchange,
+        usd: true,
+        url: `${trim(c.bitstamp.restUrl)}/api/v2/ticker/${c.bitstamp.pair}/`,
+        read: (b) => (isObject(b) ? midOr(num(b.bid), num(b.ask), num(b.last)) : NaN),
+      };
+  }
+}
+
+/** Kraken keys the result by its canonical pair name (XXBTZUSD for XBTUSD): take the first key. */
+function readKrakenTicker(b: unknown): number {
+  if (!isObject(b)) return NaN;
+  if (Array.isArray(b.error) && b.error.length > 0) throw new Error(`kraken: ${b.error.join(", ")}`);
+  const result = b.result;
+  if (!isObject(result)) return NaN;
+  const t = Object.values(result)[0];
+  if (!isObject(t)) return NaN;
+  const first = (v: unknown) => (Array.isArray(v) ? num(v[0]) : NaN);
+  return midOr(first(t.b), first(t.a), first(t.c));
+}
+
+export function trim(url: string): string {
+  return url.endsWith("/") ? url.slice(0, -1) : url;
+}

@@ -1,0 +1,149 @@
+import type { FeedLog, FeedsConfig } from "./config.ts";
+import { isObject, num } from "./frame.ts";
+import { trim } from "./rest-tickers.ts";
+import { describe } from "./ws-source.ts";
+
+export interface WarmStart {
+  /** Contiguous ascending unix seconds ending at the last completed second; empty when nothing could be had. */
+  seconds: { second: number; price: number }[];
+  source: string;
+  notes: string[];
+}
+
+export interface WarmStartDeps {
+  now?: () => number;
+  fetch?: typeof fetch;
+  log?: FeedLog;
+}
+
+/** One-minute bar: its open second, open and close. */
+interface Bar {
+  t: number;
+  open: number;
+  close: number;
+}
+
+/** Trades (second, price), oldest first. */
+type Trade = [number, number];
+
+/**
+ * Rebuilds the recent past from REST so volatility and the 60-s average are ready at once:
+ * Coinbase one-minute candles (at most 300), refined by its latest 1000 trades at one-second
+ * resolution; Kraken's one-minute OHLC if Coinbase fails. Inside a minute known only from its
+ * candle the price moves in a straight line from open to close, so 60-s returns at minute marks
+ * are exact and the path between them is smooth (volatility inside a minute is understated).
+ * Never throws on network failure; bounded by `warmStart.timeoutMs`.
+ */
+export async function warmStart(config: FeedsConfig, deps: WarmStartDeps = {}): Promise<WarmStart> {
+  const w = config.warmStart;
+  if (!w.enabled) return { seconds: [], source: "none", notes: ["warm start is off (feeds.warmStart.enabled)"] };
+  const now = (deps.now ?? Date.now)();
+  const end = Math.floor(now / 1000) - 1;
+  const start = end - w.seconds + 1;
+  const doFetch = deps.fetch ?? fetch;
+  const signal = AbortSignal.timeout(w.timeoutMs);
+  const get = async (url: string): Promise<unknown> => {
+    const res = await doFetch(url, { signal, headers: { accept: "application/json" } });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`HTTP ${res.status} from ${url}`);
+    return JSON.parse(text);
+  };
+  const notes: string[] = [];
+  const attempts: { name: string; enabled: boolean; run: () => Promise<{ bars: Bar[]; trades: Trade[] }> }[] = [
+    { name: "coinbase", enabled: config.coinbase.enabled || config.rest.sources.includes("coinbase"), run: () => coinbase(config, start, end, get, notes) },
+    { name: "kraken", enabled: config.kraken.enabled || config.rest.sources.includes("kraken"), run: () => kraken(config, start, get) },
+  ];
+  for (const a of attempts) {
+    if (!a.enabled) continue;
+    try {
+      const { bars, trades } = await a.run();
+      const seconds = toSeconds(bars, trades, start, end);
+      if (seconds.length === 0) {
+        notes.push(`${a.name}: no prices in the last ${w.seconds} s`);
+        continue;
+      }
+      const carried = end - lastKnown(bars, trades, end);
+      if (carried > 60) notes.push(`${a.name}: last price is ${carried} s old; carried forward`);
+      deps.log?.("info", `warm start: ${seconds.length} s from ${a.name}`);
+      return { seconds, source: a.name, notes };
+    } catch (e) {
+      notes.push(`${a.name}: ${signal.aborted ? `timed out after ${w.timeoutMs} ms` : describe(e)}`);
+    }
+  }
+  if (notes.length === 0) notes.push("no REST source for warm start is enabled (coinbase or kraken)");
+  return { seconds: [], source: "none", notes };
+}
+
+async function coinbase(config: FeedsConfig, start: number, end: number, get: (url: string) => Promise<unknown>, notes: string[]) {
+  const base = `${trim(config.coinbase.restUrl)}/products/${config.coinbase.product}`;
+  const iso = (s: number) => new Date(s * 1000).toISOString();
+  const from = Math.floor(start / 60) * 60;
+  let tradesError: string | null = null;
+  const [candles, trades] = await Promise.all([
+    get(`${base}/candles?granularity=60&start=${iso(from)}&end=${iso(end + 1)}`),
+    get(`${base}/trades?limit=1000`).catch((e: unknown) => {
+      tradesError = describe(e);
+      return [];
+    }),
+  ]);
+  if (!Array.isArray(candles)) throw new Error("coinbase candles: not an array");
+  if (tradesError) notes.push(`coinbase trades: ${tradesError}; candles only`);
+  // Rows are [time, low, high, open, close, volume], newest first.
+  const bars: Bar[] = [];
+  for (const r of candles) if (Array.isArray(r)) bars.push({ t: num(r[0]), open: num(r[3]), close: num(r[4]) });
+  const ticks: Trade[] = [];
+  if (Array.isArray(trades)) {
+    for (const t of trades) if (isObject(t)) ticks.push([Math.floor(Date.parse(String(t.time)) / 1000), num(t.price)]);
+  }
+  ticks.reverse(); // newest first on the wire; oldest first here, so the last trade of a second wins
+  return { bars, trades: ticks };
+}
+
+async function kraken(config: FeedsConfig, start: number, get: (url: string) => Promise<unknown>) {
+  const body = await get(`${trim(config.kraken.restUrl)}/0/public/OHLC?pair=${config.kraken.restPair}&interval=1&since=${start - 60}`);
+  if (!isObject(body)) throw new Error("kraken OHLC: not an object");
+  if (Array.isArray(body.error) && body.error.length > 0) throw new Error(`kraken: ${body.error.join(", ")}`);
+  const result = isObject(body.result) ? body.result : {};
+  // Keyed by the canonical pair name, beside a "last" cursor. Rows: [time, open, high, low, close, vwap, volume, count].
+  const rows = Object.entries(result).find(([k, v]) => k !== "last" && Array.isArray(v))?.[1];
+  const bars: Bar[] = [];
+  if (Array.isArray(rows)) for (const r of rows) if (Array.isArray(r)) bars.push({ t: num(r[0]), open: num(r[1]), close: num(r[4]) });
+  return { bars, trades: [] as Trade[] };
+}
+
+const sane = (p: number) => p > 0 && Number.isFinite(p);
+
+/** One price per second in [start, end]: trades where we have them, else the bar's line; gaps carried forward. */
+export function toSeconds(bars: Bar[], trades: Trade[], start: number, end: number): { second: number; price: number }[] {
+  const n = end - start + 1;
+  if (n <= 0) return [];
+  const px = new Float64Array(n).fill(NaN);
+  for (const b of bars) {
+    if (!Number.isInteger(b.t) || !sane(b.open) || !sane(b.close)) continue;
+    const last = Math.min(b.t + 59, end);
+    for (let s = Math.max(b.t, start); s <= last; s++) px[s - start] = b.open + ((b.close - b.open) * (s - b.t)) / Math.max(1, last - b.t);
+  }
+  // A stable sort keeps trades of the same second in their order, so the last one sets the price.
+  const sorted = trades.filter(([s, p]) => Number.isFinite(s) && sane(p)).sort((a, b) => a[0] - b[0]);
+  if (sorted.length) {
+    const first = Math.max(sorted[0]![0], start);
+    for (let s = first; s <= end; s++) px[s - start] = NaN;
+    for (const [s, p] of sorted) if (s >= start && s <= end) px[s - start] = p;
+  }
+  const out: { second: number; price: number }[] = [];
+  let carry = NaN;
+  for (let i = 0; i < n; i++) {
+    const p = Number.isNaN(px[i]!) ? carry : px[i]!;
+    if (Number.isNaN(p)) continue;
+    carry = p;
+    out.push({ second: start + i, price: Math.round(p * 100) / 100 });
+  }
+  return out;
+}
+
+function lastKnown(bars: Bar[], trades: Trade[], end: number): number {
+  let last = -Infinity;
+  for (const b of bars) if (sane(b.close)) last = Math.max(last, Math.min(b.t + 59, end));
+  for (const [s] of trades) last = Math.max(last, Math.min(s, end));
+  return last;
+}

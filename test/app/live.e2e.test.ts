@@ -1,0 +1,162 @@
+// `npm start` (btc15 live) as a real process against fake exchanges and a fake Kalshi on
+// 127.0.0.1: start-up, ready, a trade, status blocks, Ctrl+C once and twice, kill -9 and restart.
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { windowAt } from "../../src/domain/window.ts";
+import { Account } from "../../src/engine/account.ts";
+import { loadTradeJournal } from "../../src/store/trade-journal.ts";
+import { type FakeExchanges, startFakeExchanges } from "../fakes/exchanges.ts";
+import { type FakeKalshi, startFakeKalshi } from "../fakes/kalshi.ts";
+
+const BIN = fileURLToPath(new URL("../../bin/btc15.js", import.meta.url));
+
+class Run {
+  out = "";
+  err = "";
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  constructor(readonly child: ChildProcessWithoutNullStreams) {
+    child.stdout.on("data", (d: Buffer) => (this.out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (this.err += d.toString()));
+    this.exited = new Promise((r) => child.on("exit", (code, signal) => r({ code, signal })));
+  }
+
+  async waitFor(re: RegExp, timeoutMs = 20_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (!re.test(this.out)) {
+      if (Date.now() > until) throw new Error(`timed out waiting for ${re}\n--- stdout ---\n${this.out}\n--- stderr ---\n${this.err}`);
+      if (this.child.exitCode !== null) throw new Error(`exited (${this.child.exitCode}) before ${re}\n${this.out}\n${this.err}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+function start(dir: string, args: string[] = []): Run {
+  return new Run(spawn(process.execPath, [BIN, "live", "--config", join(dir, "config.json"), ...args], { cwd: dir, env: { ...process.env, KALSHI_API_KEY_ID: "", KALSHI_PRIVATE_KEY_PATH: "" } }));
+}
+
+let ex: FakeExchanges;
+let kalshi: FakeKalshi;
+
+beforeAll(async () => {
+  ex = await startFakeExchanges({ price: 64_000 });
+  // Recent history for the warm start: a gentle wave around the live price, up to "now".
+  const history = { get nowMs() { return Date.now(); }, priceAt: (s: number) => 64_000 + 40 * Math.sin(s / 97), tradeSeconds: 120 };
+  ex.exchanges.coinbase.history = history;
+  ex.exchanges.kraken.history = history;
+  kalshi = await startFakeKalshi();
+  // A cheap YES on this window and the next few (the best NO bid is 95¢, so YES is offered at 5¢).
+  for (let t = Date.now() / 1000 - 900; t < Date.now() / 1000 + 4 * 3600; t += 900) {
+    kalshi.setBook(windowAt(t).ticker, { yes: [["0.0300", "500.00"]], no: [["0.9500", "500.00"]] });
+  }
+});
+
+afterAll(async () => {
+  await Promise.all([ex?.close(), kalshi?.close()]);
+});
+
+function setup(extra: Record<string, unknown> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), "btc15-live-"));
+  const config = {
+    dataDir: join(dir, "trading"),
+    markets: "kalshi",
+    statusIntervalSeconds: 2,
+    startupTimeoutSeconds: 20,
+    strategy: { minConfidence: 0 },
+    feeds: ex.feedsConfig,
+    kalshi: { baseUrl: kalshi.baseUrl, wsUrl: kalshi.wsUrl, bookPollMs: 200, resultPollMs: 500 },
+    ...extra,
+  };
+  writeFileSync(join(dir, "config.json"), JSON.stringify(config));
+  return dir;
+}
+
+describe("btc15 live (npm start) end to end", { timeout: 60_000 }, () => {
+  it("starts, reaches ready, trades on Kalshi's book, prints status, and stops cleanly on Ctrl+C", async () => {
+    const dir = setup();
+    const run = start(dir);
+    await run.waitFor(/^ready/m);
+    expect(run.out).toMatch(/mode {7}PAPER/);
+    expect(run.out).toMatch(/warm start \d+ s of history from coinbase/);
+    expect(run.out).toMatch(/^price {6}\$64,?0\d\d\.\d\d (median of|from) /m);
+    expect(run.out).toMatch(/markets: Kalshi http:\/\/127\.0\.0\.1/);
+    await run.waitFor(/▶ TRADE KXBTC15M-\S+ {2}BUY YES/);
+    await run.waitFor(/^── .* UTC ─/m);
+    expect(run.out).toMatch(/Forecast P\(up\)/);
+    run.child.kill("SIGINT");
+    const { code } = await run.exited;
+    expect(code).toBe(0);
+    expect(run.out).toMatch(/Performance summary/);
+    expect(run.out).toMatch(/trades {10}1 /);
+    const csv = readFileSync(join(dir, "trading", "trades.csv"), "utf8").trim().split("\n");
+    expect(csv).toHaveLength(2);
+    expect(csv[1]).toMatch(/,yes,.*,0\.0500,/);
+    const journal = loadTradeJournal(join(dir, "trading"));
+    expect(journal.records.filter((r) => r.type === "trade")).toHaveLength(1);
+    expect(journal.records.find((r) => r.type === "trade")).toMatchObject({ market: "kalshi", requested_price: "0.0500", kalshi_strike: "64839.26" });
+    expect(JSON.parse(readFileSync(join(dir, "trading", "performance.json"), "utf8")).trades).toBe(1);
+    const log = readFileSync(join(dir, run.out.match(/log file (\S+)/)![1]!), "utf8");
+    expect(log).toMatch(/INFO {2}▶ TRADE/);
+    expect(log).toMatch(/DEBUG feeds: /);
+  });
+
+  it("after kill -9, a restart resumes the same balance and positions with no duplicate trade", async () => {
+    const dir = setup();
+    const first = start(dir);
+    await first.waitFor(/▶ TRADE/);
+    first.child.kill("SIGKILL");
+    await first.exited;
+    const before = Account.fromRecords(loadTradeJournal(join(dir, "trading")).records, 0).summary();
+    expect(before.trades).toBe(1);
+    const second = start(dir);
+    await second.waitFor(/^ready/m);
+    expect(second.out).toMatch(new RegExp(`journal {4}resumed: \\d+ records, balance \\$${(before.balance / 10_000).toFixed(2)}, ${before.openPositions} open position`));
+    await second.waitFor(/^── .* UTC ─/m);
+    second.child.kill("SIGINT");
+    expect((await second.exited).code).toBe(0);
+    const records = loadTradeJournal(join(dir, "trading")).records;
+    const ids = records.filter((r) => r.type === "trade").map((r) => (r as { id: string }).id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(records.filter((r) => r.type === "account")).toHaveLength(1);
+  });
+
+  it("says plainly when no price source can be reached, and exits non-zero", async () => {
+    const closed = "ws://127.0.0.1:1";
+    const http = "http://127.0.0.1:1";
+    const feeds = { ...ex.feedsConfig, coinbase: { wsUrl: closed, restUrl: http }, binanceus: { wsUrl: closed, restUrl: http }, kraken: { wsUrl: closed, restUrl: http }, bitstamp: { wsUrl: closed, restUrl: http } };
+    const dir = setup({ feeds, startupTimeoutSeconds: 3 });
+    const run = start(dir);
+    const { code } = await run.exited;
+    expect(code).toBe(1);
+    expect(run.out).toMatch(/No price source could be reached within 3 s/);
+    expect(run.out).toMatch(/npm run demo/);
+    expect(run.out).toMatch(/coinbase +ws +\w+ +\(.*ECONNREFUSED/);
+  });
+
+  it("refuses bad flags and a corrupt config with a clear message", async () => {
+    const dir = setup();
+    const bad = new Run(spawn(process.execPath, [BIN, "live", "--min-edge", "7"], { cwd: dir }));
+    expect((await bad.exited).code).toBe(2);
+    expect(bad.err).toMatch(/strategy\.minEdge: must be between 0 and 0\.5 \(got 7\)/);
+    const mode = new Run(spawn(process.execPath, [BIN, "live", "--mode", "yolo"], { cwd: dir }));
+    expect((await mode.exited).code).not.toBe(0);
+    expect(mode.err).toMatch(/--mode.*yolo.*paper, live/s);
+    writeFileSync(join(dir, "broken.json"), "{ oops");
+    const corrupt = new Run(spawn(process.execPath, [BIN, "live", "--config", join(dir, "broken.json")], { cwd: dir }));
+    expect((await corrupt.exited).code).toBe(2);
+    expect(corrupt.err).toMatch(/config file .*broken\.json is not valid JSON/);
+  });
+
+  it("refuses live trading without all three gates, naming what is missing", async () => {
+    const dir = setup();
+    const run = new Run(spawn(process.execPath, [BIN, "live", "--config", join(dir, "config.json"), "--mode", "live"], { cwd: dir, env: { ...process.env, KALSHI_API_KEY_ID: "", KALSHI_PRIVATE_KEY_PATH: "" } }));
+    const { code } = await run.exited;
+    expect(code).toBe(2);
+    expect(run.err).toMatch(/key/i);
+    expect(run.err).toMatch(/confirm/i);
+    expect(kalshi.orders).toHaveLength(0);
+  });
+});

@@ -1,0 +1,74 @@
+// `btc15 feeds` run as a user would, against the fake exchanges and against nothing at all.
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { startFakeExchanges } from "../fakes/exchanges.ts";
+
+const BIN = fileURLToPath(new URL("../../bin/btc15.js", import.meta.url));
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Runs the CLI without blocking this process (the fakes live here and must keep answering). */
+function btc15(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()!();
+});
+
+describe("btc15 feeds", () => {
+  it("reaches every source and prints a JSON summary", async () => {
+    const fx = await startFakeExchanges({ price: 65_000 });
+    cleanup.push(() => fx.close());
+    const env: Record<string, string> = { BTC15_FEEDS_STALENESS_MS: "1000" };
+    for (const [name, f] of Object.entries(fx.exchanges)) {
+      env[`BTC15_${name.toUpperCase()}_WS_URL`] = f.wsUrl;
+      env[`BTC15_${name.toUpperCase()}_REST_URL`] = f.restUrl;
+    }
+    const r = await btc15(["feeds", "--seconds", "2", "--json"], env);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.ok).toBe(true);
+    expect(out.price).toBeCloseTo(65_000, 0);
+    const names = out.sources.map((s: { name: string }) => s.name);
+    expect(names).toEqual(["coinbase", "binanceus", "kraken", "bitstamp", "coinbase-rest", "kraken-rest", "binanceus-rest"]);
+    for (const s of out.sources) {
+      expect(s.reached, s.name).toBe(true);
+      expect(s.messages, s.name).toBeGreaterThan(0);
+    }
+  });
+
+  it("says per source that nothing can be reached and exits non-zero, without hanging", async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const env: Record<string, string> = {};
+    for (const name of ["COINBASE", "BINANCEUS", "KRAKEN", "BITSTAMP"]) {
+      env[`BTC15_${name}_WS_URL`] = `ws://127.0.0.1:${port}`;
+      env[`BTC15_${name}_REST_URL`] = `http://127.0.0.1:${port}`;
+    }
+    const r = await btc15(["feeds", "--seconds", "1"], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no price source could be reached/);
+    for (const name of ["coinbase", "binanceus", "kraken", "bitstamp", "coinbase-rest", "kraken-rest", "binanceus-rest"]) {
+      expect(r.stderr).toMatch(new RegExp(`^  ${name}: connection refused`, "m"));
+    }
+  });
+
+  it("rejects a bad configuration value from the environment", async () => {
+    const r = await btc15(["feeds", "--seconds", "1"], { BTC15_COINBASE_WS_URL: "http://not-a-websocket" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/feeds\.coinbase\.wsUrl: must be a ws:\/\/ or wss:\/\/ URL/);
+  });
+});
