@@ -67,7 +67,8 @@ export function statusBlock(i: StatusInput, c: Paint): string {
   lines.push(`BTC ${i.priceCents === null ? c.yellow("no price") : c.bold(btc(i.priceCents))}  ${i.priceSources}`);
   const f = i.forecast;
   if (f !== null && Math.abs(f.t - i.nowSeconds) <= 5) {
-    lines.push(`Window ${c.cyan(f.window.ticker)}  strike ${btc(f.strikeCents)}  ${mmss(f.secondsLeft)} left  ${quoteLine(f.quote)}`);
+    const venueStrike = f.quote?.strikeCents != null ? ` (Kalshi ${btc(f.quote.strikeCents)})` : "";
+    lines.push(`Window ${c.cyan(f.window.ticker)}  strike ${btc(f.strikeCents)}${venueStrike}  ${mmss(f.secondsLeft)} left  ${quoteLine(f.quote)}`);
     const x = f.forecast;
     const sign = (v: number) => `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(3)}`;
     lines.push(`Forecast P(up) ${c.bold(x.pUp.toFixed(3))} = fair value ${x.fairValue.toFixed(3)} ${sign(x.momentum)} momentum ${sign(x.meanReversion)} mean reversion  (σ15m ${pct(x.sigma15m, 2)})`);

@@ -1,5 +1,4 @@
 import type { AppConfig } from "../config/schema.ts";
-import { moneyToDollars } from "../domain/money.ts";
 import { isoUtc } from "../domain/window.ts";
 import type { Executor } from "../engine/engine.ts";
 import { type IndexReading, PriceIndex, warmStart } from "../feeds/index.ts";
@@ -211,10 +210,12 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   await Promise.all([index.stop(), choice.stop(), settlement?.stop()]);
   const csv = session.close();
   const c = engine.counters;
-  const feedLine = reading.sources
+  const feedLines = reading.sources
     .filter((s) => s.state !== "disabled")
-    .map((s) => `${s.name} ${s.messages} msgs, ${s.reconnects} reconnects, ${s.parseErrors} parse errors, ${s.rejected} rejected`)
-    .join("; ");
+    .map((s) => {
+      const problems = [s.reconnects && `${s.reconnects} reconnects`, s.parseErrors && `${s.parseErrors} parse errors`, s.rejected && `${s.rejected} prices rejected`, s.gaps && `${s.gaps} gaps`].filter(Boolean);
+      return `  ${s.name.padEnd(15)} ${String(s.messages).padStart(7)} msgs${problems.length ? `, ${problems.join(", ")}` : ""}`;
+    });
   const reasons = Object.entries(c.noTrade)
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1])
@@ -229,9 +230,10 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
         `no trade        ${reasons || "—"}`,
         ...(c.proxyCompared ? [`vs Kalshi       ${c.proxyDisagreements} of ${c.proxyCompared} official results disagreed with our proxy settlement`] : []),
         ...(engine.ordersPending ? [`pending         ${engine.ordersPending} live order(s) unanswered at exit`] : []),
-        `feeds           ${feedLine}`,
         `exports         trades.csv (${csv.trades} rows), predictions.csv (${csv.predictions} rows) in ${config.dataDir}/`,
-        `balance         ${moneyToDollars(session!.summary.balance).toFixed(2)} (open positions settle when you next start)`,
+        ...(session!.summary.openPositions ? [`open positions  settle when you next start (the journal keeps them)`] : []),
+        `feeds`,
+        ...feedLines,
       ],
       p,
     ),
