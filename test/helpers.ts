@@ -1,14 +1,7 @@
-/** Seeded pseudo-random numbers for tests (mulberry32): the same seed, the same sequence. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../src/domain/random.ts";
+
+/** Seeded pseudo-random numbers for tests: the same seed, the same sequence. */
+export const rng = seededRandom;
 
 /** Standard normal draws from a seeded uniform source (Box–Muller). */
 export function gaussian(seed: number): () => number {

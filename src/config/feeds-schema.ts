@@ -1,15 +1,6 @@
 import { z } from "zod";
+import { int } from "./fields.ts";
 import { EXCHANGES, type FeedsConfig as FeedsConfigShape } from "../feeds/config.ts";
-
-/** A whole number in [min, max] with a default; the message names the allowed range. */
-function int(min: number, max: number, def: number) {
-  return z
-    .number({ error: `must be a whole number between ${min} and ${max}` })
-    .int({ error: `must be a whole number between ${min} and ${max}` })
-    .min(min, { error: `must be between ${min} and ${max}` })
-    .max(max, { error: `must be between ${min} and ${max}` })
-    .default(def);
-}
 
 const wsUrl = (def: string) => z.string().regex(/^wss?:\/\/\S+$/, { error: "must be a ws:// or wss:// URL" }).default(def);
 const restUrl = (def: string) => z.string().regex(/^https?:\/\/\S+$/, { error: "must be an http:// or https:// URL" }).default(def);

@@ -1,13 +1,5 @@
 import { z } from "zod";
-
-function int(min: number, max: number, def: number) {
-  return z
-    .number({ error: `must be a whole number between ${min} and ${max}` })
-    .int({ error: `must be a whole number between ${min} and ${max}` })
-    .min(min, { error: `must be between ${min} and ${max}` })
-    .max(max, { error: `must be between ${min} and ${max}` })
-    .default(def);
-}
+import { int } from "./fields.ts";
 
 function dollars(min: number, max: number, def: number) {
   return z

@@ -2,13 +2,7 @@ import { z } from "zod";
 import { FITTED_MODEL } from "../model/fitted.ts";
 import { feedsConfigSchema } from "./feeds-schema.ts";
 import { kalshiConfigSchema } from "./kalshi-schema.ts";
-
-/** A number in [min, max] with a default; the message names the allowed range. */
-function num(min: number, max: number, def: number, opts: { int?: boolean } = {}) {
-  let s = z.number({ error: `must be a number between ${min} and ${max}` });
-  if (opts.int) s = s.int({ error: `must be a whole number between ${min} and ${max}` });
-  return s.min(min, { error: `must be between ${min} and ${max}` }).max(max, { error: `must be between ${min} and ${max}` }).default(def);
-}
+import { num } from "./fields.ts";
 
 const m = FITTED_MODEL;
 

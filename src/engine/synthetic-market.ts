@@ -1,5 +1,6 @@
 import { type Money, UNITS_PER_CENT, UNITS_PER_DOLLAR } from "../domain/money.ts";
 import type { Quote } from "../domain/quote.ts";
+import { seededRandom } from "../domain/random.ts";
 import type { Window } from "../domain/window.ts";
 import type { MarketSource } from "./market.ts";
 
@@ -37,7 +38,7 @@ export class SyntheticMarket implements MarketSource {
   private readonly random: () => number;
 
   constructor(private readonly params: SyntheticMarketParams) {
-    this.random = seeded(params.mispricing?.seed ?? 1);
+    this.random = seededRandom(params.mispricing?.seed ?? 1);
   }
 
   quote(t: number, window: Window, fairValueUp: number): Quote {
@@ -77,18 +78,6 @@ export class SyntheticMarket implements MarketSource {
     this.noiseAt = t;
     return this.noise;
   }
-}
-
-/** mulberry32: a small seeded generator, so the synthetic market is reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function clamp(p: Money): Money {
