@@ -76,9 +76,9 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   let stopping = false;
   void o.stop.then(() => (stopping = true));
 
-  const index = new PriceIndex(config.feeds, {
-    log: (level, msg) => (level === "debug" ? log.debug(`feeds: ${msg}`) : level === "warn" ? log.debug(`feeds: ${msg}`) : log.debug(`feeds: ${msg}`)),
-  });
+  // Feed events (connects, drops, reconnects, rejected prices) are log-file detail: the console
+  // shows each source's state at start-up and in the status block instead.
+  const index = new PriceIndex(config.feeds, { log: (level, msg) => log.debug(`feeds ${level}: ${msg}`) });
   index.start();
   const warm = await warmStart(config.feeds, { log: (_l, msg) => log.debug(`warm start: ${msg}`) });
   log.info(
