@@ -1,14 +1,11 @@
 import { readFileSync } from "node:fs";
+import { scoredEngine } from "../src/app/backtest.ts";
 import { BUNDLED_SAMPLE } from "../src/app/sample.ts";
-import { engineConfig, syntheticMarketParams } from "../src/config/engine-config.ts";
 import type { AppConfig } from "../src/config/schema.ts";
-import { Engine } from "../src/engine/engine.ts";
 import { MemoryJournal } from "../src/engine/journal.ts";
 import { Sampler } from "../src/engine/sampler.ts";
-import { SyntheticMarket } from "../src/engine/synthetic-market.ts";
 import { BarBatch, BarCsvParser } from "../src/history/bars-csv.ts";
 import { perSecondFromBars } from "../src/history/per-second.ts";
-import { Scorecard } from "../src/report/scorecard.ts";
 
 /**
  * Several million one-second prices as a one-second CSV held in memory: the bundled minute
@@ -54,22 +51,9 @@ export function parseOnly(chunks: readonly string[]): { rows: number; checksum: 
   return { rows: p.counters.bars, checksum };
 }
 
-/** The pipeline: parse, sampler, forecaster, strategy, paper broker, scorecard, journal in memory. */
+/** The pipeline: parse, sampler, and the backtest's own engine (forecaster, strategy, paper broker, scorecard) with the journal in memory. */
 export function fullPipeline(chunks: readonly string[], config: AppConfig): { samples: number; trades: number; forecasts: number } {
-  const scorecard = new Scorecard(["hybrid", "fair_value", "coin_flip"]);
-  const engine = new Engine(engineConfig(config, { settlement: "proxy", predictionEverySeconds: 0 }), {
-    market: new SyntheticMarket(syntheticMarketParams(config)),
-    journal: new MemoryJournal(),
-    listener: {
-      onForecast(e) {
-        const left = e.window.close - e.t;
-        if (left % 60 === 0 && left >= 60 && left <= 840) scorecard.record(e.window.close, left / 60, [e.forecast.pUp, e.forecast.fairValue, 0.5]);
-      },
-      onWindowClosed(w) {
-        scorecard.resolve(w.window.close, w.result === null ? null : w.result === "yes");
-      },
-    },
-  });
+  const { engine } = scoredEngine(config, new MemoryJournal(), 0);
   const sampler = new Sampler(engine, { maxCarrySeconds: 300 });
   const toSeconds = perSecondFromBars(1, sampler);
   const batch = new BarBatch();

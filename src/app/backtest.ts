@@ -5,11 +5,12 @@ import { isoUtc } from "../domain/window.ts";
 import { engineConfig, syntheticMarketParams } from "../config/engine-config.ts";
 import type { AppConfig } from "../config/schema.ts";
 import { Engine, type NoTradeCounts } from "../engine/engine.ts";
+import type { JournalPort } from "../engine/journal.ts";
 import { Sampler } from "../engine/sampler.ts";
 import { SyntheticMarket } from "../engine/synthetic-market.ts";
 import { type ReplayStats, replayHistory } from "../history/files.ts";
 import type { CalibrationBin } from "../report/metrics.ts";
-import { CHECKPOINT_MINUTES, Scorecard } from "../report/scorecard.ts";
+import { CHECKPOINT_MINUTES, Scorecard, checkpointMinutes } from "../report/scorecard.ts";
 import { exportCsv } from "../store/export.ts";
 import { writeJsonAtomic } from "../store/snapshot.ts";
 import { FileJournal, clearJournal, journalFiles } from "../store/trade-journal.ts";
@@ -78,6 +79,28 @@ function mapNum(r: Record<string, number>): Record<string, number | null> {
 }
 
 /**
+ * The backtest's engine: synthetic market, proxy settlement, and a scorecard that scores the
+ * forecaster, the plain fair value and a coin flip at every checkpoint of every window.
+ */
+export function scoredEngine(config: AppConfig, journal: JournalPort, predictionEverySeconds: number): { engine: Engine; scorecard: Scorecard } {
+  const scorecard = new Scorecard(["hybrid", "fair_value", "coin_flip"]);
+  const engine = new Engine(engineConfig(config, { settlement: "proxy", predictionEverySeconds }), {
+    market: new SyntheticMarket(syntheticMarketParams(config)),
+    journal,
+    listener: {
+      onForecast(e) {
+        const minutes = checkpointMinutes(e.window.close, e.t);
+        if (minutes !== null) scorecard.record(e.window.close, minutes, [e.forecast.pUp, e.forecast.fairValue, 0.5]);
+      },
+      onWindowClosed(w) {
+        scorecard.resolve(w.window.close, w.result === null ? null : w.result === "yes");
+      },
+    },
+  });
+  return { engine, scorecard };
+}
+
+/**
  * Runs the engine over price history exactly as it runs live: one price per second into the
  * same sampler, forecaster, strategy and paper broker, against the synthetic market (no Kalshi
  * prices exist for these dates). Every window's forecasts at each whole minute before its close
@@ -92,20 +115,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const every = o.config.backtest.predictionEverySeconds;
   clearJournal(o.outDir);
   const journal = new FileJournal(o.outDir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16 });
-  const scorecard = new Scorecard(["hybrid", "fair_value", "coin_flip"]);
-  const engine = new Engine(engineConfig(o.config, { settlement: "proxy", predictionEverySeconds: every }), {
-    market: new SyntheticMarket(syntheticMarketParams(o.config)),
-    journal,
-    listener: {
-      onForecast(e) {
-        const left = e.window.close - e.t;
-        if (left % 60 === 0 && left >= 60 && left <= 14 * 60) scorecard.record(e.window.close, left / 60, [e.forecast.pUp, e.forecast.fairValue, 0.5]);
-      },
-      onWindowClosed(w) {
-        scorecard.resolve(w.window.close, w.result === null ? null : w.result === "yes");
-      },
-    },
-  });
+  const { engine, scorecard } = scoredEngine(o.config, journal, every);
   let lastSecond: number | null = null;
   const sampler = new Sampler(
     {

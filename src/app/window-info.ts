@@ -1,4 +1,5 @@
 import { formatEastern, isoUtc, windowAt } from "../domain/window.ts";
+import { mmss } from "./console-format.ts";
 
 export interface WindowInfo {
   readonly ticker: string;
@@ -23,12 +24,10 @@ export function windowInfo(at: number, series: string): WindowInfo {
 }
 
 export function formatWindowInfo(w: WindowInfo): string {
-  const m = Math.floor(w.seconds_left / 60);
-  const s = Math.floor(w.seconds_left % 60);
   return [
     `ticker        ${w.ticker}`,
     `open          ${w.open}  (${w.open_et})`,
     `close         ${w.close}  (${w.close_et})`,
-    `seconds left  ${w.seconds_left}  (${m}m ${String(s).padStart(2, "0")}s)`,
+    `seconds left  ${w.seconds_left}  (${mmss(w.seconds_left)})`,
   ].join("\n");
 }

@@ -3,6 +3,12 @@ import { Calibration, type CalibrationBin, ProbabilityScore } from "./metrics.ts
 /** Minutes before the close at which every window's forecasts are scored. */
 export const CHECKPOINT_MINUTES: readonly number[] = [14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1];
 
+/** The checkpoint (minutes before `close`) that instant `t` is, or null when it is none. */
+export function checkpointMinutes(close: number, t: number): number | null {
+  const left = close - t;
+  return left % 60 === 0 && left >= 60 && left <= 14 * 60 ? left / 60 : null;
+}
+
 export interface ForecasterScore {
   /** Scored forecasts (windows × checkpoints). */
   readonly n: number;

@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from "node:fs";
+import { writeSync } from "node:fs";
+import { writeAtomic } from "./snapshot.ts";
 
 export type CsvValue = string | number | boolean | null | undefined;
 
@@ -11,10 +12,8 @@ export function csvField(v: CsvValue): string {
 
 /** Writes rows under a header, atomically (temporary file then rename). */
 export function writeCsv(path: string, columns: readonly string[], rows: Iterable<readonly CsvValue[]>): number {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, "w");
   let n = 0;
-  try {
+  writeAtomic(path, (fd) => {
     writeSync(fd, columns.map(csvField).join(",") + "\n");
     let buf = "";
     for (const row of rows) {
@@ -26,10 +25,6 @@ export function writeCsv(path: string, columns: readonly string[], rows: Iterabl
       }
     }
     if (buf) writeSync(fd, buf);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  });
   return n;
 }

@@ -5,7 +5,7 @@ import { MemoryJournal } from "../../engine/journal.ts";
 import { Sampler } from "../../engine/sampler.ts";
 import { replayHistory } from "../../history/files.ts";
 import type { ModelParams } from "../../model/params.ts";
-import { Scorecard } from "../../report/scorecard.ts";
+import { Scorecard, checkpointMinutes } from "../../report/scorecard.ts";
 
 /**
  * What the forecaster said at each checkpoint of each settled window, and what happened, as
@@ -70,13 +70,13 @@ export async function collectCheckpoints(files: readonly string[], model: ModelP
     journal: new MemoryJournal(),
     listener: {
       onForecast(e) {
-        const left = e.window.close - e.t;
-        if (left % 60 !== 0 || left < 60 || left > 14 * 60) return;
+        const minutes = checkpointMinutes(e.window.close, e.t);
+        if (minutes === null) return;
         const f = e.forecast;
         let list = pending.get(e.window.close);
         if (list === undefined) pending.set(e.window.close, (list = []));
         list.push([f.pUp, f.z, f.momentumSignal * f.drift, f.meanReversionSignal * f.drift]);
-        scorecard.record(e.window.close, left / 60, [f.pUp, f.fairValue]);
+        scorecard.record(e.window.close, minutes, [f.pUp, f.fairValue]);
       },
       onWindowClosed(w) {
         const list = pending.get(w.window.close);
