@@ -92,8 +92,8 @@ export function scoredEngine(config: AppConfig, journal: JournalPort, prediction
         const minutes = checkpointMinutes(e.window.close, e.t);
         if (minutes !== null) scorecard.record(e.window.close, minutes, [e.forecast.pUp, e.forecast.fairValue, 0.5]);
       },
-      onWindowClosed(w) {
-        scorecard.resolve(w.window.close, w.result === null ? null : w.result === "yes");
+      onWindowResolved(r) {
+        scorecard.resolve(r.window_close, r.result === null ? null : r.result === "yes");
       },
     },
   });

@@ -58,6 +58,8 @@ export interface StatusInput {
   readonly priceCents: number | null;
   readonly priceSources: string;
   readonly pendingOrders?: number;
+  /** More lines (counters of feeds and the venue). */
+  readonly extra?: readonly string[];
 }
 
 /** The status block printed every status interval. */
@@ -67,8 +69,8 @@ export function statusBlock(i: StatusInput, c: Paint): string {
   lines.push(`BTC ${i.priceCents === null ? c.yellow("no price") : c.bold(btc(i.priceCents))}  ${i.priceSources}`);
   const f = i.forecast;
   if (f !== null && Math.abs(f.t - i.nowSeconds) <= 5) {
-    const venueStrike = f.quote?.strikeCents != null ? ` (Kalshi ${btc(f.quote.strikeCents)})` : "";
-    lines.push(`Window ${c.cyan(f.window.ticker)}  strike ${btc(f.strikeCents)}${venueStrike}  ${mmss(f.secondsLeft)} left  ${quoteLine(f.quote)}`);
+    const ours = f.strikeSource === "kalshi" ? (f.proxyStrikeCents === null ? "" : `; ours ${btc(f.proxyStrikeCents)}`) : "";
+    lines.push(`Window ${c.cyan(f.window.ticker)}  strike ${btc(f.strikeCents)} (${f.strikeSource === "kalshi" ? "Kalshi" : "ours"}${ours})  ${mmss(f.secondsLeft)} left  ${quoteLine(f.quote)}`);
     const x = f.forecast;
     const sign = (v: number) => `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(3)}`;
     lines.push(`Forecast P(up) ${c.bold(x.pUp.toFixed(3))} = fair value ${x.fairValue.toFixed(3)} ${sign(x.momentum)} momentum ${sign(x.meanReversion)} mean reversion  (σ15m ${pct(x.sigma15m, 2)})`);
@@ -76,6 +78,7 @@ export function statusBlock(i: StatusInput, c: Paint): string {
   if (f !== null && f.decision.kind === "trade") lines.push(c.green("Trade taken this second"));
   else if (i.idle !== null) lines.push(`No trade: ${c.yellow(i.idle.reason)}: ${i.idle.detail}`);
   if (i.pendingOrders) lines.push(c.yellow(`${i.pendingOrders} order(s) awaiting a fill`));
+  for (const l of i.extra ?? []) lines.push(c.dim(l));
   return lines.join("\n");
 }
 

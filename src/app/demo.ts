@@ -7,6 +7,7 @@ import { describeModel, describeStrategy, describeSynthetic } from "./banner.ts"
 import { summaryBlock } from "./console-format.ts";
 import type { RunLog } from "./run-log.ts";
 import { TradingSession } from "./session.ts";
+import { warmUp } from "./warm-up.ts";
 
 export interface DemoOptions {
   readonly config: AppConfig;
@@ -65,9 +66,12 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
     session.sampler.observe(seconds[i]!, prices[i]!);
     session.sampler.advanceTo(seconds[i]! + 1);
   };
-  // Warm start: enough history for the forecaster and the first strike, at once.
+  // Warm start: enough history for the forecaster and the first strike, at once (no trades: the
+  // live runner's rule).
   const warm = Math.min(seconds.length, session.engine.forecaster.historyNeeded + 60);
-  for (let i = 0; i < warm; i++) feed(i);
+  warmUp(session, () => {
+    for (let i = 0; i < warm; i++) feed(i);
+  });
   log.info(`warm start ${warm} s of history replayed at once (up to ${isoUtc(seconds[warm - 1]! + 1)})`);
   log.show((c) => c.green("ready"));
 

@@ -1,14 +1,12 @@
 import type { AppConfig } from "../config/schema.ts";
 import { UserError } from "../domain/errors.ts";
-import { dollarsToMoney, formatUsd, parseDollars } from "../domain/money.ts";
-import type { SettlementRecord, VoidRecord } from "../domain/records.ts";
-import type { Executor } from "../engine/engine.ts";
-import { type Fill, paperFill } from "../engine/paper-broker.ts";
+import type { OrderEvent } from "../domain/events.ts";
+import { dollarsToMoney, formatUsd } from "../domain/money.ts";
+import type { OrderPort } from "../engine/orders.ts";
 import type { KalshiClient } from "../kalshi/client.ts";
 import type { Clock } from "../kalshi/clock.ts";
-import { type LiveFill, LiveBroker, type LiveLimits } from "../kalshi/live-broker.ts";
+import { LiveBroker } from "../kalshi/live-broker.ts";
 import { LiveGateError, type LiveTradingGrant, grantLiveTrading } from "../kalshi/live-grant.ts";
-import type { BuyOrder } from "../kalshi/orders.ts";
 import { fetchPortfolio } from "../kalshi/portfolio.ts";
 import type { KalshiPortfolio } from "../kalshi/wire.ts";
 import type { KalshiCredentials } from "./kalshi-credentials.ts";
@@ -35,94 +33,63 @@ export function checkLiveGates(g: LiveGateInput): LiveTradingGrant {
   }
 }
 
-/** The `kalshi.live` limits in exact money. */
-export function liveLimits(config: AppConfig): LiveLimits {
-  const l = config.kalshi.live;
-  return {
-    maxPerOrder: dollarsToMoney(l.maxPerOrder),
-    maxOpenExposure: dollarsToMoney(l.maxOpenExposure),
-    maxDailyLoss: dollarsToMoney(l.maxDailyLoss),
-    maxOrdersPerWindow: l.maxOrdersPerWindow,
-    killSwitchFile: l.killSwitchFile,
-  };
-}
-
-export interface LiveStart {
-  readonly broker: LiveBroker;
+export interface LiveAccount {
   readonly portfolio: KalshiPortfolio;
-  /** One line for the console: balance, open positions, exposure, limits. */
-  readonly summary: string;
+  /** Cost held in this series' positions on Kalshi. */
+  readonly exposure: number;
+  readonly positions: number;
 }
 
 /**
- * Opens live trading: checks the gates, then reconciles with Kalshi (GET /portfolio/balance and
- * /portfolio/positions) so the exposure limit starts from the account's real positions in this
- * series. `client` must carry the same credentials.
+ * Reads the account with the key (GET /portfolio/balance and /portfolio/positions): proof that
+ * Kalshi accepts the key, and the exposure the limits start from. Asked before the user is asked
+ * to confirm real money, so a bad key or an unreachable Kalshi is said first. Never names the key.
  */
-export async function startLiveBroker(a: LiveGateInput & { client: KalshiClient; config: AppConfig; clock: Clock; dayPnl?: number }): Promise<LiveStart> {
-  const grant = checkLiveGates(a);
-  const broker = new LiveBroker(grant, a.client, liveLimits(a.config), { clock: a.clock, feeRate: dollarsToMoney(a.config.strategy.feeRate) });
-  const portfolio = await fetchPortfolio(a.client);
-  const ours = portfolio.positions.filter((p) => p.ticker.startsWith(`${a.config.series}-`));
-  const exposure = ours.reduce((s, p) => s + Math.abs(p.exposure), 0);
-  broker.restore({ exposure, ...(a.dayPnl !== undefined ? { dayPnl: a.dayPnl } : {}) });
-  const l = broker.limits;
-  const summary =
-    `live: Kalshi balance ${formatUsd(portfolio.balance)}, ${ours.length} open ${a.config.series} position(s), exposure ${formatUsd(exposure)}; ` +
-    `limits ${formatUsd(l.maxPerOrder)}/order, ${formatUsd(l.maxOpenExposure)} open, ${formatUsd(l.maxDailyLoss)} daily loss, ${l.maxOrdersPerWindow} order(s)/window; kill switch ${l.killSwitchFile}`;
-  return { broker, portfolio, summary };
-}
-
-export interface LiveExecutorDeps {
-  readonly broker: LiveBroker;
-  /** Reports the outcome: the runner passes `(ref, fill) => engine.completeOrder(ref, fill)`. */
-  readonly complete: (ref: string, fill: Fill | null) => void;
-  readonly log?: (line: string) => void;
-}
-
-/**
- * The engine's executor for live orders. The order is what paper trading would fill on this
- * second's book (size and worst level price), sent immediate-or-cancel at that price: never
- * above a price the book showed. Refused by a limit or the kill switch: nothing is sent.
- */
-export function liveExecutor(d: LiveExecutorDeps): Executor {
-  return (intent, quote, feeRate, ref) => {
-    const paper = paperFill(intent, quote, feeRate);
-    if (paper === null) return null;
-    const order: BuyOrder = { ticker: quote.ticker, side: intent.side, contracts: paper.contracts, limitPrice: Math.max(...paper.levels.map((l) => l.price)) };
-    const refused = d.broker.check(order);
-    if (refused !== null) {
-      d.log?.(`live order refused: ${refused.message}`);
-      return { refused: refused.message };
-    }
-    d.broker.submit(order).then(
-      (fill) => {
-        d.log?.(fill === null ? `live order ${ref}: nothing filled` : `live order ${ref}: ${fill.contracts} ${fill.side.toUpperCase()} filled (order ${fill.orderId})`);
-        d.complete(ref, fill === null ? null : engineFill(fill));
-      },
-      (e: Error) => {
-        d.log?.(`live order ${ref} failed: ${e.message}`);
-        d.complete(ref, null);
-      },
-    );
-    return { pending: true };
-  };
-}
-
-function engineFill(f: LiveFill): Fill {
-  return { side: f.side, contracts: f.contracts, levels: f.levels, cost: f.cost, fee: f.fee };
-}
-
-/**
- * Keeps the broker's exposure and daily P&L current: call from the engine's onSettlement.
- * A void refunds cost and fee (no P&L).
- */
-export function settleForLimits(broker: LiveBroker, r: SettlementRecord | VoidRecord): void {
-  if (r.type === "settlement") {
-    const payout = parseDollars(r.payout);
-    broker.settle(payout - parseDollars(r.pnl), payout);
-  } else {
-    const refund = parseDollars(r.refund);
-    broker.settle(refund, refund);
+export async function readLiveAccount(client: KalshiClient, series: string): Promise<LiveAccount> {
+  let portfolio: KalshiPortfolio;
+  try {
+    portfolio = await fetchPortfolio(client);
+  } catch (e) {
+    const status = (e as { status?: number }).status;
+    const why = status === 401 || status === 403 ? "Kalshi refused the API key (check KALSHI_API_KEY_ID, the key file, and demo vs production)" : `Kalshi did not answer an authenticated request (${(e as Error).message})`;
+    throw new UserError(`live trading cannot start: ${why}`);
   }
+  const ours = portfolio.positions.filter((p) => p.ticker.startsWith(`${series}-`));
+  return { portfolio, exposure: ours.reduce((s, p) => s + Math.abs(p.exposure), 0), positions: ours.length };
+}
+
+/** One console line: the account and the limits live orders pass. */
+export function liveSummary(config: AppConfig, account: LiveAccount): string {
+  const l = config.kalshi.live;
+  return (
+    `live: Kalshi balance ${formatUsd(account.portfolio.balance)}, ${account.positions} open ${config.series} position(s), exposure ${formatUsd(account.exposure)}; ` +
+    `limits ${formatUsd(dollarsToMoney(l.maxPerOrder))}/order, ${formatUsd(dollarsToMoney(l.maxOpenExposure))} open, ${formatUsd(dollarsToMoney(l.maxDailyLoss))} daily loss, ${l.maxOrdersPerWindow} order(s)/window; kill switch ${l.killSwitchFile}`
+  );
+}
+
+export function liveBroker(grant: LiveTradingGrant, client: KalshiClient, config: AppConfig): LiveBroker {
+  return new LiveBroker(grant, client, { feeRate: dollarsToMoney(config.strategy.feeRate) });
+}
+
+/**
+ * The engine's venue: each order goes to Kalshi immediate-or-cancel at the price paper trading
+ * would pay on that second's book (never above a price the book showed), and its outcome comes
+ * back to the engine as an order event.
+ */
+export function liveOrderPort(broker: LiveBroker, emit: (e: OrderEvent) => void, clock: Clock, log?: (line: string) => void): OrderPort {
+  return {
+    send(order) {
+      broker.submit({ ticker: order.ticker, side: order.side, contracts: order.contracts, limitPrice: order.limitPrice }).then(
+        (fill) => {
+          log?.(fill === null ? `live order ${order.ref}: nothing filled` : `live order ${order.ref}: ${fill.contracts} ${fill.side.toUpperCase()} filled (order ${fill.orderId})`);
+          const engineFill = fill === null ? null : { side: fill.side, contracts: fill.contracts, levels: fill.levels, cost: fill.cost, fee: fill.fee };
+          emit({ type: "order", t: clock.now(), ref: order.ref, fill: engineFill, error: null });
+        },
+        (e: Error) => {
+          log?.(`live order ${order.ref} failed: ${e.message}`);
+          emit({ type: "order", t: clock.now(), ref: order.ref, fill: null, error: e.message });
+        },
+      );
+    },
+  };
 }

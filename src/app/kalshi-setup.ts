@@ -1,15 +1,15 @@
 import type { AppConfig } from "../config/schema.ts";
 import { syntheticMarketParams } from "../config/engine-config.ts";
+import type { EngineEvent } from "../domain/events.ts";
 import type { MarketSource } from "../engine/market.ts";
 import { SyntheticMarket } from "../engine/synthetic-market.ts";
-import { MarketBoard } from "../kalshi/board.ts";
+import { VenueMarket } from "../engine/venue-market.ts";
 import { KalshiClient } from "../kalshi/client.ts";
 import { type Clock, systemClock } from "../kalshi/clock.ts";
 import { KalshiMarketFeed } from "../kalshi/market-feed.ts";
-import { KalshiMarketSource } from "../kalshi/market-source.ts";
+import { ResultWatcher } from "../kalshi/results.ts";
 import type { SigningKey } from "../kalshi/signing.ts";
-import { KalshiSocket, type LifecycleEvent } from "../kalshi/socket.ts";
-import type { KalshiFill } from "../kalshi/wire.ts";
+import { KalshiSocket } from "../kalshi/socket.ts";
 
 export type MarketsMode = "kalshi" | "synthetic" | "auto";
 
@@ -30,23 +30,27 @@ export function kalshiClient(config: AppConfig, o: { key?: SigningKey | null; cl
   });
 }
 
-/** Kalshi's market data for the engine: the client, the board, the REST poller and (with a key) the WebSocket. */
+/** Kalshi's market data: the client, the REST poller, (with a key) the WebSocket, and the result watcher. */
 export interface KalshiMarketData {
   readonly client: KalshiClient;
-  readonly board: MarketBoard;
   readonly feed: KalshiMarketFeed;
   readonly socket: KalshiSocket | null;
-  readonly source: KalshiMarketSource;
+  readonly results: ResultWatcher;
 }
 
 export interface MarketChoice {
-  readonly source: MarketSource;
+  /** The engine's market: Kalshi's books as learned from events, or the synthetic maker. */
+  readonly market: MarketSource;
   readonly kind: "kalshi" | "synthetic";
   /** One line for the console: which market, and why. */
   readonly description: string;
   readonly kalshi: KalshiMarketData | null;
-  /** Starts polling (or the WebSocket); nothing to start for the synthetic market. */
-  start(): void;
+  /** Everything learned goes to `emit` from now on (without starting anything: tests poll by hand). */
+  attach(emit: (e: EngineEvent) => void): void;
+  /** Attaches `emit`, then starts polling (or the WebSocket) and the result watcher. */
+  start(emit: (e: EngineEvent) => void): void;
+  /** Wait for the official result of the window closing at `close`. */
+  watchResult(ticker: string, close: number): void;
   /** Stops every timer and socket. */
   stop(): Promise<void>;
 }
@@ -57,41 +61,9 @@ export interface MarketChoiceDeps {
   readonly key?: SigningKey | null;
   readonly clock?: Clock;
   readonly onError?: (message: string) => void;
-  readonly onLifecycle?: (e: LifecycleEvent) => void;
-  readonly onFill?: (f: KalshiFill) => void;
-}
-
-/** Builds the Kalshi market data stack (not started). */
-export function kalshiMarketData(d: MarketChoiceDeps): KalshiMarketData {
-  const clock = d.clock ?? systemClock;
-  const k = d.config.kalshi;
-  const client = kalshiClient(d.config, { key: d.key ?? null, clock });
-  const board = new MarketBoard();
-  const socket = d.key
-    ? new KalshiSocket({
-        url: k.wsUrl,
-        headers: () => client.socketHeaders(new URL(k.wsUrl).pathname),
-        board,
-        series: d.config.series,
-        clock,
-        staleMs: k.wsStaleMs,
-        backoffBaseMs: k.backoff.baseMs,
-        backoffMaxMs: k.backoff.maxMs,
-        ...(d.onLifecycle ? { onLifecycle: d.onLifecycle } : {}),
-        ...(d.onFill ? { onFill: d.onFill } : {}),
-        ...(d.onError ? { onError: d.onError } : {}),
-      })
-    : null;
-  // The poller always refreshes market facts (status, strike, ticks); it polls the book only without the socket.
-  const feed = new KalshiMarketFeed(client, board, {
-    series: d.config.series,
-    clock,
-    bookPollMs: k.bookPollMs,
-    marketRefreshMs: socket ? Math.max(k.bookPollMs, 5_000) : k.marketRefreshMs,
-    pollBook: socket === null,
-    ...(d.onError ? { onError: d.onError } : {}),
-  });
-  return { client, board, feed, socket, source: new KalshiMarketSource(board, k.bookFreshnessMs) };
+  /** Kalshi's official result of a window (also sent to the engine as a result event). */
+  readonly onResult?: (ticker: string) => void;
+  readonly onGiveUp?: (ticker: string) => void;
 }
 
 /** Is Kalshi's public API answering? One quick request, no retries. */
@@ -119,31 +91,85 @@ export async function chooseMarketSource(mode: MarketsMode, d: MarketChoiceDeps)
     if (!probe.ok) return synthetic(d.config, `markets: synthetic (Kalshi not reachable at ${k.baseUrl}: ${probe.why})`);
   }
   if (mode === "synthetic") return synthetic(d.config, "markets: synthetic market maker (not Kalshi's prices)");
-  const data = kalshiMarketData(d);
-  const how = data.socket ? `WebSocket ${k.wsUrl}` : `REST polling every ${k.bookPollMs} ms (no API key)`;
-  return {
-    source: data.source,
-    kind: "kalshi",
-    description: `markets: Kalshi ${k.baseUrl}, book by ${how}${mode === "auto" ? " (auto: Kalshi reachable)" : ""}`,
-    kalshi: data,
-    start() {
-      data.feed.start();
-      data.socket?.start();
+  return kalshiMarket(d, mode === "auto");
+}
+
+function kalshiMarket(d: MarketChoiceDeps, auto: boolean): MarketChoice {
+  const clock = d.clock ?? systemClock;
+  const k = d.config.kalshi;
+  const client = kalshiClient(d.config, { key: d.key ?? null, clock });
+  // Everything learned goes through one door, set when the session starts.
+  let emit: (e: EngineEvent) => void = () => {};
+  const socket = d.key
+    ? new KalshiSocket({
+        url: k.wsUrl,
+        headers: () => client.socketHeaders(new URL(k.wsUrl).pathname),
+        onBook: (ticker, book, asOfMs, receivedMs) => emit({ type: "book", ticker, requestedMs: asOfMs, receivedMs, book }),
+        onBookLost: (ticker) => emit({ type: "book", ticker, requestedMs: clock.now(), receivedMs: clock.now(), book: null }),
+        series: d.config.series,
+        clock,
+        staleMs: k.wsStaleMs,
+        backoffBaseMs: k.backoff.baseMs,
+        backoffMaxMs: k.backoff.maxMs,
+        onLifecycle: (e) => {
+          if (e.eventType === "determined") results.hint(e.ticker);
+        },
+        ...(d.onError ? { onError: d.onError } : {}),
+      })
+    : null;
+  // The poller always refreshes market facts (status, strike, ticks); it polls the book only without the socket.
+  const feed = new KalshiMarketFeed(client, {
+    series: d.config.series,
+    clock,
+    bookPollMs: k.bookPollMs,
+    marketRefreshMs: socket ? Math.max(k.bookPollMs, 5_000) : k.marketRefreshMs,
+    pollBook: socket === null,
+    onEvent: (e) => emit(e),
+    ...(d.onError ? { onError: d.onError } : {}),
+  });
+  const results = new ResultWatcher(client, {
+    clock,
+    pollMs: k.resultPollMs,
+    giveUpMs: k.resultGiveUpMs,
+    onResult: (r) => {
+      emit({ type: "result", t: clock.now(), ticker: r.ticker, close: r.close, result: r.result, settlementCents: r.settlementCents, strikeCents: r.strikeCents, source: "kalshi" });
+      d.onResult?.(r.ticker);
     },
+    onGiveUp: (ticker) => d.onGiveUp?.(ticker),
+    ...(d.onError ? { onError: d.onError } : {}),
+  });
+  const how = socket ? `WebSocket ${k.wsUrl}` : `REST polling every ${k.bookPollMs} ms (no API key)`;
+  return {
+    market: new VenueMarket("kalshi", k.bookFreshnessMs),
+    kind: "kalshi",
+    description: `markets: Kalshi ${k.baseUrl}, book by ${how}${auto ? " (auto: Kalshi reachable)" : ""}`,
+    kalshi: { client, feed, socket, results },
+    attach(sink) {
+      emit = sink;
+    },
+    start(sink) {
+      emit = sink;
+      feed.start();
+      socket?.start();
+      results.start();
+    },
+    watchResult: (ticker, close) => results.watch(ticker, close),
     async stop() {
-      data.client.close();
-      await Promise.all([data.feed.stop(), data.socket?.stop()]);
+      client.close();
+      await Promise.all([feed.stop(), socket?.stop(), results.stop()]);
     },
   };
 }
 
 function synthetic(config: AppConfig, description: string): MarketChoice {
   return {
-    source: new SyntheticMarket(syntheticMarketParams(config)),
+    market: new SyntheticMarket(syntheticMarketParams(config)),
     kind: "synthetic",
     description,
     kalshi: null,
+    attach() {},
     start() {},
+    watchResult() {},
     async stop() {},
   };
 }

@@ -1,15 +1,18 @@
+import { existsSync } from "node:fs";
 import type { AppConfig } from "../config/schema.ts";
 import { isoUtc } from "../domain/window.ts";
-import type { Executor } from "../engine/engine.ts";
+import type { OrderPort } from "../engine/orders.ts";
+import type { VenueMarket } from "../engine/venue-market.ts";
 import { type IndexReading, PriceIndex, warmStart } from "../feeds/index.ts";
 import { describeModel, describeStrategy } from "./banner.ts";
 import { summaryBlock } from "./console-format.ts";
 import { readKalshiCredentials } from "./kalshi-credentials.ts";
-import { checkLiveGates, liveExecutor, settleForLimits, startLiveBroker } from "./kalshi-live.ts";
-import { type OfficialSettlement, officialSettlement } from "./kalshi-settlement.ts";
+import { type LiveAccount, checkLiveGates, liveBroker, liveOrderPort, liveSummary, readLiveAccount } from "./kalshi-live.ts";
 import { type MarketChoice, chooseMarketSource, kalshiClient } from "./kalshi-setup.ts";
+import { Notices } from "./notices.ts";
 import type { RunLog } from "./run-log.ts";
 import { TradingSession } from "./session.ts";
+import { warmUp } from "./warm-up.ts";
 
 export interface LiveOptions {
   readonly config: AppConfig;
@@ -45,15 +48,43 @@ function priceLine(r: IndexReading): string {
   return `${r.mode === "composite" ? "median of" : "from"} ${r.contributors.join(", ")} (${r.contributors.length}/${r.sources.filter((s) => s.state !== "disabled").length} sources)`;
 }
 
+/** Problems the feeds counted so far, or null: "feeds: kraken 2 reconnects · coinbase 1 gap". */
+export function feedProblemsLine(r: IndexReading): string | null {
+  const parts = r.sources
+    .filter((s) => s.state !== "disabled")
+    .map((s) => {
+      const p = [s.reconnects && `${s.reconnects} reconnects`, s.parseErrors && `${s.parseErrors} parse errors`, s.rejected && `${s.rejected} prices rejected`, s.gaps && `${s.gaps} gaps`].filter(Boolean);
+      return p.length ? `${s.name} ${p.join(", ")}` : null;
+    })
+    .filter((x): x is string => x !== null);
+  return parts.length ? `feeds: ${parts.join(" · ")}` : null;
+}
+
+/** Kalshi's counters, or null: requests, retries by cause, skipped levels, and why books gave no quote. */
+export function kalshiCountersLine(choice: MarketChoice): string | null {
+  const k = choice.kalshi;
+  if (k === null) return null;
+  const c = k.client.counters;
+  const v = (choice.market as VenueMarket).counters;
+  const retries = c.retries ? ` (${[c.rateLimited && `${c.rateLimited}× 429`, c.serverErrors && `${c.serverErrors}× 5xx`, c.timeouts && `${c.timeouts} timeouts`, c.networkErrors && `${c.networkErrors} network errors`].filter(Boolean).join(", ")})` : "";
+  const misses = Object.entries(v.misses)
+    .filter(([, n]) => n > 0)
+    .map(([why, n]) => `${why} ${n}`)
+    .join(", ");
+  const ws = k.socket ? `, ws ${k.socket.counters.reconnects} reconnects, ${k.socket.counters.seqGaps} sequence gaps` : "";
+  return `kalshi: ${c.requests} requests, ${c.retries} retries${retries}, ${c.failures} failed; ${v.books} books, no quote: ${misses || "none"}; levels skipped ${k.feed.counters.badLevels}, off-grid ${v.offGridLevels}${ws}`;
+}
+
 /**
  * `npm start`: the live paper trader (or, with all three gates, the live one). Connects the
- * feeds, backfills recent history, finds the market, resumes the journal, then once a second
- * samples the index, forecasts, decides and (maybe) trades, printing a status block every
- * status interval, until asked to stop.
+ * feeds, backfills recent history, finds the market, resumes the journal, then files each tick
+ * under the second it arrived in; each second the engine forecasts, decides and (maybe) trades,
+ * with a status block every status interval, until asked to stop.
  */
 export async function runLive(o: LiveOptions): Promise<LiveExit> {
   const { config, log } = o;
   const now = o.now ?? Date.now;
+  const clock = { now };
   const live = config.mode === "live";
   log.show((c) => c.bold(`btc15 — ${live ? c.red("LIVE TRADING (real money)") : "PAPER trading"} on Kalshi ${config.series}`));
   log.info(`mode       ${live ? "LIVE" : "PAPER"}`);
@@ -63,22 +94,45 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   log.info(`feeds      ${config.feeds.mode}: ${config.feeds.order.join(" → ")}`);
   log.info(`markets    ${config.markets}`);
 
-  // Live orders need all three gates before anything connects.
+  // Live orders: check everything that can be checked (key file, key id, Kalshi accepting the
+  // key) before asking the real-money question; nothing connects to the feeds before that.
   const credentials = readKalshiCredentials(o.env);
+  let account: LiveAccount | null = null;
+  let grant: ReturnType<typeof checkLiveGates> | null = null;
   if (live) {
-    let confirmed = o.confirmLive;
-    if (!confirmed && o.ask && credentials !== null) {
-      confirmed = await o.ask(`Trade REAL money on Kalshi (limits: $${config.kalshi.live.maxPerOrder}/order, $${config.kalshi.live.maxDailyLoss} daily loss)? Type "yes": `);
+    if (credentials === null) checkLiveGates({ mode: config.mode, credentials, confirmed: o.confirmLive }); // throws, naming the missing gate(s)
+    const probe = kalshiClient(config, { key: credentials, clock });
+    try {
+      account = await readLiveAccount(probe, config.series);
+    } finally {
+      probe.close();
     }
-    checkLiveGates({ mode: config.mode, credentials, confirmed }); // throws, naming the missing gate(s)
+    let confirmed = o.confirmLive;
+    if (!confirmed && o.ask) confirmed = await o.ask(`Trade REAL money on Kalshi (limits: $${config.kalshi.live.maxPerOrder}/order, $${config.kalshi.live.maxDailyLoss} daily loss)? Type "yes": `);
+    grant = checkLiveGates({ mode: config.mode, credentials, confirmed });
   }
 
   let stopping = false;
-  void o.stop.then(() => (stopping = true));
+  let requestStop: () => void = () => {};
+  const stopRequested = new Promise<void>((r) => (requestStop = r));
+  void o.stop.then(() => {
+    stopping = true;
+    requestStop();
+  });
 
-  // Feed events (connects, drops, reconnects, rejected prices) are log-file detail: the console
-  // shows each source's state at start-up and in the status block instead.
-  const index = new PriceIndex(config.feeds, { log: (level, msg) => log.debug(`feeds ${level}: ${msg}`) });
+  // Feed events (connects, drops, reconnects) show at once, at most one line per source a minute.
+  const notices = new Notices((l) => log.warn(l), 60_000, now);
+  const index = new PriceIndex(config.feeds, {
+    log: (level, msg) => {
+      log.debug(`feeds ${level}: ${msg}`);
+      if (level !== "debug") notices.say(msg.split(":")[0] ?? "feeds", `feeds: ${msg}`);
+    },
+  });
+  // Ticks are stamped on arrival from the start; until the session exists they wait here.
+  let onTick: (tsMs: number, price: number) => void;
+  const early: [number, number][] = [];
+  onTick = (ts, price) => early.push([ts, price]);
+  index.onComposite((ts, price) => onTick(ts, price));
   index.start();
   const warm = await warmStart(config.feeds, { log: (_l, msg) => log.debug(`warm start: ${msg}`) });
   log.info(
@@ -107,14 +161,15 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   log.info(`price      $${reading.price.toFixed(2)} ${priceLine(reading)}`);
 
   // The market: Kalshi's book when reachable (or asked for), the synthetic maker otherwise.
-  let settlement: OfficialSettlement | null = null;
   const choice: MarketChoice = await chooseMarketSource(config.markets, {
     config,
     key: credentials,
-    onError: (m) => log.debug(`kalshi: ${m}`),
-    onLifecycle: (e) => {
-      if (e.eventType === "determined") settlement?.watcher.hint(e.ticker);
+    clock,
+    onError: (m) => {
+      log.debug(`kalshi: ${m}`);
+      notices.say("kalshi", m.startsWith("kalshi") ? m : `kalshi: ${m}`);
     },
+    onGiveUp: (ticker) => log.warn(`kalshi: no official result for ${ticker} after ${Math.round(config.kalshi.resultGiveUpMs / 60_000)} min; its positions stay open until the next start`),
   });
   log.info(choice.description);
   if (live && choice.kind !== "kalshi") {
@@ -123,32 +178,29 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     return 1;
   }
 
-  // Live orders: reconcile with the account, then route the engine's orders to Kalshi.
-  let execute: Executor | undefined;
-  let broker: Awaited<ReturnType<typeof startLiveBroker>>["broker"] | null = null;
+  // Live orders go to Kalshi; their outcomes come back through the session's one door.
+  let orders: OrderPort | undefined;
   let session: TradingSession | null = null;
-  if (live && credentials !== null) {
-    const start = await startLiveBroker({ mode: config.mode, credentials, confirmed: true, client: kalshiClient(config, { key: credentials }), config, clock: { now } });
-    broker = start.broker;
-    log.show((c) => c.red(start.summary));
-    execute = liveExecutor({ broker, complete: (ref, fill) => session?.engine.completeOrder(ref, fill), log: (l) => log.info(l) });
+  if (grant !== null && account !== null) {
+    const broker = liveBroker(grant, kalshiClient(config, { key: credentials, clock }), config);
+    log.show((c) => c.red(liveSummary(config, account!)));
+    orders = liveOrderPort(broker, (e) => session?.feed(e), clock, (l) => log.debug(l));
   }
 
   session = new TradingSession({
     config,
     dataDir: config.dataDir,
-    market: choice.source,
+    market: choice.market,
     settlement: choice.kind === "kalshi" ? "official" : "proxy",
     log,
     fresh: false,
     maxCarrySeconds: Infinity,
-    ...(execute ? { execute } : {}),
-    listener: {
-      onWindowClosed: (w) => settlement?.watchWindow(w.window),
-      onSettlement: (r) => {
-        if (broker !== null) settleForLimits(broker, r);
-      },
-    },
+    liveForMs: config.feeds.stalenessMs,
+    live,
+    ...(orders ? { orders } : {}),
+    ...(account ? { venueExposure: account.exposure } : {}),
+    listener: { onWindowClosed: (w) => choice.watchResult(w.window.ticker, w.window.close) },
+    onJournalError: () => requestStop(),
   });
   const engine = session.engine;
   const r = session.recovery;
@@ -157,58 +209,79 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
       ? `journal    resumed: ${r.records} records, balance $${r.balance.toFixed(2)}, ${r.openPositions} open position(s)${r.warnings.length ? `, ${r.warnings.length} warning(s)` : ""}`
       : `journal    new, starting balance $${config.balance.toFixed(2)}`,
   );
-  if (choice.kind === "kalshi" && choice.kalshi !== null) {
-    settlement = officialSettlement({ engine, client: choice.kalshi.client, config, clock: { now }, log: (l) => log.info(l) });
-    settlement.watchOpenPositions();
-    settlement.start();
-  }
-  choice.start();
+  for (const p of engine.account.positions.values()) choice.watchResult(p.ticker, p.windowClose);
+  const feed = (e: Parameters<TradingSession["feed"]>[0]) => session!.feed(e);
+  choice.start(feed);
 
-  // Warm start: replay the backfill (no trades), then carry on with live seconds.
-  engine.setReplaying(true);
-  for (const p of warm.seconds) session.sampler.observe(p.second, p.price);
-  const firstLive = Math.floor(now() / 1000);
-  session.sampler.advanceTo(Math.max(firstLive, (warm.seconds.at(-1)?.second ?? firstLive - 1) + 1));
-  engine.setReplaying(false);
+  // Warm start: the backfill and the ticks that arrived meanwhile fill the buffers (no trades),
+  // up to the current second; then live.
+  const current = session;
+  warmUp(current, () => {
+    for (const p of warm.seconds) current.sampler.observe(p.second, p.price);
+    for (const [ts, price] of early) current.sampler.tick(ts, price);
+    early.length = 0;
+    current.sampler.advanceTo(Math.floor(now() / 1000));
+  });
+  onTick = (ts, price) => current.sampler.tick(ts, price);
   log.show((c) => c.green(`ready — ${engine.forecaster.ready ? "forecasting now" : `warming up (${engine.history.size}/${engine.forecaster.historyNeeded} s of prices)`}`));
 
-  // One step a second, just after each second ends; a status block on round times.
+  // Each second: close the second that ended (if no tick of the next one did), watch the kill
+  // switch, and print the status on round times.
   const every = config.statusIntervalSeconds;
   let lastStatus = Math.floor(now() / 1000 / every) * every;
   let lastWarmupNote = 0;
+  let killSwitch = false;
+  let sourcesDown = false;
+  const killFile = config.kalshi.live.killSwitchFile;
   const tick = () => {
     const t = now();
-    const second = Math.floor(t / 1000) - 1; // the second that just ended
+    const instant = Math.floor(t / 1000);
     reading = index.read(t);
-    if (reading.price !== null && !reading.stale) session!.sampler.observe(second, reading.price);
-    session!.sampler.advanceTo(second + 1);
-    const instant = second + 1;
+    if ((reading.price === null) !== sourcesDown) {
+      sourcesDown = reading.price === null;
+      if (sourcesDown) log.warn(`ALL PRICE SOURCES DOWN at ${isoUtc(instant)}: ${sourcesLine(reading)}; no trades until a price returns`);
+      else log.warn(`price sources back: ${priceLine(reading)}`);
+    }
+    const kill = existsSync(killFile);
+    if (kill !== killSwitch) {
+      killSwitch = kill;
+      current.feed({ type: "kill_switch", t, on: kill });
+      log.warn(kill ? `kill switch ON (${killFile} exists): no new orders` : `kill switch off (${killFile} removed): orders allowed again`);
+    }
+    current.sampler.advanceTo(instant);
     if (!engine.forecaster.ready && instant - lastWarmupNote >= 10) {
       lastWarmupNote = instant;
       log.info(`warming up: ${engine.history.size}/${engine.forecaster.historyNeeded} s of prices`);
     }
     if (instant >= lastStatus + every) {
       lastStatus = Math.floor(instant / every) * every;
-      session!.status(instant, reading.price === null ? null : Math.round(reading.price * 100), priceLine(reading));
+      const extra = [feedProblemsLine(reading), kalshiCountersLine(choice)].filter((x): x is string => x !== null);
+      current.status(instant, reading.price === null ? null : Math.round(reading.price * 100), priceLine(reading), extra);
     }
   };
   let timer: NodeJS.Timeout | null = null;
   const schedule = () => {
-    // 50 ms after the next whole second, so the second that ended is complete.
+    // Just after the next whole second: a second with no tick is closed here.
     timer = setTimeout(() => {
       if (stopping) return;
       tick();
       schedule();
-    }, 1050 - (now() % 1000));
+    }, 1020 - (now() % 1000));
   };
   schedule();
-  await o.stop;
+  await stopRequested;
+  stopping = true;
 
   // Graceful stop: no new trades, close every connection, export, summarise.
   if (timer) clearTimeout(timer);
-  engine.stopTrading();
-  await Promise.all([index.stop(), choice.stop(), settlement?.stop()]);
-  const csv = session.close();
+  current.feed({ type: "stop", t: now() });
+  await Promise.all([index.stop(), choice.stop()]);
+  let csv = { trades: 0, predictions: 0 };
+  try {
+    csv = current.close();
+  } catch (e) {
+    log.warn(`could not write the CSV exports: ${(e as Error).message}`);
+  }
   const c = engine.counters;
   const feedLines = reading.sources
     .filter((s) => s.state !== "disabled")
@@ -219,19 +292,22 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   const reasons = Object.entries(c.noTrade)
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 4)
+    .slice(0, 5)
     .map(([k, n]) => `${k} ${n}`)
     .join(", ");
+  const kalshiLine = kalshiCountersLine(choice);
   log.show((p) =>
     summaryBlock(
-      session!.summary,
+      current.summary,
       [
         `seconds         ${c.samples} sampled, ${c.forecasts} forecasts, ${c.windowsClosed} windows closed`,
         `no trade        ${reasons || "—"}`,
         ...(c.proxyCompared ? [`vs Kalshi       ${c.proxyDisagreements} of ${c.proxyCompared} official results disagreed with our proxy settlement`] : []),
         ...(engine.ordersPending ? [`pending         ${engine.ordersPending} live order(s) unanswered at exit`] : []),
+        ...(engine.journalPending ? [`NOT JOURNALED   ${engine.journalPending} record(s) could not be written (disk): they settle again at the next start`] : []),
         `exports         trades.csv (${csv.trades} rows), predictions.csv (${csv.predictions} rows) in ${config.dataDir}/`,
-        ...(session!.summary.openPositions ? [`open positions  settle when you next start (the journal keeps them)`] : []),
+        ...(current.summary.openPositions ? [`open positions  settle when you next start (the journal keeps them)`] : []),
+        ...(kalshiLine ? [kalshiLine] : []),
         `feeds`,
         ...feedLines,
       ],

@@ -5,9 +5,9 @@ import { UserError } from "../domain/errors.ts";
 import { formatDecimal } from "../domain/money.ts";
 import type { Quote, SideQuote } from "../domain/quote.ts";
 import { type Window, isoUtc, windowAt } from "../domain/window.ts";
-import { quoteFromBids } from "../kalshi/book.ts";
+import { quoteFromBids } from "../domain/book.ts";
 import type { KalshiClient } from "../kalshi/client.ts";
-import { FALLBACK_GRID } from "../kalshi/ticks.ts";
+import { FALLBACK_GRID } from "../domain/ticks.ts";
 import { type KalshiMarket, parseMarket, parseOrderbook } from "../kalshi/wire.ts";
 import { kalshiClient } from "./kalshi-setup.ts";
 

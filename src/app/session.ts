@@ -1,9 +1,12 @@
-import { dollarsToMoney, moneyToDollars } from "../domain/money.ts";
+import { dollarsToMoney, formatUsd, moneyToDollars } from "../domain/money.ts";
 import { engineConfig } from "../config/engine-config.ts";
 import type { AppConfig } from "../config/schema.ts";
+import type { EngineEvent } from "../domain/events.ts";
+import type { WindowRecord } from "../domain/records.ts";
 import { Account, type AccountSummary } from "../engine/account.ts";
-import { Engine, type EngineListener, type Executor } from "../engine/engine.ts";
+import { Engine, type EngineListener } from "../engine/engine.ts";
 import type { MarketSource } from "../engine/market.ts";
+import type { OrderPort } from "../engine/orders.ts";
 import { Sampler } from "../engine/sampler.ts";
 import { exportCsv } from "../store/export.ts";
 import { writeJsonAtomic } from "../store/snapshot.ts";
@@ -22,9 +25,17 @@ export interface SessionOptions {
   readonly fresh: boolean;
   /** Longest silence carried forward (live: forever; replayed history: a gap). */
   readonly maxCarrySeconds: number;
-  readonly execute?: Executor;
-  /** Extra listener (e.g. Kalshi result bookkeeping). */
+  /** Live ticks: a silent second within this many ms of the last tick is not carried (see Sampler). */
+  readonly liveForMs?: number;
+  /** Live orders go here (and come back as order events); without it, paper fills. */
+  readonly orders?: OrderPort;
+  readonly live?: boolean;
+  /** Exposure Kalshi reports in this series at start: what the journal does not hold counts against the limits. */
+  readonly venueExposure?: number;
+  /** Extra listener (e.g. which windows to watch for results). */
   readonly listener?: EngineListener;
+  /** A journal write failed: the session stops trading; the driver should stop gracefully. */
+  readonly onJournalError?: (e: Error) => void;
 }
 
 export interface Recovery {
@@ -38,7 +49,8 @@ export interface Recovery {
 /**
  * One trading session over a data directory: the journal (resumed or fresh), the engine, the
  * sampler in front of it, performance.json kept current, and the console's trade and
- * settlement lines. The live runner and the demo drive it second by second.
+ * settlement lines. Everything reaches the engine through feed(): the live runner and the demo
+ * drive it.
  */
 export class TradingSession {
   readonly engine: Engine;
@@ -54,42 +66,52 @@ export class TradingSession {
     const account = Account.fromRecords(loaded.records, dollarsToMoney(o.config.balance));
     this.journal = new FileJournal(o.dataDir, { durable: true, predictions: o.config.engine.predictionEverySeconds > 0, predictionBuffer: 0 });
     const log = o.log;
-    this.engine = new Engine(engineConfig(o.config, { settlement: o.settlement, predictionEverySeconds: o.config.engine.predictionEverySeconds }), {
+    const extra = o.listener;
+    this.engine = new Engine(engineConfig(o.config, { settlement: o.settlement, predictionEverySeconds: o.config.engine.predictionEverySeconds, live: o.live ?? false }), {
       market: o.market,
       journal: this.journal,
       account,
-      execute: o.execute,
+      ...(o.orders ? { orders: o.orders } : {}),
+      ...(o.venueExposure ? { externalExposure: Math.max(0, o.venueExposure - account.summary().openCost) } : {}),
       listener: {
         onTrade: (r) => {
           log.show((c) => tradeBlock(r, c));
           this.writePerformance();
-          o.listener?.onTrade?.(r);
+          extra?.onTrade?.(r);
         },
         onSettlement: (r) => {
           log.show((c) => settlementLine(r, c));
           this.writePerformance();
-          o.listener?.onSettlement?.(r);
+          extra?.onSettlement?.(r);
         },
         onWindowClosed: (w) => {
-          log.debug(`window ${w.window.ticker} closed: strike ${w.strikeCents ?? "?"}¢ settlement ${w.settlementCents ?? "?"}¢ result ${w.result ?? "unknown"} (${w.settlementCarried} carried seconds)`);
-          o.listener?.onWindowClosed?.(w);
+          log.debug(`window ${w.window.ticker} closed: strike ${w.strikeCents ?? "?"}¢ (${w.strikeCarried} carried) settlement ${w.settlementCents ?? "?"}¢ (${w.settlementCarried} carried)`);
+          extra?.onWindowClosed?.(w);
         },
-        onForecast: o.listener?.onForecast,
-        onIdle: o.listener?.onIdle,
+        onWindowResolved: (r) => {
+          if (r.source === "proxy") log.debug(resultLine(r));
+          else log.info(resultLine(r));
+          extra?.onWindowResolved?.(r);
+        },
+        onJournalError: (e) => {
+          log.warn(`JOURNAL WRITE FAILED: ${e.message}. No new trades; open positions settle when the disk takes writes again (or at the next start). Stopping.`);
+          o.onJournalError?.(e);
+        },
+        onOrderSent: (ref, contracts, limit) => log.info(`live order ${ref}: buying up to ${contracts} at most ${formatUsd(limit)} each, immediate-or-cancel`),
+        onOrderUnfilled: (ref, why) => log.info(`live order ${ref}: nothing filled${why ? ` (${why})` : ""}; the window's entry is free again`),
+        onForecast: extra?.onForecast,
+        onIdle: extra?.onIdle,
       },
     });
     this.sampler = new Sampler(
       {
-        onSecond: (s, c, carried) => {
-          this.lastSecond = s;
-          this.engine.onSecond(s, c, carried);
-        },
+        onSecond: (second, cents, carried) => this.feed({ type: "second", second, cents, carried }),
         onGap: (from, to) => {
           log.warn(`no prices from ${new Date(from * 1000).toISOString()} to ${new Date(to * 1000).toISOString()}: treated as a gap`);
-          this.engine.onGap(from, to);
+          this.feed({ type: "gap", from, to });
         },
       },
-      { maxCarrySeconds: o.maxCarrySeconds },
+      { maxCarrySeconds: o.maxCarrySeconds, ...(o.liveForMs ? { liveForMs: o.liveForMs } : {}) },
     );
     const s = account.summary();
     this.recovery = { records: loaded.records.length, warnings: loaded.warnings, openPositions: s.openPositions, balance: moneyToDollars(s.balance), repairedTail: this.journal.repairedTail !== null };
@@ -100,12 +122,18 @@ export class TradingSession {
     }
   }
 
+  /** The one door into the engine: every event the session learns. */
+  feed(e: EngineEvent): void {
+    if (e.type === "second") this.lastSecond = e.second;
+    this.engine.handle(e);
+  }
+
   get summary(): AccountSummary {
     return this.engine.account.summary();
   }
 
   /** The status block for instant `nowSeconds`. */
-  status(nowSeconds: number, priceCents: number | null, priceSources: string): void {
+  status(nowSeconds: number, priceCents: number | null, priceSources: string, extra: readonly string[] = []): void {
     this.o.log.show((c) =>
       statusBlock(
         {
@@ -116,6 +144,7 @@ export class TradingSession {
           priceCents,
           priceSources,
           pendingOrders: this.engine.ordersPending,
+          extra,
         },
         c,
       ),
@@ -136,4 +165,15 @@ export class TradingSession {
     const out = exportCsv(this.o.dataDir);
     return { trades: out.trades, predictions: out.predictions };
   }
+}
+
+const centsText = (s: string | null) => s ?? "?";
+
+/** "KXBTC15M-…: Kalshi NO at 64809.04 (strike 64839.26); ours NO at 64809.10 — agree". */
+export function resultLine(r: WindowRecord): string {
+  if (r.source === "proxy") return `${r.ticker}: ours ${r.result?.toUpperCase() ?? "unknown"} at ${centsText(r.proxy_settlement_value)} (strike ${centsText(r.strike)})`;
+  const official = `${r.source === "kalshi" ? "Kalshi" : r.source} ${r.result?.toUpperCase() ?? "?"} at ${centsText(r.settlement_value)} (strike ${centsText(r.strike)})`;
+  if (r.proxy_result === null) return `${r.ticker}: ${official}; no reliable proxy settlement to compare`;
+  const verdict = r.proxy_result === r.result ? "agree" : "DISAGREE";
+  return `${r.ticker}: ${official}; ours ${r.proxy_result.toUpperCase()} at ${centsText(r.proxy_settlement_value)}: ${verdict}`;
 }

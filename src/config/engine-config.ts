@@ -1,10 +1,11 @@
 import { dollarsToMoney } from "../domain/money.ts";
 import type { EngineConfig } from "../engine/engine.ts";
+import type { RiskLimits } from "../engine/risk-gate.ts";
 import type { SyntheticMarketParams } from "../engine/synthetic-market.ts";
 import type { AppConfig } from "./schema.ts";
 
 /** The engine's part of the configuration, money in exact units. */
-export function engineConfig(c: AppConfig, mode: { settlement: "proxy" | "official"; predictionEverySeconds: number }): EngineConfig {
+export function engineConfig(c: AppConfig, mode: { settlement: "proxy" | "official"; predictionEverySeconds: number; live?: boolean }): EngineConfig {
   return {
     series: c.series,
     startBalance: dollarsToMoney(c.balance),
@@ -19,8 +20,29 @@ export function engineConfig(c: AppConfig, mode: { settlement: "proxy" | "offici
     },
     model: c.model,
     maxStaleSeconds: c.engine.maxStaleSeconds,
+    maxCarriedSeconds: c.engine.maxCarriedSeconds,
     settlement: mode.settlement,
     predictionEverySeconds: mode.predictionEverySeconds,
+    risk: { ...riskLimits(c, mode.live ?? false), dayStartHourUtc: c.risk.dayStartHourUtc, killSwitchName: `${c.kalshi.live.killSwitchFile} exists` },
+  };
+}
+
+/**
+ * The limits of the one order path: the `risk` settings (none unless set), and for live
+ * trading also `kalshi.live`'s, the stricter of the two where both are set.
+ */
+export function riskLimits(c: AppConfig, live: boolean): RiskLimits {
+  const money = (d: number | null) => (d === null ? null : dollarsToMoney(d));
+  const r = c.risk;
+  const own: RiskLimits = { maxPerOrder: money(r.maxPerOrder), maxOpenExposure: money(r.maxOpenExposure), maxDailyLoss: money(r.maxDailyLoss), maxOrdersPerWindow: r.maxOrdersPerWindow };
+  if (!live) return own;
+  const l = c.kalshi.live;
+  const stricter = (a: number | null, b: number) => (a === null ? b : Math.min(a, b));
+  return {
+    maxPerOrder: stricter(own.maxPerOrder, dollarsToMoney(l.maxPerOrder)),
+    maxOpenExposure: stricter(own.maxOpenExposure, dollarsToMoney(l.maxOpenExposure)),
+    maxDailyLoss: stricter(own.maxDailyLoss, dollarsToMoney(l.maxDailyLoss)),
+    maxOrdersPerWindow: stricter(own.maxOrdersPerWindow, l.maxOrdersPerWindow),
   };
 }
 

@@ -6,6 +6,15 @@ import { num } from "./fields.ts";
 
 const m = FITTED_MODEL;
 
+function optionalDollars(min: number, max: number) {
+  return z
+    .number({ error: `must be a dollar amount between ${min} and ${max}, or null` })
+    .min(min, { error: `must be between ${min} and ${max}` })
+    .max(max, { error: `must be between ${min} and ${max}` })
+    .nullable()
+    .default(null);
+}
+
 export const configSchema = z
   .object({
     /** "paper" (default) or "live": live orders also need an API key and an explicit confirmation. */
@@ -77,6 +86,11 @@ export const configSchema = z
       .object({
         /** No trading after this many seconds without a fresh price. */
         maxStaleSeconds: num(1, 3600, 10, { int: true }),
+        /**
+         * A strike or settlement average of ours with more seconds carried forward (no live price)
+         * than this is unreliable: no trade on that strike, no settlement on that average.
+         */
+        maxCarriedSeconds: num(0, 60, 5, { int: true }),
         /** Live runner: journal a prediction every N seconds (0: off). */
         predictionEverySeconds: num(0, 3600, 1, { int: true }),
       })
@@ -92,6 +106,21 @@ export const configSchema = z
         maxCarrySeconds: num(1, 86400, 300, { int: true }),
         /** Journal a prediction every N seconds during a backtest (0: off, the default). */
         predictionEverySeconds: num(0, 86400, 0, { int: true }),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Limits on every order in every mode (dollars; null = none). Paper sessions, demos, backtests
+     * and replays apply them only when set; live trading also applies kalshi.live's.
+     */
+    risk: z
+      .object({
+        maxPerOrder: optionalDollars(0.01, 1_000_000),
+        maxOpenExposure: optionalDollars(0.01, 10_000_000),
+        maxDailyLoss: optionalDollars(0.01, 10_000_000),
+        maxOrdersPerWindow: z.number({ error: "must be a whole number between 1 and 100, or null" }).int().min(1).max(100).nullable().default(null),
+        /** The daily loss limit's day starts at this hour, UTC (0: the UTC day). */
+        dayStartHourUtc: num(0, 23, 0, { int: true }),
       })
       .strict()
       .prefault({}),

@@ -6,6 +6,16 @@ export interface FillLevel {
   readonly contracts: number;
 }
 
+/** What an order bought: one side, level by level, its cost before the fee, and the fee. */
+export interface Fill {
+  readonly side: "yes" | "no";
+  readonly contracts: number;
+  readonly levels: readonly FillLevel[];
+  /** Sum of price × contracts over the levels, before fee. */
+  readonly cost: Money;
+  readonly fee: Money;
+}
+
 const UNITS = BigInt(UNITS_PER_DOLLAR);
 const CENT_DIVISOR = UNITS * UNITS * UNITS / 100n; // rate·C·p·(1−p) in units³ → cents
 

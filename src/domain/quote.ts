@@ -18,8 +18,6 @@ export interface Quote {
   readonly source: string;
   readonly yes: SideQuote;
   readonly no: SideQuote;
-  /** The venue's own strike for this market (Kalshi's floor_strike), in cents, when known. */
-  readonly strikeCents?: number | null;
 }
 
 export interface SideQuote {
@@ -32,4 +30,18 @@ export interface SideQuote {
 export function bestAsk(q: Quote, side: Side): Money | null {
   const level = q[side].asks[0];
   return level === undefined ? null : level.price;
+}
+
+/** Why a market gave no quote for a second: each is counted and shown. */
+export type QuoteMissReason = "missing" | "stale" | "empty" | "crossed" | "closed";
+
+export interface QuoteMiss {
+  readonly kind: "miss";
+  readonly why: QuoteMissReason;
+  /** One line a person can read: "book 3.4 s old (limit 2 s)". */
+  readonly detail: string;
+}
+
+export function isQuote(q: Quote | QuoteMiss): q is Quote {
+  return (q as QuoteMiss).kind !== "miss";
 }

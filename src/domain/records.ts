@@ -6,6 +6,9 @@ import type { Side } from "./settlement.ts";
  */
 export type TradeJournalRecord = AccountRecord | TradeRecord | SettlementRecord | VoidRecord;
 
+/** Where a strike came from: the venue's official one, or our own 60-s average. */
+export type StrikeSource = "kalshi" | "proxy";
+
 /** First line of a new journal: the starting balance. */
 export interface AccountRecord {
   readonly type: "account";
@@ -45,7 +48,13 @@ export interface TradeRecord {
   readonly strike: string;
   readonly btc_price: string;
   readonly market: string;
-  /** The venue's strike beside our 60-s proxy strike, when the market published one. */
+  /**
+   * The strike the trade was decided against (`strike`) is the venue's official one when it was
+   * known (`strike_source` "kalshi"), else our 60-s average; ours is journaled beside it.
+   */
+  readonly strike_source?: StrikeSource;
+  readonly proxy_strike?: string;
+  /** Journals written before strike_source existed: the venue's strike beside ours. */
   readonly kalshi_strike?: string;
 }
 
@@ -80,6 +89,30 @@ export interface VoidRecord {
   readonly balance_after: string;
 }
 
+/**
+ * One line of windows.jsonl per window whose outcome became known: the official one (Kalshi's
+ * result, or a result from a quotes file) or our own 60-s proxy. Scorecards and reports read
+ * outcomes here, traded or not. Money as decimal strings; null when unknown or unreliable.
+ */
+export interface WindowRecord {
+  readonly type: "window";
+  readonly t: number;
+  readonly ts: string;
+  readonly ticker: string;
+  readonly window_open: number;
+  readonly window_close: number;
+  /** The strike decided against: official when known, else ours. */
+  readonly strike: string | null;
+  readonly proxy_strike: string | null;
+  readonly settlement_value: string | null;
+  readonly proxy_settlement_value: string | null;
+  readonly result: Side | null;
+  /** Our own result from the 60-s averages, when both were reliable. */
+  readonly proxy_result: Side | null;
+  /** "proxy": decided by our averages; otherwise the official source ("kalshi", "file"). */
+  readonly source: string;
+}
+
 /** One line of predictions.jsonl: a forecast and what the strategy did with it. */
 export interface PredictionRecord {
   readonly t: number;
@@ -88,6 +121,7 @@ export interface PredictionRecord {
   readonly seconds_left: number;
   readonly btc_price: number;
   readonly strike: number;
+  readonly strike_source?: StrikeSource;
   readonly p_up: number;
   readonly fair_value: number;
   readonly momentum: number;

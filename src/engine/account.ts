@@ -54,6 +54,8 @@ export class Account {
   private voided = 0;
   private openCost: Money = 0;
   private started = false;
+  /** Each settlement's instant and realised P&L, in journal order: the daily loss limit reads them. */
+  private readonly realised: { t: number; pnl: Money }[] = [];
 
   constructor(public startBalance: Money) {
     this.balance = startBalance;
@@ -112,6 +114,7 @@ export class Account {
         const p = this.take(r.trade_id);
         const payout = r.won ? p.contracts * CONTRACT_PAYOUT : 0;
         this.balance = assertMoney(this.balance + payout, "balance");
+        this.realised.push({ t: r.t, pnl: payout - p.cost - p.fee });
         this.settled++;
         if (r.won) this.wins++;
         else this.losses++;
@@ -128,6 +131,13 @@ export class Account {
         return;
       }
     }
+  }
+
+  /** Realised P&L of settlements made at or after instant `t` (unix seconds). */
+  realisedSince(t: number): Money {
+    let sum = 0;
+    for (const r of this.realised) if (r.t >= t) sum += r.pnl;
+    return sum;
   }
 
   private take(id: string): Position {

@@ -1,17 +1,9 @@
-import { type FillLevel, takerFee } from "../domain/fees.ts";
+import { type Fill, type FillLevel, takerFee } from "../domain/fees.ts";
 import type { Money } from "../domain/money.ts";
 import type { Quote } from "../domain/quote.ts";
-import type { Side } from "../domain/settlement.ts";
 import type { OrderIntent } from "../strategy/decision.ts";
 
-export interface Fill {
-  readonly side: Side;
-  readonly contracts: number;
-  readonly levels: readonly FillLevel[];
-  /** Sum of price × contracts over the levels, before fee. */
-  readonly cost: Money;
-  readonly fee: Money;
-}
+export type { Fill };
 
 /**
  * Paper execution: buys `intent.contracts` by walking the quoted asks level by level, best

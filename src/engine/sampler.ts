@@ -22,6 +22,12 @@ export interface SamplerOptions {
    * missing day is not replayed as a flat line.
    */
   readonly maxCarrySeconds: number;
+  /**
+   * Live ticks (tick()): a second with no tick whose end is within this many ms of the last tick
+   * keeps the last price as observed, not carried: the sources were live, the price just did not
+   * change. 0 (history): every silent second is carried.
+   */
+  readonly liveForMs?: number;
 }
 
 /**
@@ -37,6 +43,7 @@ export class Sampler {
   private pending = NaN; // price seen during `next`, NaN when none yet
   private lastCents = NaN;
   private lastObserved = -Infinity;
+  private lastTickMs = -Infinity;
 
   constructor(private readonly sink: SampleSink, private readonly options: SamplerOptions) {}
 
@@ -56,9 +63,15 @@ export class Sampler {
     this.counters.observed++;
   }
 
-  /** A tick stamped in milliseconds. */
+  /**
+   * A live tick, stamped when it arrived (ms): it belongs to the second it arrived in, and the
+   * second's price is the last tick before the second ended. A tick of a later second closes
+   * the earlier ones at once, just as advanceTo() does when the clock moves on.
+   */
   tick(tsMs: number, price: number): void {
+    const before = this.counters.observed;
     this.observe(Math.floor(tsMs / 1000), price);
+    if (this.counters.observed > before && tsMs > this.lastTickMs) this.lastTickMs = tsMs;
   }
 
   /** Emits every second before `second`: the clock moved on, with or without prices. */
@@ -78,7 +91,8 @@ export class Sampler {
       this.sink.onGap(from, second);
       return;
     }
-    for (let s = from; s < second; s++) this.emit(s, this.lastCents, true);
+    const liveFor = this.options.liveForMs ?? 0;
+    for (let s = from; s < second; s++) this.emit(s, this.lastCents, liveFor === 0 || (s + 1) * 1000 - this.lastTickMs > liveFor);
   }
 
   /** Emits the second still being collected: the input has ended. */

@@ -41,6 +41,10 @@ export class SyntheticMarket implements MarketSource {
     this.random = seededRandom(params.mispricing?.seed ?? 1);
   }
 
+  officialStrike(): null {
+    return null;
+  }
+
   quote(t: number, window: Window, fairValueUp: number): Quote {
     const mid = fairValueUp + this.mispricing(t);
     const half = this.params.spread / 2 / UNITS_PER_DOLLAR;

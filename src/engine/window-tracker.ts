@@ -17,6 +17,8 @@ export interface WindowState {
 export interface ClosedWindow {
   readonly window: Window;
   readonly strikeCents: number | null;
+  /** Carried-forward seconds among the strike's 60. */
+  readonly strikeCarried: number;
   /** Mean of the 60 seconds before the close, cents; null when they were not all seen. */
   readonly settlementCents: number | null;
   readonly result: Side | null;
@@ -52,6 +54,7 @@ export class WindowTracker {
       closed = {
         window: cur.window,
         strikeCents: cur.strikeCents,
+        strikeCarried: cur.strikeCarried,
         settlementCents: mean,
         result: mean !== null && cur.strikeCents !== null ? resultOf(mean, cur.strikeCents) : null,
         settlementCarried: history.meanCarried,

@@ -33,6 +33,7 @@ export class PriceIndex {
   private readonly disabled: string[] = [];
   private readonly order: PriceSource[] = [];
   private readonly listeners: TickListener[] = [];
+  private readonly compositeListeners: ((tsMs: number, price: number) => void)[] = [];
   private readonly rate = new UsdtRate();
   private readonly liveSince = new Map<PriceSource, number>();
   private usdWsLiveSince: number | null = null;
@@ -92,6 +93,15 @@ export class PriceIndex {
     this.listeners.push(cb);
   }
 
+  /**
+   * Called after every accepted tick with the index price as of that tick (the median of the
+   * fresh sources, or the failover choice), stamped with the tick's arrival: what the live
+   * sampler files under the second the tick arrived in.
+   */
+  onComposite(cb: (tsMs: number, price: number) => void): void {
+    this.compositeListeners.push(cb);
+  }
+
   /** A source by name ("kraken", "coinbase-rest"), for diagnostics and the benchmark. */
   source(name: string): WsSource | RestSource | undefined {
     return this.ws.find((s) => s.name === name) ?? this.rest.find((s) => s.name === name);
@@ -105,6 +115,10 @@ export class PriceIndex {
   }
 
   private tick(ts: number, price: number, source: string): void {
+    if (this.compositeListeners.length > 0) {
+      const index = this.evaluate(ts).price;
+      if (index !== null) for (const l of this.compositeListeners) l(ts, index);
+    }
     if (this.listeners.length === 0) return;
     const usd = source.startsWith("binanceus") ? (this.rate.value === null ? price : price * this.rate.value) : price;
     for (const l of this.listeners) l(ts, usd, source);

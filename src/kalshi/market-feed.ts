@@ -1,8 +1,8 @@
+import type { BookEvent, MarketEvent } from "../domain/events.ts";
 import { windowAt } from "../domain/window.ts";
-import type { MarketBoard } from "./board.ts";
 import type { KalshiClient } from "./client.ts";
 import type { Clock } from "./clock.ts";
-import { parseMarket, parseOrderbook } from "./wire.ts";
+import { type KalshiMarket, parseMarket, parseOrderbook } from "./wire.ts";
 
 export interface MarketFeedOptions {
   readonly series: string;
@@ -13,6 +13,8 @@ export interface MarketFeedOptions {
   readonly marketRefreshMs: number;
   /** Poll the book (REST); false when the WebSocket keeps the book and only market facts are needed. */
   readonly pollBook: boolean;
+  /** Each market fact and book, as the engine's events. */
+  readonly onEvent: (e: MarketEvent | BookEvent) => void;
   readonly onError?: (message: string) => void;
 }
 
@@ -26,20 +28,34 @@ export interface MarketFeedCounters {
   notListed: number;
 }
 
+/** A market's facts as Kalshi gave them at `t` (ms), as an engine event. */
+export function marketEvent(m: KalshiMarket, t: number): MarketEvent {
+  return {
+    type: "market",
+    t,
+    ticker: m.ticker,
+    open: m.openTime,
+    close: m.closeTime,
+    tradable: m.status === "active",
+    strikeCents: m.strikeCents,
+    ranges: m.priceRanges,
+  };
+}
+
 /**
  * Public market data by REST polling. The current window's ticker is computed from the clock and
  * fetched directly (new windows lag in `status=open` listings); its book is polled about once a
- * second while it is open. Writes to a MarketBoard; never throws from the loop.
+ * second while it is open, each book stamped with when it was asked for. Never throws from the loop.
  */
 export class KalshiMarketFeed {
   readonly counters: MarketFeedCounters = { polls: 0, marketFetches: 0, bookFetches: 0, errors: 0, badLevels: 0, notListed: 0 };
+  private readonly known = new Map<string, { market: KalshiMarket; at: number }>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
 
   constructor(
     private readonly client: KalshiClient,
-    readonly board: MarketBoard,
     private readonly opts: MarketFeedOptions,
   ) {}
 
@@ -47,36 +63,36 @@ export class KalshiMarketFeed {
   async pollOnce(): Promise<void> {
     this.counters.polls++;
     const now = this.opts.clock.now();
-    const window = windowAt(Math.floor(now / 1000), this.opts.series);
-    const ticker = window.ticker;
+    const ticker = windowAt(Math.floor(now / 1000), this.opts.series).ticker;
     try {
-      const known = this.board.market(ticker);
-      const incomplete = known === undefined || known.status !== "active" || known.strikeCents === null;
+      const known = this.known.get(ticker);
+      const incomplete = known === undefined || known.market.status !== "active" || known.market.strikeCents === null;
       // While the market is not yet open with its strike, ask every round: the open is a moment, not a schedule.
-      if (incomplete || this.board.marketAge(ticker, now) >= this.opts.marketRefreshMs) {
-        const market = await this.fetchMarket(ticker);
-        if (market === null) return;
-      }
-      const market = this.board.market(ticker);
-      if (!this.opts.pollBook || (market !== undefined && market.status !== "active")) return;
+      let market = known?.market ?? null;
+      if (incomplete || now - known.at >= this.opts.marketRefreshMs) market = await this.fetchMarket(ticker);
+      if (market === null || !this.opts.pollBook || market.status !== "active") return;
       this.counters.bookFetches++;
+      // Stamped when asked for: the book is at least this old when it arrives.
+      const requestedMs = this.opts.clock.now();
       const json = await this.client.get(`/markets/${ticker}/orderbook`, { query: { depth: 0 } });
       const { book, skipped } = parseOrderbook(json);
       this.counters.badLevels += skipped;
-      // Stamped on arrival: the book is known to be what Kalshi showed at this moment.
-      this.board.setBook(ticker, book, this.opts.clock.now());
+      this.opts.onEvent({ type: "book", ticker, requestedMs, receivedMs: this.opts.clock.now(), book });
     } catch (e) {
       this.counters.errors++;
       this.opts.onError?.(`kalshi ${ticker}: ${(e as Error).message}`);
     }
   }
 
-  /** GET /markets/{ticker} into the board; null when Kalshi does not list it (404). */
-  async fetchMarket(ticker: string) {
+  /** GET /markets/{ticker}, told to the engine; null when Kalshi does not list it (404). */
+  async fetchMarket(ticker: string): Promise<KalshiMarket | null> {
     this.counters.marketFetches++;
     try {
       const market = parseMarket(await this.client.get(`/markets/${ticker}`));
-      this.board.setMarket(market, this.opts.clock.now());
+      const at = this.opts.clock.now();
+      this.known.set(ticker, { market, at });
+      while (this.known.size > 4) this.known.delete(this.known.keys().next().value!);
+      this.opts.onEvent(marketEvent(market, at));
       return market;
     } catch (e) {
       if ((e as { status?: number }).status === 404) {

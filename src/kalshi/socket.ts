@@ -1,7 +1,7 @@
 import WebSocket from "ws";
+import type { BidBook } from "../domain/book.ts";
 import { parseDollars } from "../domain/money.ts";
 import { windowAt } from "../domain/window.ts";
-import type { MarketBoard } from "./board.ts";
 import { LiveBidBook } from "./book.ts";
 import type { Clock } from "./clock.ts";
 import { type KalshiFill, parseCount, parseFill, parseLevels } from "./wire.ts";
@@ -17,7 +17,14 @@ export interface KalshiSocketOptions {
   readonly url: string;
   /** Signed handshake headers (the WebSocket needs a key even for public channels). */
   readonly headers: () => Record<string, string>;
-  readonly board: MarketBoard;
+  /**
+   * A market's book as the socket knows it: after a snapshot or delta (stamped with the venue's
+   * own time when the frame gives one), and once a second while the subscription is healthy and in
+   * sequence (the book is then known current as of that second).
+   */
+  readonly onBook: (ticker: string, book: BidBook, asOfMs: number, receivedMs: number) => void;
+  /** A book is no longer known (a sequence gap, a dropped connection). */
+  readonly onBookLost?: (ticker: string) => void;
   readonly series: string;
   readonly clock: Clock;
   /** A connection silent this long (no frame, no ping) is terminated and reopened. */
@@ -120,7 +127,7 @@ export class KalshiSocket {
     ws.on("close", () => {
       if (this.ws !== ws) return;
       this.ws = null;
-      for (const [ticker, sub] of this.books) if (sub.synced) this.opts.board.dropBook(ticker);
+      for (const [ticker, sub] of this.books) if (sub.synced) this.opts.onBookLost?.(ticker);
       this.books.clear();
       this.scheduleReconnect();
     });
@@ -169,7 +176,7 @@ export class KalshiSocket {
       return;
     }
     this.ensureTickers();
-    if (this.connected) for (const [ticker, sub] of this.books) if (sub.synced) this.opts.board.touch(ticker, now);
+    if (this.connected) for (const [ticker, sub] of this.books) if (sub.synced) this.opts.onBook(ticker, sub.book.bids(), now, now);
   }
 
   private onMessage(text: string): void {
@@ -213,7 +220,8 @@ export class KalshiSocket {
         sub.seq = Number(frame.seq);
         sub.synced = true;
         this.counters.snapshots++;
-        this.opts.board.setBook(ticker, sub.book.bids(), this.opts.clock.now());
+        const now = this.opts.clock.now();
+        this.opts.onBook(ticker, sub.book.bids(), now, now);
         return;
       }
       case "orderbook_delta": {
@@ -228,7 +236,9 @@ export class KalshiSocket {
         const sign = delta.startsWith("-") ? -1 : 1;
         sub.book.apply(side, parseDollars(String(msg.price_dollars)), sign * parseCount(delta.replace(/^[+-]/, "")));
         this.counters.deltas++;
-        this.opts.board.setBook(ticker, sub.book.bids(), this.opts.clock.now());
+        const now = this.opts.clock.now();
+        const venueMs = Number(msg.ts_ms);
+        this.opts.onBook(ticker, sub.book.bids(), Number.isFinite(venueMs) && venueMs > 0 ? Math.min(venueMs, now) : now, now);
         return;
       }
       case "market_lifecycle_v2": {
@@ -261,7 +271,7 @@ export class KalshiSocket {
     this.counters.seqGaps++;
     sub.synced = false;
     sub.seq = null;
-    this.opts.board.dropBook(ticker);
+    this.opts.onBookLost?.(ticker);
     if (sub.sid !== null) this.send({ cmd: "update_subscription", params: { sids: [sub.sid], action: "get_snapshot", market_tickers: [ticker] } });
   }
 }

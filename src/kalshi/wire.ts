@@ -2,7 +2,8 @@ import { z } from "zod";
 import { type Money, UNITS_PER_DOLLAR, parseDollars } from "../domain/money.ts";
 import type { BookLevel } from "../domain/quote.ts";
 import type { Side } from "../domain/settlement.ts";
-import type { PriceRange } from "./ticks.ts";
+import type { BidBook } from "../domain/book.ts";
+import type { PriceRange } from "../domain/ticks.ts";
 
 /**
  * Kalshi's replies, read at the boundary into exact money. Field names follow the 2026 API
@@ -31,12 +32,6 @@ export interface KalshiMarket {
   readonly noAsk: Money | null;
   /** The tick structure; null when the reply lacks it. */
   readonly priceRanges: readonly PriceRange[] | null;
-}
-
-/** Bids only, as Kalshi sends them, each side ascending (best last). */
-export interface BidBook {
-  readonly yes: readonly BookLevel[];
-  readonly no: readonly BookLevel[];
 }
 
 const decimal = z.union([z.string(), z.number()]).transform((v) => String(v));

@@ -31,6 +31,8 @@ const trade = z.object({
   strike: z.string(),
   btc_price: z.string(),
   market: z.string(),
+  strike_source: z.enum(["kalshi", "proxy"]).optional(),
+  proxy_strike: z.string().optional(),
   kalshi_strike: z.string().optional(),
 });
 const settlement = z.object({

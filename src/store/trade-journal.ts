@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { PredictionRecord, TradeJournalRecord } from "../domain/records.ts";
+import type { PredictionRecord, TradeJournalRecord, WindowRecord } from "../domain/records.ts";
 import { JsonlWriter, type JsonlReadReport, readJsonl } from "./jsonl.ts";
 import { parseTradeRecord } from "./record-schema.ts";
 
@@ -9,6 +9,7 @@ export interface JournalFiles {
   readonly dir: string;
   readonly trades: string;
   readonly predictions: string;
+  readonly windows: string;
   readonly performance: string;
   readonly tradesCsv: string;
   readonly predictionsCsv: string;
@@ -19,6 +20,7 @@ export function journalFiles(dir: string): JournalFiles {
     dir,
     trades: join(dir, "trades.jsonl"),
     predictions: join(dir, "predictions.jsonl"),
+    windows: join(dir, "windows.jsonl"),
     performance: join(dir, "performance.json"),
     tradesCsv: join(dir, "trades.csv"),
     predictionsCsv: join(dir, "predictions.csv"),
@@ -42,6 +44,7 @@ export class FileJournal {
   readonly files: JournalFiles;
   private readonly trades: JsonlWriter;
   private readonly predictions: JsonlWriter | null;
+  private windows: JsonlWriter | null = null;
   private pending = "";
 
   constructor(dir: string, private readonly options: JournalOptions) {
@@ -66,6 +69,12 @@ export class FileJournal {
     if (this.pending.length > this.options.predictionBuffer) this.flush();
   }
 
+  /** One line per window whose outcome became known (opened on first use). */
+  window(record: WindowRecord): void {
+    this.windows ??= new JsonlWriter(this.files.windows, false);
+    this.windows.append(record);
+  }
+
   flush(): void {
     if (this.predictions !== null && this.pending) {
       this.predictions.appendRaw(this.pending);
@@ -76,6 +85,7 @@ export class FileJournal {
   close(): void {
     this.flush();
     this.predictions?.close();
+    this.windows?.close();
     this.trades.close();
   }
 }
@@ -92,7 +102,7 @@ export function loadTradeJournal(dir: string): LoadedJournal {
 /** Removes a previous run's journal files (backtests start from nothing). */
 export function clearJournal(dir: string): void {
   const f = journalFiles(dir);
-  for (const path of [f.trades, f.predictions, f.performance, f.tradesCsv, f.predictionsCsv, `${f.trades}.torn`]) {
+  for (const path of [f.trades, f.predictions, f.windows, f.performance, f.tradesCsv, f.predictionsCsv, `${f.trades}.torn`]) {
     if (existsSync(path)) rmSync(path);
   }
 }

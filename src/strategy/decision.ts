@@ -5,6 +5,7 @@ import type { Side } from "../domain/settlement.ts";
 export type NoTradeReason =
   | "warmup"
   | "no_window"
+  | "unreliable_strike"
   | "stale_price"
   | "market_closed"
   | "no_quote"
@@ -20,6 +21,7 @@ export type NoTradeReason =
 export const NO_TRADE_REASONS: readonly NoTradeReason[] = [
   "warmup",
   "no_window",
+  "unreliable_strike",
   "stale_price",
   "market_closed",
   "no_quote",

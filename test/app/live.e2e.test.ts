@@ -48,9 +48,11 @@ beforeAll(async () => {
   ex.exchanges.coinbase.history = history;
   ex.exchanges.kraken.history = history;
   kalshi = await startFakeKalshi();
-  // A cheap YES on this window and the next few (the best NO bid is 95¢, so YES is offered at 5¢).
+  // A cheap YES on this window and the next few (the best NO bid is 95¢, so YES is offered at 5¢),
+  // and Kalshi's official strike a little below the price.
   for (let t = Date.now() / 1000 - 900; t < Date.now() / 1000 + 4 * 3600; t += 900) {
     kalshi.setBook(windowAt(t).ticker, { yes: [["0.0300", "500.00"]], no: [["0.9500", "500.00"]] });
+    kalshi.setMarket(windowAt(t).ticker, { floor_strike: 63_990 });
   }
 });
 
@@ -96,7 +98,8 @@ describe("btc15 live (npm start) end to end", { timeout: 60_000 }, () => {
     expect(csv[1]).toMatch(/,yes,.*,0\.0500,/);
     const journal = loadTradeJournal(join(dir, "trading"));
     expect(journal.records.filter((r) => r.type === "trade")).toHaveLength(1);
-    expect(journal.records.find((r) => r.type === "trade")).toMatchObject({ market: "kalshi", requested_price: "0.0500", kalshi_strike: "64839.26" });
+    const trade = journal.records.find((r) => r.type === "trade");
+    expect(trade).toMatchObject({ market: "kalshi", requested_price: "0.0500", strike: "63990.00", strike_source: "kalshi" });
     expect(JSON.parse(readFileSync(join(dir, "trading", "performance.json"), "utf8")).trades).toBe(1);
     const log = readFileSync(join(dir, run.out.match(/log file (\S+)/)![1]!), "utf8");
     expect(log).toMatch(/INFO {2}▶ TRADE/);

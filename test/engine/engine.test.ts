@@ -113,8 +113,9 @@ describe("engine", () => {
   });
 });
 
-describe("engine with an asynchronous executor (live orders)", () => {
+describe("engine with venue orders (live)", () => {
   const prices = randomWalk(1, 40 * 900);
+  const fill3 = { side: "yes" as const, contracts: 3, levels: [{ price: 5100, contracts: 3 }], cost: 15_300, fee: 600 };
 
   it("holds the window's entry while an order is out, and journals the fill when it comes", () => {
     const refs: string[] = [];
@@ -122,10 +123,7 @@ describe("engine with an asynchronous executor (live orders)", () => {
     const e = new Engine(TRADING_CONFIG, {
       market: new SyntheticMarket({ spread: 200, depth: 1000 }),
       journal: j,
-      execute: (_intent, _quote, _fee, ref) => {
-        refs.push(ref);
-        return { pending: true };
-      },
+      orders: { send: (o) => refs.push(o.ref) },
     });
     let i = 0;
     while (refs.length === 0) {
@@ -140,11 +138,13 @@ describe("engine with an asynchronous executor (live orders)", () => {
     expect(refs).toHaveLength(1);
     expect(e.ordersPending).toBe(1);
     expect(e.counters.noTrade.already_positioned).toBeGreaterThan(0);
-    const record = e.completeOrder(refs[0]!, { side: "yes", contracts: 3, levels: [{ price: 5100, contracts: 3 }], cost: 15_300, fee: 600 });
-    expect(record).toMatchObject({ type: "trade", id: refs[0], contracts: 3, cost: "1.5300", fee: "0.0600" });
-    expect(j.records.at(-1)).toBe(record);
+    e.handle({ type: "order", t: 0, ref: refs[0]!, fill: fill3, error: null });
+    expect(j.records.at(-1)).toMatchObject({ type: "trade", id: refs[0], contracts: 3, cost: "1.5300", fee: "0.0600" });
     expect(e.account.balance).toBe(2_000_000 - 15_900);
-    expect(() => e.completeOrder(refs[0]!, null)).toThrow(/no pending order/);
+    // An answer to an order this engine did not send (a replayed live session) changes nothing.
+    e.handle({ type: "order", t: 0, ref: refs[0]!, fill: fill3, error: null });
+    expect(e.counters.ordersUnknown).toBe(1);
+    expect(e.account.balance).toBe(2_000_000 - 15_900);
   });
 
   it("frees the entry when nothing fills", () => {
@@ -152,17 +152,14 @@ describe("engine with an asynchronous executor (live orders)", () => {
     const e = new Engine(TRADING_CONFIG, {
       market: new SyntheticMarket({ spread: 200, depth: 1000 }),
       journal: new MemoryJournal(),
-      execute: (_i, _q, _f, ref) => {
-        refs.push(ref);
-        return { pending: true };
-      },
+      orders: { send: (o) => refs.push(o.ref) },
     });
     let i = 0;
     while (refs.length === 0) {
       const p = prices[i++]!;
       e.onSecond(p.second, p.cents, false);
     }
-    expect(e.completeOrder(refs[0]!, null)).toBeNull();
+    e.handle({ type: "order", t: 0, ref: refs[0]!, fill: null, error: "nothing at that price" });
     expect(e.counters.ordersUnfilled).toBe(1);
     const p = prices[i]!;
     e.onSecond(p.second, p.cents, false); // the edge is still there: it orders again at once
@@ -183,8 +180,9 @@ describe("engine settling on official results", () => {
     expect(open.length).toBeGreaterThan(1);
     // Kalshi agrees on the first window and disagrees on the second.
     const [a, b] = open.map((p) => closed.find((w) => w.window.close === p.windowClose)!);
-    e.settle(a!.window.close, a!.result!, 9_999_999, a!.window.close + 5, "kalshi");
-    e.settle(b!.window.close, b!.result === "yes" ? "no" : "yes", null, b!.window.close + 5, "kalshi");
+    const result = (w: ClosedWindow, r: "yes" | "no", cents: number | null) => ({ type: "result" as const, t: (w.window.close + 5) * 1000, ticker: w.window.ticker, close: w.window.close, result: r, settlementCents: cents, strikeCents: null, source: "kalshi" });
+    e.handle(result(a!, a!.result!, 9_999_999));
+    e.handle(result(b!, b!.result === "yes" ? "no" : "yes", null));
     const settled = j.records.filter((r): r is SettlementRecord => r.type === "settlement");
     expect(settled).toHaveLength(2);
     expect(settled[0]).toMatchObject({ source: "kalshi", settlement_value: "99999.99", proxy_settlement_value: (a!.settlementCents! / 100).toFixed(2) });
@@ -231,33 +229,36 @@ describe("engine edge cases", () => {
 
   it("counts an order a risk limit refused as risk_limit and journals nothing", () => {
     const j = new MemoryJournal();
-    const e = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: j, execute: () => ({ refused: "max open exposure" }) });
+    const e = new Engine({ ...TRADING_CONFIG, risk: { maxPerOrder: null, maxOpenExposure: 1000, maxDailyLoss: null, maxOrdersPerWindow: null, dayStartHourUtc: 0 } }, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: j });
     for (const p of prices) e.onSecond(p.second, p.cents, false);
     expect(e.counters.noTrade.risk_limit).toBeGreaterThan(0);
+    expect(e.counters.refused.max_open_exposure).toBe(e.counters.noTrade.risk_limit);
     expect(j.records.filter((r) => r.type === "trade")).toHaveLength(0);
   });
 
   it("neither trades nor journals predictions while replaying history, and trades again after", () => {
     const j = new MemoryJournal();
     const e = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: j });
-    e.setReplaying(true);
+    e.setWarmingUp(true);
     const half = 3 * 900;
     prices.slice(0, half).forEach((p) => e.onSecond(p.second, p.cents, false));
     expect(e.counters.trades).toBe(0);
     expect(j.predictions).toHaveLength(0);
     expect(e.counters.forecasts).toBeGreaterThan(0); // the forecaster is warm
-    e.setReplaying(false);
+    e.setWarmingUp(false);
     prices.slice(half).forEach((p) => e.onSecond(p.second, p.cents, false));
     expect(e.counters.trades).toBeGreaterThan(0);
     expect(j.predictions.length).toBeGreaterThan(0);
   });
 
-  it("journals the venue's strike beside ours when the quote carries one", () => {
+  it("decides against the venue's official strike once it is known, and journals ours beside it", () => {
     const j = new MemoryJournal();
     const base = new SyntheticMarket({ spread: 200, depth: 1000 });
-    const e = new Engine(TRADING_CONFIG, { market: { name: "venue", quote: (t, w, fv) => ({ ...base.quote(t, w, fv), strikeCents: 9_600_012 }) }, journal: j });
+    const e = new Engine(TRADING_CONFIG, { market: { name: "venue", quote: (t, w, fv) => base.quote(t, w, fv), officialStrike: () => 9_600_012 }, journal: j });
     for (const p of prices) e.onSecond(p.second, p.cents, false);
     const trade = j.records.find((r): r is TradeRecord => r.type === "trade");
-    expect(trade?.kalshi_strike).toBe("96000.12");
+    expect(trade).toMatchObject({ strike: "96000.12", strike_source: "kalshi" });
+    expect(trade?.proxy_strike).toMatch(/^\d+\.\d\d$/);
+    expect(trade?.proxy_strike).not.toBe("96000.12");
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { LiveBidBook, quoteFromBids } from "../../src/kalshi/book.ts";
-import { FALLBACK_GRID, gridFloor, isOnGrid } from "../../src/kalshi/ticks.ts";
+import { quoteFromBids } from "../../src/domain/book.ts";
+import { LiveBidBook } from "../../src/kalshi/book.ts";
+import { FALLBACK_GRID, gridFloor, isOnGrid } from "../../src/domain/ticks.ts";
 import { parseMarket, parseOrderbook } from "../../src/kalshi/wire.ts";
 
 /** GET /markets/{ticker} as Kalshi answered it on 2026-07-24 (abridged), plus its price_ranges. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { officialSettlement } from "../../src/app/kalshi-settlement.ts";
 import { chooseMarketSource } from "../../src/app/kalshi-setup.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import { takerFee } from "../../src/domain/fees.ts";
 import type { SettlementRecord, TradeRecord } from "../../src/domain/records.ts";
+import { isQuote } from "../../src/domain/quote.ts";
 import { windowAt } from "../../src/domain/window.ts";
 import { Engine, type EngineConfig } from "../../src/engine/engine.ts";
 import { MemoryJournal } from "../../src/engine/journal.ts";
@@ -35,9 +35,10 @@ describe("--markets kalshi: paper trading end to end against the fake Kalshi", (
     const choice = await chooseMarketSource("kalshi", { config, clock });
     const feed = choice.kalshi!.feed;
     const journal = new MemoryJournal();
-    let settlement: ReturnType<typeof officialSettlement> | null = null;
-    const engine = new Engine(CONFIG, { market: choice.source, journal, listener: { onWindowClosed: (w) => settlement!.watchWindow(w.window) } });
-    settlement = officialSettlement({ engine, client: choice.kalshi!.client, config, clock, log: () => {} });
+    const engine = new Engine(CONFIG, { market: choice.market, journal, listener: { onWindowClosed: (w) => choice.watchResult(w.window.ticker, w.window.close) } });
+    // Everything Kalshi tells us reaches the engine as events, through one door. (Not started:
+    // the test drives each poll itself.)
+    choice.attach((e) => engine.handle(e));
     try {
       expect(choice.kind).toBe("kalshi");
       expect(choice.description).toMatch(/Kalshi .* REST polling every 1000 ms/);
@@ -64,7 +65,7 @@ describe("--markets kalshi: paper trading end to end against the fake Kalshi", (
       // The window closed; Kalshi's result comes three polls late. The position waits, pending.
       expect(engine.account.positions.size).toBe(1);
       fake.setResult(W.ticker, { result: "yes", expirationValue: "96590.10", afterPolls: 2 });
-      const watcher = settlement.watcher;
+      const watcher = choice.kalshi!.results;
       expect(watcher.pending).toContain(W.ticker);
       for (let i = 0; i < 2; i++) {
         await watcher.pollOnce();
@@ -80,7 +81,6 @@ describe("--markets kalshi: paper trading end to end against the fake Kalshi", (
       expect(engine.counters).toMatchObject({ proxyCompared: 1, proxyDisagreements: 0 });
       expect(engine.account.positions.size).toBe(0);
     } finally {
-      await settlement.stop();
       await choice.stop();
       await fake.close();
     }
@@ -95,9 +95,9 @@ describe("--markets auto", () => {
     const config = parseConfig({ kalshi: { baseUrl, requestTimeoutMs: 2000 } });
     const choice = await chooseMarketSource("auto", { config });
     expect(choice.kind).toBe("synthetic");
-    expect(choice.source.name).toBe("synthetic");
+    expect(choice.market.name).toBe("synthetic");
     expect(choice.description).toMatch(/synthetic \(Kalshi not reachable at http:\/\/127\.0\.0\.1/);
-    expect(choice.source.quote(OPEN, W, 0.5)).not.toBeNull();
+    expect(isQuote(choice.market.quote(OPEN, W, 0.5))).toBe(true);
     await choice.stop();
   });
 

@@ -5,16 +5,14 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readKalshiCredentials } from "../../src/app/kalshi-credentials.ts";
-import { checkLiveGates, liveExecutor, startLiveBroker } from "../../src/app/kalshi-live.ts";
+import { checkLiveGates, liveBroker, liveOrderPort, liveSummary, readLiveAccount } from "../../src/app/kalshi-live.ts";
 import { kalshiClient } from "../../src/app/kalshi-setup.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import { UserError } from "../../src/domain/errors.ts";
 import { takerFee } from "../../src/domain/fees.ts";
-import type { Quote } from "../../src/domain/quote.ts";
+import type { OrderEvent } from "../../src/domain/events.ts";
 import { windowAt } from "../../src/domain/window.ts";
-import type { Fill } from "../../src/engine/paper-broker.ts";
-import type { OrderIntent } from "../../src/strategy/decision.ts";
-import { LiveBroker, OrderRefusedError } from "../../src/kalshi/live-broker.ts";
+import { LiveBroker } from "../../src/kalshi/live-broker.ts";
 import { LiveTradingGrant, grantLiveTrading } from "../../src/kalshi/live-grant.ts";
 import { OrderFailedError, v2OrderBody } from "../../src/kalshi/orders.ts";
 import { type FakeKalshi, startFakeKalshi } from "../fakes/kalshi.ts";
@@ -92,7 +90,7 @@ describe("the three live gates", () => {
     expect(() => new LiveTradingGrant()).toThrow(/only from grantLiveTrading/);
     const grant = grantLiveTrading({ mode: "live", hasKey: true, confirmed: true });
     const config = parseConfig({});
-    expect(() => new LiveBroker(grant, kalshiClient(config), { maxPerOrder: 1, maxOpenExposure: 1, maxDailyLoss: 1, maxOrdersPerWindow: 1, killSwitchFile: "x" }, { clock: new ScriptedClock(0), feeRate: 700 })).toThrow(/API key/);
+    expect(() => new LiveBroker(grant, kalshiClient(config), { feeRate: 700 })).toThrow(/API key/);
   });
 });
 
@@ -108,8 +106,7 @@ describe("V2 orders", () => {
 describe("live orders against the fake Kalshi", () => {
   let fake: FakeKalshi;
   const clock = new ScriptedClock((OPEN + 60) * 1000);
-  const killFile = join(dir, "KILL");
-  const config = (live: Record<string, unknown> = {}) => parseConfig({ kalshi: { baseUrl: fake.baseUrl, backoff: { baseMs: 10, maxMs: 100 }, live: { killSwitchFile: killFile, ...live } } });
+  const config = () => parseConfig({ kalshi: { baseUrl: fake.baseUrl, backoff: { baseMs: 10, maxMs: 100 } } });
   const credentials = () => readKalshiCredentials({ KALSHI_API_KEY_ID: KEY_ID, KALSHI_PRIVATE_KEY_PATH: keyFile("live.pem", 0o600) });
 
   beforeAll(async () => {
@@ -117,32 +114,40 @@ describe("live orders against the fake Kalshi", () => {
   });
   afterAll(() => fake.close());
   beforeEach(() => {
-    rmSync(killFile, { force: true });
     fake.setV1SilentFailure(false);
     fake.setBook(W.ticker, { yes: [["0.3500", "10.00"]], no: [["0.5800", "10.00"], ["0.5900", "4.00"], ["0.6000", "3.00"]] });
   });
 
-  async function broker(live: Record<string, unknown> = {}) {
-    const c = config(live);
+  function broker() {
+    const c = config();
     const creds = credentials();
-    const client = kalshiClient(c, { key: creds, clock });
-    return startLiveBroker({ mode: "live", credentials: creds, confirmed: true, client, config: c, clock });
+    return liveBroker(checkLiveGates({ mode: "live", credentials: creds, confirmed: true }), kalshiClient(c, { key: creds, clock }), c);
   }
 
-  it("reconciles balance and positions on start, signed, before any order", async () => {
+  it("reads balance and positions with the key before anything else, signed", async () => {
     fake.setBalance(12_345);
     fake.setPositions([{ ticker: "KXBTC15M-26JUL251330-30", position_fp: "4.00", market_exposure_dollars: "2.0000" }, { ticker: "KXETH15M-26JUL251330-30", position_fp: "-1.00", market_exposure_dollars: "0.5000" }]);
-    const { broker: b, portfolio, summary } = await broker();
-    expect(portfolio.balance).toBe(1_234_500);
-    expect(b.exposure).toBe(20_000); // only this series counts against the limit
+    const c = config();
+    const account = await readLiveAccount(kalshiClient(c, { key: credentials(), clock }), "KXBTC15M");
+    expect(account.portfolio.balance).toBe(1_234_500);
+    expect(account.exposure).toBe(20_000); // only this series counts against the limit
+    const summary = liveSummary(c, account);
     expect(summary).toMatch(/balance \$123\.45, 1 open KXBTC15M position/);
     expect(summary).not.toContain(KEY_ID);
     expect(fake.authFailures).toBe(0);
     fake.setPositions([]);
   });
 
+  it("says plainly when Kalshi refuses the key, without naming it", async () => {
+    const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+    const err = await readLiveAccount(kalshiClient(config(), { key: { keyId: KEY_ID, privateKey: other }, clock, maxRetries: 0 }), "KXBTC15M").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(/Kalshi refused the API key/);
+    expect((err as Error).message).not.toContain(KEY_ID);
+  });
+
   it("buys at the book's prices, level by level up to the limit, with the fills and fees Kalshi reports", async () => {
-    const { broker: b } = await broker();
+    const b = broker();
     const fill = (await b.submit({ ticker: W.ticker, side: "yes", contracts: 16, limitPrice: 4100 }))!;
     expect(fake.orders.at(-1)!.body).toMatchObject({ ticker: W.ticker, side: "bid", price: "0.4100", count: "16.00", time_in_force: "immediate_or_cancel" });
     // YES asks are 0.40×3, 0.41×4, 0.42×10 (NO bids 0.60, 0.59, 0.58): the 0.42 level is above the limit.
@@ -150,11 +155,10 @@ describe("live orders against the fake Kalshi", () => {
     expect(fill.contracts).toBe(7);
     expect(fill.cost).toBe(28_400);
     expect(fill.fee).toBe(takerFee(fill.levels, 700));
-    expect(b.exposure).toBe(28_400 + fill.fee);
   });
 
   it("buys NO as an ask on the YES book, and reports nothing filled when the book is out of reach", async () => {
-    const { broker: b } = await broker();
+    const b = broker();
     const fill = (await b.submit({ ticker: W.ticker, side: "no", contracts: 2, limitPrice: 6500 }))!;
     expect(fake.orders.at(-1)!.body).toMatchObject({ side: "ask", price: "0.3500" });
     expect(fill).toMatchObject({ side: "no", contracts: 2, levels: [{ price: 6500, contracts: 2 }] });
@@ -163,66 +167,24 @@ describe("live orders against the fake Kalshi", () => {
   });
 
   it("treats the V1-style silent failure (2xx, an error and no order) as a failure", async () => {
-    const { broker: b } = await broker();
+    const b = broker();
     fake.setV1SilentFailure(true);
     const err = await b.submit({ ticker: W.ticker, side: "yes", contracts: 1, limitPrice: 4000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OrderFailedError);
     expect((err as Error).message).toMatch(/deprecated_v1_order_endpoint/);
     expect(b.counters.failed).toBe(1);
-    expect(b.exposure).toBe(0);
   });
 
-  const refusals: [string, Record<string, unknown>, { contracts: number; limitPrice: number }, RegExp, () => Promise<void> | void][] = [
-    ["max per order", { maxPerOrder: 1 }, { contracts: 3, limitPrice: 4000 }, /per-order limit/, () => {}],
-    ["max open exposure", { maxOpenExposure: 1 }, { contracts: 3, limitPrice: 4000 }, /open exposure would reach \$1\.26, over the \$1\.00 limit/, () => {}],
-    ["max daily loss", { maxDailyLoss: 1 }, { contracts: 3, limitPrice: 4000 }, /daily loss limit/, () => {}],
-    ["kill switch", {}, { contracts: 1, limitPrice: 4000 }, /kill switch is on/, () => writeFileSync(killFile, "")],
-  ];
-  for (const [name, live, order, message, arrange] of refusals) {
-    it(`refuses an order over the ${name}, and nothing reaches Kalshi`, async () => {
-      const { broker: b } = await broker(live);
-      await arrange();
-      const sent = fake.orders.length;
-      const err = await b.submit({ ticker: W.ticker, side: "yes", ...order }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(OrderRefusedError);
-      expect((err as Error).message).toMatch(message);
-      expect(fake.orders.length).toBe(sent);
-    });
-  }
-
-  it("counts settled losses against the daily loss limit", async () => {
-    const { broker: b } = await broker({ maxDailyLoss: 3 });
-    await b.submit({ ticker: W.ticker, side: "yes", contracts: 3, limitPrice: 4000 });
-    b.settle(b.exposure, 0); // the position lost: $1.20 and its fee gone today
-    expect(b.exposure).toBe(0);
-    const sent = fake.orders.length;
-    await expect(b.submit({ ticker: windowAt(OPEN + 900).ticker, side: "yes", contracts: 6, limitPrice: 4100 })).rejects.toThrow(/today's P&L is -\$1\.26.*daily loss/);
-    expect(fake.orders.length).toBe(sent);
-  });
-
-  it("refuses a second order in the same window (max orders per window)", async () => {
-    const { broker: b } = await broker({ maxOrdersPerWindow: 1 });
-    await b.submit({ ticker: W.ticker, side: "yes", contracts: 1, limitPrice: 4000 });
-    const sent = fake.orders.length;
-    await expect(b.submit({ ticker: W.ticker, side: "yes", contracts: 1, limitPrice: 4000 })).rejects.toThrow(/already 1 order/);
-    expect(fake.orders.length).toBe(sent);
-  });
-
-  it("as the engine's executor: pending at once, the paper fill's size and worst price as the IOC limit, completed later", async () => {
-    const { broker: b } = await broker();
-    const done: { ref: string; fill: Fill | null }[] = [];
-    const log: string[] = [];
-    const execute = liveExecutor({ broker: b, complete: (ref, fill) => done.push({ ref, fill }), log: (l) => log.push(l) });
-    const quote: Quote = { ticker: W.ticker, source: "kalshi", yes: { bid: 3500, asks: [{ price: 4000, size: 3 }, { price: 4100, size: 4 }, { price: 4200, size: 10 }] }, no: { bid: 5800, asks: [{ price: 6500, size: 10 }] } };
-    const intent: OrderIntent = { kind: "trade", side: "yes", contracts: 5, price: 4000, limitPrice: 4500, budget: 1_000_000, pSide: 0.6, edge: 0.1, confidence: 0.1, edges: { yes: 0.1, no: null } };
-    expect(execute(intent, quote, 700, "R-1")).toEqual({ pending: true });
-    await until(() => done.length === 1, "order completion");
+  it("as the engine's venue: the order goes out at the paper fill's size and worst price, and its outcome comes back as an event", async () => {
+    const events: OrderEvent[] = [];
+    const port = liveOrderPort(broker(), (e) => events.push(e), clock);
+    port.send({ ref: "R-1", ticker: W.ticker, side: "yes", contracts: 5, limitPrice: 4100 });
+    await until(() => events.length === 1, "order outcome");
     expect(fake.orders.at(-1)!.body).toMatchObject({ side: "bid", count: "5.00", price: "0.4100" });
-    expect(done[0]).toMatchObject({ ref: "R-1", fill: { side: "yes", contracts: 5, levels: [{ price: 4000, contracts: 3 }, { price: 4100, contracts: 2 }] } });
-    writeFileSync(killFile, "");
-    const sent = fake.orders.length;
-    expect(execute(intent, quote, 700, "R-2")).toEqual({ refused: expect.stringMatching(/^kill switch is on/) });
-    expect(fake.orders.length).toBe(sent);
-    expect(log.at(-1)).toMatch(/refused: kill switch/);
+    expect(events[0]).toMatchObject({ type: "order", ref: "R-1", error: null, fill: { side: "yes", contracts: 5, levels: [{ price: 4000, contracts: 3 }, { price: 4100, contracts: 2 }] } });
+    fake.setV1SilentFailure(true);
+    port.send({ ref: "R-2", ticker: W.ticker, side: "yes", contracts: 1, limitPrice: 4000 });
+    await until(() => events.length === 2, "failed order outcome");
+    expect(events[1]).toMatchObject({ ref: "R-2", fill: null, error: expect.stringMatching(/deprecated_v1_order_endpoint/) });
   });
 });

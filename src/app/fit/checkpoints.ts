@@ -2,6 +2,7 @@ import type { AppConfig } from "../../config/schema.ts";
 import { engineConfig } from "../../config/engine-config.ts";
 import { Engine } from "../../engine/engine.ts";
 import { MemoryJournal } from "../../engine/journal.ts";
+import { NO_MARKET } from "../../engine/market.ts";
 import { Sampler } from "../../engine/sampler.ts";
 import { replayHistory } from "../../history/files.ts";
 import type { ModelParams } from "../../model/params.ts";
@@ -66,7 +67,7 @@ export async function collectCheckpoints(files: readonly string[], model: ModelP
   const pending = new Map<number, [number, number, number, number][]>();
   const scorecard = new Scorecard(["model", "fair_value"]);
   const engine = new Engine(engineConfig({ ...base, model }, { settlement: "proxy", predictionEverySeconds: 0 }), {
-    market: { name: "none", quote: () => null },
+    market: NO_MARKET,
     journal: new MemoryJournal(),
     listener: {
       onForecast(e) {

@@ -1,4 +1,4 @@
-import { type Money, UNITS_PER_DOLLAR } from "../domain/money.ts";
+import { type Money, UNITS_PER_DOLLAR } from "./money.ts";
 
 /** One band of Kalshi's price grid: prices in [start, end] move in steps of `step`. */
 export interface PriceRange {
