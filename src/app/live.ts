@@ -120,12 +120,15 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     requestStop();
   });
 
-  // Feed events (connects, drops, reconnects) show at once, at most one line per source a minute.
+  // Feed events (drops, hung sockets killed, reconnects) show at once once trading, each kind
+  // at most once a minute per source; all of them go to the log file.
+  let trading = false;
   const notices = new Notices((l) => log.warn(l), 60_000, now);
   const index = new PriceIndex(config.feeds, {
+    now,
     log: (level, msg) => {
       log.debug(`feeds ${level}: ${msg}`);
-      if (level !== "debug") notices.say(msg.split(":")[0] ?? "feeds", `feeds: ${msg}`);
+      if (trading && level !== "debug") notices.say(msg.replace(/\d+/g, "#"), `feeds: ${msg}`);
     },
   });
   // Ticks are stamped on arrival from the start; until the session exists they wait here.
@@ -134,7 +137,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   onTick = (ts, price) => early.push([ts, price]);
   index.onComposite((ts, price) => onTick(ts, price));
   index.start();
-  const warm = await warmStart(config.feeds, { log: (_l, msg) => log.debug(`warm start: ${msg}`) });
+  const warm = await warmStart(config.feeds, { now, log: (_l, msg) => log.debug(`warm start: ${msg}`) });
   log.info(
     warm.seconds.length
       ? `warm start ${warm.seconds.length} s of history from ${warm.source} (to ${isoUtc(warm.seconds.at(-1)!.second + 1)})`
@@ -167,7 +170,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     clock,
     onError: (m) => {
       log.debug(`kalshi: ${m}`);
-      notices.say("kalshi", m.startsWith("kalshi") ? m : `kalshi: ${m}`);
+      if (trading) notices.say(`kalshi ${m.replace(/\d+/g, "#")}`, m.startsWith("kalshi") ? m : `kalshi: ${m}`);
     },
     onGiveUp: (ticker) => log.warn(`kalshi: no official result for ${ticker} after ${Math.round(config.kalshi.resultGiveUpMs / 60_000)} min; its positions stay open until the next start`),
   });
@@ -223,6 +226,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     current.sampler.advanceTo(Math.floor(now() / 1000));
   });
   onTick = (ts, price) => current.sampler.tick(ts, price);
+  trading = true;
   log.show((c) => c.green(`ready — ${engine.forecaster.ready ? "forecasting now" : `warming up (${engine.history.size}/${engine.forecaster.historyNeeded} s of prices)`}`));
 
   // Each second: close the second that ended (if no tick of the next one did), watch the kill

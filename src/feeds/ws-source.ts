@@ -75,8 +75,7 @@ export class WsSource implements PriceSource {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.clearConnectionTimers();
-    const ws = this.ws;
-    if (ws && ws.readyState !== WebSocket.CLOSED) ws.terminate();
+    if (this.ws) await closePolitely(this.ws);
     await this.closed;
   }
 
@@ -234,7 +233,7 @@ export class WsSource implements PriceSource {
   private scheduleReconnect(): void {
     this.phase = "backoff";
     const delay = this.backoff.next();
-    this.deps.log("debug", `${this.name}: reconnecting in ${delay} ms (${this.lastError ?? "closed"})`);
+    this.deps.log("info", `${this.name}: reconnecting in ${delay} ms (${this.lastError ?? "closed"})`);
     this.retryTimer = setTimeout(() => {
       this.reconnects++;
       this.connect();
@@ -246,6 +245,24 @@ export class WsSource implements PriceSource {
     if (this.quietTimer) clearInterval(this.quietTimer);
     this.pingTimer = this.quietTimer = null;
   }
+}
+
+/**
+ * Closes a socket with a close frame (1000: we are going away on purpose), so the venue sees a
+ * clean goodbye rather than a dropped line (1006); a peer that does not answer within `graceMs`
+ * is cut off.
+ */
+export function closePolitely(ws: WebSocket, graceMs = 1000): Promise<void> {
+  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => ws.terminate(), graceMs);
+    ws.once("close", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    if (ws.readyState === WebSocket.OPEN) ws.close(1000, "client stopping");
+    else ws.terminate();
+  });
 }
 
 /** A network error in words a user can act on: fetch's "fetch failed" names its cause (ENOTFOUND...). */

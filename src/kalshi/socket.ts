@@ -94,9 +94,15 @@ export class KalshiSocket {
     const ws = this.ws;
     this.ws = null;
     if (ws === null || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    // A close frame, so Kalshi sees a clean goodbye; cut off if it does not answer.
     return new Promise((resolve) => {
-      ws.once("close", () => resolve());
-      ws.terminate();
+      const timer = setTimeout(() => ws.terminate(), 1000);
+      ws.once("close", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (ws.readyState === WebSocket.OPEN) ws.close(1000, "client stopping");
+      else ws.terminate();
     });
   }
 

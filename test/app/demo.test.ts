@@ -60,5 +60,11 @@ describe("demo", () => {
     expect(file).toMatch(/INFO {2}▶ TRADE/);
     expect(file).toMatch(/DEBUG window KXBTC15M-.* closed/);
     expect(file.includes("\u001b[")).toBe(false); // no colour codes in the file
+    // The live runner's rule: nothing trades during the warm-up replay, before `ready`.
+    const readyAt = Date.parse(/warm start \d+ s of history replayed at once \(up to (\S+)\)/.exec(text)![1]!) / 1000;
+    const trades = loadTradeJournal(join(dir, "journal")).records.filter((r) => r.type === "trade");
+    expect(trades.length).toBeGreaterThan(0);
+    for (const t of trades) expect(t.t).toBeGreaterThan(readyAt);
+    expect(text.indexOf("▶ TRADE")).toBeGreaterThan(text.search(/^ready$/m));
   });
 });

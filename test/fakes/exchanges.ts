@@ -112,6 +112,8 @@ export class FakeExchange {
   readonly received: string[] = [];
   /** REST requests served (path and query). */
   readonly requests: string[] = [];
+  /** The close code of every connection that ended (1000: the client said goodbye; 1006: it dropped). */
+  readonly closeCodes: number[] = [];
   history: FakeHistory | null = null;
   private silent = false;
   private refusing = false;
@@ -280,7 +282,8 @@ export class FakeExchange {
   private onConnection(ws: WebSocket): void {
     this.connections++;
     this.sockets.add(ws);
-    ws.on("close", () => {
+    ws.on("close", (code) => {
+      this.closeCodes.push(code);
       this.sockets.delete(ws);
       this.subscribed.delete(ws);
     });

@@ -49,6 +49,8 @@ export interface FakeKalshi {
   readonly orders: ReceivedOrder[];
   /** Commands received on WebSockets. */
   readonly wsCommands: Record<string, unknown>[];
+  /** The close code of every WebSocket that ended (1000: a clean goodbye; 1006: dropped). */
+  readonly closeCodes: number[];
   /** Rejected signatures (401s). */
   authFailures: number;
   setMarket(ticker: string, fields: Record<string, unknown>): void;
@@ -112,6 +114,7 @@ export async function startFakeKalshi(opts: FakeKalshiOptions = {}): Promise<Fak
   const requests: FakeKalshi["requests"] = [];
   const orders: ReceivedOrder[] = [];
   const wsCommands: Record<string, unknown>[] = [];
+  const closeCodes: number[] = [];
 
   const bookOf = (ticker: string) => {
     let b = books.get(ticker);
@@ -330,7 +333,10 @@ export async function startFakeKalshi(opts: FakeKalshiOptions = {}): Promise<Fak
   wss.on("connection", (ws) => {
     subs.set(ws, []);
     notify();
-    ws.on("close", () => subs.delete(ws));
+    ws.on("close", (code) => {
+      subs.delete(ws);
+      closeCodes.push(code);
+    });
     ws.on("message", (data) => {
       let cmd: Record<string, unknown>;
       try {
@@ -366,6 +372,7 @@ export async function startFakeKalshi(opts: FakeKalshiOptions = {}): Promise<Fak
     requests,
     orders,
     wsCommands,
+    closeCodes,
     authFailures: 0,
     setMarket: (ticker, fields) => markets.set(ticker, { ...markets.get(ticker), ...fields }),
     setBook(ticker, book) {

@@ -90,6 +90,14 @@ describe("Kalshi WebSocket (with a key)", () => {
     await until(() => board.book(W.ticker) !== undefined, "book back after the resync");
   });
 
+  it("says goodbye with a close frame when stopped", async () => {
+    const { board, socket: s } = await open();
+    await until(() => board.book(W.ticker) !== undefined, "snapshot");
+    await s.stop();
+    await until(() => fake.closeCodes.length === 1, "the server saw the close");
+    expect(fake.closeCodes).toEqual([1000]);
+  });
+
   it("reconnects after the server drops it, and the book comes back", async () => {
     const { board, socket } = await open();
     await until(() => board.book(W.ticker) !== undefined, "snapshot");
