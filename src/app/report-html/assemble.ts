@@ -133,6 +133,7 @@ function fromPredictions(digest: PredictionDigest, windows: readonly WindowRecor
     const s = marketCard.score("market");
     forecasters.push({ key: "market", label: LABELS.market, n: s.n, brier: nullIfNaN(s.brier), brierByMinutes: byMinutes(s.brier_by_minutes_to_close) });
     if (quotesFrom !== null) notes.push(`The market's quotes came from: ${quotesFrom}${quotesFrom.includes("synthetic") ? " (the fair value plus noise, not Kalshi: its score says nothing about the real market)" : ""}.`);
+    else notes.push("The predictions do not say which market quoted: in a backtest or the demo it is the synthetic market (the fair value plus noise, so its score says nothing about Kalshi), live it is Kalshi's book.");
   } else notes.push("Market baseline not scored: no two-sided quote at any checkpoint.");
   if (noRecord > 0) notes.push(`${noRecord} window${noRecord === 1 ? "" : "s"} with forecasts but no record in windows.jsonl (still open, or closed after the journal stopped): not scored.`);
   if (unsettled > 0) notes.push(`${unsettled} window${unsettled === 1 ? "" : "s"} without a known result: not scored.`);

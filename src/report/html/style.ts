@@ -16,8 +16,8 @@ p { margin: 4px 0; }
 .warnings { background: #fff6e5; border: 1px solid #f0c36d; padding: 8px 12px; border-radius: 4px; margin-top: 10px; font-size: 13px; }
 .warnings ul { margin: 4px 0 0; padding-left: 18px; }
 .empty { background: var(--panel); border: 1px dashed var(--line); padding: 14px 16px; border-radius: 4px; color: var(--muted); }
-.figure { display: grid; grid-template-columns: minmax(0, 3fr) minmax(260px, 2fr); gap: 20px; align-items: start; }
-.figure.square { grid-template-columns: minmax(0, 420px) minmax(260px, 1fr); }
+.figure { display: grid; grid-template-columns: minmax(0, 3fr) minmax(min-content, 2fr); gap: 20px; align-items: start; }
+.figure.square { grid-template-columns: minmax(0, 420px) minmax(min-content, 1fr); }
 .figure.wide { grid-template-columns: minmax(0, 1fr); }
 @media (max-width: 900px) { .figure, .figure.square { grid-template-columns: minmax(0, 1fr); } }
 .chart { width: 100%; height: auto; display: block; }
@@ -29,7 +29,8 @@ th, td { padding: 3px 10px 3px 0; text-align: left; border-bottom: 1px solid #ec
 tbody th { font-weight: normal; color: var(--muted); }
 table.compact { font-size: 12.5px; }
 table.compact td { white-space: nowrap; }
-table.summary td { font-weight: 600; }
+table.summary { width: 100%; }
+table.summary td { font-weight: 600; text-align: right; padding-right: 0; }
 .pos { color: #00795a; } .neg { color: #b34700; }
 .summary-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 8px 32px; }
 svg text { font-size: 11px; fill: var(--ink); }

@@ -24,7 +24,7 @@ export function brierFigure(s: ForecastScores): Figure {
       const d = pts.map((p, i) => `${i === 0 ? "M" : "L"}${px(f.x(p.m))} ${px(f.y(p.v))}`).join("");
       const dots = pts.map((p) => `<circle class="s-${fc.key} dot mark" cx="${px(f.x(p.m))}" cy="${px(f.y(p.v))}" r="3"><title>${fc.label}, ${p.m} min: ${dec(p.v)}</title></circle>`).join("");
       // Earlier series are drawn wider, so a baseline that equals the model leaves it visible around it.
-      const width = Math.max(2, 6 - 1.5 * k);
+      const width = [7, 4.5, 2.5][k] ?? 2;
       return `<path class="s-${fc.key} line${fc.key === "coin_flip" ? " dashed" : ""}" style="stroke-width:${width}px" data-points="${pts.length}" d="${d}"/>${dots}`;
     })
     .join("");
