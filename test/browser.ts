@@ -51,15 +51,18 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Starts headless Chromium with a fresh profile directory, removed again on close. */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Starts headless Chromium with a fresh profile directory, removed again on close. `offline`
+ * cuts the page off from every network, loopback included (a dashboard test needs loopback).
+ */
+export async function launchBrowser(o: { offline?: boolean } = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), "btc15-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: FLAGS,
     viewport: { width: 1366, height: 900 },
-    offline: true,
+    offline: o.offline ?? false,
   });
   return {
     context,

@@ -16,7 +16,7 @@ if (unavailable !== null) console.warn(`SKIPPED: the HTML report's browser tests
 describe.skipIf(unavailable !== null)("the HTML report in Chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await launchBrowser();
+    browser = await launchBrowser({ offline: true });
   });
   afterAll(async () => {
     await browser?.close();

@@ -40,7 +40,7 @@ function panel(w: WindowView, col: number, row: number): string {
   parts.push(`<text class="panel-title" x="${px(ox + 8)}" y="${px(oy + 14)}">${esc(hhmm(w.open))}–${esc(hhmm(w.close))} UTC</text>`);
   parts.push(`<text class="result r-${w.result}" x="${px(ox + PW - 10)}" y="${px(oy + 14)}" text-anchor="end">${resultText(w.result)}</text>`);
   for (const v of [lo - pad, hi + pad]) {
-    parts.push(`<text class="tick" x="${px(f.left - 4)}" y="${px(f.y(v))}" text-anchor="end" dominant-baseline="middle">${esc(btcUsd(v).replace(/\.\d\d$/, ""))}</text>`);
+    parts.push(`<text class="tick" x="${px(f.left - 4)}" y="${px(f.y(v))}" text-anchor="end" dominant-baseline="middle">$${Math.round(v).toLocaleString("en-US")}</text>`);
   }
   parts.push(`<text class="tick" x="${px(f.left)}" y="${px(f.bottom + 13)}">${hhmm(w.open)}</text><text class="tick" x="${px(f.right)}" y="${px(f.bottom + 13)}" text-anchor="end">${hhmm(w.close)}</text>`);
   if (w.strike !== null) {
