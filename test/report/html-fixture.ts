@@ -94,6 +94,7 @@ export function writeFixtureJournal(dir: string, o: { badLines?: boolean } = {})
       settlement_value: settled,
       proxy_settlement_value: settled,
       result: k < 2 ? "yes" : null,
+      proxy_result: k < 2 ? "yes" : null,
       source: "proxy",
     };
   });

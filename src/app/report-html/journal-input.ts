@@ -23,7 +23,10 @@ export interface WindowRecord {
   readonly settlement_value: string | null;
   readonly proxy_settlement_value: string | null;
   readonly result: Side | null;
-  readonly source: "proxy" | "kalshi" | "file";
+  /** Our own result from the 60-s averages, when both were reliable. */
+  readonly proxy_result?: Side | null;
+  /** "proxy", or the official source ("kalshi", "file"). */
+  readonly source: string;
 }
 
 /** Lines of a file that were skipped, for the report's warnings. */
@@ -45,7 +48,8 @@ const windowSchema = z.object({
   settlement_value: decimalOrNull,
   proxy_settlement_value: decimalOrNull,
   result: z.enum(["yes", "no"]).nullable(),
-  source: z.enum(["proxy", "kalshi", "file"]),
+  proxy_result: z.enum(["yes", "no"]).nullable().optional(),
+  source: z.string(),
 });
 
 export function windowsFile(dir: string): string {
