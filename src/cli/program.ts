@@ -11,6 +11,7 @@ import { COLOUR, PLAIN } from "../app/console-format.ts";
 import { runDemo } from "../app/demo.ts";
 import { runLive } from "../app/live.ts";
 import { exportJournal, journalReport } from "../app/report-command.ts";
+import { writeHtmlReport } from "../app/report-html/command.ts";
 import { RunLog, logFileName } from "../app/run-log.ts";
 import { onShutdown } from "../app/shutdown.ts";
 import { deepMerge, resolveConfig } from "../config/load.ts";
@@ -153,7 +154,12 @@ export function buildProgram(): Command {
     .description("the performance summary of a journal (any past session, the demo, a backtest)")
     .option("--data-dir <dir>", "journal directory", "data/trading")
     .option("--last <n>", "how many recent journal events to list", "10")
-    .action((opts: { dataDir: string; last: string }) => {
+    .option("--html [file]", "write a self-contained HTML report with charts instead (default file: <data-dir>/report.html)")
+    .action((opts: { dataDir: string; last: string; html?: string | true }) => {
+      if (opts.html !== undefined) {
+        process.stdout.write(writeHtmlReport(opts.dataDir, opts.html === true ? undefined : opts.html, new Date().toISOString()) + "\n");
+        return;
+      }
       process.stdout.write(journalReport(opts.dataDir, process.stdout.isTTY ? COLOUR : PLAIN, Number(opts.last)) + "\n");
     });
 

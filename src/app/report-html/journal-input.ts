@@ -1,0 +1,169 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import type { PredictionRecord } from "../../domain/records.ts";
+import type { Side } from "../../domain/settlement.ts";
+import type { CalibrationBin } from "../../report/metrics.ts";
+import { readJsonl, readLines } from "../../store/jsonl.ts";
+
+/**
+ * One line of windows.jsonl: a closed window, its strike and settlement (ours and the venue's,
+ * money as decimal strings, null when unknown) and its result. Defined here until it joins the
+ * journal's record types in src/domain/records.ts.
+ */
+export interface WindowRecord {
+  readonly type: "window";
+  readonly t: number;
+  readonly ts: string;
+  readonly ticker: string;
+  readonly window_open: number;
+  readonly window_close: number;
+  readonly strike: string | null;
+  readonly proxy_strike: string | null;
+  readonly settlement_value: string | null;
+  readonly proxy_settlement_value: string | null;
+  readonly result: Side | null;
+  /** Our own result from the 60-s averages, when both were reliable. */
+  readonly proxy_result?: Side | null;
+  /** "proxy", or the official source ("kalshi", "file"). */
+  readonly source: string;
+}
+
+/** Lines of a file that were skipped, for the report's warnings. */
+export interface SkippedLines {
+  count: number;
+  readonly examples: string[];
+}
+
+const decimalOrNull = z.string().regex(/^-?\d+(\.\d+)?$/).nullable();
+const windowSchema = z.object({
+  type: z.literal("window"),
+  t: z.number().int(),
+  ts: z.string(),
+  ticker: z.string().min(1),
+  window_open: z.number().int(),
+  window_close: z.number().int(),
+  strike: decimalOrNull,
+  proxy_strike: decimalOrNull,
+  settlement_value: decimalOrNull,
+  proxy_settlement_value: decimalOrNull,
+  result: z.enum(["yes", "no"]).nullable(),
+  proxy_result: z.enum(["yes", "no"]).nullable().optional(),
+  source: z.string(),
+});
+
+export function windowsFile(dir: string): string {
+  return join(dir, "windows.jsonl");
+}
+
+/** windows.jsonl, or null when the journal has none (older journals). Bad lines are skipped and reported. */
+export function readWindows(dir: string): { records: WindowRecord[]; warnings: readonly string[] } | null {
+  const path = windowsFile(dir);
+  if (!existsSync(path)) return null;
+  return readJsonl(path, (v) => {
+    const r = windowSchema.safeParse(v);
+    if (!r.success) throw new Error(`not a window record (${r.error.issues[0]?.path.join(".") || "record"}: ${r.error.issues[0]?.message ?? "invalid"})`);
+    return r.data as WindowRecord;
+  });
+}
+
+export function predictionsFile(dir: string): string {
+  return join(dir, "predictions.jsonl");
+}
+
+const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const isNumOrNull = (v: unknown) => v === null || isNum(v);
+
+/** Why a parsed line is not a prediction the report can use, or null when it is one. */
+function predictionProblem(v: unknown): string | null {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return "not a JSON object";
+  const r = v as Record<string, unknown>;
+  for (const k of ["t", "seconds_left", "btc_price", "strike", "p_up", "fair_value"]) if (!isNum(r[k])) return `${k} is not a number`;
+  for (const k of ["yes_ask", "no_ask"]) if (!isNumOrNull(r[k])) return `${k} is not a number or null`;
+  if (typeof r.ticker !== "string" || typeof r.reason !== "string") return "ticker or reason is not text";
+  if (r.action !== "trade" && r.action !== "none") return "action is not trade or none";
+  return null;
+}
+
+/**
+ * Every prediction of a journal directory, streamed in file order (a month at one a second is
+ * millions of lines). The one place the report reads predictions, so a rotated, compressed
+ * layout needs a change here only. Lines that are not predictions are skipped and counted.
+ */
+export function* readPredictions(dir: string, skipped: SkippedLines): Generator<PredictionRecord> {
+  const path = predictionsFile(dir);
+  if (!existsSync(path)) return;
+  for (const line of readLines(path)) {
+    if (line.text.trim() === "") continue;
+    let problem: string | null;
+    let value: unknown;
+    try {
+      value = JSON.parse(line.text);
+      problem = predictionProblem(value);
+    } catch {
+      problem = line.complete ? "not JSON" : "incomplete last line (cut off mid-write?)";
+    }
+    if (problem !== null) {
+      skipped.count++;
+      if (skipped.examples.length < 5) skipped.examples.push(`${path}: line ${line.lineNo} skipped: ${problem}`);
+      continue;
+    }
+    yield value as PredictionRecord;
+  }
+}
+
+/** The parts of a backtest's result (backtest.json) the report uses: its scores and no-trade counts. */
+export interface BacktestScores {
+  readonly windows: number;
+  readonly forecasts_scored: number;
+  readonly brier: number | null;
+  readonly brier_by_minutes_to_close: Record<string, number | null>;
+  readonly calibration: CalibrationBin[];
+  readonly baselines: {
+    readonly coin_flip: { readonly brier: number | null };
+    readonly fair_value: { readonly brier: number | null; readonly brier_by_minutes_to_close: Record<string, number | null> };
+    readonly market: { readonly brier: number | null; readonly brier_by_minutes_to_close: Record<string, number | null>; readonly n?: number } | null;
+    readonly note?: string;
+  };
+  readonly no_trade_reasons: Record<string, number>;
+}
+
+const byMinutes = z.record(z.string(), z.number().nullable());
+const backtestSchema = z.object({
+  windows: z.number().int().nonnegative(),
+  forecasts_scored: z.number().int().nonnegative(),
+  brier: z.number().nullable(),
+  brier_by_minutes_to_close: byMinutes,
+  calibration: z.array(z.object({ lo: z.number(), hi: z.number(), n: z.number().int().nonnegative(), mean_p: z.number(), freq: z.number() })),
+  baselines: z.object({
+    coin_flip: z.object({ brier: z.number().nullable() }),
+    fair_value: z.object({ brier: z.number().nullable(), brier_by_minutes_to_close: byMinutes }),
+    market: z.object({ brier: z.number().nullable(), brier_by_minutes_to_close: byMinutes, n: z.number().int().optional() }).nullable().optional(),
+    note: z.string().optional(),
+  }),
+  no_trade_reasons: z.record(z.string(), z.number().int().nonnegative()),
+});
+
+export function backtestFile(dir: string): string {
+  return join(dir, "backtest.json");
+}
+
+/** backtest.json's scores; null when absent. A file that does not parse is reported in `warnings`, not fatal. */
+export function readBacktestScores(dir: string, warnings: string[]): BacktestScores | null {
+  const path = backtestFile(dir);
+  if (!existsSync(path)) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    warnings.push(`${path} ignored: not JSON (${(e as Error).message})`);
+    return null;
+  }
+  const r = backtestSchema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    warnings.push(`${path} ignored: not a backtest result (${issue?.path.join(".") || "file"}: ${issue?.message ?? "invalid"})`);
+    return null;
+  }
+  return { ...r.data, baselines: { ...r.data.baselines, market: r.data.baselines.market ?? null } };
+}

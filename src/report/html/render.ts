@@ -1,0 +1,104 @@
+import { type ReportData, isAbsent } from "./report-data.ts";
+import { brierFigure } from "./charts/brier.ts";
+import { equityFigure } from "./charts/equity.ts";
+import type { Figure } from "./charts/figure.ts";
+import { noTradeFigure } from "./charts/no-trade.ts";
+import { reliabilityFigure } from "./charts/reliability.ts";
+import { tradePnlFigure } from "./charts/trade-pnl.ts";
+import { winRateFigure } from "./charts/win-rate.ts";
+import { windowsFigure } from "./charts/windows.ts";
+import { count, pct, signedUsd, usd } from "./format.ts";
+import { REPORT_CSS } from "./style.ts";
+import { esc, utcMinute } from "./svg.ts";
+import { table } from "./table.ts";
+import { wilson } from "./wilson.ts";
+
+function figure(id: string, heading: string, intro: string, f: Figure, layout = ""): string {
+  const head = `<h2 id="${id}">${esc(heading)}</h2>${intro ? `<p class="note-text">${esc(intro)}</p>` : ""}`;
+  if ("empty" in f) return `<section aria-labelledby="${id}">${head}<p class="empty" data-empty="${id}">${esc(f.empty)}</p></section>`;
+  const caption = f.caption ? `<p class="figure-caption">${esc(f.caption)}</p>` : "";
+  return `<section aria-labelledby="${id}">${head}<div class="figure ${layout}"><div>${f.chart}${caption}</div><div class="tables">${f.table}</div></div></section>`;
+}
+
+function summary(d: ReportData): string {
+  const s = d.summary;
+  const settled = s.wins + s.losses;
+  const w = wilson(s.wins, settled);
+  const roi = s.startBalance === 0 ? null : s.pnl / s.startBalance;
+  const money = table("Account (fees included)", [], [
+    ["start balance", { text: usd(s.startBalance), field: "start-balance" }],
+    ["equity (cash + open at cost)", { text: usd(s.equity), field: "equity" }],
+    ["cash balance", { text: usd(s.balance), field: "balance" }],
+    ["P&L", { text: signedUsd(s.pnl), field: "pnl", cls: s.pnl > 0 ? "pos" : s.pnl < 0 ? "neg" : "" }],
+    ["return on start balance", { text: pct(roi), field: "roi" }],
+    ["fees paid", { text: usd(s.fees), field: "fees" }],
+    ["max drawdown", { text: usd(s.maxDrawdown), field: "max-drawdown" }],
+  ], "summary");
+  const trades = table("Trades", [], [
+    ["trades", { text: count(s.trades), field: "trades" }],
+    ["won", { text: count(s.wins), field: "wins" }],
+    ["lost", { text: count(s.losses), field: "losses" }],
+    ["win rate", { text: w === null ? "—" : `${pct(w.rate)} (95% ${pct(w.lo)}–${pct(w.hi)}, n ${count(settled)})`, field: "win-rate" }],
+    ["open positions", { text: s.openPositions === 0 ? "0" : `${count(s.openPositions)} (${usd(s.openCost)} at cost)`, field: "open" }],
+    ["voided (refunded)", { text: count(s.voided), field: "voided" }],
+    ["from", s.firstRecord === null ? "—" : utcMinute(s.firstRecord)],
+    ["to", s.lastRecord === null ? "—" : utcMinute(s.lastRecord)],
+  ], "summary");
+  return `<section aria-labelledby="summary"><h2 id="summary">Summary</h2><div class="summary-grid">${money}${trades}</div></section>`;
+}
+
+/**
+ * The whole report as one self-contained HTML page: inline CSS and inline SVG, no scripts and
+ * nothing fetched, so it opens offline and can be mailed or archived as a single file.
+ */
+export function renderReport(d: ReportData): string {
+  const warnings = d.warnings.length
+    ? `<div class="warnings" role="note"><strong>${d.warnings.length} warning${d.warnings.length === 1 ? "" : "s"} while reading the journal</strong><ul>${d.warnings.map((w) => `<li>${esc(w)}</li>`).join("")}</ul></div>`
+    : "";
+  const scores = d.scores;
+  const forecastNotes = isAbsent(scores) ? "" : scores.notes.map((n) => `<p class="note-text">${esc(n)}</p>`).join("");
+  const model = isAbsent(scores) ? "model" : (scores.forecasters.find((f) => f.key === "model")?.label ?? "model");
+  const sections = [
+    summary(d),
+    figure("equity", "Equity and drawdown", "Equity counts open positions at what they cost; it changes when a trade settles.", equityFigure(d.equity)),
+    figure("trades", "P&L per trade", "Each settled trade's profit or loss after its fee; the grey bar beside it is the fee paid.", tradePnlFigure(d.trades)),
+    figure("win-rate", "Win rate", "The interval is where the true win rate plausibly lies given this many trades (95%, Wilson).", winRateFigure(d.trades)),
+    figure(
+      "brier",
+      "Forecast quality: Brier score by minutes to the close",
+      "Every window's forecasts scored at each whole minute 1–14 before its close, traded or not. Lower is better; a coin flip scores 0.25.",
+      isAbsent(scores) ? { empty: scores.absent } : brierFigure(scores),
+    ) + forecastNotes,
+    figure(
+      "reliability",
+      "Reliability diagram",
+      "Forecasts grouped by P(up); how often those windows actually settled up. Points on the diagonal are calibrated; labels are counts.",
+      isAbsent(scores) ? { empty: scores.absent } : reliabilityFigure(scores.calibration, model),
+      "square",
+    ),
+    figure("no-trade", "No-trade reasons", "", isAbsent(d.noTrade) ? { empty: d.noTrade.absent } : noTradeFigure(d.noTrade)),
+    figure("windows", "The last windows", "", windowsFigure(d.windows, d.windowPrices), "wide"),
+  ];
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>btc15 report: ${esc(d.title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<main>
+<header>
+<h1>btc15 report: ${esc(d.title)}</h1>
+<p class="sub">Trading Kalshi's 15-minute Bitcoin up/down markets (KXBTC15M). Generated ${esc(d.generatedAt)}. All money after Kalshi's fees.</p>
+<ul class="sources">${d.sources.map((s) => `<li>${esc(s)}</li>`).join("")}</ul>
+${warnings}
+</header>
+${sections.join("\n")}
+<footer>Made by btc15 from the journal alone; the journal (trades.jsonl) is the source of truth.</footer>
+</main>
+</body>
+</html>
+`;
+}
