@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TradeJournalRecord } from "../domain/records.ts";
+import type { TradeJournalRecord, WindowRecord } from "../domain/records.ts";
 
 /** A journal line is checked against these before it may change a balance. */
 const decimal = z.string().regex(/^-?\d+(\.\d{1,6})?$/, "a decimal string like \"4.3500\"");
@@ -71,4 +71,31 @@ export function parseTradeRecord(value: unknown): TradeJournalRecord {
     throw new Error(`not a journal record (${issue?.path.join(".") || "record"}: ${issue?.message ?? "invalid"})`);
   }
   return r.data as TradeJournalRecord;
+}
+
+const decimalOrNull = z.string().regex(/^-?\d+(\.\d+)?$/, "a decimal string").nullable();
+const windowSchema = z.object({
+  type: z.literal("window"),
+  t: seconds,
+  ts: z.string(),
+  ticker: z.string().min(1),
+  window_open: seconds,
+  window_close: seconds,
+  strike: decimalOrNull,
+  proxy_strike: decimalOrNull,
+  settlement_value: decimalOrNull,
+  proxy_settlement_value: decimalOrNull,
+  result: side.nullable(),
+  proxy_result: side.nullable().optional(),
+  source: z.string(),
+});
+
+/** A line of windows.jsonl, checked before it may count as an outcome. */
+export function parseWindowRecord(value: unknown): WindowRecord {
+  const r = windowSchema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new Error(`not a window record (${issue?.path.join(".") || "record"}: ${issue?.message ?? "invalid"})`);
+  }
+  return { proxy_result: null, ...r.data } as WindowRecord;
 }

@@ -1,33 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import type { PredictionRecord } from "../../domain/records.ts";
-import type { Side } from "../../domain/settlement.ts";
+import type { PredictionRecord, WindowRecord } from "../../domain/records.ts";
 import type { CalibrationBin } from "../../report/metrics.ts";
 import { readJsonl, readLines } from "../../store/jsonl.ts";
+import { parseWindowRecord } from "../../store/record-schema.ts";
+import { journalFiles } from "../../store/trade-journal.ts";
 
-/**
- * One line of windows.jsonl: a closed window, its strike and settlement (ours and the venue's,
- * money as decimal strings, null when unknown) and its result. Defined here until it joins the
- * journal's record types in src/domain/records.ts.
- */
-export interface WindowRecord {
-  readonly type: "window";
-  readonly t: number;
-  readonly ts: string;
-  readonly ticker: string;
-  readonly window_open: number;
-  readonly window_close: number;
-  readonly strike: string | null;
-  readonly proxy_strike: string | null;
-  readonly settlement_value: string | null;
-  readonly proxy_settlement_value: string | null;
-  readonly result: Side | null;
-  /** Our own result from the 60-s averages, when both were reliable. */
-  readonly proxy_result?: Side | null;
-  /** "proxy", or the official source ("kalshi", "file"). */
-  readonly source: string;
-}
+export type { WindowRecord };
 
 /** Lines of a file that were skipped, for the report's warnings. */
 export interface SkippedLines {
@@ -35,36 +15,15 @@ export interface SkippedLines {
   readonly examples: string[];
 }
 
-const decimalOrNull = z.string().regex(/^-?\d+(\.\d+)?$/).nullable();
-const windowSchema = z.object({
-  type: z.literal("window"),
-  t: z.number().int(),
-  ts: z.string(),
-  ticker: z.string().min(1),
-  window_open: z.number().int(),
-  window_close: z.number().int(),
-  strike: decimalOrNull,
-  proxy_strike: decimalOrNull,
-  settlement_value: decimalOrNull,
-  proxy_settlement_value: decimalOrNull,
-  result: z.enum(["yes", "no"]).nullable(),
-  proxy_result: z.enum(["yes", "no"]).nullable().optional(),
-  source: z.string(),
-});
-
 export function windowsFile(dir: string): string {
-  return join(dir, "windows.jsonl");
+  return journalFiles(dir).windows;
 }
 
 /** windows.jsonl, or null when the journal has none (older journals). Bad lines are skipped and reported. */
 export function readWindows(dir: string): { records: WindowRecord[]; warnings: readonly string[] } | null {
   const path = windowsFile(dir);
   if (!existsSync(path)) return null;
-  return readJsonl(path, (v) => {
-    const r = windowSchema.safeParse(v);
-    if (!r.success) throw new Error(`not a window record (${r.error.issues[0]?.path.join(".") || "record"}: ${r.error.issues[0]?.message ?? "invalid"})`);
-    return r.data as WindowRecord;
-  });
+  return readJsonl(path, parseWindowRecord);
 }
 
 export function predictionsFile(dir: string): string {
