@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JsonGetter } from "../../src/app/fetch/http-json.ts";
 import { FetchError, type FetchSummary, runFetch } from "../../src/app/fetch/run-fetch.ts";
 import { formatFetchSummary } from "../../src/app/fetch/summary.ts";
-import { formatEta } from "../../src/app/fetch/progress.ts";
+import { FetchProgress, formatEta } from "../../src/app/fetch/progress.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import type { AppConfig } from "../../src/config/schema.ts";
 import { parseDollars } from "../../src/domain/money.ts";
@@ -283,7 +283,25 @@ describe("btc15 fetch: edges", () => {
     }
   });
 
-  it("formats the time left", () => {
+  it("shows progress with the time left at the pace so far, only where asked to draw", () => {
     expect([formatEta(4.4), formatEta(185), formatEta(7_620)]).toEqual(["4s", "3m 05s", "2h 07m"]);
+    let now = 0;
+    const written: string[] = [];
+    const stream = { isTTY: true, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
+    const p = new FetchProgress(stream, true, () => now);
+    p.expect(10);
+    now = 2_000;
+    p.step("2026-03-11");
+    now = 4_000;
+    p.step("2026-03-11");
+    expect(p.line()).toBe(`fetch 2026-03-11 [${"#".repeat(5)}${" ".repeat(19)}]  20%  2/10  ETA 16s`);
+    p.finish();
+    expect(written.at(-1)).toBe("\r\x1b[K");
+    const off: string[] = [];
+    const silent = new FetchProgress({ isTTY: false, write: (s: string) => off.push(s) } as unknown as NodeJS.WriteStream);
+    silent.expect(1);
+    silent.step("x");
+    silent.finish();
+    expect(off).toEqual([]);
   });
 });
