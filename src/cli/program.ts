@@ -20,6 +20,7 @@ import { formatWindowInfo, windowInfo } from "../app/window-info.ts";
 import { defaultConfig, loadConfigFile } from "../config/load.ts";
 import { UserError } from "../domain/errors.ts";
 import { parseIsoTime } from "./args.ts";
+import { fetchCommand } from "../app/fetch/command.ts";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -183,6 +184,29 @@ export function buildProgram(): Command {
 
   program.addCommand(feedsCommand());
   program.addCommand(marketsCommand());
+
+  // btc15 fetch: historical Kalshi quotes and BTC minutes for the backtest. Dates are checked
+  // here so that a bad or missing one is a user error (exit 2) like every other.
+  program
+    .command("fetch")
+    .description("download each window's Kalshi market (ticker, strike, result) with one-minute quotes, and one-minute BTC/USD candles (Coinbase, Kraken if Coinbase fails), one file per UTC day; resumable")
+    .option("--from <iso-time>", "first UTC day to fetch (required; whole days: the day containing this time)")
+    .option("--to <iso-time>", "fetch the days before this time (required)")
+    .option("--series <ticker>", "market series (default: the configuration's, KXBTC15M)")
+    .option("--out <dir>", "where the files go: DIR/kalshi/ and DIR/btc/", "data/history")
+    .option("--config <file>", "JSON configuration file (kalshi.baseUrl and rate limits, feeds.coinbase.restUrl, feeds.kraken.restUrl)")
+    .option("--json", "print the summary as JSON")
+    .action(async (opts: { from?: string; to?: string; series?: string; out: string; config?: string; json?: boolean }) => {
+      const time = (text: string | undefined, flag: string): number => {
+        if (text === undefined) throw new UserError(`${flag} is required, e.g. ${flag} 2026-03-11`);
+        try {
+          return parseIsoTime(text);
+        } catch (e) {
+          throw new UserError(`${flag}: ${(e as Error).message}`);
+        }
+      };
+      process.exitCode = await fetchCommand({ from: time(opts.from, "--from"), to: time(opts.to, "--to"), series: opts.series, outDir: opts.out, configFile: opts.config, json: opts.json });
+    });
 
   return program;
 }

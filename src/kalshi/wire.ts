@@ -228,3 +228,85 @@ export function parseFills(json: unknown): KalshiFill[] {
   if (!Array.isArray(fills)) throw new KalshiParseError("fills reply has no fills array");
   return fills.map(parseFill);
 }
+
+// ---- Historical data for `btc15 fetch`: market lists, the live/historical cutoff, candlesticks ----
+
+/** One page of GET /markets or GET /historical/markets: `{markets, cursor}`; a bad market is skipped and counted. */
+export function parseMarketList(json: unknown): { markets: KalshiMarket[]; cursor: string | null; skipped: number } {
+  const o = json !== null && typeof json === "object" ? (json as Record<string, unknown>) : {};
+  if (!Array.isArray(o.markets)) throw new KalshiParseError("market list reply has no markets array");
+  const markets: KalshiMarket[] = [];
+  let skipped = 0;
+  for (const m of o.markets) {
+    try {
+      markets.push(parseMarket(m));
+    } catch {
+      skipped++;
+    }
+  }
+  const cursor = typeof o.cursor === "string" && o.cursor !== "" ? o.cursor : null;
+  return { markets, cursor, skipped };
+}
+
+/**
+ * GET /historical/cutoff: markets settled before `market_settled_ts` live only under
+ * /historical. The reference does not pin the field; Kalshi's OpenAPI names it
+ * `market_settled_ts` (an ISO time). Read defensively: an ISO string or unix (milli)seconds;
+ * null when absent or unreadable.
+ */
+export function parseHistoricalCutoff(json: unknown): number | null {
+  const v = json !== null && typeof json === "object" ? (json as Record<string, unknown>).market_settled_ts : undefined;
+  if (typeof v === "number" && Number.isFinite(v) && v > 0) return Math.floor(v > 1e11 ? v / 1000 : v);
+  if (typeof v === "string" && v.trim() !== "") {
+    if (/^\d+$/.test(v.trim())) return parseHistoricalCutoff({ market_settled_ts: Number(v) });
+    const ms = Date.parse(v);
+    return Number.isFinite(ms) ? Math.floor(ms / 1000) : null;
+  }
+  return null;
+}
+
+/** One one-minute candle: its end and the YES bid and ask at that end (the close). */
+export interface KalshiCandle {
+  /** Unix seconds: the inclusive end of the period; the close is the quote at that second. */
+  readonly endTs: number;
+  /** Close of the YES bid and ask as Kalshi gave them (0 and 1 mean an empty side); null when absent. */
+  readonly yesBid: Money | null;
+  readonly yesAsk: Money | null;
+  /** Contracts traded in the period, when given. */
+  readonly volume: number | null;
+}
+
+/**
+ * GET /series/{s}/markets/{t}/candlesticks (`close_dollars`, `volume_fp`) or
+ * /historical/markets/{t}/candlesticks (`close`, `volume`): `{ticker, candlesticks}`. A candle
+ * without a readable end or with a price outside [0, 1] is skipped and counted.
+ */
+export function parseCandlesticks(json: unknown): { candles: KalshiCandle[]; skipped: number } {
+  const o = json !== null && typeof json === "object" ? (json as Record<string, unknown>) : {};
+  if (!Array.isArray(o.candlesticks)) throw new KalshiParseError("candlestick reply has no candlesticks array");
+  const candles: KalshiCandle[] = [];
+  let skipped = 0;
+  for (const c of o.candlesticks) {
+    try {
+      if (c === null || typeof c !== "object") throw new KalshiParseError("not an object");
+      const r = c as Record<string, unknown>;
+      const endTs = Number(r.end_period_ts);
+      if (!Number.isInteger(endTs) || endTs <= 0) throw new KalshiParseError("no end_period_ts");
+      const volume = r.volume_fp ?? r.volume;
+      candles.push({ endTs, yesBid: candleClose(r.yes_bid), yesAsk: candleClose(r.yes_ask), volume: volume === undefined || volume === null ? null : parseCount(volume) });
+    } catch {
+      skipped++;
+    }
+  }
+  return { candles, skipped };
+}
+
+function candleClose(side: unknown): Money | null {
+  if (side === null || typeof side !== "object") return null;
+  const s = side as Record<string, unknown>;
+  const v = s.close_dollars ?? s.close;
+  if (v === undefined || v === null || v === "") return null;
+  const p = parseDollars(String(v));
+  if (p < 0 || p > UNITS_PER_DOLLAR) throw new KalshiParseError(`candle price outside [0, 1]: ${String(v)}`);
+  return p;
+}
