@@ -1,5 +1,5 @@
 import { type Money, UNITS_PER_DOLLAR } from "../domain/money.ts";
-import type { Quote } from "../domain/quote.ts";
+import type { Quote, QuoteMiss, QuoteMissReason } from "../domain/quote.ts";
 import type { Side } from "../domain/settlement.ts";
 import type { Window } from "../domain/window.ts";
 import type { MarketSource } from "./market.ts";
@@ -39,17 +39,6 @@ export interface RecordedMarketParams {
 /** 100 contracts at the ask; quotes up to 120 s old (one missed minute row). */
 export const DEFAULT_RECORDED_MARKET: RecordedMarketParams = { depth: 100, maxAgeSeconds: 120 };
 
-/** Why a lookup gave no quote. */
-export type QuoteMiss = "missing" | "stale" | "empty" | "crossed";
-
-export interface LastMiss {
-  readonly reason: QuoteMiss;
-  readonly ticker: string;
-  readonly t: number;
-  /** Seconds since the quote used for the answer was recorded (stale, empty, crossed). */
-  readonly ageSeconds: number | null;
-}
-
 export interface RecordedMarketCounters {
   lookups: number;
   quotes: number;
@@ -65,14 +54,12 @@ export interface RecordedMarketCounters {
  * The market as recorded: for window w at second t, the latest recorded quote of w's ticker
  * with time ≤ t (never a later one), as a Quote with `depth` contracts at the YES ask and at the
  * NO ask (1 − YES bid). No quote when the ticker has no row yet, when the row is older than
- * `maxAgeSeconds`, when both sides are empty, or when bid ≥ ask; `lastMiss` says which.
+ * `maxAgeSeconds`, when both sides are empty, or when bid ≥ ask; the miss says which.
  * Official results and strikes are released only once the market would have published them.
  */
 export class RecordedMarket implements MarketSource {
   readonly name = "kalshi-recorded";
   readonly counters: RecordedMarketCounters = { lookups: 0, quotes: 0, assumedQuotes: 0, missing: 0, stale: 0, empty: 0, crossed: 0 };
-  /** Why the latest lookup gave no quote; null after a lookup that gave one. */
-  lastMiss: LastMiss | null = null;
   private readonly quotes: ReadonlyMap<string, readonly RecordedQuote[]>;
   private readonly asked = new Set<string>();
   private readonly quoted = new Set<string>();
@@ -95,7 +82,7 @@ export class RecordedMarket implements MarketSource {
     this.quotes = sorted;
   }
 
-  quote(t: number, window: Window, _fairValueUp?: number): Quote | null {
+  quote(t: number, window: Window, _fairValueUp?: number): Quote | QuoteMiss {
     this.counters.lookups++;
     const ticker = window.ticker;
     this.asked.add(ticker);
@@ -107,7 +94,6 @@ export class RecordedMarket implements MarketSource {
     if (age > this.params.maxAgeSeconds) return this.miss("stale", ticker, t, age);
     if (row.bid === null && row.ask === null) return this.miss("empty", ticker, t, age);
     if (row.bid !== null && row.ask !== null && row.bid >= row.ask) return this.miss("crossed", ticker, t, age);
-    this.lastMiss = null;
     this.counters.quotes++;
     if (row.assumed) this.counters.assumedQuotes++;
     this.quoted.add(ticker);
@@ -129,6 +115,11 @@ export class RecordedMarket implements MarketSource {
     return t < window.open ? null : (this.tape.markets.get(window.ticker)?.strikeCents ?? null);
   }
 
+  /** The recorded strike: the engine asks only about windows already open. */
+  officialStrike(ticker: string): number | null {
+    return this.tape.markets.get(ticker)?.strikeCents ?? null;
+  }
+
   /** Distinct windows asked about. */
   get windowsAsked(): number {
     return this.asked.size;
@@ -144,10 +135,11 @@ export class RecordedMarket implements MarketSource {
     return this.asked.size - this.quoted.size;
   }
 
-  private miss(reason: QuoteMiss, ticker: string, t: number, ageSeconds: number | null): null {
-    this.counters[reason]++;
-    this.lastMiss = { reason, ticker, t, ageSeconds };
-    return null;
+  private miss(why: QuoteMissReason & keyof RecordedMarketCounters, ticker: string, t: number, ageSeconds: number | null): QuoteMiss {
+    this.counters[why]++;
+    const age = ageSeconds === null ? "" : ` (recorded ${ageSeconds} s before)`;
+    const detail = why === "missing" ? `no recorded quote for ${ticker} yet` : why === "stale" ? `recorded quote too old${age}, limit ${this.params.maxAgeSeconds} s` : why === "empty" ? `recorded book empty${age}` : `recorded quote crossed: bid ≥ ask${age}`;
+    return { kind: "miss", why, detail };
   }
 
   /** Index of the last row with time ≤ t, or −1. */
@@ -178,13 +170,11 @@ export class RecordedMarket implements MarketSource {
     if (q !== undefined) return q;
     if (this.built.size > 64) this.built.clear();
     const depth = this.params.depth;
-    const strike = this.tape.markets.get(ticker)?.strikeCents ?? null;
     q = {
       ticker,
       source: this.name,
       yes: { bid: row.bid, asks: row.ask === null ? [] : [{ price: row.ask, size: depth }] },
       no: { bid: row.ask === null ? null : UNITS_PER_DOLLAR - row.ask, asks: row.bid === null ? [] : [{ price: UNITS_PER_DOLLAR - row.bid, size: depth }] },
-      ...(strike !== null ? { strikeCents: strike } : {}),
     };
     this.built.set(row, q);
     return q;

@@ -9,6 +9,7 @@ import { FetchProgress, formatEta } from "../../src/app/fetch/progress.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import type { AppConfig } from "../../src/config/schema.ts";
 import { parseDollars } from "../../src/domain/money.ts";
+import { isQuote } from "../../src/domain/quote.ts";
 import { windowClosingAt } from "../../src/domain/window.ts";
 import { RecordedMarket } from "../../src/engine/recorded-market.ts";
 import { BarCsvParser } from "../../src/history/bars-csv.ts";
@@ -86,7 +87,8 @@ describe("btc15 fetch against loopback Kalshi, Coinbase and Kraken", () => {
     // And the recorded market quotes them: the minute's quote holds until the next minute's.
     const market = new RecordedMarket(history);
     const w = windowClosingAt(D2 + 12 * 900);
-    expect(market.quote(w.open + 90, w, 0.5)!.yes.bid).toBe(parseDollars(kalshi.quoteAt(w.close, w.open + 60).bid));
+    const quote = market.quote(w.open + 90, w, 0.5);
+    expect(isQuote(quote) && quote.yes.bid).toBe(parseDollars(kalshi.quoteAt(w.close, w.open + 60).bid));
     expect(market.officialResult(w, w.close)).toBe(kalshi.market(w.close).result);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { takerFeeAt } from "../../src/domain/fees.ts";
-import type { Quote } from "../../src/domain/quote.ts";
+import { type Quote, type QuoteMiss, isQuote } from "../../src/domain/quote.ts";
 import { windowAt } from "../../src/domain/window.ts";
 import { paperFill } from "../../src/engine/paper-broker.ts";
 import { type QuoteTape, type RecordedQuote, RecordedMarket, type RecordedMarketFacts } from "../../src/engine/recorded-market.ts";
@@ -20,35 +20,36 @@ function tape(rows: Record<string, RecordedQuote[]>, facts: Record<string, Recor
 
 const q = (t: number, bid: number | null, ask: number | null, assumed = false): RecordedQuote => ({ t, bid, ask, assumed });
 
+/** The quote, or the test fails saying why there was none. */
+function quoted(x: Quote | QuoteMiss): Quote {
+  if (!isQuote(x)) throw new Error(`no quote: ${x.detail}`);
+  return x;
+}
+
 describe("recorded market", () => {
   it("quotes the latest recorded row at or before the second, never a later one, with the asks at the stated depth", () => {
     const m = new RecordedMarket(tape({ [W.ticker]: [q(W.open + 60, 4000, 4300), q(W.open + 120, 4500, 4700)] }, { [W.ticker]: { result: "yes", strikeCents: 7_000_012 } }), { depth: 50, maxAgeSeconds: 120 });
-    expect(m.quote(W.open + 59, W, 0.5)).toBeNull();
-    expect(m.lastMiss).toEqual({ reason: "missing", ticker: W.ticker, t: W.open + 59, ageSeconds: null });
-    const first: Quote = { ticker: W.ticker, source: "kalshi-recorded", yes: { bid: 4000, asks: [{ price: 4300, size: 50 }] }, no: { bid: 5700, asks: [{ price: 6000, size: 50 }] }, strikeCents: 7_000_012 };
+    expect(m.quote(W.open + 59, W, 0.5)).toEqual({ kind: "miss", why: "missing", detail: `no recorded quote for ${W.ticker} yet` });
+    const first: Quote = { ticker: W.ticker, source: "kalshi-recorded", yes: { bid: 4000, asks: [{ price: 4300, size: 50 }] }, no: { bid: 5700, asks: [{ price: 6000, size: 50 }] } };
     expect(m.quote(W.open + 60, W, 0.5)).toEqual(first);
-    expect(m.lastMiss).toBeNull();
+    expect(m.officialStrike(W.ticker)).toBe(7_000_012);
     expect(m.quote(W.open + 119, W, 0.9)).toEqual(first); // the fair value is not used
-    expect(m.quote(W.open + 120, W, 0.5)!.yes.asks[0]!.price).toBe(4700);
+    expect(quoted(m.quote(W.open + 120, W, 0.5)).yes.asks[0]!.price).toBe(4700);
     expect(m.quote(W.open + 90, W, 0.5)).toEqual(first); // asking about an earlier second again
     expect(m.counters).toMatchObject({ lookups: 5, quotes: 4, missing: 1 });
   });
 
   it("gives no quote for an unknown window, a stale row, an empty book or a crossed one, and says why", () => {
     const m = new RecordedMarket(tape({ [W.ticker]: [q(W.open, 4000, 4300), q(W.open + 300, null, null), q(W.open + 360, 5000, 5000), q(W.open + 420, null, 3000)] }), { depth: 10, maxAgeSeconds: 120 });
-    expect(m.quote(W.open + 120, W, 0.5)).not.toBeNull();
-    expect(m.quote(W.open + 121, W, 0.5)).toBeNull();
-    expect(m.lastMiss).toMatchObject({ reason: "stale", ageSeconds: 121 });
-    expect(m.quote(W.open + 300, W, 0.5)).toBeNull();
-    expect(m.lastMiss?.reason).toBe("empty");
-    expect(m.quote(W.open + 360, W, 0.5)).toBeNull();
-    expect(m.lastMiss?.reason).toBe("crossed");
+    expect(isQuote(m.quote(W.open + 120, W, 0.5))).toBe(true);
+    expect(m.quote(W.open + 121, W, 0.5)).toMatchObject({ why: "stale", detail: expect.stringMatching(/recorded 121 s before/) });
+    expect(m.quote(W.open + 300, W, 0.5)).toMatchObject({ why: "empty" });
+    expect(m.quote(W.open + 360, W, 0.5)).toMatchObject({ why: "crossed" });
     // Only a YES ask: YES can be bought, NO cannot (nobody bids YES).
-    const oneSided = m.quote(W.open + 420, W, 0.5)!;
+    const oneSided = quoted(m.quote(W.open + 420, W, 0.5));
     expect(oneSided.yes).toEqual({ bid: null, asks: [{ price: 3000, size: 10 }] });
     expect(oneSided.no).toEqual({ bid: 7000, asks: [] });
-    expect(m.quote(NEXT.open + 5, NEXT, 0.5)).toBeNull();
-    expect(m.lastMiss).toMatchObject({ reason: "missing", ticker: NEXT.ticker });
+    expect(m.quote(NEXT.open + 5, NEXT, 0.5)).toMatchObject({ why: "missing", detail: expect.stringContaining(NEXT.ticker) });
     expect(m.counters).toMatchObject({ quotes: 2, stale: 1, empty: 1, crossed: 1, missing: 1 });
     expect([m.windowsAsked, m.windowsQuoted, m.windowsWithoutQuotes]).toEqual([2, 1, 1]);
   });
@@ -66,7 +67,7 @@ describe("recorded market", () => {
 
   it("fills paper orders at the quoted ask, NO at 1 − YES bid, partly beyond the assumed depth, with Kalshi's taker fee", () => {
     const m = new RecordedMarket(tape({ [W.ticker]: [q(W.open, 4000, 4300)] }), { depth: 20, maxAgeSeconds: 120 });
-    const quote = m.quote(W.open + 30, W, 0.5)!;
+    const quote = quoted(m.quote(W.open + 30, W, 0.5));
     const intent = (side: "yes" | "no", contracts: number): OrderIntent => ({ kind: "trade", side, contracts, price: 0, limitPrice: 9900, budget: 1_000_000, pSide: 0.7, edge: 0.1, confidence: 0.2, edges: { yes: null, no: null } });
     const yes = paperFill(intent("yes", 5), quote, 700)!;
     expect(yes).toMatchObject({ contracts: 5, levels: [{ price: 4300, contracts: 5 }], cost: 21_500, fee: takerFeeAt(5, 4300, 700) });
@@ -76,7 +77,7 @@ describe("recorded market", () => {
 
   it("sorts a tape given out of order and refuses a nonsensical depth", () => {
     const m = new RecordedMarket(tape({ [W.ticker]: [q(W.open + 120, 5000, 5200), q(W.open, 4000, 4300)] }));
-    expect(m.quote(W.open + 60, W, 0.5)!.yes.bid).toBe(4000);
+    expect(quoted(m.quote(W.open + 60, W, 0.5)).yes.bid).toBe(4000);
     expect(() => new RecordedMarket(tape({}), { depth: 0, maxAgeSeconds: 120 })).toThrow(/depth/);
   });
 });
@@ -105,7 +106,7 @@ describe("recorded market: no look-ahead", () => {
     const out: unknown[] = [];
     for (let t = W.open; t <= until; t += step) {
       const w = windowAt(t);
-      out.push([t, m.quote(t, w, 0.5), m.lastMiss?.reason ?? null]);
+      out.push([t, m.quote(t, w, 0.5)]);
     }
     return out;
   }
@@ -145,7 +146,7 @@ describe("recorded market: no look-ahead", () => {
     const original = new RecordedMarket(await readQuoteFiles([join(dir, "a.csv")]));
     const moved = new RecordedMarket(await readQuoteFiles([join(dir, "b1.csv"), join(dir, "b2.csv")]));
     expect(answers(moved, cut, 1)).toEqual(answers(original, cut, 1));
-    expect(moved.quote(cut + 10, W, 0.5)!.yes.bid).toBe(1000);
-    expect(original.quote(cut + 10, W, 0.5)!.yes.bid).not.toBe(1000);
+    expect(quoted(moved.quote(cut + 10, W, 0.5)).yes.bid).toBe(1000);
+    expect(quoted(original.quote(cut + 10, W, 0.5)).yes.bid).not.toBe(1000);
   });
 });
