@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { scoredEngine } from "../src/app/backtest.ts";
+import { buildCore } from "../src/app/core.ts";
 import { BUNDLED_SAMPLE } from "../src/app/sample.ts";
 import type { AppConfig } from "../src/config/schema.ts";
 import { MemoryJournal } from "../src/engine/journal.ts";
@@ -53,7 +53,7 @@ export function parseOnly(chunks: readonly string[]): { rows: number; checksum: 
 
 /** The pipeline: parse, sampler, and the backtest's own engine (forecaster, strategy, paper broker, scorecard) with the journal in memory. */
 export function fullPipeline(chunks: readonly string[], config: AppConfig): { samples: number; trades: number; forecasts: number } {
-  const { engine } = scoredEngine(config, new MemoryJournal(), 0);
+  const { engine } = buildCore({ config, market: { kind: "synthetic" }, settlement: "proxy", journal: new MemoryJournal(), predictionEverySeconds: 0 });
   const sampler = new Sampler(engine, { maxCarrySeconds: 300 });
   const toSeconds = perSecondFromBars(1, sampler);
   const batch = new BarBatch();

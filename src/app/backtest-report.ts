@@ -16,6 +16,7 @@ export function formatBacktest(r: BacktestResult): string {
   row("trades", `${r.trades}  (won ${r.wins}, lost ${r.losses}${r.open_positions ? `, open ${r.open_positions}` : ""}${r.voided ? `, voided ${r.voided}` : ""})`);
   row("win rate", pct(r.win_rate));
   row("P&L", `${usd(r.pnl)}  (ROI ${pct(r.roi)})`);
+  row("95% interval", r.pnl_ci95 === null ? `none (${r.wins + r.losses} settled trade${r.wins + r.losses === 1 ? "" : "s"}: too few)` : `${usd(r.pnl_ci95[0])} to ${usd(r.pnl_ci95[1])}  (t-interval over ${r.wins + r.losses} settled trades)`);
   row("fees paid", usd(r.fees));
   row("max drawdown", usd(r.max_drawdown));
   row("balance", `${usd(r.start_balance)} → ${usd(r.final_balance)}`);
@@ -27,7 +28,20 @@ export function formatBacktest(r: BacktestResult): string {
   fr("hybrid (traded)", r.brier, r.log_loss, r.brier_by_minutes_to_close);
   fr("fair value baseline", r.baselines.fair_value.brier, r.baselines.fair_value.log_loss, r.baselines.fair_value.brier_by_minutes_to_close);
   fr("coin flip baseline", r.baselines.coin_flip.brier, r.baselines.coin_flip.log_loss);
-  lines.push(`  market price baseline: not available (${r.baselines.note.split(":")[0]})`);
+  const m = r.baselines.market;
+  if (m === null) lines.push(`  market price baseline: not available (${r.baselines.note.split(":")[0]})`);
+  else {
+    lines.push("");
+    lines.push(`Against the market's own mid, on the ${m.forecasts_scored.toLocaleString("en-US")} checkpoints (${m.windows} windows) where it quoted both sides`);
+    fr("market mid", m.brier, m.log_loss, m.brier_by_minutes_to_close);
+    fr("model, same checkpoints", m.model.brier, m.model.log_loss, m.model.brier_by_minutes_to_close);
+    fr("fair value, same", m.fair_value.brier, m.fair_value.log_loss, m.fair_value.brier_by_minutes_to_close);
+    lines.push(`  ${r.baselines.note}`);
+  }
+  if (r.market_data) {
+    const d = r.market_data;
+    lines.push(`  quotes: ${d.rows.toLocaleString("en-US")} rows, ${d.tickers} markets (${d.results} with an official result), ${d.skipped_rows} rows skipped; ${d.windows_quoted} windows quoted, ${d.windows_without_quotes} without a quote (not traded)`);
+  }
   lines.push("");
   lines.push("Calibration (hybrid): forecast bin → mean forecast, how often up, count");
   for (const b of r.calibration) lines.push(`  ${b.lo.toFixed(1)}–${b.hi.toFixed(1)}  ${b.mean_p.toFixed(3)}  ${b.freq.toFixed(3)}  ${b.n}`);

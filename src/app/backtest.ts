@@ -1,20 +1,17 @@
 import { resolve } from "node:path";
 import { UserError } from "../domain/errors.ts";
-import { moneyToDollars } from "../domain/money.ts";
 import { isoUtc } from "../domain/window.ts";
-import { engineConfig, syntheticMarketParams } from "../config/engine-config.ts";
 import type { AppConfig } from "../config/schema.ts";
-import { Engine, type NoTradeCounts } from "../engine/engine.ts";
-import type { JournalPort } from "../engine/journal.ts";
 import { Sampler } from "../engine/sampler.ts";
-import { SyntheticMarket } from "../engine/synthetic-market.ts";
+import { DEFAULT_RECORDED_MARKET, type RecordedMarket } from "../engine/recorded-market.ts";
 import { type ReplayStats, replayHistory } from "../history/files.ts";
-import type { CalibrationBin } from "../report/metrics.ts";
-import { CHECKPOINT_MINUTES, Scorecard, checkpointMinutes } from "../report/scorecard.ts";
+import { type QuoteHistory, readQuoteFiles } from "../history/quote-files.ts";
 import { exportCsv } from "../store/export.ts";
 import { writeJsonAtomic } from "../store/snapshot.ts";
 import { FileJournal, clearJournal, journalFiles } from "../store/trade-journal.ts";
+import { buildCore } from "./core.ts";
 import { performanceSnapshot } from "./performance.ts";
+import { type RunResult, runResult } from "./run-result.ts";
 
 export class BacktestError extends UserError {}
 
@@ -25,39 +22,31 @@ export interface BacktestOptions {
   readonly config: AppConfig;
   /** Where the journal goes; must not be the live data directory. */
   readonly outDir: string;
+  /** Recorded Kalshi quotes to trade against instead of the synthetic market. */
+  readonly quotes?: readonly string[];
+  /** Spread assumed for quote rows that give only a mid, cents (default 2). */
+  readonly assumeSpreadCents?: number;
   readonly onProgress?: (bytesDone: number, bytesTotal: number) => void;
 }
 
 /** The backtest's answer; `--json` prints exactly this. Money in dollars. */
-export interface BacktestResult {
-  readonly windows: number;
-  readonly trades: number;
-  readonly wins: number;
-  readonly losses: number;
-  readonly win_rate: number | null;
-  readonly pnl: number;
-  readonly fees: number;
-  readonly roi: number;
-  readonly max_drawdown: number;
-  readonly start_balance: number;
-  readonly final_balance: number;
-  readonly open_positions: number;
-  readonly voided: number;
-  readonly samples: number;
+export interface BacktestResult extends RunResult {
   readonly elapsed_ms: number;
-  readonly forecasts_scored: number;
-  readonly brier: number | null;
-  readonly log_loss: number | null;
-  readonly brier_by_minutes_to_close: Record<string, number | null>;
-  readonly calibration: CalibrationBin[];
-  readonly baselines: {
-    readonly coin_flip: { readonly brier: number | null; readonly log_loss: number | null };
-    readonly fair_value: { readonly brier: number | null; readonly log_loss: number | null; readonly brier_by_minutes_to_close: Record<string, number | null> };
-    readonly market: null;
-    readonly note: string;
-  };
   readonly market: string;
-  readonly no_trade_reasons: NoTradeCounts;
+  /** The quotes traded against, when --quotes was given. */
+  readonly market_data: {
+    readonly files: readonly string[];
+    readonly rows: number;
+    readonly skipped_rows: number;
+    readonly skipped_reasons: Record<string, number>;
+    readonly tickers: number;
+    readonly results: number;
+    /** The spread assumed for mid-only rows, cents; null when every row had a bid and an ask. */
+    readonly assumed_spread_cents: number | null;
+    readonly depth_assumed: number;
+    readonly windows_quoted: number;
+    readonly windows_without_quotes: number;
+  } | null;
   readonly data: {
     readonly files: readonly string[];
     readonly first_bar: string | null;
@@ -72,39 +61,12 @@ export interface BacktestResult {
   readonly out_dir: string;
 }
 
-const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
-
-function mapNum(r: Record<string, number>): Record<string, number | null> {
-  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, num(v)]));
-}
-
-/**
- * The backtest's engine: synthetic market, proxy settlement, and a scorecard that scores the
- * forecaster, the plain fair value and a coin flip at every checkpoint of every window.
- */
-export function scoredEngine(config: AppConfig, journal: JournalPort, predictionEverySeconds: number): { engine: Engine; scorecard: Scorecard } {
-  const scorecard = new Scorecard(["hybrid", "fair_value", "coin_flip"]);
-  const engine = new Engine(engineConfig(config, { settlement: "proxy", predictionEverySeconds }), {
-    market: new SyntheticMarket(syntheticMarketParams(config)),
-    journal,
-    listener: {
-      onForecast(e) {
-        const minutes = checkpointMinutes(e.window.close, e.t);
-        if (minutes !== null) scorecard.record(e.window.close, minutes, [e.forecast.pUp, e.forecast.fairValue, 0.5]);
-      },
-      onWindowResolved(r) {
-        scorecard.resolve(r.window_close, r.result === null ? null : r.result === "yes");
-      },
-    },
-  });
-  return { engine, scorecard };
-}
-
 /**
  * Runs the engine over price history exactly as it runs live: one price per second into the
- * same sampler, forecaster, strategy and paper broker, against the synthetic market (no Kalshi
- * prices exist for these dates). Every window's forecasts at each whole minute before its close
- * are scored, beside a coin flip and the plain fair value, whether a trade was made or not.
+ * same sampler, forecaster, strategy and paper broker, against the synthetic market or against
+ * recorded Kalshi quotes. Every window's forecasts at each whole minute before its close are
+ * scored, beside a coin flip, the plain fair value and (with quotes) the market's own mid,
+ * whether a trade was made or not.
  */
 export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const started = performance.now();
@@ -112,10 +74,22 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   if (resolve(o.outDir) === resolve(o.config.dataDir)) {
     throw new BacktestError(`the backtest output directory ${o.outDir} is the live data directory: choose another with --out`);
   }
+  const quotes: QuoteHistory | null = o.quotes && o.quotes.length ? await readQuoteFiles(o.quotes, o.assumeSpreadCents === undefined ? {} : { assumeSpreadCents: o.assumeSpreadCents }) : null;
+  if (quotes !== null && quotes.quotes.size === 0) {
+    throw new BacktestError(`no usable quote rows in ${o.quotes!.join(", ")}${quotes.stats.examples.length ? `; first problems:\n  ${quotes.stats.examples.join("\n  ")}` : ""}`);
+  }
   const every = o.config.backtest.predictionEverySeconds;
   clearJournal(o.outDir);
   const journal = new FileJournal(o.outDir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16 });
-  const { engine, scorecard } = scoredEngine(o.config, journal, every);
+  const recorded = quotes === null ? null : { ...DEFAULT_RECORDED_MARKET };
+  const core = buildCore({
+    config: o.config,
+    market: quotes === null ? { kind: "synthetic" } : { kind: "recorded", tape: quotes, params: recorded! },
+    settlement: "proxy",
+    journal,
+    predictionEverySeconds: every,
+  });
+  const { engine } = core;
   let lastSecond: number | null = null;
   const sampler = new Sampler(
     {
@@ -124,7 +98,6 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
         engine.onSecond(second, cents, carried);
       },
       onGap(from, to) {
-        scorecard.dropPending();
         engine.onGap(from, to);
       },
     },
@@ -143,44 +116,36 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     const why = stats.parse.examples.length ? `; first problems:\n  ${stats.parse.examples.join("\n  ")}` : "";
     throw new BacktestError(`no usable price rows in ${o.files.join(", ")}${o.from !== undefined || o.to !== undefined ? " within --from/--to" : ""}${why}`);
   }
-  const summary = engine.account.summary();
   const files = journalFiles(o.outDir);
-  writeJsonAtomic(files.performance, performanceSnapshot(summary, lastSecond));
+  writeJsonAtomic(files.performance, performanceSnapshot(engine.account.summary(), lastSecond));
   exportCsv(o.outDir);
 
-  const hybrid = scorecard.score("hybrid");
-  const fair = scorecard.score("fair_value");
-  const coin = scorecard.score("coin_flip");
-  const minutes = (r: Record<string, number>) => mapNum(Object.fromEntries(CHECKPOINT_MINUTES.map((m) => [String(m), r[String(m)] ?? NaN])));
-  return {
-    windows: hybrid.windows,
-    trades: summary.trades,
-    wins: summary.wins,
-    losses: summary.losses,
-    win_rate: summary.settled === 0 ? null : summary.wins / summary.settled,
-    pnl: moneyToDollars(summary.pnl),
-    fees: moneyToDollars(summary.fees),
-    roi: summary.pnl / summary.startBalance,
-    max_drawdown: moneyToDollars(summary.maxDrawdown),
-    start_balance: moneyToDollars(summary.startBalance),
-    final_balance: moneyToDollars(summary.balance + summary.openCost),
-    open_positions: summary.openPositions,
-    voided: summary.voided,
-    samples: engine.counters.samples,
+  const market = quotes === null ? null : (core.market as RecordedMarket);
+  const assumed = quotes?.stats.assumedSpreadCents ?? null;
+  const marketNote =
+    quotes === null
+      ? null
+      : `recorded Kalshi quotes; fills at the quoted ask with ${recorded!.depth} contracts assumed there (the files have no depth)` +
+        (assumed === null ? "" : `; rows with only a mid got an assumed spread of ${assumed}¢ (bid = mid − ${assumed / 2}¢, ask = mid + ${assumed / 2}¢)`);
+  const result: BacktestResult = {
+    ...runResult(core, marketNote),
     elapsed_ms: Math.round(performance.now() - started),
-    forecasts_scored: hybrid.n,
-    brier: num(hybrid.brier),
-    log_loss: num(hybrid.log_loss),
-    brier_by_minutes_to_close: minutes(hybrid.brier_by_minutes_to_close),
-    calibration: hybrid.calibration,
-    baselines: {
-      coin_flip: { brier: num(coin.brier), log_loss: num(coin.log_loss) },
-      fair_value: { brier: num(fair.brier), log_loss: num(fair.log_loss), brier_by_minutes_to_close: minutes(fair.brier_by_minutes_to_close) },
-      market: null,
-      note: "no Kalshi prices exist for these dates: the market-price baseline cannot be scored here, and trades are against synthetic quotes around the fair value",
-    },
-    market: `synthetic (spread ${o.config.synthetic.spreadCents}¢, depth ${o.config.synthetic.depth})`,
-    no_trade_reasons: engine.counters.noTrade,
+    market: quotes === null ? `synthetic (spread ${o.config.synthetic.spreadCents}¢, depth ${o.config.synthetic.depth})` : `recorded Kalshi quotes (${quotes.stats.files.length} file${quotes.stats.files.length === 1 ? "" : "s"})`,
+    market_data:
+      quotes === null || market === null
+        ? null
+        : {
+            files: quotes.stats.files,
+            rows: quotes.stats.rows,
+            skipped_rows: quotes.stats.skipped,
+            skipped_reasons: quotes.stats.reasons,
+            tickers: quotes.stats.tickers,
+            results: quotes.stats.results,
+            assumed_spread_cents: assumed,
+            depth_assumed: recorded!.depth,
+            windows_quoted: market.windowsQuoted,
+            windows_without_quotes: market.windowsWithoutQuotes,
+          },
     data: {
       files: stats.files.map((f) => f.path),
       first_bar: stats.firstBar === null ? null : isoUtc(stats.firstBar),
@@ -194,4 +159,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     },
     out_dir: o.outDir,
   };
+  // The report (`btc15 report --html`) reads the scores from here: a backtest journals no predictions.
+  writeJsonAtomic(`${o.outDir}/backtest.json`, result);
+  return result;
 }

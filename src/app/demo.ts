@@ -1,7 +1,5 @@
 import { isoUtc } from "../domain/window.ts";
-import { syntheticMarketParams } from "../config/engine-config.ts";
 import type { AppConfig } from "../config/schema.ts";
-import { SyntheticMarket } from "../engine/synthetic-market.ts";
 import { replayHistory } from "../history/files.ts";
 import { describeModel, describeStrategy, describeSynthetic } from "./banner.ts";
 import { summaryBlock } from "./console-format.ts";
@@ -53,7 +51,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
   const session = new TradingSession({
     config: o.config,
     dataDir: o.dataDir,
-    market: new SyntheticMarket(syntheticMarketParams(o.config)),
+    market: { kind: "synthetic" },
     settlement: "proxy",
     log,
     fresh: true,

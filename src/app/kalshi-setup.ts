@@ -1,15 +1,12 @@
 import type { AppConfig } from "../config/schema.ts";
-import { syntheticMarketParams } from "../config/engine-config.ts";
 import type { EngineEvent } from "../domain/events.ts";
-import type { MarketSource } from "../engine/market.ts";
-import { SyntheticMarket } from "../engine/synthetic-market.ts";
-import { VenueMarket } from "../engine/venue-market.ts";
 import { KalshiClient } from "../kalshi/client.ts";
 import { type Clock, systemClock } from "../kalshi/clock.ts";
 import { KalshiMarketFeed } from "../kalshi/market-feed.ts";
 import { ResultWatcher } from "../kalshi/results.ts";
 import type { SigningKey } from "../kalshi/signing.ts";
 import { KalshiSocket } from "../kalshi/socket.ts";
+import type { MarketSpec } from "./core.ts";
 
 export type MarketsMode = "kalshi" | "synthetic" | "auto";
 
@@ -40,7 +37,7 @@ export interface KalshiMarketData {
 
 export interface MarketChoice {
   /** The engine's market: Kalshi's books as learned from events, or the synthetic maker. */
-  readonly market: MarketSource;
+  readonly market: MarketSpec;
   readonly kind: "kalshi" | "synthetic";
   /** One line for the console: which market, and why. */
   readonly description: string;
@@ -140,7 +137,7 @@ function kalshiMarket(d: MarketChoiceDeps, auto: boolean): MarketChoice {
   });
   const how = socket ? `WebSocket ${k.wsUrl}` : `REST polling every ${k.bookPollMs} ms (no API key)`;
   return {
-    market: new VenueMarket("kalshi", k.bookFreshnessMs),
+    market: { kind: "venue" },
     kind: "kalshi",
     description: `markets: Kalshi ${k.baseUrl}, book by ${how}${auto ? " (auto: Kalshi reachable)" : ""}`,
     kalshi: { client, feed, socket, results },
@@ -161,9 +158,9 @@ function kalshiMarket(d: MarketChoiceDeps, auto: boolean): MarketChoice {
   };
 }
 
-function synthetic(config: AppConfig, description: string): MarketChoice {
+function synthetic(_config: AppConfig, description: string): MarketChoice {
   return {
-    market: new SyntheticMarket(syntheticMarketParams(config)),
+    market: { kind: "synthetic" },
     kind: "synthetic",
     description,
     kalshi: null,

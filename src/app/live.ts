@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import type { AppConfig } from "../config/schema.ts";
 import { isoUtc } from "../domain/window.ts";
 import type { OrderPort } from "../engine/orders.ts";
-import type { VenueMarket } from "../engine/venue-market.ts";
+import type { MarketSource } from "../engine/market.ts";
+import { VenueMarket } from "../engine/venue-market.ts";
 import { type IndexReading, PriceIndex, warmStart } from "../feeds/index.ts";
 import { describeModel, describeStrategy } from "./banner.ts";
 import { summaryBlock } from "./console-format.ts";
@@ -61,11 +62,11 @@ export function feedProblemsLine(r: IndexReading): string | null {
 }
 
 /** Kalshi's counters, or null: requests, retries by cause, skipped levels, and why books gave no quote. */
-export function kalshiCountersLine(choice: MarketChoice): string | null {
+export function kalshiCountersLine(choice: MarketChoice, market: MarketSource): string | null {
   const k = choice.kalshi;
-  if (k === null) return null;
+  if (k === null || !(market instanceof VenueMarket)) return null;
   const c = k.client.counters;
-  const v = (choice.market as VenueMarket).counters;
+  const v = market.counters;
   const retries = c.retries ? ` (${[c.rateLimited && `${c.rateLimited}× 429`, c.serverErrors && `${c.serverErrors}× 5xx`, c.timeouts && `${c.timeouts} timeouts`, c.networkErrors && `${c.networkErrors} network errors`].filter(Boolean).join(", ")})` : "";
   const misses = Object.entries(v.misses)
     .filter(([, n]) => n > 0)
@@ -259,7 +260,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     }
     if (instant >= lastStatus + every) {
       lastStatus = Math.floor(instant / every) * every;
-      const extra = [feedProblemsLine(reading), kalshiCountersLine(choice)].filter((x): x is string => x !== null);
+      const extra = [feedProblemsLine(reading), kalshiCountersLine(choice, current.market)].filter((x): x is string => x !== null);
       current.status(instant, reading.price === null ? null : Math.round(reading.price * 100), priceLine(reading), extra);
     }
   };
@@ -299,7 +300,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     .slice(0, 5)
     .map(([k, n]) => `${k} ${n}`)
     .join(", ");
-  const kalshiLine = kalshiCountersLine(choice);
+  const kalshiLine = kalshiCountersLine(choice, current.market);
   log.show((p) =>
     summaryBlock(
       current.summary,

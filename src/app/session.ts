@@ -1,10 +1,9 @@
 import { dollarsToMoney, formatUsd, moneyToDollars } from "../domain/money.ts";
-import { engineConfig } from "../config/engine-config.ts";
 import type { AppConfig } from "../config/schema.ts";
 import type { EngineEvent } from "../domain/events.ts";
 import type { WindowRecord } from "../domain/records.ts";
 import { Account, type AccountSummary } from "../engine/account.ts";
-import { Engine, type EngineListener } from "../engine/engine.ts";
+import type { Engine, EngineListener } from "../engine/engine.ts";
 import type { MarketSource } from "../engine/market.ts";
 import type { OrderPort } from "../engine/orders.ts";
 import { Sampler } from "../engine/sampler.ts";
@@ -12,13 +11,14 @@ import { exportCsv } from "../store/export.ts";
 import { writeJsonAtomic } from "../store/snapshot.ts";
 import { FileJournal, clearJournal, journalFiles, loadTradeJournal } from "../store/trade-journal.ts";
 import { settlementLine, statusBlock, tradeBlock } from "./console-format.ts";
+import { type Core, type MarketSpec, buildCore } from "./core.ts";
 import { performanceSnapshot } from "./performance.ts";
 import type { RunLog } from "./run-log.ts";
 
 export interface SessionOptions {
   readonly config: AppConfig;
   readonly dataDir: string;
-  readonly market: MarketSource;
+  readonly market: MarketSpec;
   readonly settlement: "proxy" | "official";
   readonly log: RunLog;
   /** Start from an empty journal (the demo); otherwise resume the one in dataDir. */
@@ -53,6 +53,7 @@ export interface Recovery {
  * drive it.
  */
 export class TradingSession {
+  readonly core: Core;
   readonly engine: Engine;
   readonly sampler: Sampler;
   readonly journal: FileJournal;
@@ -67,9 +68,13 @@ export class TradingSession {
     this.journal = new FileJournal(o.dataDir, { durable: true, predictions: o.config.engine.predictionEverySeconds > 0, predictionBuffer: 0 });
     const log = o.log;
     const extra = o.listener;
-    this.engine = new Engine(engineConfig(o.config, { settlement: o.settlement, predictionEverySeconds: o.config.engine.predictionEverySeconds, live: o.live ?? false }), {
+    this.core = buildCore({
+      config: o.config,
       market: o.market,
+      settlement: o.settlement,
       journal: this.journal,
+      predictionEverySeconds: o.config.engine.predictionEverySeconds,
+      live: o.live ?? false,
       account,
       ...(o.orders ? { orders: o.orders } : {}),
       ...(o.venueExposure ? { externalExposure: Math.max(0, o.venueExposure - account.summary().openCost) } : {}),
@@ -103,6 +108,7 @@ export class TradingSession {
         onIdle: extra?.onIdle,
       },
     });
+    this.engine = this.core.engine;
     this.sampler = new Sampler(
       {
         onSecond: (second, cents, carried) => this.feed({ type: "second", second, cents, carried }),
@@ -126,6 +132,11 @@ export class TradingSession {
   feed(e: EngineEvent): void {
     if (e.type === "second") this.lastSecond = e.second;
     this.engine.handle(e);
+  }
+
+  /** The engine's market (Kalshi's books as learned, or the synthetic maker). */
+  get market(): MarketSource {
+    return this.core.market;
   }
 
   get summary(): AccountSummary {

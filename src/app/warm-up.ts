@@ -7,10 +7,10 @@ import type { TradingSession } from "./session.ts";
  * settle, so positions from before a restart are settled.
  */
 export function warmUp(session: TradingSession, replay: () => void): void {
-  session.engine.setWarmingUp(true);
+  session.feed({ type: "warm_up", on: true });
   try {
     replay();
   } finally {
-    session.engine.setWarmingUp(false);
+    session.feed({ type: "warm_up", on: false });
   }
 }

@@ -51,12 +51,14 @@ export function buildProgram(): Command {
     .option("--json <path>", "write the result as JSON to a file, or - for standard output (the summary then goes to standard error)")
     .option("--config <file>", "JSON configuration file (see README)")
     .option("--out <dir>", "directory for the backtest's journal and CSV (default: data/backtest)")
+    .option("--quotes <file...>", "recorded Kalshi quotes to trade against instead of the synthetic market (CSV: minute_ts,ticker,yes_bid,yes_ask or yes_mid[,result,...]; or files btc15 fetch wrote)")
+    .addOption(new Option("--assume-spread <cents>", "spread assumed for quote rows that give only yes_mid (default 2)").argParser(numberArg))
     .addOption(new Option("--predictions <seconds>", "also journal a prediction every N seconds (large: 2.6M lines a month at 1)").argParser((v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be a whole number of seconds ≥ 0");
       return n;
     }))
-    .action(async (opts: { data?: string[]; from?: number; to?: number; json?: string; config?: string; out?: string; predictions?: number }) => {
+    .action(async (opts: { data?: string[]; from?: number; to?: number; json?: string; config?: string; out?: string; predictions?: number; quotes?: string[]; assumeSpread?: number }) => {
       const base = opts.config ? loadConfigFile(opts.config) : defaultConfig();
       const config = opts.predictions === undefined ? base : { ...base, backtest: { ...base.backtest, predictionEverySeconds: opts.predictions } };
       const files = opts.data && opts.data.length ? opts.data : [BUNDLED_SAMPLE];
@@ -67,6 +69,8 @@ export function buildProgram(): Command {
         to: opts.to,
         config,
         outDir: opts.out ?? config.backtest.outDir,
+        ...(opts.quotes ? { quotes: opts.quotes } : {}),
+        ...(opts.assumeSpread !== undefined ? { assumeSpreadCents: opts.assumeSpread } : {}),
         onProgress: (d, t) => bar.update(d, t),
       });
       bar.done();

@@ -8,7 +8,7 @@ import type { PriceRange } from "./ticks.ts";
  * demo, backtest, replay) build these from the world; a recording of them, fed back in the same
  * order, makes the same decisions. Times are unix milliseconds unless named `second`.
  */
-export type EngineEvent = SecondEvent | GapEvent | MarketEvent | BookEvent | ResultEvent | OrderEvent | KillSwitchEvent | StopEvent;
+export type EngineEvent = SecondEvent | GapEvent | MarketEvent | BookEvent | ResultEvent | OrderEvent | KillSwitchEvent | WarmUpEvent | StopEvent;
 
 /** The price of one second: the last price seen before the second ended. */
 export interface SecondEvent {
@@ -80,6 +80,15 @@ export interface OrderEvent {
 export interface KillSwitchEvent {
   readonly type: "kill_switch";
   readonly t: number;
+  readonly on: boolean;
+}
+
+/**
+ * Start or end of a warm-up: history replayed at start-up only fills the buffers (no trade, no
+ * prediction) until it ends.
+ */
+export interface WarmUpEvent {
+  readonly type: "warm_up";
   readonly on: boolean;
 }
 

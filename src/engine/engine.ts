@@ -69,6 +69,8 @@ export interface EngineListener {
   onSettlement?(r: SettlementRecord | VoidRecord): void;
   /** A second with no forecast (warm-up, no strike yet). */
   onIdle?(t: number, decision: NoTrade): void;
+  /** Seconds [from, to) had no prices: the buffers start again. */
+  onGap?(from: number, to: number): void;
   /** A journal write failed: trading has stopped; writes are retried. Once per episode. */
   onJournalError?(e: Error): void;
   /** An order went to the venue; its outcome arrives later as an order event. */
@@ -180,6 +182,7 @@ export class Engine implements SampleSink {
       mode: config.settlement,
       maxCarriedSeconds: this.maxCarried,
       officialStrike: (ticker) => deps.market.officialStrike(ticker),
+      ...(deps.market.outcomeAtClose ? { outcomeAtClose: (ticker: string) => deps.market.outcomeAtClose!(ticker) } : {}),
       onSettlement: (r) => listener?.onSettlement?.(r),
       onWindowResolved: (r) => listener?.onWindowResolved?.(r),
       onWindowRecordFailed: () => this.counters.recordWriteFailures++,
@@ -235,6 +238,9 @@ export class Engine implements SampleSink {
       case "kill_switch":
         this.killSwitch = e.on;
         return;
+      case "warm_up":
+        this.warming = e.on;
+        return;
       case "stop":
         this.trading = false;
         return;
@@ -244,15 +250,6 @@ export class Engine implements SampleSink {
   /** Stops new entries (shutdown); open positions still settle. Same as a stop event. */
   stopTrading(): void {
     this.trading = false;
-  }
-
-  /**
-   * While replaying recent history at start-up (warm start), prices only fill the buffers:
-   * no trade (reason `warmup`) and no prediction is journaled for those seconds. Windows that
-   * close during the replay still settle, so positions from before a restart are settled.
-   */
-  setWarmingUp(on: boolean): void {
-    this.warming = on;
   }
 
   /** Our own outcome of a recent window, while its official result is awaited. */
@@ -275,8 +272,9 @@ export class Engine implements SampleSink {
     this.step(second + 1, cents);
   }
 
-  onGap(from: number, _to: number): void {
+  onGap(from: number, to: number): void {
     this.counters.gaps++;
+    this.deps.listener?.onGap?.(from, to);
     // Positions whose settlement minute has no prices cannot be settled on our own prices.
     if (this.config.settlement === "proxy") this.settlements.voidFrom(from, "price data missing before the close");
     this.history.clear();

@@ -1,4 +1,5 @@
 import type { Quote, QuoteMiss } from "../domain/quote.ts";
+import type { Side } from "../domain/settlement.ts";
 import type { Window } from "../domain/window.ts";
 
 /**
@@ -15,6 +16,11 @@ export interface MarketSource {
   quote(t: number, window: Window, fairValueUp: number): Quote | QuoteMiss;
   /** The venue's official strike for a market, cents, once it is known. */
   officialStrike(ticker: string): number | null;
+  /**
+   * A window's official outcome when the market already knows it at the close (a quotes file
+   * that records results): it then settles the window instead of our own average.
+   */
+  outcomeAtClose?(ticker: string): { readonly result: Side; readonly settlementCents: number | null; readonly source: string } | null;
 }
 
 const NO_QUOTE: QuoteMiss = { kind: "miss", why: "missing", detail: "no market" };

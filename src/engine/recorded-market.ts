@@ -115,6 +115,12 @@ export class RecordedMarket implements MarketSource {
     return t < window.open ? null : (this.tape.markets.get(window.ticker)?.strikeCents ?? null);
   }
 
+  /** The recorded result settles a window at its close, instead of our own average. */
+  outcomeAtClose(ticker: string): { result: Side; settlementCents: number | null; source: string } | null {
+    const m = this.tape.markets.get(ticker);
+    return m?.result ? { result: m.result, settlementCents: m.settlementCents ?? null, source: "file" } : null;
+  }
+
   /** The recorded strike: the engine asks only about windows already open. */
   officialStrike(ticker: string): number | null {
     return this.tape.markets.get(ticker)?.strikeCents ?? null;

@@ -28,6 +28,8 @@ export interface SettlementDeps {
   /** An average with more carried-forward seconds than this is unreliable. */
   readonly maxCarriedSeconds: number;
   readonly officialStrike: (ticker: string) => number | null;
+  /** An official outcome already known at the close (a quotes file), which then settles the window. */
+  readonly outcomeAtClose?: (ticker: string) => { readonly result: Side; readonly settlementCents: number | null; readonly source: string } | null;
   readonly onSettlement?: (r: SettlementRecord | VoidRecord) => void;
   readonly onWindowResolved?: (r: WindowRecord) => void;
   readonly onWindowRecordFailed?: (e: Error) => void;
@@ -73,9 +75,11 @@ export class Settlements {
       source: "proxy",
     };
     const close = closed.window.close;
-    if (d.mode === "official") {
+    const known = d.outcomeAtClose?.(closed.window.ticker) ?? null;
+    if (d.mode === "official" || known !== null) {
       this.proxies.set(close, outcome);
       for (const k of this.proxies.keys()) if (k < close - 86_400) this.proxies.delete(k);
+      if (known !== null) this.onResult({ type: "result", t: t * 1000, ticker: closed.window.ticker, close, result: known.result, settlementCents: known.settlementCents, strikeCents: strike, source: known.source });
       return;
     }
     this.resolve(outcome, t);

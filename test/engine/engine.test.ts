@@ -239,13 +239,13 @@ describe("engine edge cases", () => {
   it("neither trades nor journals predictions while replaying history, and trades again after", () => {
     const j = new MemoryJournal();
     const e = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: j });
-    e.setWarmingUp(true);
+    e.handle({ type: "warm_up", on: true });
     const half = 3 * 900;
     prices.slice(0, half).forEach((p) => e.onSecond(p.second, p.cents, false));
     expect(e.counters.trades).toBe(0);
     expect(j.predictions).toHaveLength(0);
     expect(e.counters.forecasts).toBeGreaterThan(0); // the forecaster is warm
-    e.setWarmingUp(false);
+    e.handle({ type: "warm_up", on: false });
     prices.slice(half).forEach((p) => e.onSecond(p.second, p.cents, false));
     expect(e.counters.trades).toBeGreaterThan(0);
     expect(j.predictions.length).toBeGreaterThan(0);

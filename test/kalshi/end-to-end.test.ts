@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { marketOf } from "../../src/app/core.ts";
 import { chooseMarketSource } from "../../src/app/kalshi-setup.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import { takerFee } from "../../src/domain/fees.ts";
@@ -35,7 +36,7 @@ describe("--markets kalshi: paper trading end to end against the fake Kalshi", (
     const choice = await chooseMarketSource("kalshi", { config, clock });
     const feed = choice.kalshi!.feed;
     const journal = new MemoryJournal();
-    const engine = new Engine(CONFIG, { market: choice.market, journal, listener: { onWindowClosed: (w) => choice.watchResult(w.window.ticker, w.window.close) } });
+    const engine = new Engine(CONFIG, { market: marketOf(choice.market, config), journal, listener: { onWindowClosed: (w) => choice.watchResult(w.window.ticker, w.window.close) } });
     // Everything Kalshi tells us reaches the engine as events, through one door. (Not started:
     // the test drives each poll itself.)
     choice.attach((e) => engine.handle(e));
@@ -95,9 +96,9 @@ describe("--markets auto", () => {
     const config = parseConfig({ kalshi: { baseUrl, requestTimeoutMs: 2000 } });
     const choice = await chooseMarketSource("auto", { config });
     expect(choice.kind).toBe("synthetic");
-    expect(choice.market.name).toBe("synthetic");
+    expect(choice.market.kind).toBe("synthetic");
     expect(choice.description).toMatch(/synthetic \(Kalshi not reachable at http:\/\/127\.0\.0\.1/);
-    expect(isQuote(choice.market.quote(OPEN, W, 0.5))).toBe(true);
+    expect(isQuote(marketOf(choice.market, config).quote(OPEN, W, 0.5))).toBe(true);
     await choice.stop();
   });
 
