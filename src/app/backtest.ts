@@ -13,7 +13,8 @@ import type { CalibrationBin } from "../report/metrics.ts";
 import { CHECKPOINT_MINUTES, Scorecard, checkpointMinutes } from "../report/scorecard.ts";
 import { exportCsv } from "../store/export.ts";
 import { writeJsonAtomic } from "../store/snapshot.ts";
-import { FileJournal, clearJournal, journalFiles } from "../store/trade-journal.ts";
+import { startAfresh } from "../store/fresh-journal.ts";
+import { FileJournal, journalFiles } from "../store/trade-journal.ts";
 import { performanceSnapshot } from "./performance.ts";
 
 export class BacktestError extends UserError {}
@@ -26,6 +27,10 @@ export interface BacktestOptions {
   /** Where the journal goes; must not be the live data directory. */
   readonly outDir: string;
   readonly onProgress?: (bytesDone: number, bytesTotal: number) => void;
+  /** Delete a journal in outDir that a backtest did not make. */
+  readonly force?: boolean;
+  /** Bad price rows skipped (file and line), and journal problems that do not stop the run. */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** The backtest's answer; `--json` prints exactly this. Money in dollars. */
@@ -100,6 +105,13 @@ export function scoredEngine(config: AppConfig, journal: JournalPort, prediction
   return { engine, scorecard };
 }
 
+/** A backtest never writes into the live trader's data directory, not even with --force. */
+export function checkNotLiveDataDir(outDir: string, liveDataDir: string): void {
+  if (resolve(outDir) === resolve(liveDataDir)) {
+    throw new BacktestError(`the backtest output directory ${outDir} is the live data directory: choose another with --out`);
+  }
+}
+
 /**
  * Runs the engine over price history exactly as it runs live: one price per second into the
  * same sampler, forecaster, strategy and paper broker, against the synthetic market (no Kalshi
@@ -109,12 +121,10 @@ export function scoredEngine(config: AppConfig, journal: JournalPort, prediction
 export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const started = performance.now();
   if (o.files.length === 0) throw new BacktestError("no price files given");
-  if (resolve(o.outDir) === resolve(o.config.dataDir)) {
-    throw new BacktestError(`the backtest output directory ${o.outDir} is the live data directory: choose another with --out`);
-  }
+  checkNotLiveDataDir(o.outDir, o.config.dataDir);
   const every = o.config.backtest.predictionEverySeconds;
-  clearJournal(o.outDir);
-  const journal = new FileJournal(o.outDir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16 });
+  startAfresh(o.outDir, { madeBy: "backtest", force: o.force ?? false, flag: "--out" });
+  const journal = new FileJournal(o.outDir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16, onWarning: o.onWarning });
   const { engine, scorecard } = scoredEngine(o.config, journal, every);
   let lastSecond: number | null = null;
   const sampler = new Sampler(
@@ -132,13 +142,14 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   );
   let stats: ReplayStats;
   try {
-    stats = await replayHistory(o.files, sampler, { from: o.from, to: o.to, onProgress: o.onProgress });
+    stats = await replayHistory(o.files, sampler, { from: o.from, to: o.to, onProgress: o.onProgress, onWarning: o.onWarning });
     sampler.flush();
   } catch (e) {
     journal.close();
     throw e;
   }
   journal.close();
+  await journal.idle();
   if (stats.parse.bars === 0) {
     const why = stats.parse.examples.length ? `; first problems:\n  ${stats.parse.examples.join("\n  ")}` : "";
     throw new BacktestError(`no usable price rows in ${o.files.join(", ")}${o.from !== undefined || o.to !== undefined ? " within --from/--to" : ""}${why}`);
@@ -146,7 +157,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const summary = engine.account.summary();
   const files = journalFiles(o.outDir);
   writeJsonAtomic(files.performance, performanceSnapshot(summary, lastSecond));
-  exportCsv(o.outDir);
+  await exportCsv(o.outDir);
 
   const hybrid = scorecard.score("hybrid");
   const fair = scorecard.score("fair_value");

@@ -23,6 +23,8 @@ export interface DemoOptions {
   /** Real-time scheduling; replaced in tests. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
+  /** Delete a journal in dataDir that the demo did not make. */
+  readonly force?: boolean;
 }
 
 const TICK_MS = 100;
@@ -46,7 +48,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
 
   const seconds: number[] = [];
   const prices: number[] = [];
-  await replayHistory([o.file], { observe: (s, p) => (seconds.push(s), prices.push(p)) });
+  await replayHistory([o.file], { observe: (s, p) => (seconds.push(s), prices.push(p)) }, { onWarning: (w) => log.warn(w) });
   if (seconds.length === 0) throw new Error(`no prices in ${o.file}`);
 
   const session = new TradingSession({
@@ -55,7 +57,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
     market: new SyntheticMarket(syntheticMarketParams(o.config)),
     settlement: "proxy",
     log,
-    fresh: true,
+    fresh: { madeBy: "demo", force: o.force ?? false, flag: "--data-dir" },
     maxCarrySeconds: o.config.backtest.maxCarrySeconds,
   });
   let stopped = false;
@@ -88,7 +90,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
     }
     if (i < end && !stopped) await sleep(TICK_MS);
   }
-  const csv = session.close();
+  const csv = await session.close();
   log.show((c) => summaryBlock(session.summary, [`windows       ${session.engine.counters.windowsClosed} closed`, `exports       trades.csv (${csv.trades} rows), predictions.csv (${csv.predictions} rows) in ${o.dataDir}/`], c));
   return session;
 }

@@ -208,7 +208,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   if (timer) clearTimeout(timer);
   engine.stopTrading();
   await Promise.all([index.stop(), choice.stop(), settlement?.stop()]);
-  const csv = session.close();
+  const csv = await session.close();
   const c = engine.counters;
   const feedLines = reading.sources
     .filter((s) => s.state !== "disabled")

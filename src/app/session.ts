@@ -6,8 +6,10 @@ import { Engine, type EngineListener, type Executor } from "../engine/engine.ts"
 import type { MarketSource } from "../engine/market.ts";
 import { Sampler } from "../engine/sampler.ts";
 import { exportCsv } from "../store/export.ts";
+import { type FreshStart, startAfresh } from "../store/fresh-journal.ts";
+import { removeStaleTemps } from "../store/recovery.ts";
 import { writeJsonAtomic } from "../store/snapshot.ts";
-import { FileJournal, clearJournal, journalFiles, loadTradeJournal } from "../store/trade-journal.ts";
+import { FileJournal, journalFiles, loadTradeJournal } from "../store/trade-journal.ts";
 import { settlementLine, statusBlock, tradeBlock } from "./console-format.ts";
 import { performanceSnapshot } from "./performance.ts";
 import type { RunLog } from "./run-log.ts";
@@ -18,8 +20,8 @@ export interface SessionOptions {
   readonly market: MarketSource;
   readonly settlement: "proxy" | "official";
   readonly log: RunLog;
-  /** Start from an empty journal (the demo); otherwise resume the one in dataDir. */
-  readonly fresh: boolean;
+  /** Start from an empty journal (the demo: only one it made itself, unless forced); otherwise (false) resume the one in dataDir. */
+  readonly fresh: false | FreshStart;
   /** Longest silence carried forward (live: forever; replayed history: a gap). */
   readonly maxCarrySeconds: number;
   readonly execute?: Executor;
@@ -49,10 +51,10 @@ export class TradingSession {
   private closed = false;
 
   constructor(private readonly o: SessionOptions) {
-    if (o.fresh) clearJournal(o.dataDir);
+    if (o.fresh) startAfresh(o.dataDir, o.fresh);
     const loaded = loadTradeJournal(o.dataDir);
     const account = Account.fromRecords(loaded.records, dollarsToMoney(o.config.balance));
-    this.journal = new FileJournal(o.dataDir, { durable: true, predictions: o.config.engine.predictionEverySeconds > 0, predictionBuffer: 0 });
+    this.journal = new FileJournal(o.dataDir, { durable: true, predictions: o.config.engine.predictionEverySeconds > 0, predictionBuffer: 0, onWarning: (m) => o.log.warn(`journal: ${m}`) });
     const log = o.log;
     this.engine = new Engine(engineConfig(o.config, { settlement: o.settlement, predictionEverySeconds: o.config.engine.predictionEverySeconds }), {
       market: o.market,
@@ -98,6 +100,11 @@ export class TradingSession {
     if (account.opened && account.startBalance !== dollarsToMoney(o.config.balance)) {
       log.warn(`this journal started with ${moneyToDollars(account.startBalance).toFixed(2)} dollars; the configured balance applies only to a new data directory`);
     }
+    // After a crash: performance.json may lag the journal, and interrupted writes leave temporaries.
+    const temps = removeStaleTemps(o.dataDir);
+    if (temps.length) log.warn(`journal: removed ${temps.length} temporary file(s) left by interrupted writes`);
+    this.lastSecond = loaded.records.at(-1)?.t ?? null;
+    this.writePerformance();
   }
 
   get summary(): AccountSummary {
@@ -122,18 +129,33 @@ export class TradingSession {
     );
   }
 
+  /** performance.json is a snapshot: failing to write it is a warning, never the end of trading. */
   writePerformance(): void {
-    writeJsonAtomic(journalFiles(this.o.dataDir).performance, performanceSnapshot(this.summary, this.lastSecond));
+    try {
+      writeJsonAtomic(journalFiles(this.o.dataDir).performance, performanceSnapshot(this.summary, this.lastSecond));
+    } catch (e) {
+      this.o.log.warn(`${(e as Error).message} (the journal is unaffected; it is written again after the next change)`);
+    }
   }
 
-  /** Stops new trades, writes performance.json and the CSV exports, closes the journal. */
-  close(): { trades: number; predictions: number } {
+  /**
+   * Stops new trades, writes performance.json, closes the journal and writes the CSV exports
+   * (today's predictions only: earlier days were archived as they ended). Asynchronous, so a
+   * second Ctrl+C is heard while it runs.
+   */
+  async close(): Promise<{ trades: number; predictions: number }> {
     if (this.closed) return { trades: 0, predictions: 0 };
     this.closed = true;
     this.engine.stopTrading();
     this.writePerformance();
-    this.journal.close();
-    const out = exportCsv(this.o.dataDir);
-    return { trades: out.trades, predictions: out.predictions };
+    try {
+      this.journal.close();
+      await this.journal.idle();
+      const out = await exportCsv(this.o.dataDir);
+      return { trades: out.trades, predictions: out.predictions };
+    } catch (e) {
+      this.o.log.warn(`export: ${(e as Error).message}`);
+      return { trades: 0, predictions: 0 };
+    }
   }
 }

@@ -1,14 +1,20 @@
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { PredictionRecord, TradeJournalRecord } from "../domain/records.ts";
+import type { FileOps } from "./file-ops.ts";
 import { JsonlWriter, type JsonlReadReport, readJsonl } from "./jsonl.ts";
+import { PredictionLog } from "./prediction-log.ts";
 import { parseTradeRecord } from "./record-schema.ts";
+import { StoreWriteError, fsCause } from "./write-error.ts";
 
 /** The files of one data directory. */
 export interface JournalFiles {
   readonly dir: string;
   readonly trades: string;
-  readonly predictions: string;
+  /** predictions/: one file per UTC day (see prediction-days.ts). */
+  readonly predictionsDir: string;
+  /** An older version's single predictions file, still read if present. */
+  readonly legacyPredictions: string;
   readonly performance: string;
   readonly tradesCsv: string;
   readonly predictionsCsv: string;
@@ -18,7 +24,8 @@ export function journalFiles(dir: string): JournalFiles {
   return {
     dir,
     trades: join(dir, "trades.jsonl"),
-    predictions: join(dir, "predictions.jsonl"),
+    predictionsDir: join(dir, "predictions"),
+    legacyPredictions: join(dir, "predictions.jsonl"),
     performance: join(dir, "performance.json"),
     tradesCsv: join(dir, "trades.csv"),
     predictionsCsv: join(dir, "predictions.csv"),
@@ -32,23 +39,33 @@ export interface JournalOptions {
   readonly predictions: boolean;
   /** Bytes of predictions held before a write (0: write each line at once). */
   readonly predictionBuffer: number;
+  /** Problems that do not stop trading (a prediction not saved, a day not archived). */
+  readonly onWarning?: (message: string) => void;
+  /** The trade journal's writes (a test's full disk). */
+  readonly ops?: FileOps;
 }
 
 /**
  * The file journal: trades.jsonl (every trade and its settlement: the source of truth) and
- * predictions.jsonl (forecasts and what the strategy did with them).
+ * predictions/ (forecasts and what the strategy did with them, one file per day). `append`
+ * throws a JournalWriteError when a record's line did not reach the disk whole; the file is
+ * then left as it was before the record.
  */
 export class FileJournal {
   readonly files: JournalFiles;
   private readonly trades: JsonlWriter;
-  private readonly predictions: JsonlWriter | null;
-  private pending = "";
+  private readonly predictions: PredictionLog | null;
 
-  constructor(dir: string, private readonly options: JournalOptions) {
-    mkdirSync(dir, { recursive: true });
+  constructor(dir: string, options: JournalOptions) {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw new StoreWriteError(dir, fsCause(e));
+    }
     this.files = journalFiles(dir);
-    this.trades = new JsonlWriter(this.files.trades, options.durable);
-    this.predictions = options.predictions ? new JsonlWriter(this.files.predictions, false) : null;
+    this.trades = new JsonlWriter(this.files.trades, options.durable, options.ops);
+    const onWarning = options.onWarning ?? (() => {});
+    this.predictions = options.predictions ? new PredictionLog(dir, { bufferBytes: options.predictionBuffer, onWarning }) : null;
   }
 
   /** An incomplete last line found (and set aside) when the journal was opened. */
@@ -56,25 +73,29 @@ export class FileJournal {
     return this.trades.repairedTail;
   }
 
+  /** Predictions lost to failed writes. */
+  get droppedPredictions(): number {
+    return this.predictions?.dropped ?? 0;
+  }
+
   append(record: TradeJournalRecord): void {
     this.trades.append(record);
   }
 
   prediction(record: PredictionRecord): void {
-    if (this.predictions === null) return;
-    this.pending += JSON.stringify(record) + "\n";
-    if (this.pending.length > this.options.predictionBuffer) this.flush();
+    this.predictions?.add(record);
   }
 
   flush(): void {
-    if (this.predictions !== null && this.pending) {
-      this.predictions.appendRaw(this.pending);
-      this.pending = "";
-    }
+    this.predictions?.flush();
+  }
+
+  /** Waits for finished days of predictions to be archived (compressed) in the background. */
+  idle(): Promise<void> {
+    return this.predictions?.idle() ?? Promise.resolve();
   }
 
   close(): void {
-    this.flush();
     this.predictions?.close();
     this.trades.close();
   }
@@ -87,12 +108,4 @@ export interface LoadedJournal extends JsonlReadReport {
 /** Reads trades.jsonl back; torn or invalid lines are skipped and reported. */
 export function loadTradeJournal(dir: string): LoadedJournal {
   return readJsonl(journalFiles(dir).trades, parseTradeRecord);
-}
-
-/** Removes a previous run's journal files (backtests start from nothing). */
-export function clearJournal(dir: string): void {
-  const f = journalFiles(dir);
-  for (const path of [f.trades, f.predictions, f.performance, f.tradesCsv, f.predictionsCsv, `${f.trades}.torn`]) {
-    if (existsSync(path)) rmSync(path);
-  }
 }

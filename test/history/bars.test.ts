@@ -95,8 +95,8 @@ describe("history files", () => {
   });
 
   it("replays files oldest first and never replays a bar twice", async () => {
-    const later = file("b.csv", HEADER + "180,1,1,1,1,1\n240,2,2,2,2,1\n");
-    const earlier = file("a.csv", HEADER + "60,1,1,1,1,1\n120,1,1,1,1,1\n180,9,9,9,9,1\n");
+    const later = file("b.csv", HEADER + "180,1,1,1,1,1\n240,1.1,1.1,1.1,1.1,1\n");
+    const earlier = file("a.csv", HEADER + "60,1,1,1,1,1\n120,1,1,1,1,1\n180,1.05,1.05,1.05,1.05,1\n");
     const seconds: number[] = [];
     const stats = await replayHistory([later, earlier], { observe: (s) => seconds.push(s) }, { barSeconds: 60 });
     expect(stats.files.map((f) => f.path)).toEqual([earlier, later]);
