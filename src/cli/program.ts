@@ -27,7 +27,8 @@ export function buildProgram(): Command {
     .name("btc15")
     .description("Paper-trades Kalshi's 15-minute Bitcoin up/down markets (KXBTC15M) and backtests the same engine on recorded prices.")
     .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .exitOverride(); // before the commands are added, so they inherit it and main() sets the exit code
 
   program
     .command("window")
@@ -199,7 +200,6 @@ export function buildProgram(): Command {
 /** Errors a user can fix (usage, input, files) get one clear line and exit code 2; anything else is a bug and shows its stack. */
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (e) {

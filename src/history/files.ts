@@ -18,21 +18,28 @@ export interface HistoryFile {
 /** Reads the first rows of a file to learn where it starts and its bar length. */
 export function inspectHistoryFile(path: string): HistoryFile {
   let bytes: number;
+  const buf = Buffer.alloc(64 * 1024);
+  let n: number;
   try {
-    bytes = statSync(path).size;
+    const st = statSync(path);
+    if (st.isDirectory()) throw new HistoryError(`${path} is a directory, not a price file`);
+    bytes = st.size;
+    const fd = openSync(path, "r");
+    try {
+      n = readSync(fd, buf, 0, buf.length, 0);
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
+    if (e instanceof HistoryError) throw e;
     throw new HistoryError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const fd = openSync(path, "r");
-  const buf = Buffer.alloc(Math.min(bytes, 64 * 1024));
-  readSync(fd, buf, 0, buf.length, 0);
-  closeSync(fd);
   const stamps: number[] = [];
   const parser = new BarCsvParser(basename(path), (t) => stamps.push(t));
-  const text = buf.toString("latin1");
+  const text = buf.toString("latin1", 0, n);
   // Only whole lines: the last one may be cut by the 64 KB limit.
-  parser.push(bytes > buf.length ? text.slice(0, text.lastIndexOf("\n") + 1) : text);
-  if (bytes <= buf.length) parser.end();
+  parser.push(bytes > n ? text.slice(0, text.lastIndexOf("\n") + 1) : text);
+  if (bytes <= n) parser.end();
   if (stamps.length === 0) {
     const why = parser.counters.examples[0] ?? "no data rows";
     throw new HistoryError(`${path}: no usable price rows at the top of the file (${why}); expected timestamp_unix_seconds,open,high,low,close,volume`);
