@@ -124,7 +124,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   checkNotLiveDataDir(o.outDir, o.config.dataDir);
   const every = o.config.backtest.predictionEverySeconds;
   startAfresh(o.outDir, { madeBy: "backtest", force: o.force ?? false, flag: "--out" });
-  const journal = new FileJournal(o.outDir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16, onWarning: o.onWarning });
+  const journal = new FileJournal(o.outDir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16, onWarning: o.onWarning, gzipLevel: 1 });
   const { engine, scorecard } = scoredEngine(o.config, journal, every);
   let lastSecond: number | null = null;
   const sampler = new Sampler(

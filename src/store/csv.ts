@@ -1,6 +1,6 @@
 import { createWriteStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
-import { createGzip } from "node:zlib";
+import { constants, createGzip } from "node:zlib";
 import { nodeFileOps, writeAll } from "./file-ops.ts";
 import { writeAtomic, writeAtomicAsync } from "./snapshot.ts";
 
@@ -37,7 +37,7 @@ export function writeCsv(path: string, columns: readonly string[], rows: Iterabl
  * The same for rows that arrive asynchronously (read from a large file): written through a
  * stream, gzip-compressed when `gzip` is set, and atomically. Returns the number of rows.
  */
-export async function writeCsvAsync(path: string, columns: readonly string[], rows: AsyncIterable<readonly CsvValue[]>, options: { gzip?: boolean } = {}): Promise<number> {
+export async function writeCsvAsync(path: string, columns: readonly string[], rows: AsyncIterable<readonly CsvValue[]>, options: { gzip?: boolean; gzipLevel?: number } = {}): Promise<number> {
   let n = 0;
   async function* text(): AsyncGenerator<string> {
     let buf = csvLine(columns);
@@ -52,7 +52,7 @@ export async function writeCsvAsync(path: string, columns: readonly string[], ro
     yield buf;
   }
   await writeAtomicAsync(path, async (tmp) => {
-    if (options.gzip) await pipeline(text, createGzip(), createWriteStream(tmp));
+    if (options.gzip) await pipeline(text, createGzip({ level: options.gzipLevel ?? constants.Z_DEFAULT_COMPRESSION }), createWriteStream(tmp));
     else await pipeline(text, createWriteStream(tmp));
   });
   return n;

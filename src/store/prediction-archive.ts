@@ -1,13 +1,13 @@
 import { createReadStream, createWriteStream, rmSync } from "node:fs";
 import { pipeline } from "node:stream/promises";
-import { createGzip } from "node:zlib";
+import { constants, createGzip } from "node:zlib";
 import type { PredictionDay } from "./prediction-days.ts";
 import { writePredictionsCsv } from "./prediction-csv.ts";
 import { writeAtomicAsync } from "./snapshot.ts";
 
 /** Compresses a file into `to`, atomically. */
-async function gzipFile(from: string, to: string): Promise<void> {
-  await writeAtomicAsync(to, (tmp) => pipeline(createReadStream(from), createGzip(), createWriteStream(tmp)));
+async function gzipFile(from: string, to: string, level: number): Promise<void> {
+  await writeAtomicAsync(to, (tmp) => pipeline(createReadStream(from), createGzip({ level }), createWriteStream(tmp)));
 }
 
 /**
@@ -15,11 +15,11 @@ async function gzipFile(from: string, to: string): Promise<void> {
  * are the plain files removed. The plain records file stays the original until the very end, so
  * a crash at any step leaves it in place and the day is simply archived again.
  */
-export async function archiveDay(d: PredictionDay, warnings: string[]): Promise<number> {
+export async function archiveDay(d: PredictionDay, warnings: string[], level: number = constants.Z_DEFAULT_COMPRESSION): Promise<number> {
   if (d.jsonl === null) return 0;
   const base = d.jsonl.slice(0, -".jsonl".length);
-  const rows = await writePredictionsCsv(d.jsonl, `${base}.csv.gz`, warnings);
-  await gzipFile(d.jsonl, `${base}.jsonl.gz`);
+  const rows = await writePredictionsCsv(d.jsonl, `${base}.csv.gz`, warnings, level);
+  await gzipFile(d.jsonl, `${base}.jsonl.gz`, level);
   if (d.csv !== null) rmSync(d.csv, { force: true });
   rmSync(d.jsonl);
   return rows;

@@ -20,6 +20,6 @@ async function* predictionRows(path: string, warnings: string[]): AsyncGenerator
 }
 
 /** Writes the predictions of one JSON Lines file (plain or .gz) as a CSV (plain or .gz); returns the rows. */
-export function writePredictionsCsv(from: string, to: string, warnings: string[]): Promise<number> {
-  return writeCsvAsync(to, PREDICTION_COLUMNS, predictionRows(from, warnings), { gzip: to.endsWith(".gz") });
+export function writePredictionsCsv(from: string, to: string, warnings: string[], gzipLevel?: number): Promise<number> {
+  return writeCsvAsync(to, PREDICTION_COLUMNS, predictionRows(from, warnings), { gzip: to.endsWith(".gz"), gzipLevel });
 }

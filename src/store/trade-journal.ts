@@ -41,6 +41,8 @@ export interface JournalOptions {
   readonly predictionBuffer: number;
   /** Problems that do not stop trading (a prediction not saved, a day not archived). */
   readonly onWarning?: (message: string) => void;
+  /** gzip level of finished days of predictions (default zlib's 6; backtests use 1, for speed). */
+  readonly gzipLevel?: number;
   /** The trade journal's writes (a test's full disk). */
   readonly ops?: FileOps;
 }
@@ -65,7 +67,7 @@ export class FileJournal {
     this.files = journalFiles(dir);
     this.trades = new JsonlWriter(this.files.trades, options.durable, options.ops);
     const onWarning = options.onWarning ?? (() => {});
-    this.predictions = options.predictions ? new PredictionLog(dir, { bufferBytes: options.predictionBuffer, onWarning }) : null;
+    this.predictions = options.predictions ? new PredictionLog(dir, { bufferBytes: options.predictionBuffer, onWarning, gzipLevel: options.gzipLevel }) : null;
   }
 
   /** An incomplete last line found (and set aside) when the journal was opened. */
