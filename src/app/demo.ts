@@ -91,6 +91,6 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
     if (i < end && !stopped) await sleep(TICK_MS);
   }
   const csv = await session.close();
-  log.show((c) => summaryBlock(session.summary, [`windows       ${session.engine.counters.windowsClosed} closed`, `exports       trades.csv (${csv.trades} rows), predictions.csv (${csv.predictions} rows) in ${o.dataDir}/`], c));
+  log.show((c) => summaryBlock(session.summary, [`windows       ${session.engine.counters.windowsClosed} closed`, `exports       trades.csv (${csv.trades} rows), the open day's predictions CSV (${csv.predictions} rows) in ${o.dataDir}/`], c));
   return session;
 }

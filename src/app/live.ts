@@ -230,7 +230,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
         `no trade        ${reasons || "—"}`,
         ...(c.proxyCompared ? [`vs Kalshi       ${c.proxyDisagreements} of ${c.proxyCompared} official results disagreed with our proxy settlement`] : []),
         ...(engine.ordersPending ? [`pending         ${engine.ordersPending} live order(s) unanswered at exit`] : []),
-        `exports         trades.csv (${csv.trades} rows), predictions.csv (${csv.predictions} rows) in ${config.dataDir}/`,
+        `exports         trades.csv (${csv.trades} rows), the open day's predictions CSV (${csv.predictions} rows) in ${config.dataDir}/`,
         ...(session!.summary.openPositions ? [`open positions  settle when you next start (the journal keeps them)`] : []),
         `feeds`,
         ...feedLines,

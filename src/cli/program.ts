@@ -174,7 +174,7 @@ export function buildProgram(): Command {
 
   program
     .command("export")
-    .description("write trades.csv and predictions.csv from a journal")
+    .description("write trades.csv, and the CSV of each day of predictions not yet archived, from a journal")
     .option("--data-dir <dir>", "journal directory", "data/trading")
     .action(async (opts: { dataDir: string }) => {
       preflightExport(opts.dataDir);
