@@ -6,7 +6,7 @@ import { Engine, type EngineListener, type Executor } from "../engine/engine.ts"
 import type { MarketSource } from "../engine/market.ts";
 import { Sampler } from "../engine/sampler.ts";
 import { exportCsv } from "../store/export.ts";
-import { type FreshStart, startAfresh } from "../store/fresh-journal.ts";
+import { type FreshStart, keepJournal, startAfresh } from "../store/fresh-journal.ts";
 import { removeStaleTemps } from "../store/recovery.ts";
 import { writeJsonAtomic } from "../store/snapshot.ts";
 import { FileJournal, journalFiles, loadTradeJournal } from "../store/trade-journal.ts";
@@ -52,6 +52,7 @@ export class TradingSession {
 
   constructor(private readonly o: SessionOptions) {
     if (o.fresh) startAfresh(o.dataDir, o.fresh);
+    else keepJournal(o.dataDir);
     const loaded = loadTradeJournal(o.dataDir);
     const account = Account.fromRecords(loaded.records, dollarsToMoney(o.config.balance));
     this.journal = new FileJournal(o.dataDir, { durable: true, predictions: o.config.engine.predictionEverySeconds > 0, predictionBuffer: 0, onWarning: (m) => o.log.warn(`journal: ${m}`) });

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../domain/errors.ts";
+import { removeStaleTemps } from "./recovery.ts";
 import { writeJsonAtomic } from "./snapshot.ts";
 import { StoreWriteError, fsCause } from "./write-error.ts";
 
@@ -60,8 +61,17 @@ export function startAfresh(dir: string, fresh: FreshStart): void {
   try {
     for (const name of journalEntries(dir)) rmSync(join(dir, name), { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
+    removeStaleTemps(dir);
   } catch (e) {
     throw new StoreWriteError(dir, fsCause(e));
   }
   writeJsonAtomic(join(dir, MADE_BY_FILE), { made_by: fresh.madeBy, note: `btc15 ${fresh.madeBy} clears this directory's journal at each run` });
+}
+
+/**
+ * A session resuming a journal (the live trader) takes it over: the mark of a command that
+ * starts afresh is removed, so neither the demo nor a backtest will ever clear it.
+ */
+export function keepJournal(dir: string): void {
+  rmSync(join(dir, MADE_BY_FILE), { force: true });
 }

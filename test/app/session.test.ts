@@ -97,10 +97,19 @@ describe("a fresh start (the demo)", () => {
     const dir = mkdtempSync(join(tmpdir(), "btc15-session-"));
     session(dir, demo).s.engine.stopTrading(); // an empty directory: the demo makes it its own
     writeFileSync(journalFiles(dir).trades, journal.map((r) => JSON.stringify(r)).join("\n") + "\n");
-    expect(session(dir, demo).s.summary.trades).toBe(0); // its own: cleared
+    writeFileSync(join(dir, `performance.json.tmp-${deadPid()}`), "half");
+    expect(session(dir, demo).s.summary.trades).toBe(0); // its own: cleared, with what a killed run left
+    expect(readdirSync(dir).filter((n) => n.includes(".tmp-"))).toEqual([]);
     const other = mkdtempSync(join(tmpdir(), "btc15-session-"));
     writeFileSync(journalFiles(other).trades, journal.map((r) => JSON.stringify(r)).join("\n") + "\n");
     expect(session(other, { ...demo, force: true }).s.summary.trades).toBe(0);
     expect(existsSync(join(other, "made-by.json"))).toBe(true);
+  });
+
+  it("never clears a journal a resuming session (the live trader) has used since", () => {
+    const dir = mkdtempSync(join(tmpdir(), "btc15-session-"));
+    session(dir, demo);
+    session(dir); // e.g. btc15 live --data-dir pointed at the demo's directory
+    expect(() => session(dir, demo)).toThrow(JournalInUseError);
   });
 });
