@@ -39,6 +39,9 @@ export class BarCsvParser {
   private lineNo = 0;
   private lastT = -Infinity;
   private lastClose = 0;
+  /** The open and close a next bar may have (none before the first). */
+  private low = 0;
+  private high = Infinity;
   private sawFirst = false;
 
   constructor(private readonly source: string, private readonly onBar: BarHandler) {}
@@ -97,15 +100,18 @@ export class BarCsvParser {
     if (high < low || high < open || high < close || low > open || low > close) return this.skip("high/low do not bound open/close", data.slice(start, end));
     if (high > MAX_PRICE) return this.skip("price above 10,000,000", data.slice(start, end));
     if (t <= this.lastT) return this.skip(t === this.lastT ? "duplicate timestamp" : "timestamp out of order", data.slice(start, end));
-    if (this.lastClose > 0) {
-      const dt = t - this.lastT;
-      const f = dt <= JUMP_SECONDS ? JUMP : JUMP ** Math.sqrt(dt / JUMP_SECONDS);
-      const lo = this.lastClose / f;
-      const hi = this.lastClose * f;
-      if (open < lo || open > hi || close < lo || close > hi) return this.skip(jumpReason, data.slice(start, end));
+    let lo = this.low;
+    let hi = this.high;
+    if (t - this.lastT > JUMP_SECONDS && this.lastClose > 0) {
+      const f = JUMP ** Math.sqrt((t - this.lastT) / JUMP_SECONDS);
+      lo = this.lastClose / f;
+      hi = this.lastClose * f;
     }
+    if (open < lo || open > hi || close < lo || close > hi) return this.skip(jumpReason, data.slice(start, end));
     this.lastT = t;
     this.lastClose = close;
+    this.low = close * (1 / JUMP); // the bounds for the next bar within the hour, computed once here
+    this.high = close * JUMP;
     this.counters.bars++;
     this.onBar(t, open, high, low, close);
   }

@@ -45,11 +45,17 @@ export class PredictionLog {
     }
   }
 
+  /** Never throws: the engine calls it every second. */
   add(record: PredictionRecord): void {
-    const day = utcDay(record.t);
-    if (this.day === null || day > this.day) this.open(day);
-    this.pending += JSON.stringify(record) + "\n";
-    this.pendingRecords++;
+    try {
+      const day = utcDay(record.t);
+      if (this.day === null || day > this.day) this.open(day);
+      this.pending += JSON.stringify(record) + "\n";
+      this.pendingRecords++;
+    } catch (e) {
+      this.lost(e, 1);
+      return;
+    }
     if (this.pending.length > this.o.bufferBytes) this.flush();
   }
 
@@ -65,10 +71,14 @@ export class PredictionLog {
       if (this.failing) this.o.onWarning(`predictions are saved again (${this.dropped} lost)`);
       this.failing = false;
     } catch (e) {
-      this.dropped += records;
-      if (!this.failing) this.o.onWarning(`${(e as Error).message}: predictions are not saved until this clears (trading carries on)`);
-      this.failing = true;
+      this.lost(e, records);
     }
+  }
+
+  private lost(e: unknown, records: number): void {
+    this.dropped += records;
+    if (!this.failing) this.o.onWarning(`${(e as Error).message}: predictions are not saved until this clears (trading carries on)`);
+    this.failing = true;
   }
 
   /** Waits for the archiving of finished days. */
