@@ -141,7 +141,7 @@ export class TradingSession {
 
   /**
    * Stops new trades, writes performance.json, closes the journal and writes the CSV exports
-   * (today's predictions only: earlier days were archived as they ended). Asynchronous, so a
+   * (the open day's predictions only: earlier days were archived as they ended). Asynchronous, so a
    * second Ctrl+C is heard while it runs.
    */
   async close(): Promise<{ trades: number; predictions: number }> {
@@ -155,7 +155,7 @@ export class TradingSession {
       const out = await exportCsv(this.o.dataDir);
       return { trades: out.trades, predictions: out.predictions };
     } catch (e) {
-      this.o.log.warn(`export: ${(e as Error).message}`);
+      this.o.log.warn((e as Error).message);
       return { trades: 0, predictions: 0 };
     }
   }
