@@ -8,7 +8,8 @@ import { type ReplayStats, replayHistory } from "../history/files.ts";
 import { type QuoteHistory, readQuoteFiles } from "../history/quote-files.ts";
 import { exportCsv } from "../store/export.ts";
 import { writeJsonAtomic } from "../store/snapshot.ts";
-import { FileJournal, clearJournal, journalFiles } from "../store/trade-journal.ts";
+import { startAfresh } from "../store/fresh-journal.ts";
+import { FileJournal, journalFiles } from "../store/trade-journal.ts";
 import { buildCore } from "./core.ts";
 import { performanceSnapshot } from "./performance.ts";
 import { type RunResult, runResult } from "./run-result.ts";
@@ -27,6 +28,10 @@ export interface BacktestOptions {
   /** Spread assumed for quote rows that give only a mid, cents (default 2). */
   readonly assumeSpreadCents?: number;
   readonly onProgress?: (bytesDone: number, bytesTotal: number) => void;
+  /** Delete a journal in outDir that a backtest did not make. */
+  readonly force?: boolean;
+  /** Bad price rows skipped (file and line), and journal problems that do not stop the run. */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** The backtest's answer; `--json` prints exactly this. Money in dollars. */
@@ -61,6 +66,13 @@ export interface BacktestResult extends RunResult {
   readonly out_dir: string;
 }
 
+/** A backtest never writes into the live trader's data directory, not even with --force. */
+export function checkNotLiveDataDir(outDir: string, liveDataDir: string): void {
+  if (resolve(outDir) === resolve(liveDataDir)) {
+    throw new BacktestError(`the backtest output directory ${outDir} is the live data directory: choose another with --out`);
+  }
+}
+
 /**
  * Runs the engine over price history exactly as it runs live: one price per second into the
  * same sampler, forecaster, strategy and paper broker, against the synthetic market or against
@@ -71,16 +83,14 @@ export interface BacktestResult extends RunResult {
 export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const started = performance.now();
   if (o.files.length === 0) throw new BacktestError("no price files given");
-  if (resolve(o.outDir) === resolve(o.config.dataDir)) {
-    throw new BacktestError(`the backtest output directory ${o.outDir} is the live data directory: choose another with --out`);
-  }
+  checkNotLiveDataDir(o.outDir, o.config.dataDir);
   const quotes: QuoteHistory | null = o.quotes && o.quotes.length ? await readQuoteFiles(o.quotes, o.assumeSpreadCents === undefined ? {} : { assumeSpreadCents: o.assumeSpreadCents }) : null;
   if (quotes !== null && quotes.quotes.size === 0) {
     throw new BacktestError(`no usable quote rows in ${o.quotes!.join(", ")}${quotes.stats.examples.length ? `; first problems:\n  ${quotes.stats.examples.join("\n  ")}` : ""}`);
   }
   const every = o.config.backtest.predictionEverySeconds;
-  clearJournal(o.outDir);
-  const journal = new FileJournal(o.outDir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16 });
+  startAfresh(o.outDir, { madeBy: "backtest", force: o.force ?? false, flag: "--out" });
+  const journal = new FileJournal(o.outDir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16, onWarning: o.onWarning, gzipLevel: 1 });
   const recorded = quotes === null ? null : { ...DEFAULT_RECORDED_MARKET };
   const core = buildCore({
     config: o.config,
@@ -105,20 +115,21 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   );
   let stats: ReplayStats;
   try {
-    stats = await replayHistory(o.files, sampler, { from: o.from, to: o.to, onProgress: o.onProgress });
+    stats = await replayHistory(o.files, sampler, { from: o.from, to: o.to, onProgress: o.onProgress, onWarning: o.onWarning });
     sampler.flush();
   } catch (e) {
     journal.close();
     throw e;
   }
   journal.close();
+  await journal.idle();
   if (stats.parse.bars === 0) {
     const why = stats.parse.examples.length ? `; first problems:\n  ${stats.parse.examples.join("\n  ")}` : "";
     throw new BacktestError(`no usable price rows in ${o.files.join(", ")}${o.from !== undefined || o.to !== undefined ? " within --from/--to" : ""}${why}`);
   }
   const files = journalFiles(o.outDir);
   writeJsonAtomic(files.performance, performanceSnapshot(engine.account.summary(), lastSecond));
-  exportCsv(o.outDir);
+  await exportCsv(o.outDir);
 
   const market = quotes === null ? null : (core.market as RecordedMarket);
   const assumed = quotes?.stats.assumedSpreadCents ?? null;

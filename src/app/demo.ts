@@ -22,6 +22,8 @@ export interface DemoOptions {
   /** Real-time scheduling; replaced in tests. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
+  /** Delete a journal in dataDir that the demo did not make. */
+  readonly force?: boolean;
 }
 
 const TICK_MS = 100;
@@ -45,7 +47,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
 
   const seconds: number[] = [];
   const prices: number[] = [];
-  await replayHistory([o.file], { observe: (s, p) => (seconds.push(s), prices.push(p)) });
+  await replayHistory([o.file], { observe: (s, p) => (seconds.push(s), prices.push(p)) }, { onWarning: (w) => log.warn(w) });
   if (seconds.length === 0) throw new Error(`no prices in ${o.file}`);
 
   const session = new TradingSession({
@@ -54,7 +56,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
     market: { kind: "synthetic" },
     settlement: "proxy",
     log,
-    fresh: true,
+    fresh: { madeBy: "demo", force: o.force ?? false, flag: "--data-dir" },
     maxCarrySeconds: o.config.backtest.maxCarrySeconds,
   });
   let stopped = false;
@@ -90,7 +92,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
     }
     if (i < end && !stopped) await sleep(TICK_MS);
   }
-  const csv = session.close();
-  log.show((c) => summaryBlock(session.summary, [`windows       ${session.engine.counters.windowsClosed} closed`, `exports       trades.csv (${csv.trades} rows), predictions.csv (${csv.predictions} rows) in ${o.dataDir}/`], c));
+  const csv = await session.close();
+  log.show((c) => summaryBlock(session.summary, [`windows       ${session.engine.counters.windowsClosed} closed`, `exports       trades.csv (${csv.trades} rows), the open day's predictions CSV (${csv.predictions} rows) in ${o.dataDir}/`], c));
   return session;
 }

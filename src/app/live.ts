@@ -283,7 +283,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   await Promise.all([index.stop(), choice.stop()]);
   let csv = { trades: 0, predictions: 0 };
   try {
-    csv = current.close();
+    csv = await current.close();
   } catch (e) {
     log.warn(`could not write the CSV exports: ${(e as Error).message}`);
   }
@@ -310,7 +310,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
         ...(c.proxyCompared ? [`vs Kalshi       ${c.proxyDisagreements} of ${c.proxyCompared} official results disagreed with our proxy settlement`] : []),
         ...(engine.ordersPending ? [`pending         ${engine.ordersPending} live order(s) unanswered at exit`] : []),
         ...(engine.journalPending ? [`NOT JOURNALED   ${engine.journalPending} record(s) could not be written (disk): they settle again at the next start`] : []),
-        `exports         trades.csv (${csv.trades} rows), predictions.csv (${csv.predictions} rows) in ${config.dataDir}/`,
+        `exports         trades.csv (${csv.trades} rows), the open day's predictions CSV (${csv.predictions} rows) in ${config.dataDir}/`,
         ...(current.summary.openPositions ? [`open positions  settle when you next start (the journal keeps them)`] : []),
         ...(kalshiLine ? [kalshiLine] : []),
         `feeds`,

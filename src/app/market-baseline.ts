@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { UserError } from "../domain/errors.ts";
+import { checkInputFile } from "./preflight.ts";
 import { CHECKPOINT_MINUTES, type ForecasterScore, Scorecard } from "../report/scorecard.ts";
 
 /**
@@ -26,7 +27,41 @@ function csv(path: string): string[][] {
   return text.trim().split(/\r?\n/).map((l) => l.split(","));
 }
 
+const PRICE_COLUMNS = ["ticker", "minute_ts", "close"];
+const MARKET_COLUMNS = ["ticker", "close_ts", "inferred_result"];
+
+function header(path: string): string[] {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(4096);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.toString("utf8", 0, n).split(/\r?\n/)[0]!.split(",").map((c) => c.trim());
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const hasAll = (head: string[], cols: string[]) => cols.every((c) => head.includes(c));
+
+/**
+ * Checks both files before any work: each is a readable file, the first is the one-minute YES
+ * price file and the second the markets file (by their columns), not the other way round.
+ */
+export function checkBaselineFiles(pricesFile: string, marketsFile: string): void {
+  checkInputFile(pricesFile, "the prices file");
+  checkInputFile(marketsFile, "the markets file");
+  const p = header(pricesFile);
+  const m = header(marketsFile);
+  if (hasAll(p, MARKET_COLUMNS) && hasAll(m, PRICE_COLUMNS)) {
+    throw new UserError(`the files are swapped: ${pricesFile} is the markets file and ${marketsFile} the prices file; give the one-minute prices file first`);
+  }
+  const missing = (head: string[], cols: string[]) => cols.filter((c) => !head.includes(c)).join(", ");
+  if (!hasAll(p, PRICE_COLUMNS)) throw new UserError(`${pricesFile} is not a one-minute YES price file: it has no column ${missing(p, PRICE_COLUMNS)} (expected ${PRICE_COLUMNS.join(", ")}, …)`);
+  if (!hasAll(m, MARKET_COLUMNS)) throw new UserError(`${marketsFile} is not a markets file: it has no column ${missing(m, MARKET_COLUMNS)} (expected ${MARKET_COLUMNS.join(", ")}, …)`);
+}
+
 export function marketBaseline(pricesFile: string, marketsFile: string): MarketBaseline {
+  checkBaselineFiles(pricesFile, marketsFile);
   const skipped: Record<string, number> = {};
   const skip = (why: string) => (skipped[why] = (skipped[why] ?? 0) + 1);
   const [mHead, ...mRows] = csv(marketsFile);

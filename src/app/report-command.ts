@@ -22,9 +22,14 @@ export function journalReport(dir: string, paint: Paint = PLAIN, recent = 10): s
   return lines.join("\n");
 }
 
-export function exportJournal(dir: string): string {
+/** `btc15 export`: trades.csv, and the predictions of each day not yet archived (finished days have theirs in predictions/). */
+export async function exportJournal(dir: string): Promise<string> {
   if (!existsSync(journalFiles(dir).trades)) throw new UserError(`no journal in ${dir}/`);
-  const out = exportCsv(dir);
+  const out = await exportCsv(dir);
   const f = journalFiles(dir);
-  return [`wrote ${f.tradesCsv} (${out.trades} trades)`, `wrote ${f.predictionsCsv} (${out.predictions} predictions)`, ...out.warnings.map((w) => `warning: ${w}`)].join("\n");
+  return [
+    `wrote ${f.tradesCsv} (${out.trades} trades)`,
+    out.predictionFiles.length ? `wrote ${out.predictionFiles.join(", ")} (${out.predictions} predictions)` : `no open day of predictions to export`,
+    ...out.warnings.map((w) => `warning: ${w}`),
+  ].join("\n");
 }

@@ -8,8 +8,10 @@ import type { MarketSource } from "../engine/market.ts";
 import type { OrderPort } from "../engine/orders.ts";
 import { Sampler } from "../engine/sampler.ts";
 import { exportCsv } from "../store/export.ts";
+import { type FreshStart, keepJournal, startAfresh } from "../store/fresh-journal.ts";
+import { removeStaleTemps } from "../store/recovery.ts";
 import { writeJsonAtomic } from "../store/snapshot.ts";
-import { FileJournal, clearJournal, journalFiles, loadTradeJournal } from "../store/trade-journal.ts";
+import { FileJournal, journalFiles, loadTradeJournal } from "../store/trade-journal.ts";
 import { settlementLine, statusBlock, tradeBlock } from "./console-format.ts";
 import { type Core, type MarketSpec, buildCore } from "./core.ts";
 import { performanceSnapshot } from "./performance.ts";
@@ -21,8 +23,8 @@ export interface SessionOptions {
   readonly market: MarketSpec;
   readonly settlement: "proxy" | "official";
   readonly log: RunLog;
-  /** Start from an empty journal (the demo); otherwise resume the one in dataDir. */
-  readonly fresh: boolean;
+  /** Start from an empty journal (the demo: only one it made itself, unless forced); otherwise (false) resume the one in dataDir. */
+  readonly fresh: false | FreshStart;
   /** Longest silence carried forward (live: forever; replayed history: a gap). */
   readonly maxCarrySeconds: number;
   /** Live ticks: a silent second within this many ms of the last tick is not carried (see Sampler). */
@@ -62,10 +64,11 @@ export class TradingSession {
   private closed = false;
 
   constructor(private readonly o: SessionOptions) {
-    if (o.fresh) clearJournal(o.dataDir);
+    if (o.fresh) startAfresh(o.dataDir, o.fresh);
+    else keepJournal(o.dataDir);
     const loaded = loadTradeJournal(o.dataDir);
     const account = Account.fromRecords(loaded.records, dollarsToMoney(o.config.balance));
-    this.journal = new FileJournal(o.dataDir, { durable: true, predictions: o.config.engine.predictionEverySeconds > 0, predictionBuffer: 0 });
+    this.journal = new FileJournal(o.dataDir, { durable: true, predictions: o.config.engine.predictionEverySeconds > 0, predictionBuffer: 0, onWarning: (m) => o.log.warn(`journal: ${m}`) });
     const log = o.log;
     const extra = o.listener;
     this.core = buildCore({
@@ -126,6 +129,11 @@ export class TradingSession {
     if (account.opened && account.startBalance !== dollarsToMoney(o.config.balance)) {
       log.warn(`this journal started with ${moneyToDollars(account.startBalance).toFixed(2)} dollars; the configured balance applies only to a new data directory`);
     }
+    // After a crash: performance.json may lag the journal, and interrupted writes leave temporaries.
+    const temps = removeStaleTemps(o.dataDir);
+    if (temps.length) log.warn(`journal: removed ${temps.length} temporary file(s) left by interrupted writes`);
+    this.lastSecond = loaded.records.at(-1)?.t ?? null;
+    this.writePerformance();
   }
 
   /** The one door into the engine: every event the session learns. */
@@ -162,19 +170,34 @@ export class TradingSession {
     );
   }
 
+  /** performance.json is a snapshot: failing to write it is a warning, never the end of trading. */
   writePerformance(): void {
-    writeJsonAtomic(journalFiles(this.o.dataDir).performance, performanceSnapshot(this.summary, this.lastSecond));
+    try {
+      writeJsonAtomic(journalFiles(this.o.dataDir).performance, performanceSnapshot(this.summary, this.lastSecond));
+    } catch (e) {
+      this.o.log.warn(`${(e as Error).message} (the journal is unaffected; it is written again after the next change)`);
+    }
   }
 
-  /** Stops new trades, writes performance.json and the CSV exports, closes the journal. */
-  close(): { trades: number; predictions: number } {
+  /**
+   * Stops new trades, writes performance.json, closes the journal and writes the CSV exports
+   * (the open day's predictions only: earlier days were archived as they ended). Asynchronous, so a
+   * second Ctrl+C is heard while it runs.
+   */
+  async close(): Promise<{ trades: number; predictions: number }> {
     if (this.closed) return { trades: 0, predictions: 0 };
     this.closed = true;
     this.engine.stopTrading();
     this.writePerformance();
-    this.journal.close();
-    const out = exportCsv(this.o.dataDir);
-    return { trades: out.trades, predictions: out.predictions };
+    try {
+      this.journal.close();
+      await this.journal.idle();
+      const out = await exportCsv(this.o.dataDir);
+      return { trades: out.trades, predictions: out.predictions };
+    } catch (e) {
+      this.o.log.warn((e as Error).message);
+      return { trades: 0, predictions: 0 };
+    }
   }
 }
 

@@ -10,12 +10,13 @@ import { configReport, formatConfigReport } from "../app/config-report.ts";
 import { COLOUR, PLAIN } from "../app/console-format.ts";
 import { runDemo } from "../app/demo.ts";
 import { runLive } from "../app/live.ts";
+import { LOGS_DIR, preflightBacktest, preflightDemo, preflightExport, preflightLive, preflightReport } from "../app/preflight.ts";
 import { exportJournal, journalReport } from "../app/report-command.ts";
 import { writeHtmlReport } from "../app/report-html/command.ts";
 import { RunLog, logFileName } from "../app/run-log.ts";
 import { onShutdown } from "../app/shutdown.ts";
 import { deepMerge, resolveConfig } from "../config/load.ts";
-import { type LiveFlags, type TradingFlags, addTradingOptions, askYes, liveFlagsToConfig, numberArg, tradingFlagsToConfig } from "./trading-flags.ts";
+import { type LiveFlags, type TradingFlags, addTradingOptions, askYes, liveFlagsToConfig, numberArg, positiveIntArg, tradingFlagsToConfig } from "./trading-flags.ts";
 import { formatWindowInfo, windowInfo } from "../app/window-info.ts";
 import { defaultConfig, loadConfigFile } from "../config/load.ts";
 import { UserError } from "../domain/errors.ts";
@@ -28,7 +29,8 @@ export function buildProgram(): Command {
     .name("btc15")
     .description("Paper-trades Kalshi's 15-minute Bitcoin up/down markets (KXBTC15M) and backtests the same engine on recorded prices.")
     .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .exitOverride(); // before the commands are added, so they inherit it and main() sets the exit code
 
   program
     .command("window")
@@ -50,7 +52,8 @@ export function buildProgram(): Command {
     .option("--to <iso-time>", "only prices before this time", parseIsoTime)
     .option("--json <path>", "write the result as JSON to a file, or - for standard output (the summary then goes to standard error)")
     .option("--config <file>", "JSON configuration file (see README)")
-    .option("--out <dir>", "directory for the backtest's journal and CSV (default: data/backtest)")
+    .option("--out <dir>", "directory for the backtest's journal and CSV (default: data/backtest); its journal is replaced only if a backtest made it")
+    .option("--force", "replace the journal in --out even if a backtest did not make it")
     .option("--quotes <file...>", "recorded Kalshi quotes to trade against instead of the synthetic market (CSV: minute_ts,ticker,yes_bid,yes_ask or yes_mid[,result,...]; or files btc15 fetch wrote)")
     .addOption(new Option("--assume-spread <cents>", "spread assumed for quote rows that give only yes_mid (default 2)").argParser(numberArg))
     .addOption(new Option("--predictions <seconds>", "also journal a prediction every N seconds (large: 2.6M lines a month at 1)").argParser((v) => {
@@ -58,20 +61,25 @@ export function buildProgram(): Command {
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be a whole number of seconds ≥ 0");
       return n;
     }))
-    .action(async (opts: { data?: string[]; from?: number; to?: number; json?: string; config?: string; out?: string; predictions?: number; quotes?: string[]; assumeSpread?: number }) => {
+    .action(async (opts: { data?: string[]; from?: number; to?: number; json?: string; config?: string; out?: string; predictions?: number; force?: boolean; quotes?: string[]; assumeSpread?: number }) => {
       const base = opts.config ? loadConfigFile(opts.config) : defaultConfig();
       const config = opts.predictions === undefined ? base : { ...base, backtest: { ...base.backtest, predictionEverySeconds: opts.predictions } };
       const files = opts.data && opts.data.length ? opts.data : [BUNDLED_SAMPLE];
+      const outDir = opts.out ?? config.backtest.outDir;
+      const force = Boolean(opts.force);
+      preflightBacktest({ files, from: opts.from, to: opts.to, outDir, liveDataDir: config.dataDir, json: opts.json, force });
       const bar = new ProgressBar("backtest", process.stderr);
       const result = await runBacktest({
         files,
         from: opts.from,
         to: opts.to,
         config,
-        outDir: opts.out ?? config.backtest.outDir,
+        outDir,
+        force,
         ...(opts.quotes ? { quotes: opts.quotes } : {}),
         ...(opts.assumeSpread !== undefined ? { assumeSpreadCents: opts.assumeSpread } : {}),
         onProgress: (d, t) => bar.update(d, t),
+        onWarning: (w) => process.stderr.write(`warning: ${w}\n`),
       });
       bar.done();
       const summary = formatBacktest(result) + "\n";
@@ -96,7 +104,8 @@ export function buildProgram(): Command {
       .option("--verbose", "show debug lines (feed events, HTTP errors) on the console too"),
   ).action(async (opts: TradingFlags & LiveFlags) => {
     const config = resolveConfig({ file: opts.config, env: process.env, flags: deepMerge(tradingFlagsToConfig(opts), liveFlagsToConfig(opts)) });
-    const log = new RunLog({ file: logFileName("logs", "live_trading", Date.now()), out: process.stdout, colour: Boolean(process.stdout.isTTY), now: Date.now, verbose: Boolean(opts.verbose) });
+    preflightLive({ dataDir: config.dataDir, logsDir: LOGS_DIR });
+    const log = new RunLog({ file: logFileName(LOGS_DIR, "live_trading", Date.now()), out: process.stdout, colour: Boolean(process.stdout.isTTY), now: Date.now, verbose: Boolean(opts.verbose) });
     let stop: () => void = () => {};
     const stopped = new Promise<void>((r) => (stop = r));
     const off = onShutdown(() => stop(), { warn: (s) => log.warn(s) });
@@ -122,8 +131,9 @@ export function buildProgram(): Command {
       .description("the live runner's console and journal, fed by recorded prices at N× speed against the synthetic market (no network needed)")
       .addOption(new Option("--speed <n>", "simulated seconds per real second").argParser(numberArg).default(60))
       .option("--data <file>", "price history to replay (default: the bundled sample)")
-      .addOption(new Option("--minutes <n>", "stop after this many simulated minutes").argParser(numberArg)),
-  ).action(async (opts: TradingFlags & { speed: number; data?: string; minutes?: number }) => {
+      .addOption(new Option("--minutes <n>", "stop after this many simulated minutes").argParser(numberArg))
+      .option("--force", "replace the journal in --data-dir even if the demo did not make it"),
+  ).action(async (opts: TradingFlags & { speed: number; data?: string; minutes?: number; force?: boolean }) => {
     // The demo's own defaults: its own data directory, a status every 5 simulated minutes, and a
     // randomly mispriced synthetic market so there is something to trade.
     const config = resolveConfig({
@@ -132,15 +142,19 @@ export function buildProgram(): Command {
       flags: deepMerge({ dataDir: "data/demo", statusIntervalSeconds: 300, synthetic: { mispricingCents: 3 } }, tradingFlagsToConfig(opts)),
     });
     if (!(opts.speed > 0)) throw new UserError("--speed must be positive");
-    const log = new RunLog({ file: logFileName("logs", "demo", Date.now()), out: process.stdout, colour: Boolean(process.stdout.isTTY), now: Date.now });
+    const file = opts.data ?? BUNDLED_SAMPLE;
+    const force = Boolean(opts.force);
+    preflightDemo({ dataDir: config.dataDir, logsDir: LOGS_DIR, file, force });
+    const log = new RunLog({ file: logFileName(LOGS_DIR, "demo", Date.now()), out: process.stdout, colour: Boolean(process.stdout.isTTY), now: Date.now });
     let stop: () => void = () => {};
     const stopped = new Promise<void>((r) => (stop = r));
     const off = onShutdown(() => stop(), { warn: (s) => log.warn(s) });
     try {
       await runDemo({
         config,
-        file: opts.data ?? BUNDLED_SAMPLE,
+        file,
         dataDir: config.dataDir,
+        force,
         speed: opts.speed,
         statusIntervalSeconds: config.statusIntervalSeconds,
         log,
@@ -158,22 +172,24 @@ export function buildProgram(): Command {
     .command("report")
     .description("the performance summary of a journal (any past session, the demo, a backtest)")
     .option("--data-dir <dir>", "journal directory", "data/trading")
-    .option("--last <n>", "how many recent journal events to list", "10")
+    .addOption(new Option("--last <n>", "how many recent journal events to list").argParser(positiveIntArg).default(10))
     .option("--html [file]", "write a self-contained HTML report with charts instead (default file: <data-dir>/report.html)")
-    .action((opts: { dataDir: string; last: string; html?: string | true }) => {
+    .action(async (opts: { dataDir: string; last: number; html?: string | true }) => {
+      preflightReport(opts.dataDir);
       if (opts.html !== undefined) {
-        process.stdout.write(writeHtmlReport(opts.dataDir, opts.html === true ? undefined : opts.html, new Date().toISOString()) + "\n");
+        process.stdout.write((await writeHtmlReport(opts.dataDir, opts.html === true ? undefined : opts.html, new Date().toISOString())) + "\n");
         return;
       }
-      process.stdout.write(journalReport(opts.dataDir, process.stdout.isTTY ? COLOUR : PLAIN, Number(opts.last)) + "\n");
+      process.stdout.write(journalReport(opts.dataDir, process.stdout.isTTY ? COLOUR : PLAIN, opts.last) + "\n");
     });
 
   program
     .command("export")
-    .description("write trades.csv and predictions.csv from a journal")
+    .description("write trades.csv, and the CSV of each day of predictions not yet archived, from a journal")
     .option("--data-dir <dir>", "journal directory", "data/trading")
-    .action((opts: { dataDir: string }) => {
-      process.stdout.write(exportJournal(opts.dataDir) + "\n");
+    .action(async (opts: { dataDir: string }) => {
+      preflightExport(opts.dataDir);
+      process.stdout.write((await exportJournal(opts.dataDir)) + "\n");
     });
 
   addTradingOptions(
@@ -215,15 +231,14 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Errors a user can fix get one clear line and exit code 2; anything else is a bug and shows its stack. */
+/** Errors a user can fix (usage, input, files) get one clear line and exit code 2; anything else is a bug and shows its stack. */
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
-      process.exitCode = e.exitCode;
+      process.exitCode = e.exitCode === 0 ? 0 : 2; // commander has printed the message; a usage error is exit 2
       return;
     }
     if (e instanceof UserError) {

@@ -9,6 +9,13 @@ export function numberArg(v: string): number {
   return n;
 }
 
+/** Parses a count: a whole number ≥ 1. */
+export function positiveIntArg(v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`not a whole number ≥ 1: ${v}`);
+  return n;
+}
+
 export interface TradingFlags {
   config?: string;
   balance?: number;

@@ -1,8 +1,9 @@
 /**
  * Parses price history in the format `timestamp_unix_seconds,open,high,low,close[,volume]`
  * (bar open time, UTC seconds). Text arrives in chunks of any size. A row that is malformed,
- * non-positive, inconsistent (high below low...) or not after the previous one is skipped and
- * counted by reason; the first few are kept with their line numbers for the error message.
+ * non-positive, absurd (above MAX_PRICE), inconsistent (high below low...), not after the
+ * previous one, or a jump no real market makes (see JUMP) is skipped and counted by reason;
+ * the first few are kept with their line numbers for warnings and error messages.
  */
 export type BarHandler = (t: number, open: number, high: number, low: number, close: number) => void;
 
@@ -11,16 +12,36 @@ export interface BarParseCounters {
   bars: number;
   skipped: number;
   readonly reasons: Record<string, number>;
+  /** The line of the first row skipped for each reason. */
+  readonly firstLines: Record<string, number>;
   readonly examples: string[];
 }
 
 const MAX_EXAMPLES = 5;
 
+/** No asset this reads (BTC, ETH, SOL in dollars) is anywhere near ten million dollars: a bigger number is a corrupt row. */
+export const MAX_PRICE = 10_000_000;
+
+/**
+ * A bar's open and close must lie within a factor 1.2 of the last accepted close: a real BTC
+ * minute (or hour) never moves 20 %. After a longer gap in the file the allowed factor grows like
+ * volatility, with the square root of the gap: 1.2^√(hours), about ×2.4 after a day. A row
+ * beyond it (a price ×1e9, a stray 1e300) is skipped, and a level change that persists makes
+ * every later row fail too, so the whole file is refused rather than silently cut.
+ */
+export const JUMP = 1.2;
+const JUMP_SECONDS = 3600;
+const jumpReason = `price jumps more than ${Math.round((JUMP - 1) * 100)}% from the previous bar`;
+
 export class BarCsvParser {
-  readonly counters: BarParseCounters = { rows: 0, bars: 0, skipped: 0, reasons: {}, examples: [] };
+  readonly counters: BarParseCounters = { rows: 0, bars: 0, skipped: 0, reasons: {}, firstLines: {}, examples: [] };
   private carry = "";
   private lineNo = 0;
   private lastT = -Infinity;
+  private lastClose = 0;
+  /** The open and close a next bar may have (none before the first). */
+  private low = 0;
+  private high = Infinity;
   private sawFirst = false;
 
   constructor(private readonly source: string, private readonly onBar: BarHandler) {}
@@ -77,8 +98,20 @@ export class BarCsvParser {
     if (t > 1e11) return this.skip("timestamp looks like milliseconds, not seconds", data.slice(start, end));
     if (!(open > 0 && high > 0 && low > 0 && close > 0) || !Number.isFinite(high)) return this.skip("price not a positive number", data.slice(start, end));
     if (high < low || high < open || high < close || low > open || low > close) return this.skip("high/low do not bound open/close", data.slice(start, end));
+    if (high > MAX_PRICE) return this.skip("price above 10,000,000", data.slice(start, end));
     if (t <= this.lastT) return this.skip(t === this.lastT ? "duplicate timestamp" : "timestamp out of order", data.slice(start, end));
+    let lo = this.low;
+    let hi = this.high;
+    if (t - this.lastT > JUMP_SECONDS && this.lastClose > 0) {
+      const f = JUMP ** Math.sqrt((t - this.lastT) / JUMP_SECONDS);
+      lo = this.lastClose / f;
+      hi = this.lastClose * f;
+    }
+    if (open < lo || open > hi || close < lo || close > hi) return this.skip(jumpReason, data.slice(start, end));
     this.lastT = t;
+    this.lastClose = close;
+    this.low = close * (1 / JUMP); // the bounds for the next bar within the hour, computed once here
+    this.high = close * JUMP;
     this.counters.bars++;
     this.onBar(t, open, high, low, close);
   }
@@ -87,7 +120,8 @@ export class BarCsvParser {
     const c = this.counters;
     c.skipped++;
     c.reasons[reason] = (c.reasons[reason] ?? 0) + 1;
-    if (c.examples.length < MAX_EXAMPLES) c.examples.push(`${this.source}:${this.lineNo}: ${reason}: ${text}`);
+    c.firstLines[reason] ??= this.lineNo;
+    if (c.examples.length < MAX_EXAMPLES) c.examples.push(`${this.source}:${this.lineNo}: ${reason}: ${text.slice(0, 100)}`);
   }
 }
 

@@ -18,21 +18,28 @@ export interface HistoryFile {
 /** Reads the first rows of a file to learn where it starts and its bar length. */
 export function inspectHistoryFile(path: string): HistoryFile {
   let bytes: number;
+  const buf = Buffer.alloc(64 * 1024);
+  let n: number;
   try {
-    bytes = statSync(path).size;
+    const st = statSync(path);
+    if (st.isDirectory()) throw new HistoryError(`${path} is a directory, not a price file`);
+    bytes = st.size;
+    const fd = openSync(path, "r");
+    try {
+      n = readSync(fd, buf, 0, buf.length, 0);
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
+    if (e instanceof HistoryError) throw e;
     throw new HistoryError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const fd = openSync(path, "r");
-  const buf = Buffer.alloc(Math.min(bytes, 64 * 1024));
-  readSync(fd, buf, 0, buf.length, 0);
-  closeSync(fd);
   const stamps: number[] = [];
   const parser = new BarCsvParser(basename(path), (t) => stamps.push(t));
-  const text = buf.toString("latin1");
+  const text = buf.toString("latin1", 0, n);
   // Only whole lines: the last one may be cut by the 64 KB limit.
-  parser.push(bytes > buf.length ? text.slice(0, text.lastIndexOf("\n") + 1) : text);
-  if (bytes <= buf.length) parser.end();
+  parser.push(bytes > n ? text.slice(0, text.lastIndexOf("\n") + 1) : text);
+  if (bytes <= n) parser.end();
   if (stamps.length === 0) {
     const why = parser.counters.examples[0] ?? "no data rows";
     throw new HistoryError(`${path}: no usable price rows at the top of the file (${why}); expected timestamp_unix_seconds,open,high,low,close,volume`);
@@ -51,6 +58,27 @@ export interface ReplayOptions {
   readonly onProgress?: (bytesDone: number, bytesTotal: number) => void;
   /** Overrides the detected bar length. */
   readonly barSeconds?: number;
+  /** Each skipped row (the first few of each file, naming file and line) and each file's count of them. */
+  readonly onWarning?: (message: string) => void;
+}
+
+/** More bad rows than this share of a file's rows, and the file is refused rather than replayed in part. */
+export const MAX_BAD_SHARE = 0.01;
+
+/**
+ * Refuses a file whose bad rows are too many to trust the rest: an unsorted file would otherwise
+ * lose most of its rows, and a file whose prices change scale mid-way would keep only one part.
+ */
+function checkQuality(path: string, c: BarParseCounters): void {
+  if (c.skipped <= MAX_BAD_SHARE * c.rows) return;
+  const unordered = c.reasons["timestamp out of order"] ?? 0;
+  if (unordered > c.skipped / 2) {
+    throw new HistoryError(
+      `${path} is not sorted by time: ${unordered} of ${c.rows} rows are earlier than a row above them (first at line ${c.firstLines["timestamp out of order"]}); sort it by its first column, e.g. sort -t, -k1,1n`,
+    );
+  }
+  const reasons = Object.entries(c.reasons).map(([k, n]) => `${n} ${k}`).join(", ");
+  throw new HistoryError(`${path}: ${c.skipped} of ${c.rows} rows are bad (${reasons}; first: ${c.examples[0] ?? "?"}); refusing to replay the rest of it`);
 }
 
 export interface ReplayStats {
@@ -67,7 +95,7 @@ export interface ReplayStats {
 export async function replayHistory(paths: readonly string[], observer: PriceObserver, options: ReplayOptions = {}): Promise<ReplayStats> {
   const files = paths.map(inspectHistoryFile).sort((a, b) => a.firstTimestamp - b.firstTimestamp);
   const total = files.reduce((n, f) => n + f.bytes, 0);
-  const parse: BarParseCounters = { rows: 0, bars: 0, skipped: 0, reasons: {}, examples: [] };
+  const parse: BarParseCounters = { rows: 0, bars: 0, skipped: 0, reasons: {}, firstLines: {}, examples: [] };
   const from = options.from ?? -Infinity;
   const to = options.to ?? Infinity;
   let done = 0;
@@ -85,7 +113,7 @@ export async function replayHistory(paths: readonly string[], observer: PriceObs
       toSeconds(t, o, h, l, c);
     };
     const batch = new BarBatch();
-    const parser = new BarCsvParser(basename(file.path), batch.add);
+    const parser = new BarCsvParser(file.path, batch.add);
     const stream = createReadStream(file.path, { encoding: "latin1", highWaterMark: 1 << 20 });
     for await (const chunk of stream) {
       parser.push(chunk as string);
@@ -96,10 +124,14 @@ export async function replayHistory(paths: readonly string[], observer: PriceObs
     parser.end();
     batch.replay(replay);
     const c = parser.counters;
+    checkQuality(file.path, c);
+    for (const e of c.examples) options.onWarning?.(`skipped ${e}`);
+    if (c.skipped > c.examples.length) options.onWarning?.(`${file.path}: ${c.skipped} rows skipped in all (${Object.entries(c.reasons).map(([k, n]) => `${n} ${k}`).join(", ")})`);
     parse.rows += c.rows;
     parse.bars += c.bars;
     parse.skipped += c.skipped;
     for (const [k, v] of Object.entries(c.reasons)) parse.reasons[k] = (parse.reasons[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(c.firstLines)) parse.firstLines[k] ??= v;
     for (const e of c.examples) if (parse.examples.length < 5) parse.examples.push(e);
   }
   return { files, parse, firstBar, lastBar };

@@ -1,5 +1,8 @@
-import { writeSync } from "node:fs";
-import { writeAtomic } from "./snapshot.ts";
+import { createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { constants, createGzip } from "node:zlib";
+import { nodeFileOps, writeAll } from "./file-ops.ts";
+import { writeAtomic, writeAtomicAsync } from "./snapshot.ts";
 
 export type CsvValue = string | number | boolean | null | undefined;
 
@@ -10,21 +13,47 @@ export function csvField(v: CsvValue): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+const csvLine = (row: readonly CsvValue[]): string => row.map(csvField).join(",") + "\n";
+
 /** Writes rows under a header, atomically (temporary file then rename). */
 export function writeCsv(path: string, columns: readonly string[], rows: Iterable<readonly CsvValue[]>): number {
   let n = 0;
   writeAtomic(path, (fd) => {
-    writeSync(fd, columns.map(csvField).join(",") + "\n");
-    let buf = "";
+    let buf = csvLine(columns);
     for (const row of rows) {
-      buf += row.map(csvField).join(",") + "\n";
+      buf += csvLine(row);
       n++;
       if (buf.length > 1 << 16) {
-        writeSync(fd, buf);
+        writeAll(nodeFileOps, fd, Buffer.from(buf));
         buf = "";
       }
     }
-    if (buf) writeSync(fd, buf);
+    if (buf) writeAll(nodeFileOps, fd, Buffer.from(buf));
+  });
+  return n;
+}
+
+/**
+ * The same for rows that arrive asynchronously (read from a large file): written through a
+ * stream, gzip-compressed when `gzip` is set, and atomically. Returns the number of rows.
+ */
+export async function writeCsvAsync(path: string, columns: readonly string[], rows: AsyncIterable<readonly CsvValue[]>, options: { gzip?: boolean; gzipLevel?: number } = {}): Promise<number> {
+  let n = 0;
+  async function* text(): AsyncGenerator<string> {
+    let buf = csvLine(columns);
+    for await (const row of rows) {
+      buf += csvLine(row);
+      n++;
+      if (buf.length > 1 << 16) {
+        yield buf;
+        buf = "";
+      }
+    }
+    yield buf;
+  }
+  await writeAtomicAsync(path, async (tmp) => {
+    if (options.gzip) await pipeline(text, createGzip({ level: options.gzipLevel ?? constants.Z_DEFAULT_COMPRESSION }), createWriteStream(tmp));
+    else await pipeline(text, createWriteStream(tmp));
   });
   return n;
 }

@@ -1,7 +1,8 @@
-import { existsSync } from "node:fs";
-import type { PredictionRecord, SettlementRecord, TradeJournalRecord, TradeRecord, VoidRecord } from "../domain/records.ts";
+import { existsSync, statSync } from "node:fs";
+import type { SettlementRecord, TradeJournalRecord, TradeRecord, VoidRecord } from "../domain/records.ts";
 import { type CsvValue, writeCsv } from "./csv.ts";
-import { readLines } from "./jsonl.ts";
+import { listPredictionDays } from "./prediction-days.ts";
+import { writePredictionsCsv } from "./prediction-csv.ts";
 import { journalFiles, loadTradeJournal } from "./trade-journal.ts";
 
 export const TRADE_COLUMNS = [
@@ -34,38 +35,39 @@ function tradeRow(t: TradeRecord, end: SettlementRecord | VoidRecord | undefined
   ];
 }
 
-export const PREDICTION_COLUMNS = [
-  "ts", "ticker", "seconds_left", "btc_price", "strike", "p_up", "fair_value", "momentum", "mean_reversion",
-  "sigma_15m", "yes_ask", "no_ask", "edge_yes", "edge_no", "confidence", "action", "side", "reason",
-] as const satisfies readonly (keyof PredictionRecord)[];
-
 export interface ExportResult {
   readonly trades: number;
+  /** Prediction rows written by this export (the days still open; finished days were archived with theirs). */
   readonly predictions: number;
+  /** The prediction CSV files written. */
+  readonly predictionFiles: readonly string[];
   readonly warnings: readonly string[];
 }
 
-/** Writes trades.csv and predictions.csv from the journal files of `dir`. */
-export function exportCsv(dir: string): ExportResult {
+const mtime = (path: string): number => statSync(path).mtimeMs;
+
+/**
+ * Writes trades.csv from the journal, and the spreadsheet of each day of predictions not yet
+ * archived (normally only today's, so a stop after weeks of running exports at most a day).
+ * Asynchronous: it reads in chunks and lets the process answer a second Ctrl+C meanwhile.
+ */
+export async function exportCsv(dir: string): Promise<ExportResult> {
   const f = journalFiles(dir);
   const journal = loadTradeJournal(dir);
   const trades = writeCsv(f.tradesCsv, TRADE_COLUMNS, tradeRows(journal.records));
-  let predictions = 0;
   const warnings = [...journal.warnings];
-  if (existsSync(f.predictions)) {
-    predictions = writeCsv(f.predictionsCsv, PREDICTION_COLUMNS, predictionRows(f.predictions, warnings));
+  const written: string[] = [];
+  let predictions = 0;
+  // An older version's single predictions file: exported again only if it changed since.
+  if (existsSync(f.legacyPredictions) && (!existsSync(f.predictionsCsv) || mtime(f.legacyPredictions) > mtime(f.predictionsCsv))) {
+    predictions += await writePredictionsCsv(f.legacyPredictions, f.predictionsCsv, warnings);
+    written.push(f.predictionsCsv);
   }
-  return { trades, predictions, warnings };
-}
-
-function* predictionRows(path: string, warnings: string[]): Generator<CsvValue[]> {
-  for (const { text, lineNo } of readLines(path)) {
-    if (text.trim() === "") continue;
-    try {
-      const p = JSON.parse(text) as PredictionRecord;
-      yield PREDICTION_COLUMNS.map((c) => p[c] as CsvValue);
-    } catch {
-      warnings.push(`${path}: line ${lineNo} skipped (not JSON)`);
-    }
+  for (const d of listPredictionDays(dir)) {
+    if (d.jsonl === null) continue;
+    const csv = d.jsonl.replace(/\.jsonl$/, ".csv");
+    predictions += await writePredictionsCsv(d.jsonl, csv, warnings);
+    written.push(csv);
   }
+  return { trades, predictions, predictionFiles: written, warnings };
 }

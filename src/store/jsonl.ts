@@ -1,5 +1,9 @@
-import { appendFileSync, closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, createReadStream, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync } from "node:fs";
+import { pipeline } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
+import { createGunzip } from "node:zlib";
+import { type FileOps, nodeFileOps, writeAll } from "./file-ops.ts";
+import { JournalWriteError, fsCause } from "./write-error.ts";
 
 /** What reading a JSON Lines file found besides its records. */
 export interface JsonlReadReport {
@@ -48,6 +52,34 @@ export function* readLines(path: string): Generator<Line> {
 }
 
 /**
+ * The lines of a file, read asynchronously (a `.gz` file is decompressed on the way), so a long
+ * read leaves the event loop free between chunks: a second Ctrl+C is heard at once.
+ */
+export async function* readLinesAsync(path: string): AsyncGenerator<Line> {
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  // pipeline() passes a read error on to the gunzip stream, so the loop below throws it.
+  const source: AsyncIterable<Buffer> = path.endsWith(".gz") ? pipeline(file, createGunzip(), () => {}) : file;
+  const decoder = new StringDecoder("utf8");
+  let carry = "";
+  let lineNo = 0;
+  try {
+    for await (const chunk of source) {
+      const text = carry + decoder.write(chunk);
+      let from = 0;
+      for (let nl = text.indexOf("\n", from); nl !== -1; nl = text.indexOf("\n", from)) {
+        yield { text: text.slice(from, nl), lineNo: ++lineNo, complete: true };
+        from = nl + 1;
+      }
+      carry = text.slice(from);
+    }
+  } finally {
+    file.destroy();
+  }
+  carry += decoder.end();
+  if (carry.length > 0) yield { text: carry, lineNo: lineNo + 1, complete: false };
+}
+
+/**
  * Reads every JSON object of a JSON Lines file. A line that does not parse (or that `validate`
  * rejects) is skipped and reported, never fatal: a crash can tear the last line, and a hand
  * edit can break any.
@@ -78,42 +110,83 @@ export function readJsonl<T>(path: string, validate?: (value: unknown) => T): Js
 }
 
 /**
- * Appends JSON objects one per line. With `durable`, each append is flushed to disk (fsync)
- * before it returns, so a record once written survives a crash. On open, an incomplete last
- * line left by a crash is moved to `<file>.torn` and cut off, so new records start on a
- * line of their own.
+ * Appends JSON objects one per line. An append returns only when its whole line is written (a
+ * short write is continued) and, with `durable`, flushed to disk (fsync), so a record once
+ * appended survives a crash. When a line cannot be written whole, the file is cut back to where
+ * that line began and a JournalWriteError is thrown: the file never keeps part of a line, and a
+ * later append (after space is freed) starts on a line of its own. On open, an incomplete last
+ * line left by a crash is moved to `<file>.torn` and cut off.
  */
 export class JsonlWriter {
   private fd: number | null;
+  /** Bytes of whole lines in the file. */
+  private size: number;
+  /** A failed append could not be cut back: cut it before the next one. */
+  private dirty = false;
   readonly repairedTail: string | null;
 
-  constructor(readonly path: string, private readonly durable: boolean) {
-    this.fd = openSync(path, "a+");
-    this.repairedTail = this.repairTail();
+  constructor(readonly path: string, private readonly durable: boolean, private readonly ops: FileOps = nodeFileOps) {
+    try {
+      this.fd = openSync(path, "a+");
+      this.repairedTail = this.repairTail();
+      this.size = fstatSync(this.fd).size;
+    } catch (e) {
+      throw new JournalWriteError(path, fsCause(e));
+    }
   }
 
   append(value: object): void {
-    if (this.fd === null) throw new Error(`${this.path} is closed`);
-    writeSync(this.fd, JSON.stringify(value) + "\n");
-    if (this.durable) fsyncSync(this.fd);
+    this.appendRaw(JSON.stringify(value) + "\n");
   }
 
-  /** Writes pre-serialised lines (each ending in a newline) in one call. */
+  /** Writes pre-serialised lines (each ending in a newline): all of them, or none. */
   appendRaw(lines: string): void {
-    if (this.fd === null) throw new Error(`${this.path} is closed`);
-    writeSync(this.fd, lines);
-    if (this.durable) fsyncSync(this.fd);
+    if (this.fd === null) throw new JournalWriteError(this.path, "the file is closed");
+    const fd = this.fd;
+    const data = Buffer.from(lines, "utf8");
+    try {
+      if (this.dirty) this.cutBack(fd);
+      writeAll(this.ops, fd, data);
+      if (this.durable) this.ops.fsync(fd);
+    } catch (e) {
+      try {
+        this.cutBack(fd);
+      } catch {
+        this.dirty = true; // tried again before the next append
+      }
+      throw new JournalWriteError(this.path, fsCause(e));
+    }
+    this.size += data.length;
   }
 
   sync(): void {
-    if (this.fd !== null) fsyncSync(this.fd);
+    if (this.fd === null) return;
+    try {
+      this.ops.fsync(this.fd);
+    } catch (e) {
+      throw new JournalWriteError(this.path, fsCause(e));
+    }
   }
 
   close(): void {
     if (this.fd === null) return;
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    const fd = this.fd;
     this.fd = null;
+    try {
+      if (this.dirty) this.cutBack(fd);
+      this.ops.fsync(fd);
+    } catch (e) {
+      throw new JournalWriteError(this.path, fsCause(e));
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Removes whatever a failed append left after the last whole line. */
+  private cutBack(fd: number): void {
+    this.ops.truncate(fd, this.size);
+    if (this.durable) this.ops.fsync(fd);
+    this.dirty = false;
   }
 
   private repairTail(): string | null {

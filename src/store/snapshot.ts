@@ -1,22 +1,54 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, renameSync, rmSync } from "node:fs";
+import { nodeFileOps, writeAll } from "./file-ops.ts";
+import { StoreWriteError, fsCause } from "./write-error.ts";
+
+/** The temporary file a write fills before it replaces `path`; the pid tells whose it is. */
+export function tempPath(path: string): string {
+  return `${path}.tmp-${process.pid}`;
+}
 
 /**
  * Writes a file atomically: `write` fills a temporary file beside it, which is flushed and then
  * renamed over the old one, so a reader (or a crash) sees the old file or the new, never half.
+ * On failure the temporary file is removed, the old file is left as it was, and a
+ * StoreWriteError names the file and the cause.
  */
 export function writeAtomic(path: string, write: (fd: number) => void): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, "w");
+  const tmp = tempPath(path);
   try {
-    write(fd);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, "w");
+    try {
+      write(fd);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e instanceof StoreWriteError ? e : new StoreWriteError(path, fsCause(e));
   }
-  renameSync(tmp, path);
+}
+
+/** The same, for a writer that takes its time (it yields while it reads its input). */
+export async function writeAtomicAsync(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = tempPath(path);
+  try {
+    await write(tmp);
+    const fd = openSync(tmp, "r+");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e instanceof StoreWriteError ? e : new StoreWriteError(path, fsCause(e));
+  }
 }
 
 /** performance.json and other snapshots: JSON, written atomically. */
 export function writeJsonAtomic(path: string, value: unknown): void {
-  writeAtomic(path, (fd) => writeSync(fd, JSON.stringify(value, null, 2) + "\n"));
+  writeAtomic(path, (fd) => writeAll(nodeFileOps, fd, Buffer.from(JSON.stringify(value, null, 2) + "\n")));
 }

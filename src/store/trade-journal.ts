@@ -1,14 +1,21 @@
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { PredictionRecord, TradeJournalRecord, WindowRecord } from "../domain/records.ts";
+import type { FileOps } from "./file-ops.ts";
 import { JsonlWriter, type JsonlReadReport, readJsonl } from "./jsonl.ts";
+import { PredictionLog } from "./prediction-log.ts";
 import { parseTradeRecord } from "./record-schema.ts";
+import { StoreWriteError, fsCause } from "./write-error.ts";
 
 /** The files of one data directory. */
 export interface JournalFiles {
   readonly dir: string;
   readonly trades: string;
-  readonly predictions: string;
+  /** predictions/: one file per UTC day (see prediction-days.ts). */
+  readonly predictionsDir: string;
+  /** An older version's single predictions file, still read if present. */
+  readonly legacyPredictions: string;
+  /** One line per closed window: its strike, settlement and result. */
   readonly windows: string;
   readonly performance: string;
   readonly tradesCsv: string;
@@ -19,7 +26,8 @@ export function journalFiles(dir: string): JournalFiles {
   return {
     dir,
     trades: join(dir, "trades.jsonl"),
-    predictions: join(dir, "predictions.jsonl"),
+    predictionsDir: join(dir, "predictions"),
+    legacyPredictions: join(dir, "predictions.jsonl"),
     windows: join(dir, "windows.jsonl"),
     performance: join(dir, "performance.json"),
     tradesCsv: join(dir, "trades.csv"),
@@ -34,24 +42,36 @@ export interface JournalOptions {
   readonly predictions: boolean;
   /** Bytes of predictions held before a write (0: write each line at once). */
   readonly predictionBuffer: number;
+  /** Problems that do not stop trading (a prediction not saved, a day not archived). */
+  readonly onWarning?: (message: string) => void;
+  /** gzip level of finished days of predictions (default zlib's 6; backtests use 1, for speed). */
+  readonly gzipLevel?: number;
+  /** The trade journal's writes (a test's full disk). */
+  readonly ops?: FileOps;
 }
 
 /**
  * The file journal: trades.jsonl (every trade and its settlement: the source of truth) and
- * predictions.jsonl (forecasts and what the strategy did with them).
+ * predictions/ (forecasts and what the strategy did with them, one file per day). `append`
+ * throws a JournalWriteError when a record's line did not reach the disk whole; the file is
+ * then left as it was before the record.
  */
 export class FileJournal {
   readonly files: JournalFiles;
   private readonly trades: JsonlWriter;
-  private readonly predictions: JsonlWriter | null;
+  private readonly predictions: PredictionLog | null;
   private windows: JsonlWriter | null = null;
-  private pending = "";
 
-  constructor(dir: string, private readonly options: JournalOptions) {
-    mkdirSync(dir, { recursive: true });
+  constructor(dir: string, options: JournalOptions) {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw new StoreWriteError(dir, fsCause(e));
+    }
     this.files = journalFiles(dir);
-    this.trades = new JsonlWriter(this.files.trades, options.durable);
-    this.predictions = options.predictions ? new JsonlWriter(this.files.predictions, false) : null;
+    this.trades = new JsonlWriter(this.files.trades, options.durable, options.ops);
+    const onWarning = options.onWarning ?? (() => {});
+    this.predictions = options.predictions ? new PredictionLog(dir, { bufferBytes: options.predictionBuffer, onWarning, gzipLevel: options.gzipLevel }) : null;
   }
 
   /** An incomplete last line found (and set aside) when the journal was opened. */
@@ -59,14 +79,17 @@ export class FileJournal {
     return this.trades.repairedTail;
   }
 
+  /** Predictions lost to failed writes. */
+  get droppedPredictions(): number {
+    return this.predictions?.dropped ?? 0;
+  }
+
   append(record: TradeJournalRecord): void {
     this.trades.append(record);
   }
 
   prediction(record: PredictionRecord): void {
-    if (this.predictions === null) return;
-    this.pending += JSON.stringify(record) + "\n";
-    if (this.pending.length > this.options.predictionBuffer) this.flush();
+    this.predictions?.add(record);
   }
 
   /** One line per window whose outcome became known (opened on first use). */
@@ -76,14 +99,15 @@ export class FileJournal {
   }
 
   flush(): void {
-    if (this.predictions !== null && this.pending) {
-      this.predictions.appendRaw(this.pending);
-      this.pending = "";
-    }
+    this.predictions?.flush();
+  }
+
+  /** Waits for finished days of predictions to be archived (compressed) in the background. */
+  idle(): Promise<void> {
+    return this.predictions?.idle() ?? Promise.resolve();
   }
 
   close(): void {
-    this.flush();
     this.predictions?.close();
     this.windows?.close();
     this.trades.close();
@@ -97,12 +121,4 @@ export interface LoadedJournal extends JsonlReadReport {
 /** Reads trades.jsonl back; torn or invalid lines are skipped and reported. */
 export function loadTradeJournal(dir: string): LoadedJournal {
   return readJsonl(journalFiles(dir).trades, parseTradeRecord);
-}
-
-/** Removes a previous run's journal files (backtests start from nothing). */
-export function clearJournal(dir: string): void {
-  const f = journalFiles(dir);
-  for (const path of [f.trades, f.predictions, f.windows, f.performance, f.tradesCsv, f.predictionsCsv, `${f.trades}.torn`]) {
-    if (existsSync(path)) rmSync(path);
-  }
 }

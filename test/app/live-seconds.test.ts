@@ -1,9 +1,9 @@
 // Which second a live price belongs to: a venue whose price steps on each second, and the
 // price the engine forecast from for each second.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PredictionRecord } from "../../src/domain/records.ts";
+import { readPredictions } from "../../src/store/prediction-days.ts";
 import { windowAt } from "../../src/domain/window.ts";
 import { type FakeExchanges, startFakeExchanges } from "../fakes/exchanges.ts";
 import { type FakeKalshi, startFakeKalshi } from "../fakes/kalshi.ts";
@@ -51,7 +51,7 @@ describe("live seconds", { timeout: 30_000 }, () => {
     await run.waitFor(/^ready/m);
     await new Promise((r) => setTimeout(r, 6_000));
     expect(await run.stop()).toBe(0);
-    const predictions = readFileSync(join(run.dir, "trading", "predictions.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as PredictionRecord);
+    const predictions = await allPredictions(join(run.dir, "trading"));
     // A prediction at instant t is made from the price of second t − 1.
     const live = predictions.slice(1);
     expect(live.length).toBeGreaterThanOrEqual(4);
@@ -61,3 +61,9 @@ describe("live seconds", { timeout: 30_000 }, () => {
     expect(next).toBe(0);
   });
 });
+
+async function allPredictions(dir: string): Promise<PredictionRecord[]> {
+  const out: PredictionRecord[] = [];
+  for await (const p of readPredictions(dir)) out.push(p);
+  return out;
+}

@@ -1,10 +1,10 @@
 // The live runner against loopback exchanges and Kalshi, with its clock set a few seconds before a
 // window opens: every price source goes down from 10 s before the open to 3 s after, while the
 // price moves. Our 60-s strike is then made of carried seconds and wrong.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PredictionRecord } from "../../src/domain/records.ts";
+import { readPredictions } from "../../src/store/prediction-days.ts";
 import { windowAt } from "../../src/domain/window.ts";
 import { loadTradeJournal } from "../../src/store/trade-journal.ts";
 import { type FakeExchanges, startFakeExchanges } from "../fakes/exchanges.ts";
@@ -78,7 +78,7 @@ describe("price sources down across a window's open", { timeout: 60_000 }, () =>
     for (const r of [a, b]) expect(r.out()).toMatch(/ALL PRICE SOURCES DOWN/);
 
     // With Kalshi's strike: every forecast of the window is against it; no trade on ours.
-    const predictions = readFileSync(join(a.dir, "trading", "predictions.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as PredictionRecord);
+    const predictions = await allPredictions(join(a.dir, "trading"));
     const inWindow = predictions.filter((p) => p.ticker === W.ticker);
     expect(inWindow.length).toBeGreaterThan(3);
     for (const p of inWindow) expect(p).toMatchObject({ strike: P1, strike_source: "kalshi" });
@@ -93,3 +93,9 @@ describe("price sources down across a window's open", { timeout: 60_000 }, () =>
     expect(b.out()).toMatch(/no trade .*unreliable_strike \d+/);
   });
 });
+
+async function allPredictions(dir: string): Promise<PredictionRecord[]> {
+  const out: PredictionRecord[] = [];
+  for await (const p of readPredictions(dir)) out.push(p);
+  return out;
+}

@@ -61,7 +61,7 @@ describe("btc15 command line", () => {
   it("says plainly when a price file is missing", () => {
     const r = btc15(["backtest", "--data", "/nonexistent/prices.csv", "--out", tmp()]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/cannot read \/nonexistent\/prices\.csv: ENOENT/);
+    expect(r.stderr).toMatch(/cannot read \/nonexistent\/prices\.csv \(the price file\): no such file or directory \(ENOENT\)/);
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace for a user error
   });
 });

@@ -1,11 +1,42 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const BIN = fileURLToPath(new URL("../../bin/btc15.js", import.meta.url));
 
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs as a user without root's power to write anywhere (nobody) when the tests run as root, so
+ * a read-only directory is read-only; as anyone else, as themselves.
+ */
+export const UNPRIVILEGED = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
 /** Runs the real CLI in a child process, as a user would. */
-export function btc15(args: string[], cwd = ROOT): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 60_000 });
+export function btc15(args: string[], cwd = ROOT, options: { unprivileged?: boolean } = {}): Run {
+  return node([BIN, ...args], cwd, options);
+}
+
+/** Runs node with `args` (a script through tsx, the CLI...) in a child process. */
+export function node(args: string[], cwd = ROOT, options: { unprivileged?: boolean } = {}): Run {
+  const r = spawnSync(process.execPath, args, { cwd, encoding: "utf8", timeout: 60_000, ...(options.unprivileged ? UNPRIVILEGED : {}) });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The same, without blocking: several can run at once. */
+export function nodeAsync(args: string[], cwd = ROOT, options: { unprivileged?: boolean } = {}): Promise<Run> {
+  const child = spawn(process.execPath, args, { cwd, timeout: 60_000, ...(options.unprivileged ? UNPRIVILEGED : {}) });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+}
+
+export function btc15Async(args: string[], cwd = ROOT, options: { unprivileged?: boolean } = {}): Promise<Run> {
+  return nodeAsync([BIN, ...args], cwd, options);
 }

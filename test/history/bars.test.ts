@@ -58,6 +58,24 @@ describe("price history CSV", () => {
   });
 });
 
+describe("prices no market makes", () => {
+  it("skips a bar of 1e300 or a sudden jump, relative to the last accepted bar, and counts it", () => {
+    const text =
+      HEADER +
+      "60,96000,96010,95990,96005,1\n" +
+      "120,1e300,1e300,1e300,1e300,1\n" + // absurd
+      "180,96005,96020,96000,96010,1\n" +
+      "240,96010,96010,60000,96000,1\n" + // a wick: only open and close are read, and they are fine
+      "300,9601000,9601000,9601000,9601000,1\n" + // ×100 (below the absolute cap): a jump
+      "360,96000,96100,95900,96050,1\n" +
+      "90360,80000,80000,80000,80000,1\n"; // −17 % after a day's gap: a move a day allows
+    const { bars, counters } = parse(text);
+    expect(bars.map((b) => b[0])).toEqual([60, 180, 240, 360, 90360]);
+    expect(counters.reasons).toEqual({ "price above 10,000,000": 1, "price jumps more than 20% from the previous bar": 1 });
+    expect(counters.firstLines).toEqual({ "price above 10,000,000": 3, "price jumps more than 20% from the previous bar": 6 });
+  });
+});
+
 describe("one price per second from bars", () => {
   it("releases a minute bar only after it closes, walking from open to close", () => {
     const seen: [number, number][] = [];
@@ -95,8 +113,8 @@ describe("history files", () => {
   });
 
   it("replays files oldest first and never replays a bar twice", async () => {
-    const later = file("b.csv", HEADER + "180,1,1,1,1,1\n240,2,2,2,2,1\n");
-    const earlier = file("a.csv", HEADER + "60,1,1,1,1,1\n120,1,1,1,1,1\n180,9,9,9,9,1\n");
+    const later = file("b.csv", HEADER + "180,1,1,1,1,1\n240,1.1,1.1,1.1,1.1,1\n");
+    const earlier = file("a.csv", HEADER + "60,1,1,1,1,1\n120,1,1,1,1,1\n180,1.05,1.05,1.05,1.05,1\n");
     const seconds: number[] = [];
     const stats = await replayHistory([later, earlier], { observe: (s) => seconds.push(s) }, { barSeconds: 60 });
     expect(stats.files.map((f) => f.path)).toEqual([earlier, later]);
@@ -104,6 +122,49 @@ describe("history files", () => {
     expect(stats.lastBar).toBe(240);
     expect(seconds.length).toBe(4 * 60);
     expect(new Set(seconds).size).toBe(seconds.length);
+  });
+});
+
+describe("bad price files", () => {
+  const dir = mkdtempSync(join(tmpdir(), "btc15-bad-"));
+  const rows = (n: number, price = (i: number) => 96000 + 10 * Math.sin(i)) => Array.from({ length: n }, (_, i) => `${60 * (i + 1)},${price(i)},${price(i) + 5},${price(i) - 5},${price(i)},1\n`);
+  const file = (name: string, lines: string[]) => {
+    const p = join(dir, name);
+    writeFileSync(p, HEADER + lines.join(""));
+    return p;
+  };
+  const replay = async (path: string) => {
+    const warnings: string[] = [];
+    let seconds = 0;
+    const stats = await replayHistory([path], { observe: () => seconds++ }, { onWarning: (w) => warnings.push(w) });
+    return { stats, warnings, seconds };
+  };
+
+  it("replays a file with a few bad rows, warning of each with its file and line", async () => {
+    const lines = rows(500);
+    lines[200] = "12060,1e300,1e300,1e300,1e300,1\n"; // line 202 of the file
+    const path = file("one-bad.csv", lines);
+    const { stats, warnings } = await replay(path);
+    expect(stats.parse.bars).toBe(499);
+    expect(stats.parse.skipped).toBe(1);
+    expect(warnings).toEqual([`skipped ${path}:202: price above 10,000,000: 12060,1e300,1e300,1e300,1e300,1`]);
+  });
+
+  it("refuses a file whose prices change scale mid-way (×1e9) rather than replay the part before", async () => {
+    const path = file("scaled.csv", rows(1000, (i) => (i < 600 ? 96000 : 96000e9) + i));
+    await expect(replay(path)).rejects.toThrow(HistoryError);
+    await expect(replay(path)).rejects.toThrow(`${path}: 400 of 1000 rows are bad (400 price above 10,000,000; first: ${path}:602: price above 10,000,000`);
+    const jumped = file("jumped.csv", rows(1000, (i) => (i < 600 ? 96000 : 96000 * 50) + i)); // ×50: below the cap, a jump
+    await expect(replay(jumped)).rejects.toThrow(/400 of 1000 rows are bad \(400 price jumps more than 20% from the previous bar; first: .*jumped\.csv:602:/);
+  });
+
+  it("refuses an unsorted file instead of keeping the rows that happen to be in order", async () => {
+    const path = file("unsorted.csv", rows(1000).reverse());
+    await expect(replay(path)).rejects.toThrow(`${path} is not sorted by time: 999 of 1000 rows are earlier than a row above them (first at line 3); sort it by its first column, e.g. sort -t, -k1,1n`);
+  });
+
+  it("explains a directory given as a price file", () => {
+    expect(() => inspectHistoryFile(dir)).toThrow(`${dir} is a directory, not a price file`);
   });
 });
 

@@ -25,8 +25,8 @@ describe.skipIf(unavailable !== null)("the HTML report in Chromium", () => {
   it("renders every chart with the journal's data, logs no errors and fetches nothing", async () => {
     const fx = writeFixtureJournal(tmp());
     const file = join(fx.dir, "report.html");
-    writeHtmlReport(fx.dir, file, AT);
-    const data = readReportData(fx.dir, AT);
+    await writeHtmlReport(fx.dir, file, AT);
+    const data = await readReportData(fx.dir, AT);
     if (isAbsent(data.scores) || isAbsent(data.noTrade)) throw new Error("the fixture has scores and reasons");
 
     const { page, problems } = await browser.open();
@@ -84,7 +84,7 @@ describe.skipIf(unavailable !== null)("the HTML report in Chromium", () => {
     const dir = tmp();
     writeEmptyJournal(dir);
     const file = join(dir, "report.html");
-    writeHtmlReport(dir, file, AT);
+    await writeHtmlReport(dir, file, AT);
     const { page, problems } = await browser.open();
     await page.goto(pathToFileURL(file).href);
     expect(await page.locator("svg.chart").count()).toBe(0);

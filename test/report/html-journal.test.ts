@@ -31,9 +31,9 @@ function expectedBrier(fx: ReturnType<typeof writeFixtureJournal>, pick: (p: (ty
 }
 
 describe("reading a journal directory for the HTML report", () => {
-  it("rebuilds the account exactly as the journal has it", () => {
+  it("rebuilds the account exactly as the journal has it", async () => {
     const fx = writeFixtureJournal(tmp());
-    const d = readReportData(fx.dir, AT);
+    const d = await readReportData(fx.dir, AT);
     expect(d.summary).toMatchObject({
       startBalance: 2_000_000,
       balance: 2_001_600,
@@ -63,9 +63,9 @@ describe("reading a journal directory for the HTML report", () => {
     expect(d.generatedAt).toBe(AT);
   });
 
-  it("scores the journaled forecasts at each whole minute against windows.jsonl, beside the baselines and the market", () => {
+  it("scores the journaled forecasts at each whole minute against windows.jsonl, beside the baselines and the market", async () => {
     const fx = writeFixtureJournal(tmp());
-    const d = readReportData(fx.dir, AT);
+    const d = await readReportData(fx.dir, AT);
     if (isAbsent(d.scores)) throw new Error(d.scores.absent);
     const byKey = new Map(d.scores.forecasters.map((f) => [f.key, f]));
     expect([...byKey.keys()]).toEqual(["model", "fair_value", "coin_flip", "market"]);
@@ -88,9 +88,9 @@ describe("reading a journal directory for the HTML report", () => {
     expect(d.scores.notes.join(" ")).toMatch(/synthetic/);
   });
 
-  it("counts the no-trade reasons by the text before the colon", () => {
+  it("counts the no-trade reasons by the text before the colon", async () => {
     const fx = writeFixtureJournal(tmp());
-    const d = readReportData(fx.dir, AT);
+    const d = await readReportData(fx.dir, AT);
     if (isAbsent(d.noTrade)) throw new Error(d.noTrade.absent);
     const expected = new Map<string, number>();
     for (const p of fx.predictions) if (p.action === "none") expected.set(p.reason.split(":")[0]!, (expected.get(p.reason.split(":")[0]!) ?? 0) + 1);
@@ -98,9 +98,9 @@ describe("reading a journal directory for the HTML report", () => {
     expect(d.noTrade.counts.map((c) => c.n)).toEqual([...d.noTrade.counts.map((c) => c.n)].sort((a, b) => b - a));
   });
 
-  it("draws the last windows with their per-second prices, strikes, results and entries", () => {
+  it("draws the last windows with their per-second prices, strikes, results and entries", async () => {
     const fx = writeFixtureJournal(tmp());
-    const d = readReportData(fx.dir, AT);
+    const d = await readReportData(fx.dir, AT);
     expect(d.windows.map((w) => w.close)).toEqual([1, 2, 3, 4].map((k) => T0 + 900 * k));
     expect(d.windows.map((w) => w.result)).toEqual(["yes", "yes", "unknown", "open"]);
     expect(d.windows.map((w) => w.trades.length)).toEqual([1, 1, 1, 1]);
@@ -112,17 +112,17 @@ describe("reading a journal directory for the HTML report", () => {
     expect(d.windowPrices).toBe("seconds");
   });
 
-  it("skips bad lines in predictions and windows, says so, and still reports", () => {
+  it("skips bad lines in predictions and windows, says so, and still reports", async () => {
     const fx = writeFixtureJournal(tmp(), { badLines: true });
-    const d = readReportData(fx.dir, AT);
+    const d = await readReportData(fx.dir, AT);
     const text = d.warnings.join("\n");
-    expect(text).toMatch(/3 lines of .*predictions\.jsonl skipped/);
-    expect(text).toMatch(/incomplete last line/);
+    expect(text).toMatch(/3 lines of .*predictions skipped/);
+    expect(text).toMatch(/predictions\.jsonl: line \d+ skipped \(cut off mid-write\)/);
     expect(text).toMatch(/windows\.jsonl: line 4 skipped/);
     expect(isAbsent(d.scores)).toBe(false);
   });
 
-  it("takes the scores and no-trade counts of a backtest from backtest.json", () => {
+  it("takes the scores and no-trade counts of a backtest from backtest.json", async () => {
     const dir = tmp();
     writeEmptyJournal(dir);
     const by = (v: number) => Object.fromEntries([14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1].map((m) => [String(m), v - m / 1000]));
@@ -139,7 +139,7 @@ describe("reading a journal directory for the HTML report", () => {
         pnl: 0,
       }),
     );
-    const d = readReportData(dir, AT);
+    const d = await readReportData(dir, AT);
     if (isAbsent(d.scores) || isAbsent(d.noTrade)) throw new Error("expected scores and counts");
     expect(d.scores.source).toBe("backtest.json");
     expect(d.scores.forecasters.map((f) => [f.key, f.brier])).toEqual([
@@ -152,28 +152,28 @@ describe("reading a journal directory for the HTML report", () => {
     expect(d.noTrade).toEqual({ unit: "seconds", source: "backtest.json", counts: [{ reason: "low_edge", n: 500 }, { reason: "warmup", n: 20 }] });
   });
 
-  it("ignores a backtest.json that is not a backtest result, with a warning", () => {
+  it("ignores a backtest.json that is not a backtest result, with a warning", async () => {
     const dir = tmp();
     writeEmptyJournal(dir);
     writeFileSync(join(dir, "backtest.json"), JSON.stringify({ windows: "many" }));
-    const d = readReportData(dir, AT);
+    const d = await readReportData(dir, AT);
     expect(d.warnings.join("\n")).toMatch(/backtest\.json ignored: not a backtest result \(windows:/);
     expect(isAbsent(d.scores)).toBe(true);
   });
 
-  it("says in words what is missing from an empty journal", () => {
+  it("says in words what is missing from an empty journal", async () => {
     const dir = tmp();
     writeEmptyJournal(dir);
-    const d = readReportData(dir, AT);
+    const d = await readReportData(dir, AT);
     expect(d.trades).toEqual([]);
     expect(d.windows).toEqual([]);
     expect(isAbsent(d.scores) && d.scores.absent).toMatch(/no predictions and no backtest\.json/);
     expect(isAbsent(d.noTrade) && d.noTrade.absent).toMatch(/No predictions/);
   });
 
-  it("refuses a directory without a journal with a clear message", () => {
-    expect(() => readReportData(tmp(), AT)).toThrow(UserError);
-    expect(() => readReportData(tmp(), AT)).toThrow(/no journal in/);
+  it("refuses a directory without a journal with a clear message", async () => {
+    await expect(readReportData(tmp(), AT)).rejects.toThrow(UserError);
+    await expect(readReportData(tmp(), AT)).rejects.toThrow(/no journal in/);
   });
 });
 

@@ -15,8 +15,8 @@ const AT = "2026-04-27T19:00:00Z";
 const charts = (html: string) => [...html.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1]);
 
 describe("the HTML report renderer", () => {
-  it("makes one self-contained page: inline style and SVG, nothing fetched, no script", () => {
-    const html = renderReport(readReportData(writeFixtureJournal(tmp()).dir, AT));
+  it("makes one self-contained page: inline style and SVG, nothing fetched, no script", async () => {
+    const html = renderReport(await readReportData(writeFixtureJournal(tmp()).dir, AT));
     expect(html).toMatch(/^<!DOCTYPE html>/);
     expect(html).toMatch(/<style>[^<]+<\/style>/);
     expect(html).not.toMatch(/https?:/i);
@@ -25,8 +25,8 @@ describe("the HTML report renderer", () => {
     expect(charts(html)).toEqual(["equity", "trade-pnl", "win-rate", "brier", "reliability", "no-trade", "windows"]);
   });
 
-  it("gives every chart a title, a description and axis labels, and the numbers in a table beside it", () => {
-    const html = renderReport(readReportData(writeFixtureJournal(tmp()).dir, AT));
+  it("gives every chart a title, a description and axis labels, and the numbers in a table beside it", async () => {
+    const html = renderReport(await readReportData(writeFixtureJournal(tmp()).dir, AT));
     for (const id of charts(html)) {
       const svg = html.slice(html.indexOf(`data-chart="${id}"`));
       expect(svg).toMatch(new RegExp(`^data-chart="${id}" role="img"[^>]*aria-labelledby="${id}-title ${id}-desc"><title id="${id}-title">[^<]+</title><desc id="${id}-desc">[^<]+</desc>`));
@@ -36,8 +36,8 @@ describe("the HTML report renderer", () => {
     expect((html.match(/<table/g) ?? []).length).toBeGreaterThanOrEqual(9);
   });
 
-  it("shows the summary figures of the journal", () => {
-    const html = renderReport(readReportData(writeFixtureJournal(tmp()).dir, AT));
+  it("shows the summary figures of the journal", async () => {
+    const html = renderReport(await readReportData(writeFixtureJournal(tmp()).dir, AT));
     const field = (name: string) => new RegExp(`data-field="${name}"[^>]*>([^<]*)<`).exec(html)?.[1];
     expect(field("start-balance")).toBe("$200.00");
     expect(field("equity")).toBe("$202.23");
@@ -50,18 +50,18 @@ describe("the HTML report renderer", () => {
     expect(field("win-rate")).toBe("50.0% (95% 9.5%–90.5%, n 2)");
   });
 
-  it("says in words what an empty journal lacks instead of drawing empty boxes", () => {
+  it("says in words what an empty journal lacks instead of drawing empty boxes", async () => {
     const dir = tmp();
     writeEmptyJournal(dir);
-    const html = renderReport(readReportData(dir, AT));
+    const html = renderReport(await readReportData(dir, AT));
     expect(charts(html)).toEqual([]);
     const empty = [...html.matchAll(/data-empty="([^"]+)">([^<]+)</g)].map((m) => [m[1], m[2]]);
     expect(empty.map((e) => e[0])).toEqual(["equity", "trades", "win-rate", "brier", "reliability", "no-trade", "windows"]);
     expect(Object.fromEntries(empty)).toMatchObject({ trades: "No trades in this journal.", "win-rate": "No settled trades, so no win rate." });
   });
 
-  it("escapes text from the journal", () => {
-    const data = readReportData(writeFixtureJournal(tmp()).dir, AT);
+  it("escapes text from the journal", async () => {
+    const data = await readReportData(writeFixtureJournal(tmp()).dir, AT);
     const hostile: ReportData = {
       ...data,
       title: '<img src=x onerror="alert(1)">',
@@ -72,9 +72,9 @@ describe("the HTML report renderer", () => {
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
   });
 
-  it("is the same page for the same data", () => {
+  it("is the same page for the same data", async () => {
     const dir = writeFixtureJournal(tmp()).dir;
-    expect(renderReport(readReportData(dir, AT))).toBe(renderReport(readReportData(dir, AT)));
+    expect(renderReport(await readReportData(dir, AT))).toBe(renderReport(await readReportData(dir, AT)));
   });
 });
 

@@ -6,13 +6,13 @@ import type { ReportData } from "../../report/html/report-data.ts";
 import { writeAtomic } from "../../store/snapshot.ts";
 import { journalFiles, loadTradeJournal } from "../../store/trade-journal.ts";
 import { LAST_WINDOWS, assembleReport } from "./assemble.ts";
-import { type SkippedLines, backtestFile, predictionsFile, readBacktestScores, readPredictions, readWindows, windowsFile } from "./journal-input.ts";
+import { type SkippedLines, backtestFile, predictionsFile, readBacktestScores, readWindows, reportPredictions, windowsFile } from "./journal-input.ts";
 import { PredictionDigest } from "./prediction-digest.ts";
 
 const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
 
 /** Reads a journal directory (trades, predictions, windows, backtest.json) into the report's data. */
-export function readReportData(dir: string, generatedAt: string): ReportData {
+export async function readReportData(dir: string, generatedAt: string): Promise<ReportData> {
   const f = journalFiles(dir);
   if (!existsSync(f.trades)) throw new UserError(`no journal in ${dir}/ (expected ${f.trades})`);
   const journal = loadTradeJournal(dir);
@@ -27,9 +27,9 @@ export function readReportData(dir: string, generatedAt: string): ReportData {
 
   const skipped: SkippedLines = { count: 0, examples: [] };
   const digest = new PredictionDigest(LAST_WINDOWS);
-  for (const p of readPredictions(dir, skipped)) digest.add(p);
+  for await (const p of reportPredictions(dir, skipped)) digest.add(p);
   if (skipped.count > 0) warnings.push(`${plural(skipped.count, "line")} of ${predictionsFile(dir)} skipped`, ...skipped.examples);
-  sources.push(existsSync(predictionsFile(dir)) ? `${predictionsFile(dir)}: ${plural(digest.count, "prediction")}` : `${predictionsFile(dir)}: not found`);
+  sources.push(digest.count > 0 ? `${predictionsFile(dir)}: ${plural(digest.count, "prediction")}` : `${predictionsFile(dir)}: no predictions`);
 
   const backtest = readBacktestScores(dir, warnings);
   if (backtest !== null) sources.push(`${backtestFile(dir)}: the backtest's scores and no-trade counts`);
@@ -41,9 +41,9 @@ export function readReportData(dir: string, generatedAt: string): ReportData {
  * `btc15 report --html`: writes the journal's report as one self-contained HTML file (atomically,
  * so a browser never opens half a page) and says where it went.
  */
-export function writeHtmlReport(dir: string, file: string | undefined, generatedAt: string): string {
+export async function writeHtmlReport(dir: string, file: string | undefined, generatedAt: string): Promise<string> {
   const out = file ?? join(dir, "report.html");
-  const data = readReportData(dir, generatedAt);
+  const data = await readReportData(dir, generatedAt);
   const html = renderReport(data);
   mkdirSync(dirname(out), { recursive: true });
   writeAtomic(out, (fd) => writeSync(fd, html));

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { PredictionRecord, WindowRecord } from "../../domain/records.ts";
 import type { CalibrationBin } from "../../report/metrics.ts";
-import { readJsonl, readLines } from "../../store/jsonl.ts";
+import { readJsonl } from "../../store/jsonl.ts";
+import { readPredictions } from "../../store/prediction-days.ts";
 import { parseWindowRecord } from "../../store/record-schema.ts";
 import { journalFiles } from "../../store/trade-journal.ts";
 
@@ -26,8 +27,9 @@ export function readWindows(dir: string): { records: WindowRecord[]; warnings: r
   return readJsonl(path, parseWindowRecord);
 }
 
+/** Where a journal's predictions are (one file per day; an older version's predictions.jsonl beside them). */
 export function predictionsFile(dir: string): string {
-  return join(dir, "predictions.jsonl");
+  return journalFiles(dir).predictionsDir;
 }
 
 const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
@@ -45,29 +47,22 @@ function predictionProblem(v: unknown): string | null {
 }
 
 /**
- * Every prediction of a journal directory, streamed in file order (a month at one a second is
- * millions of lines). The one place the report reads predictions, so a rotated, compressed
- * layout needs a change here only. Lines that are not predictions are skipped and counted.
+ * Every prediction of a journal directory, oldest first, through the store's reader (days
+ * rotated and compressed, an older single file first). Lines that are not predictions the report
+ * can use are skipped and counted.
  */
-export function* readPredictions(dir: string, skipped: SkippedLines): Generator<PredictionRecord> {
-  const path = predictionsFile(dir);
-  if (!existsSync(path)) return;
-  for (const line of readLines(path)) {
-    if (line.text.trim() === "") continue;
-    let problem: string | null;
-    let value: unknown;
-    try {
-      value = JSON.parse(line.text);
-      problem = predictionProblem(value);
-    } catch {
-      problem = line.complete ? "not JSON" : "incomplete last line (cut off mid-write?)";
-    }
+export async function* reportPredictions(dir: string, skipped: SkippedLines): AsyncGenerator<PredictionRecord> {
+  const skip = (message: string) => {
+    skipped.count++;
+    if (skipped.examples.length < 5) skipped.examples.push(message);
+  };
+  for await (const value of readPredictions(dir, { onSkip: skip })) {
+    const problem = predictionProblem(value);
     if (problem !== null) {
-      skipped.count++;
-      if (skipped.examples.length < 5) skipped.examples.push(`${path}: line ${line.lineNo} skipped: ${problem}`);
+      skip(`a prediction at t=${String((value as { t?: unknown }).t)} skipped: ${problem}`);
       continue;
     }
-    yield value as PredictionRecord;
+    yield value;
   }
 }
 
