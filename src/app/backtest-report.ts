@@ -1,4 +1,6 @@
 import type { BacktestResult } from "./backtest.ts";
+import type { ReplayResult } from "./replay.ts";
+import type { RunResult } from "./run-result.ts";
 
 const f4 = (x: number | null) => (x === null ? "n/a" : x.toFixed(4));
 const usd = (x: number) => `${x < 0 ? "-" : ""}$${Math.abs(x).toFixed(2)}`;
@@ -6,12 +8,37 @@ const pct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(1)}
 
 /** The readable summary printed after a backtest. */
 export function formatBacktest(r: BacktestResult): string {
+  const head = `Backtest ${r.data.first_bar ?? "?"} → ${r.data.last_bar ?? "?"}  (${r.data.files.length} file${r.data.files.length === 1 ? "" : "s"}, ${r.samples.toLocaleString("en-US")} one-second prices)`;
+  const tail: string[] = [];
+  if (r.market_data) {
+    const d = r.market_data;
+    tail.push(`Quotes: ${d.rows.toLocaleString("en-US")} rows, ${d.tickers} markets (${d.results} with an official result), ${d.skipped_rows} rows skipped; ${d.windows_quoted} windows quoted, ${d.windows_without_quotes} without a quote (not traded)`);
+  }
+  if (r.data.skipped_rows || r.data.gaps) {
+    tail.push(`Data: ${r.data.skipped_rows} bad rows skipped ${JSON.stringify(r.data.skipped_reasons)}, ${r.data.gaps} gaps (windows across a gap are not scored)`);
+  }
+  tail.push(`Journal and CSV in ${r.out_dir}/   (${(r.elapsed_ms / 1000).toFixed(1)} s)`);
+  return formatRun(r, head, r.market, tail);
+}
+
+/** The readable summary printed after a replay. */
+export function formatReplay(r: ReplayResult): string {
+  const head = `Replay of ${r.sessions.length} session${r.sessions.length === 1 ? "" : "s"} (${r.events.toLocaleString("en-US")} events, ${r.samples.toLocaleString("en-US")} seconds) with ${r.config === "given" ? "the given configuration" : "each session's own configuration"}`;
+  const tail = [
+    ...r.sessions.map((s) => `  session ${s.id}: ${s.events.toLocaleString("en-US")} events, ${s.market} market, ${s.mode}`),
+    ...(r.recording.skipped ? [`Recording: ${r.recording.skipped} line(s) skipped (${r.recording.problems.join("; ")})`] : []),
+    `Journal and CSV in ${r.out_dir}/   (${(r.elapsed_ms / 1000).toFixed(1)} s, ${r.events_per_s.toLocaleString("en-US")} events/s)`,
+  ];
+  return formatRun(r, head, r.market, tail);
+}
+
+function formatRun(r: RunResult, head: string, market: string, tail: readonly string[]): string {
   const lines: string[] = [];
   const row = (k: string, v: string) => lines.push(`  ${k.padEnd(22)}${v}`);
-  lines.push(`Backtest ${r.data.first_bar ?? "?"} → ${r.data.last_bar ?? "?"}  (${r.data.files.length} file${r.data.files.length === 1 ? "" : "s"}, ${r.samples.toLocaleString("en-US")} one-second prices)`);
+  lines.push(head);
   lines.push("");
   lines.push("Trading (paper, fees included)");
-  row("market", r.market);
+  row("market", market);
   row("windows settled", String(r.windows));
   row("trades", `${r.trades}  (won ${r.wins}, lost ${r.losses}${r.open_positions ? `, open ${r.open_positions}` : ""}${r.voided ? `, voided ${r.voided}` : ""})`);
   row("win rate", pct(r.win_rate));
@@ -38,10 +65,6 @@ export function formatBacktest(r: BacktestResult): string {
     fr("fair value, same", m.fair_value.brier, m.fair_value.log_loss, m.fair_value.brier_by_minutes_to_close);
     lines.push(`  ${r.baselines.note}`);
   }
-  if (r.market_data) {
-    const d = r.market_data;
-    lines.push(`  quotes: ${d.rows.toLocaleString("en-US")} rows, ${d.tickers} markets (${d.results} with an official result), ${d.skipped_rows} rows skipped; ${d.windows_quoted} windows quoted, ${d.windows_without_quotes} without a quote (not traded)`);
-  }
   lines.push("");
   lines.push("Calibration (hybrid): forecast bin → mean forecast, how often up, count");
   for (const b of r.calibration) lines.push(`  ${b.lo.toFixed(1)}–${b.hi.toFixed(1)}  ${b.mean_p.toFixed(3)}  ${b.freq.toFixed(3)}  ${b.n}`);
@@ -50,9 +73,6 @@ export function formatBacktest(r: BacktestResult): string {
     lines.push("");
     lines.push(`Seconds without a trade, by reason: ${reasons.map(([k, n]) => `${k} ${n.toLocaleString("en-US")}`).join(", ")}`);
   }
-  if (r.data.skipped_rows || r.data.gaps) {
-    lines.push(`Data: ${r.data.skipped_rows} bad rows skipped ${JSON.stringify(r.data.skipped_reasons)}, ${r.data.gaps} gaps (windows across a gap are not scored)`);
-  }
-  lines.push(`Journal and CSV in ${r.out_dir}/   (${(r.elapsed_ms / 1000).toFixed(1)} s)`);
+  lines.push(...tail);
   return lines.join("\n");
 }

@@ -37,6 +37,8 @@ export interface CoreOptions {
   readonly externalExposure?: Money;
   /** The driver's own listener (console lines, result watching, recording). */
   readonly listener?: EngineListener;
+  /** Scorecards and P&L of an earlier core to carry on (a replay across a restart). */
+  readonly carry?: Pick<Core, "scorecard" | "marketScorecard" | "settledPnl">;
 }
 
 /** The forecasters every run scores, by the same code: ours, the plain fair value, a coin flip. */
@@ -82,11 +84,11 @@ export function marketOf(spec: MarketSpec, config: AppConfig): MarketSource {
  * not. Live, demo, backtest, replay, the bench and the fit all build it here.
  */
 export function buildCore(o: CoreOptions): Core {
-  const scorecard = new Scorecard([...FORECASTERS]);
-  const marketScorecard = new Scorecard([...WITH_MARKET]);
+  const scorecard = o.carry?.scorecard ?? new Scorecard([...FORECASTERS]);
+  const marketScorecard = o.carry?.marketScorecard ?? new Scorecard([...WITH_MARKET]);
   const market = marketOf(o.market, o.config);
   const extra = o.listener;
-  const settledPnl: Money[] = [];
+  const settledPnl: Money[] = o.carry?.settledPnl ?? [];
   const three = [0.5, 0.5, 0.5];
   const four = [0.5, 0.5, 0.5, 0.5];
   const onForecast = (e: ForecastEvent) => {

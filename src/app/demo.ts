@@ -58,6 +58,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
     log,
     fresh: { madeBy: "demo", force: o.force ?? false, flag: "--data-dir" },
     maxCarrySeconds: o.config.backtest.maxCarrySeconds,
+    ...(o.config.recording.enabled ? { record: { market: "synthetic" as const, now: Date.now } } : {}),
   });
   let stopped = false;
   void o.stop.then(() => (stopped = true));
@@ -90,6 +91,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
         nextStatus = Math.floor(t / every) * every + every;
       }
     }
+    session.recorder?.flush();
     if (i < end && !stopped) await sleep(TICK_MS);
   }
   const csv = await session.close();

@@ -205,7 +205,10 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     ...(account ? { venueExposure: account.exposure } : {}),
     listener: { onWindowClosed: (w) => choice.watchResult(w.window.ticker, w.window.close) },
     onJournalError: () => requestStop(),
+    ...(config.recording.enabled ? { record: { market: choice.kind, now } } : {}),
   });
+  if (session.recorder) log.info(`recording  ${session.recorder.folder}/ (every event the engine takes, and raw ticks; --no-record turns it off)`);
+  index.onPrice((ts, price, source) => session?.tick(source, price, ts));
   const engine = session.engine;
   const r = session.recovery;
   log.info(
@@ -254,6 +257,9 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
       log.warn(kill ? `kill switch ON (${killFile} exists): no new orders` : `kill switch off (${killFile} removed): orders allowed again`);
     }
     current.sampler.advanceTo(instant);
+    current.recorder?.flush();
+    const recordingError = current.recorder?.takeError();
+    if (recordingError) notices.say("recording", `${recordingError}: the recording has a hole; trading goes on`);
     if (!engine.forecaster.ready && instant - lastWarmupNote >= 10) {
       lastWarmupNote = instant;
       log.info(`warming up: ${engine.history.size}/${engine.forecaster.historyNeeded} s of prices`);

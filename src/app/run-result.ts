@@ -65,7 +65,7 @@ function figures(s: ForecasterScore): ScoreFigures {
 }
 
 /** The shared part of a run's answer, from the core after its last event. */
-export function runResult(core: Core, marketNote: string | null): RunResult {
+export function runResult(core: Core, marketNote: string | null, counters: { readonly samples: number; readonly noTrade: NoTradeCounts } = core.engine.counters): RunResult {
   const summary = core.engine.account.summary();
   const model = core.scorecard.score("model");
   const fair = core.scorecard.score("fair_value");
@@ -87,7 +87,7 @@ export function runResult(core: Core, marketNote: string | null): RunResult {
     final_balance: moneyToDollars(summary.balance + summary.openCost),
     open_positions: summary.openPositions,
     voided: summary.voided,
-    samples: core.engine.counters.samples,
+    samples: counters.samples,
     forecasts_scored: model.n,
     ...figures(model),
     calibration: model.calibration,
@@ -109,6 +109,6 @@ export function runResult(core: Core, marketNote: string | null): RunResult {
         marketNote ??
         "no Kalshi prices for these dates: the market-price baseline cannot be scored here, and trades are against synthetic quotes around the fair value",
     },
-    no_trade_reasons: core.engine.counters.noTrade,
+    no_trade_reasons: counters.noTrade,
   };
 }

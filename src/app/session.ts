@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { dollarsToMoney, formatUsd, moneyToDollars } from "../domain/money.ts";
 import type { AppConfig } from "../config/schema.ts";
 import type { EngineEvent } from "../domain/events.ts";
@@ -15,6 +16,8 @@ import { FileJournal, journalFiles, loadTradeJournal } from "../store/trade-jour
 import { settlementLine, statusBlock, tradeBlock } from "./console-format.ts";
 import { type Core, type MarketSpec, buildCore } from "./core.ts";
 import { performanceSnapshot } from "./performance.ts";
+import { SessionRecorder } from "./recording/recorder.ts";
+import { VERSION } from "./version.ts";
 import type { RunLog } from "./run-log.ts";
 
 export interface SessionOptions {
@@ -38,6 +41,8 @@ export interface SessionOptions {
   readonly listener?: EngineListener;
   /** A journal write failed: the session stops trading; the driver should stop gracefully. */
   readonly onJournalError?: (e: Error) => void;
+  /** Record every event fed to the engine (and raw ticks) under `<dataDir>/sessions/`. */
+  readonly record?: { readonly market: "kalshi" | "synthetic"; readonly now: () => number };
 }
 
 export interface Recovery {
@@ -60,6 +65,8 @@ export class TradingSession {
   readonly sampler: Sampler;
   readonly journal: FileJournal;
   readonly recovery: Recovery;
+  /** The session's recording, when recording. */
+  readonly recorder: SessionRecorder | null;
   private lastSecond: number | null = null;
   private closed = false;
 
@@ -85,11 +92,14 @@ export class TradingSession {
         onTrade: (r) => {
           log.show((c) => tradeBlock(r, c));
           this.writePerformance();
+          // What made the trade is on disk as soon as the trade is.
+          this.recorder?.flush(true);
           extra?.onTrade?.(r);
         },
         onSettlement: (r) => {
           log.show((c) => settlementLine(r, c));
           this.writePerformance();
+          this.recorder?.flush(true);
           extra?.onSettlement?.(r);
         },
         onWindowClosed: (w) => {
@@ -122,6 +132,14 @@ export class TradingSession {
       },
       { maxCarrySeconds: o.maxCarrySeconds, ...(o.liveForMs ? { liveForMs: o.liveForMs } : {}) },
     );
+    this.recorder = o.record
+      ? new SessionRecorder({
+          dir: join(o.dataDir, "sessions"),
+          rotate: o.config.recording.rotate,
+          now: o.record.now,
+          header: { btc15_version: VERSION, config: o.config, market: o.record.market, settlement: o.settlement, mode: o.live ? "live" : "paper", journal_at_start: loaded.records },
+        })
+      : null;
     const s = account.summary();
     this.recovery = { records: loaded.records.length, warnings: loaded.warnings, openPositions: s.openPositions, balance: moneyToDollars(s.balance), repairedTail: this.journal.repairedTail !== null };
     for (const w of loaded.warnings) log.warn(`journal: ${w}`);
@@ -136,8 +154,14 @@ export class TradingSession {
     this.writePerformance();
   }
 
-  /** The one door into the engine: every event the session learns. */
+  /** A source's raw price, for the recording only (the engine takes the sampled seconds). */
+  tick(source: string, price: number, receivedMs: number): void {
+    this.recorder?.tick({ type: "tick", s: source, p: price, r: receivedMs });
+  }
+
+  /** The one door into the engine: every event the session learns (and records). */
   feed(e: EngineEvent): void {
+    this.recorder?.event(e);
     if (e.type === "second") this.lastSecond = e.second;
     this.engine.handle(e);
   }
@@ -189,6 +213,7 @@ export class TradingSession {
     this.closed = true;
     this.engine.stopTrading();
     this.writePerformance();
+    this.recorder?.close();
     try {
       this.journal.close();
       await this.journal.idle();

@@ -13,6 +13,7 @@ import { runLive } from "../app/live.ts";
 import { LOGS_DIR, preflightBacktest, preflightDemo, preflightExport, preflightLive, preflightReport } from "../app/preflight.ts";
 import { exportJournal, journalReport } from "../app/report-command.ts";
 import { writeHtmlReport } from "../app/report-html/command.ts";
+import { replayCommand } from "../app/replay-command.ts";
 import { RunLog, logFileName } from "../app/run-log.ts";
 import { onShutdown } from "../app/shutdown.ts";
 import { deepMerge, resolveConfig } from "../config/load.ts";
@@ -201,6 +202,19 @@ export function buildProgram(): Command {
     const { config, lines } = configReport({ file: opts.config, env: process.env, flags: tradingFlagsToConfig(opts) });
     process.stdout.write((opts.json ? JSON.stringify(config, null, 2) : formatConfigReport(lines)) + "\n");
   });
+
+  program
+    .command("replay")
+    .description("feed recorded live sessions back through the engine: reproduce a session's journal, or try another strategy on the real recorded books")
+    .argument("<path...>", "session recordings: a .jsonl.gz file, a session's folder, or a sessions directory (e.g. data/trading/sessions)")
+    .option("--config <file>", "another configuration to replay with (default: each session's own, recorded in it)")
+    .option("--json <path>", "write the result as JSON to a file, or - for standard output (the summary then goes to standard error)")
+    .option("--out <dir>", "directory for the replay's journal and CSV", "data/replay")
+    .option("--force", "replace the journal in --out even if a replay did not make it")
+    .addOption(new Option("--speed <n>", "replay at N× real time (to watch it); as fast as possible without").argParser(numberArg))
+    .action(async (paths: string[], opts: { config?: string; json?: string; out: string; force?: boolean; speed?: number }) => {
+      await replayCommand({ paths, ...opts });
+    });
 
   program.addCommand(feedsCommand());
   program.addCommand(marketsCommand());

@@ -25,6 +25,8 @@ export interface TradingFlags {
   kellyFraction?: number;
   dataDir?: string;
   statusInterval?: number;
+  /** commander's --no-record: false when given. */
+  record?: boolean;
 }
 
 /** The flags every trading command shares; each overrides one configuration setting. */
@@ -37,7 +39,8 @@ export function addTradingOptions(cmd: Command): Command {
     .addOption(new Option("--max-position <dollars>", "most one trade may spend, fee included").argParser(numberArg))
     .addOption(new Option("--kelly-fraction <fraction>", "share of the Kelly stake, e.g. 0.5").argParser(numberArg))
     .option("--data-dir <dir>", "journal directory")
-    .addOption(new Option("--status-interval <seconds>", "seconds between status blocks").argParser(numberArg));
+    .addOption(new Option("--status-interval <seconds>", "seconds between status blocks").argParser(numberArg))
+    .option("--no-record", "do not record the session under <data-dir>/sessions/ (recording is on by default; see btc15 replay)");
 }
 
 /** The flags given, as a partial configuration (only what the user set). */
@@ -52,6 +55,7 @@ export function tradingFlagsToConfig(f: TradingFlags): Record<string, unknown> {
   if (Object.keys(strategy).length) out.strategy = strategy;
   if (f.dataDir !== undefined) out.dataDir = f.dataDir;
   if (f.statusInterval !== undefined) out.statusIntervalSeconds = f.statusInterval;
+  if (f.record === false) out.recording = { enabled: false };
   return out;
 }
 

@@ -128,6 +128,18 @@ export const configSchema = z
     kalshi: kalshiConfigSchema.prefault({}),
     /** Seconds between status blocks in the live runner. */
     statusIntervalSeconds: num(1, 86400, 60, { int: true }),
+    /**
+     * Live and demo sessions record every event the engine consumes (and raw ticks) under
+     * `<dataDir>/sessions/`, for `btc15 replay`. `--no-record` turns it off.
+     */
+    recording: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** A new compressed file every hour or every day (UTC). */
+        rotate: z.enum(["hour", "day"], { error: 'must be "hour" or "day"' }).default("hour"),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

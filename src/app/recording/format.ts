@@ -1,0 +1,48 @@
+import type { AppConfig } from "../../config/schema.ts";
+import type { EngineEvent } from "../../domain/events.ts";
+import type { TradeJournalRecord } from "../../domain/records.ts";
+
+/** The recording format's version: a reader refuses a newer one. */
+export const RECORDING_SCHEMA = 1;
+
+/**
+ * The first line of every recording file. A session's first file also carries the journal as it
+ * was when the session started, so a replay starts from the very state the live engine had.
+ */
+export interface RecordingHeader {
+  readonly type: "header";
+  readonly schema: number;
+  readonly btc15_version: string;
+  /** The session's id: when it started, "20261126T131502Z". */
+  readonly session: string;
+  /** 0 for the session's first file, then 1, 2… as files rotate. */
+  readonly part: number;
+  readonly started: string;
+  /** The effective configuration (it holds no secret: keys come from the environment only). */
+  readonly config: AppConfig;
+  readonly market: "kalshi" | "synthetic";
+  readonly settlement: "proxy" | "official";
+  readonly mode: "paper" | "live";
+  /** The trade journal's records when the session started (first file only). */
+  readonly journal_at_start?: readonly TradeJournalRecord[];
+}
+
+/** One price as a source sent it: not fed to the engine, kept to study the feeds. */
+export interface RecordedTick {
+  readonly type: "tick";
+  /** Source name ("coinbase", "kraken-rest"…). */
+  readonly s: string;
+  /** Price in the source's own quote currency. */
+  readonly p: number;
+  /** Receive time, ms. */
+  readonly r: number;
+  /** The venue's own time of the price, ms, when it gave one. */
+  readonly v?: number;
+  /** Size traded, when the frame carried one. */
+  readonly q?: number;
+}
+
+export type RecordingLine = RecordingHeader | RecordedTick | EngineEvent;
+
+/** The engine's event types: every other line (header, tick) is not fed to it. */
+export const ENGINE_EVENT_TYPES: ReadonlySet<string> = new Set(["second", "gap", "market", "book", "result", "order", "kill_switch", "warm_up", "stop"]);

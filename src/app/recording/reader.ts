@@ -1,0 +1,127 @@
+import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { createInterface } from "node:readline";
+import { constants, createGunzip } from "node:zlib";
+import { UserError } from "../../domain/errors.ts";
+import { ENGINE_EVENT_TYPES, RECORDING_SCHEMA, type RecordingHeader, type RecordingLine } from "./format.ts";
+
+/** One recording file, as found on disk. */
+export interface RecordingFile {
+  readonly path: string;
+  readonly header: RecordingHeader;
+}
+
+/** A session: its files in order (the first carries the journal at its start). */
+export interface RecordedSession {
+  readonly id: string;
+  readonly files: readonly RecordingFile[];
+  readonly header: RecordingHeader;
+}
+
+export interface ReadCounters {
+  lines: number;
+  /** Raw tick lines passed over (the engine never took them). */
+  ticks: number;
+  /** Lines that were not JSON, or cut off by a crash at the end of a file. */
+  skipped: number;
+  readonly problems: string[];
+}
+
+/**
+ * The lines of a recording file. A file cut off by a crash (its last gzip member incomplete)
+ * yields everything before the cut; a line broken by it is skipped and counted.
+ */
+export async function* readRecording(path: string, counters: ReadCounters): AsyncGenerator<RecordingLine> {
+  const gunzip = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH });
+  const input = createReadStream(path).pipe(gunzip);
+  let failed: string | null = null;
+  gunzip.on("error", (e) => (failed = e.message));
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let n = 0;
+  try {
+    for await (const text of lines) {
+      n++;
+      if (text === "") continue;
+      // Ticks are most of a recording and the engine never took them: not even parsed.
+      if (text.startsWith('{"type":"tick"')) {
+        counters.ticks++;
+        continue;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        counters.skipped++;
+        if (counters.problems.length < 5) counters.problems.push(`${path}: line ${n} is not JSON (cut off by a crash?)`);
+        continue;
+      }
+      if (typeof value !== "object" || value === null || typeof (value as { type?: unknown }).type !== "string") {
+        counters.skipped++;
+        continue;
+      }
+      counters.lines++;
+      yield value as RecordingLine;
+    }
+  } catch (e) {
+    failed = (e as Error).message;
+  }
+  if (failed !== null && counters.problems.length < 5) counters.problems.push(`${path}: read stopped early (${failed})`);
+}
+
+async function headerOf(path: string): Promise<RecordingHeader> {
+  const counters: ReadCounters = { lines: 0, ticks: 0, skipped: 0, problems: [] };
+  for await (const line of readRecording(path, counters)) {
+    if (line.type !== "header") break;
+    const h = line as RecordingHeader;
+    if (h.schema > RECORDING_SCHEMA) throw new UserError(`${path} was recorded by a newer btc15 (format ${h.schema}; this one reads ${RECORDING_SCHEMA})`);
+    return h;
+  }
+  throw new UserError(`${path} is not a btc15 session recording (no header)`);
+}
+
+function recordingFiles(path: string): string[] {
+  if (!existsSync(path)) throw new UserError(`no such file or directory: ${path}`);
+  if (!statSync(path).isDirectory()) return [path];
+  const out: string[] = [];
+  for (const name of readdirSync(path).sort()) {
+    const full = join(path, name);
+    if (statSync(full).isDirectory()) out.push(...recordingFiles(full));
+    else if (name.endsWith(".jsonl.gz")) out.push(full);
+  }
+  return out;
+}
+
+/**
+ * The sessions recorded under the given paths (files, a session's folder, or a whole sessions
+ * directory), oldest first, each with its files in order.
+ */
+export async function findSessions(paths: readonly string[]): Promise<RecordedSession[]> {
+  const files: RecordingFile[] = [];
+  const seen = new Set<string>();
+  for (const p of paths) {
+    for (const f of recordingFiles(p)) {
+      if (seen.has(f)) continue;
+      seen.add(f);
+      files.push({ path: f, header: await headerOf(f) });
+    }
+  }
+  if (files.length === 0) throw new UserError(`no session recordings (*.jsonl.gz) in ${paths.join(", ")}`);
+  const bySession = new Map<string, RecordingFile[]>();
+  for (const f of files) {
+    const list = bySession.get(f.header.session) ?? [];
+    list.push(f);
+    bySession.set(f.header.session, list);
+  }
+  const sessions: RecordedSession[] = [];
+  for (const [id, list] of bySession) {
+    list.sort((a, b) => a.header.part - b.header.part);
+    const first = list[0]!;
+    if (first.header.part !== 0) throw new UserError(`session ${id} is missing its first file (found ${basename(first.path)}): replay needs the journal it started from`);
+    sessions.push({ id, files: list, header: first.header });
+  }
+  return sessions.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export function isEngineEvent(line: RecordingLine): boolean {
+  return ENGINE_EVENT_TYPES.has(line.type);
+}

@@ -1,0 +1,35 @@
+import { writeFileSync } from "node:fs";
+import { loadConfigFile } from "../config/load.ts";
+import { formatReplay } from "./backtest-report.ts";
+import { checkOutputFile, checkWritableDir } from "./preflight.ts";
+import { runReplay } from "./replay.ts";
+
+export interface ReplayCommandOptions {
+  readonly paths: readonly string[];
+  readonly config?: string;
+  readonly json?: string;
+  readonly out: string;
+  readonly force?: boolean;
+  readonly speed?: number;
+}
+
+/** `btc15 replay`: checks, runs, and prints the summary (and the JSON where asked). */
+export async function replayCommand(o: ReplayCommandOptions): Promise<void> {
+  const config = o.config ? loadConfigFile(o.config) : undefined;
+  checkWritableDir(o.out, "the replay output directory");
+  if (o.json !== undefined && o.json !== "-") checkOutputFile(o.json, "the --json file");
+  const toErr = o.json === "-";
+  const say = (line: string) => (toErr ? process.stderr : process.stdout).write(line + "\n");
+  const result = await runReplay({
+    paths: o.paths,
+    outDir: o.out,
+    force: Boolean(o.force),
+    ...(config ? { config } : {}),
+    ...(o.speed ? { speed: o.speed } : {}),
+    onSession: say,
+    onWarning: (w) => process.stderr.write(`warning: ${w}\n`),
+  });
+  say(formatReplay(result));
+  if (o.json === "-") process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+  else if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2) + "\n");
+}
