@@ -166,7 +166,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
 
   // Warm start: replay the backfill (no trades), then carry on with live seconds.
   engine.setReplaying(true);
-  for (const p of warm.seconds) session.sampler.observe(p.second, p.price);
+  for (const p of warm.seconds) session.sampler.observe(p.second, p.price, p.exact);
   const firstLive = Math.floor(now() / 1000);
   session.sampler.advanceTo(Math.max(firstLive, (warm.seconds.at(-1)?.second ?? firstLive - 1) + 1));
   engine.setReplaying(false);

@@ -80,9 +80,9 @@ export class TradingSession {
     });
     this.sampler = new Sampler(
       {
-        onSecond: (s, c, carried) => {
+        onSecond: (s, c, carried, exact) => {
           this.lastSecond = s;
-          this.engine.onSecond(s, c, carried);
+          this.engine.onSecond(s, c, carried, exact);
         },
         onGap: (from, to) => {
           log.warn(`no prices from ${new Date(from * 1000).toISOString()} to ${new Date(to * 1000).toISOString()}: treated as a gap`);

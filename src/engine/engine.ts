@@ -175,9 +175,9 @@ export class Engine implements SampleSink {
     return this.trading;
   }
 
-  onSecond(second: number, cents: number, carried: boolean): void {
+  onSecond(second: number, cents: number, carried: boolean, exact = !carried): void {
     if (!this.account.opened) this.openAccount(second);
-    this.history.push(second, cents, carried);
+    this.history.push(second, cents, carried, exact);
     this.counters.samples++;
     this.carriedStreak = carried ? this.carriedStreak + 1 : 0;
     this.forecaster.observe(this.history);

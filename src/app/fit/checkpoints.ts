@@ -89,7 +89,7 @@ export async function collectCheckpoints(files: readonly string[], model: ModelP
   });
   const sampler = new Sampler(
     {
-      onSecond: (s, c, carried) => engine.onSecond(s, c, carried),
+      onSecond: (s, c, carried, exact) => engine.onSecond(s, c, carried, exact),
       onGap: (from, to) => {
         pending.clear();
         scorecard.dropPending();
