@@ -61,7 +61,12 @@ class CheckpointBuilder {
  * before each close together with the outcome. A Scorecard scores the same forecasts the way
  * the backtest does.
  */
-export async function collectCheckpoints(files: readonly string[], model: ModelParams, base: AppConfig): Promise<{ checkpoints: Checkpoints; scorecard: Scorecard }> {
+export async function collectCheckpoints(
+  files: readonly string[],
+  model: ModelParams,
+  base: AppConfig,
+  onProgress?: (bytesDone: number, bytesTotal: number) => void,
+): Promise<{ checkpoints: Checkpoints; scorecard: Scorecard }> {
   const rows = new CheckpointBuilder();
   const pending = new Map<number, [number, number, number, number][]>();
   const scorecard = new Scorecard(["model", "fair_value"]);
@@ -98,7 +103,7 @@ export async function collectCheckpoints(files: readonly string[], model: ModelP
     },
     { maxCarrySeconds: base.backtest.maxCarrySeconds },
   );
-  await replayHistory(files, sampler);
+  await replayHistory(files, sampler, { onProgress });
   sampler.flush();
   return { checkpoints: rows.build(), scorecard };
 }

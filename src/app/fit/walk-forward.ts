@@ -208,6 +208,8 @@ export interface FitOptions {
   readonly grid: FitGrid;
   readonly config: AppConfig;
   readonly log: (line: string) => void;
+  /** Work done so far and in all, in bytes of history replayed (every pass over every file counts). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -216,7 +218,8 @@ export interface FitOptions {
  * of sample; the final parameters are refitted on every file that starts before `trainBefore`.
  */
 export async function walkForwardFit(o: FitOptions): Promise<FitReport> {
-  const files = o.files.map((path) => ({ path, start: inspectHistoryFile(path).firstTimestamp })).sort((a, b) => a.start - b.start);
+  const inspected = o.files.map(inspectHistoryFile);
+  const files = inspected.map((f) => ({ path: f.path, start: f.firstTimestamp })).sort((a, b) => a.start - b.start);
   if (files.length < 2) throw new Error("the walk-forward fit needs at least two files");
   const base = o.config.model;
   const combos: Combo[] = [];
@@ -224,12 +227,22 @@ export async function walkForwardFit(o: FitOptions): Promise<FitReport> {
     for (const momentumLookback of o.grid.momentumLookbacks)
       for (const meanReversionHalfLife of o.grid.meanReversionHalfLives) combos.push({ volHalfLife, momentumLookback, meanReversionHalfLife });
 
+  // Progress counts bytes replayed: each file once per combination, each test file once per variant.
+  const bytes = new Map(inspected.map((f) => [f.path, f.bytes]));
+  const total = files.reduce((n, f) => n + bytes.get(f.path)! * combos.length, 0) + files.slice(1).reduce((n, f) => n + bytes.get(f.path)! * VARIANTS.length, 0);
+  let done = 0;
+  const replay = async (path: string, model: ModelParams) => {
+    const result = await collectCheckpoints([path], model, o.config, o.onProgress && ((d) => o.onProgress!(done + d, total)));
+    done += bytes.get(path)!;
+    return result;
+  };
+
   // Features of every file under every combination: scale 1, no terms (they are applied later).
   const features = new Map<string, Map<string, Checkpoints>>();
   for (const f of files) {
     const perCombo = new Map<string, Checkpoints>();
     for (const c of combos) {
-      const { checkpoints } = await collectCheckpoints([f.path], paramsFor(c, 1, 0, 0, base), o.config);
+      const { checkpoints } = await replay(f.path, paramsFor(c, 1, 0, 0, base));
       perCombo.set(key(c), checkpoints);
     }
     features.set(f.path, perCombo);
@@ -246,7 +259,7 @@ export async function walkForwardFit(o: FitOptions): Promise<FitReport> {
     const fits = fitAll(train);
     const scores = {} as Record<VariantName, Score>;
     for (const v of VARIANTS) {
-      const { scorecard, checkpoints } = await collectCheckpoints([test], fits[v].params, o.config);
+      const { scorecard, checkpoints } = await replay(test, fits[v].params);
       const s = scorecard.score("model");
       scores[v] = { n: s.n, brier: s.brier, logLoss: s.log_loss, windowLoss: windowLosses(checkpoints) };
     }
