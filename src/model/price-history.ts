@@ -63,11 +63,14 @@ export class PriceHistory {
     return this.prices[i < 0 ? i + this.capacity : i]!;
   }
 
-  /** Whether the price `k` seconds before the latest was exact (seen in its second, not made). */
-  exactAgo(k: number): boolean {
+  /**
+   * Whether the latest price and the one `k` seconds before it are both exact (seen in their
+   * second, not made), so the return between them is.
+   */
+  exactSince(k: number): boolean {
     if (k < 0 || k >= this.count) throw new RangeError(`no price ${k} s back (have ${this.count})`);
     const i = this.head - k;
-    return this.exact[i < 0 ? i + this.capacity : i] === 1;
+    return (this.exact[this.head]! & this.exact[i < 0 ? i + this.capacity : i]!) === 1;
   }
 
   get latest(): number {

@@ -33,8 +33,10 @@ describe("price history", () => {
     h.push(1, 101, false, false);
     h.push(2, 101, true, true);
     h.push(3, 102, false, true);
-    expect([3, 2, 1, 0].map((k) => h.exactAgo(k))).toEqual([true, false, false, true]);
-    expect(() => h.exactAgo(4)).toThrow(RangeError);
+    expect([3, 2, 1, 0].map((k) => h.exactSince(k))).toEqual([true, false, false, true]);
+    h.push(4, 103, false, false);
+    expect([4, 3, 0].map((k) => h.exactSince(k))).toEqual([false, false, false]);
+    expect(() => h.exactSince(5)).toThrow(RangeError);
   });
 
   it("refuses a hole in the seconds", () => {
