@@ -9,6 +9,8 @@ import { defaultConfig } from "../src/config/load.ts";
 import { inspectHistoryFile } from "../src/history/files.ts";
 import { BUNDLED_SAMPLE } from "../src/app/sample.ts";
 import { parseIsoTime } from "../src/cli/args.ts";
+import { ProgressBar } from "../src/app/progress.ts";
+import { mmss } from "../src/app/console-format.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -28,13 +30,29 @@ for (const f of positionals) {
 const trainBefore = values["train-before"] ? parseIsoTime(values["train-before"]) : sample.firstTimestamp;
 const command = `npm run fit -- ${positionals.join(" ")}${values["train-before"] ? ` --train-before ${values["train-before"]}` : ""}`;
 const started = performance.now();
+const elapsed = () => (performance.now() - started) / 1000;
+// On a terminal a bar with the time left; otherwise a plain line at every tenth of the work.
+const bar = new ProgressBar("fit", process.stderr);
+let tenths = 0;
+const progress = (done: number, total: number) => {
+  if (bar.enabled) return bar.update(done, total);
+  const now = Math.floor((10 * done) / total);
+  if (now <= tenths || now >= 10) return;
+  tenths = now;
+  process.stderr.write(`[${elapsed().toFixed(0)}s] ${now * 10}% done, about ${mmss((elapsed() * (total - done)) / done)} left\n`);
+};
 const report = await walkForwardFit({
   files: positionals,
   trainBefore,
   grid: DEFAULT_GRID,
   config: defaultConfig(),
-  log: (line) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)}s] ${line}\n`),
+  log: (line) => {
+    bar.done();
+    process.stderr.write(`[${elapsed().toFixed(0)}s] ${line}\n`);
+  },
+  onProgress: progress,
 });
+bar.done();
 const md = fitMarkdown(report, command);
 if (values["dry-run"]) {
   process.stdout.write(md);

@@ -103,9 +103,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   let lastSecond: number | null = null;
   const sampler = new Sampler(
     {
-      onSecond(second, cents, carried) {
+      onSecond(second, cents, carried, exact) {
         lastSecond = second;
-        engine.onSecond(second, cents, carried);
+        engine.onSecond(second, cents, carried, exact);
       },
       onGap(from, to) {
         engine.onGap(from, to);

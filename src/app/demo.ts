@@ -47,7 +47,8 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
 
   const seconds: number[] = [];
   const prices: number[] = [];
-  await replayHistory([o.file], { observe: (s, p) => (seconds.push(s), prices.push(p)) }, { onWarning: (w) => log.warn(w) });
+  const exact: boolean[] = [];
+  await replayHistory([o.file], { observe: (s, p, e = true) => (seconds.push(s), prices.push(p), exact.push(e)) }, { onWarning: (w) => log.warn(w) });
   if (seconds.length === 0) throw new Error(`no prices in ${o.file}`);
 
   const session = new TradingSession({
@@ -64,7 +65,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
   void o.stop.then(() => (stopped = true));
 
   const feed = (i: number) => {
-    session.sampler.observe(seconds[i]!, prices[i]!);
+    session.sampler.observe(seconds[i]!, prices[i]!, exact[i]);
     session.sampler.advanceTo(seconds[i]! + 1);
   };
   // Warm start: enough history for the forecaster and the first strike, at once (no trades: the

@@ -1,10 +1,14 @@
+import { mmss } from "./console-format.ts";
+
 /**
  * A one-line progress bar on standard error, drawn only on a terminal and at most ten times a
- * second, so piped or captured output stays clean.
+ * second, so piped or captured output stays clean. After a second it shows the time left,
+ * assuming the rest goes as fast as what is done.
  */
 export class ProgressBar {
   private lastDraw = 0;
   private drawn = false;
+  private readonly started = performance.now();
 
   constructor(
     private readonly label: string,
@@ -20,7 +24,9 @@ export class ProgressBar {
     const frac = total > 0 ? Math.min(1, done / total) : 0;
     const width = 30;
     const full = Math.round(frac * width);
-    this.stream.write(`\r${this.label} [${"#".repeat(full)}${" ".repeat(width - full)}] ${(frac * 100).toFixed(0).padStart(3)}%`);
+    const elapsed = (now - this.started) / 1000;
+    const eta = frac > 0 && frac < 1 && elapsed >= 1 ? `  ETA ${mmss((elapsed * (1 - frac)) / frac)}` : "";
+    this.stream.write(`\r${this.label} [${"#".repeat(full)}${" ".repeat(width - full)}] ${(frac * 100).toFixed(0).padStart(3)}%${eta}\x1b[K`);
     this.drawn = true;
   }
 

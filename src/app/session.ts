@@ -124,7 +124,8 @@ export class TradingSession {
     this.engine = this.core.engine;
     this.sampler = new Sampler(
       {
-        onSecond: (second, cents, carried) => this.feed({ type: "second", second, cents, carried }),
+        // Carried seconds are never exact; "exact" is written only when it says something.
+        onSecond: (second, cents, carried, exact) => this.feed(exact === !carried ? { type: "second", second, cents, carried } : { type: "second", second, cents, carried, exact }),
         onGap: (from, to) => {
           log.warn(`no prices from ${new Date(from * 1000).toISOString()} to ${new Date(to * 1000).toISOString()}: treated as a gap`);
           this.feed({ type: "gap", from, to });

@@ -17,6 +17,11 @@ export interface SecondEvent {
   readonly cents: number;
   /** No live source during this second: the previous price carried forward. */
   readonly carried: boolean;
+  /**
+   * The price was really seen then (a tick, a trade, a bar's close), not drawn on the line
+   * inside a rebuilt minute: only returns between exact seconds measure volatility. Absent: not carried.
+   */
+  readonly exact?: boolean;
 }
 
 /** Seconds [from, to) have no price and were too many to carry forward. */

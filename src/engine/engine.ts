@@ -217,7 +217,7 @@ export class Engine implements SampleSink {
   handle(e: EngineEvent): void {
     switch (e.type) {
       case "second":
-        this.onSecond(e.second, e.cents, e.carried);
+        this.onSecond(e.second, e.cents, e.carried, e.exact ?? !e.carried);
         return;
       case "gap":
         this.onGap(e.from, e.to);
@@ -257,10 +257,10 @@ export class Engine implements SampleSink {
     return this.settlements.proxyOf(close);
   }
 
-  onSecond(second: number, cents: number, carried: boolean): void {
+  onSecond(second: number, cents: number, carried: boolean, exact = !carried): void {
     if (!this.account.opened) this.openAccount(second);
     if (this.journal.pending > 0) this.flushJournal();
-    this.history.push(second, cents, carried);
+    this.history.push(second, cents, carried, exact);
     this.counters.samples++;
     this.carriedStreak = carried ? this.carriedStreak + 1 : 0;
     this.forecaster.observe(this.history);

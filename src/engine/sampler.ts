@@ -1,7 +1,10 @@
 /** Receives one price per second, in order, and notice of seconds that have none. */
 export interface SampleSink {
-  /** The price (integer cents) for second `second`, i.e. the last one seen in [second, second + 1). */
-  onSecond(second: number, cents: number, carried: boolean): void;
+  /**
+   * The price (integer cents) for second `second`, i.e. the last one seen in [second, second + 1).
+   * `exact` is false when that price was drawn inside a rebuilt bar or carried (see PriceHistory).
+   */
+  onSecond(second: number, cents: number, carried: boolean, exact: boolean): void;
   /** Seconds [from, to) have no price and were too many to carry forward. */
   onGap(from: number, to: number): void;
 }
@@ -41,14 +44,15 @@ export class Sampler {
   readonly counters: SamplerCounters = { observed: 0, emitted: 0, carried: 0, rejected: 0, late: 0, gaps: 0 };
   private next: number | null = null; // the second being collected
   private pending = NaN; // price seen during `next`, NaN when none yet
+  private pendingExact = true;
   private lastCents = NaN;
   private lastObserved = -Infinity;
   private lastTickMs = -Infinity;
 
   constructor(private readonly sink: SampleSink, private readonly options: SamplerOptions) {}
 
-  /** A price seen during `second` (unix seconds). */
-  observe(second: number, price: number): void {
+  /** A price seen during `second` (unix seconds); `exact` false when it was drawn inside a bar. */
+  observe(second: number, price: number, exact = true): void {
     if (!(price > 0) || !Number.isFinite(price)) {
       this.counters.rejected++;
       return;
@@ -59,6 +63,7 @@ export class Sampler {
       return;
     } else if (second > this.next) this.advanceTo(second);
     this.pending = price;
+    this.pendingExact = exact;
     this.lastObserved = second;
     this.counters.observed++;
   }
@@ -80,7 +85,7 @@ export class Sampler {
     if (next === null || second <= next) return;
     let from = next;
     if (!Number.isNaN(this.pending)) {
-      this.emit(next, Math.round(this.pending * 100), false);
+      this.emit(next, Math.round(this.pending * 100), false, this.pendingExact);
       from = next + 1;
     }
     this.pending = NaN;
@@ -91,8 +96,13 @@ export class Sampler {
       this.sink.onGap(from, second);
       return;
     }
+    // A silent second: carried, unless live ticks were recent enough that the price simply held
+    // (then it is the true price of that second, and exact).
     const liveFor = this.options.liveForMs ?? 0;
-    for (let s = from; s < second; s++) this.emit(s, this.lastCents, liveFor === 0 || (s + 1) * 1000 - this.lastTickMs > liveFor);
+    for (let s = from; s < second; s++) {
+      const held = liveFor > 0 && (s + 1) * 1000 - this.lastTickMs <= liveFor;
+      this.emit(s, this.lastCents, !held, held);
+    }
   }
 
   /** Emits the second still being collected: the input has ended. */
@@ -100,10 +110,10 @@ export class Sampler {
     if (this.next !== null && !Number.isNaN(this.pending)) this.advanceTo(this.next + 1);
   }
 
-  private emit(second: number, cents: number, carried: boolean): void {
+  private emit(second: number, cents: number, carried: boolean, exact: boolean): void {
     this.lastCents = cents;
     this.counters.emitted++;
     if (carried) this.counters.carried++;
-    this.sink.onSecond(second, cents, carried);
+    this.sink.onSecond(second, cents, carried, exact);
   }
 }

@@ -5,9 +5,16 @@ import { describe } from "./ws-source.ts";
 
 export interface WarmStart {
   /** Contiguous ascending unix seconds ending at the last completed second; empty when nothing could be had. */
-  seconds: { second: number; price: number }[];
+  seconds: WarmSecond[];
   source: string;
   notes: string[];
+}
+
+/** One rebuilt second; `exact` when its price was seen then (a trade, a candle's close), not drawn or carried. */
+export interface WarmSecond {
+  second: number;
+  price: number;
+  exact: boolean;
 }
 
 export interface WarmStartDeps {
@@ -30,8 +37,8 @@ type Trade = [number, number];
  * Rebuilds the recent past from REST so volatility and the 60-s average are ready at once:
  * Coinbase one-minute candles (at most 300), refined by its latest 1000 trades at one-second
  * resolution; Kraken's one-minute OHLC if Coinbase fails. Inside a minute known only from its
- * candle the price moves in a straight line from open to close, so 60-s returns at minute marks
- * are exact and the path between them is smooth (volatility inside a minute is understated).
+ * candle the price moves in a straight line from open to close; only its close is marked exact,
+ * since 60-s returns through the drawn seconds understate volatility (see VolatilityEstimator).
  * Never throws on network failure; bounded by `warmStart.timeoutMs`.
  */
 export async function warmStart(config: FeedsConfig, deps: WarmStartDeps = {}): Promise<WarmStart> {
@@ -113,30 +120,43 @@ async function kraken(config: FeedsConfig, start: number, get: (url: string) => 
 
 const sane = (p: number) => p > 0 && Number.isFinite(p);
 
-/** One price per second in [start, end]: trades where we have them, else the bar's line; gaps carried forward. */
-export function toSeconds(bars: Bar[], trades: Trade[], start: number, end: number): { second: number; price: number }[] {
+/**
+ * One price per second in [start, end]: trades where we have them, else the bar's line; gaps
+ * carried forward. Trade seconds and each bar's last second (its close) are exact; seconds on a
+ * line or carried are not.
+ */
+export function toSeconds(bars: Bar[], trades: Trade[], start: number, end: number): WarmSecond[] {
   const n = end - start + 1;
   if (n <= 0) return [];
   const px = new Float64Array(n).fill(NaN);
+  const exact = new Uint8Array(n);
   for (const b of bars) {
     if (!Number.isInteger(b.t) || !sane(b.open) || !sane(b.close)) continue;
     const last = Math.min(b.t + 59, end);
-    for (let s = Math.max(b.t, start); s <= last; s++) px[s - start] = b.open + ((b.close - b.open) * (s - b.t)) / Math.max(1, last - b.t);
+    for (let s = Math.max(b.t, start); s <= last; s++) {
+      px[s - start] = b.open + ((b.close - b.open) * (s - b.t)) / Math.max(1, last - b.t);
+      exact[s - start] = s === last ? 1 : 0;
+    }
   }
   // A stable sort keeps trades of the same second in their order, so the last one sets the price.
   const sorted = trades.filter(([s, p]) => Number.isFinite(s) && sane(p)).sort((a, b) => a[0] - b[0]);
   if (sorted.length) {
     const first = Math.max(sorted[0]![0], start);
     for (let s = first; s <= end; s++) px[s - start] = NaN;
-    for (const [s, p] of sorted) if (s >= start && s <= end) px[s - start] = p;
+    for (const [s, p] of sorted) {
+      if (s < start || s > end) continue;
+      px[s - start] = p;
+      exact[s - start] = 1;
+    }
   }
-  const out: { second: number; price: number }[] = [];
+  const out: WarmSecond[] = [];
   let carry = NaN;
   for (let i = 0; i < n; i++) {
-    const p = Number.isNaN(px[i]!) ? carry : px[i]!;
+    const seen = !Number.isNaN(px[i]!);
+    const p = seen ? px[i]! : carry;
     if (Number.isNaN(p)) continue;
     carry = p;
-    out.push({ second: start + i, price: Math.round(p * 100) / 100 });
+    out.push({ second: start + i, price: Math.round(p * 100) / 100, exact: seen && exact[i] === 1 });
   }
   return out;
 }

@@ -2,7 +2,8 @@ import type { BarHandler } from "./bars-csv.ts";
 
 /** Takes one price seen during a given second (the Sampler does). */
 export interface PriceObserver {
-  observe(second: number, price: number): void;
+  /** `exact` is false for a price drawn on a line inside a bar rather than seen (default true). */
+  observe(second: number, price: number, exact?: boolean): void;
 }
 
 /**
@@ -12,7 +13,9 @@ export interface PriceObserver {
  * its open to its close. For one-second bars (B = 1) that is simply: second t's price is the
  * bar's close. For one-minute bars the per-second series is the real minute path delayed by
  * 59 seconds, with the wiggles inside each minute lost; strike, settlement, forecasts and
- * synthetic quotes all use this same series, so nothing is priced from the future.
+ * synthetic quotes all use this same series, so nothing is priced from the future. Only the
+ * bar's close (its last second) is an exact price; the seconds drawn on the line are marked
+ * inexact, because 60-s returns through them understate volatility (see VolatilityEstimator).
  */
 export function perSecondFromBars(barSeconds: number, observer: PriceObserver): BarHandler {
   if (!Number.isInteger(barSeconds) || barSeconds < 1) throw new RangeError(`bar length must be whole seconds ≥ 1: ${barSeconds}`);
@@ -21,6 +24,7 @@ export function perSecondFromBars(barSeconds: number, observer: PriceObserver): 
   return (t, open, _h, _l, close) => {
     const first = t + B - 1;
     const step = (close - open) / B;
-    for (let k = 0; k < B; k++) observer.observe(first + k, open + step * (k + 1));
+    for (let k = 0; k < B - 1; k++) observer.observe(first + k, open + step * (k + 1), false);
+    observer.observe(first + B - 1, close, true);
   };
 }

@@ -5,7 +5,7 @@ import type { ModelParams } from "./params.ts";
 export const FITTED_MODEL: ModelParams = {
   "volatility": {
     "halfLifeSeconds": 600,
-    "scale": 1.1937,
+    "scale": 1,
     "floorAnnualized": 0.05
   },
   "momentum": {
@@ -21,7 +21,7 @@ export const FITTED_MODEL: ModelParams = {
 
 /** Where the defaults came from. */
 export const FIT_PROVENANCE = {
-  "selected": "fair_value_scaled",
+  "selected": "fair_value",
   "trainedOn": [
     "binance_btcusdt_1m_2021-03-26_2021-04-30.csv",
     "binance_btcusdt_1m_2022-06-15_2022-07-19.csv",
@@ -32,34 +32,34 @@ export const FIT_PROVENANCE = {
   "pooledOutOfSample": {
     "fair_value": {
       "n": 233170,
-      "brier": 0.154373,
-      "logLoss": 0.461947
+      "brier": 0.154176,
+      "logLoss": 0.458839
     },
     "fair_value_scaled": {
       "n": 233170,
-      "brier": 0.154114,
-      "logLoss": 0.458711
+      "brier": 0.15416,
+      "logLoss": 0.458953
     },
     "momentum": {
       "n": 233170,
-      "brier": 0.15413,
-      "logLoss": 0.458726
+      "brier": 0.154204,
+      "logLoss": 0.459086
     },
     "mean_reversion": {
       "n": 233170,
-      "brier": 0.154017,
-      "logLoss": 0.458294
+      "brier": 0.15405,
+      "logLoss": 0.458487
     },
     "both": {
       "n": 233170,
-      "brier": 0.154044,
-      "logLoss": 0.458418
+      "brier": 0.154012,
+      "logLoss": 0.458448
     }
   },
   "decisions": [
     {
       "term": "volatility scale",
-      "kept": true
+      "kept": false
     },
     {
       "term": "momentum",

@@ -83,7 +83,7 @@ export class HybridForecaster {
   /** Takes the latest second of `history` into account. Call once per second. */
   observe(history: PriceHistory): void {
     const cents = history.latest;
-    if (history.size > RETURN_SECONDS) this.vol.update(cents, history.ago(RETURN_SECONDS));
+    if (history.size > RETURN_SECONDS) this.vol.update(cents, history.ago(RETURN_SECONDS), history.exactSince(RETURN_SECONDS));
     this.ema = this.observed === 0 ? cents : this.ema + this.emaAlpha * (cents - this.ema);
     this.observed++;
     const v = this.vol.variancePerSecond() * this.scale2;

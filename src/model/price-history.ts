@@ -1,10 +1,13 @@
 /**
  * The last N one-second prices (integer cents) in a ring, with the sum and the count of
- * carried-forward seconds over the latest 60 kept up to date in O(1) per second.
+ * carried-forward seconds over the latest 60 kept up to date in O(1) per second. Each second also
+ * says whether its price is exact (seen in that second) or made (drawn inside a rebuilt bar, or
+ * carried): volatility uses only returns between exact prices.
  */
 export class PriceHistory {
   private readonly prices: Float64Array;
   private readonly carried: Uint8Array;
+  private readonly exact: Uint8Array;
   private head = -1; // index of the latest price
   private count = 0;
   private sum60 = 0;
@@ -15,10 +18,14 @@ export class PriceHistory {
     if (capacity < meanWidth) throw new RangeError("capacity must cover the mean width");
     this.prices = new Float64Array(capacity);
     this.carried = new Uint8Array(capacity);
+    this.exact = new Uint8Array(capacity);
   }
 
-  /** Appends the price for `second`, which must be the second after the previous one. */
-  push(second: number, cents: number, carried: boolean): void {
+  /**
+   * Appends the price for `second`, which must be the second after the previous one. `exact` is
+   * false for a price drawn on a line inside a bar; a carried price is never exact.
+   */
+  push(second: number, cents: number, carried: boolean, exact = true): void {
     if (this.count > 0 && second !== this.last + 1) {
       throw new RangeError(`price history needs consecutive seconds: got ${second} after ${this.last}`);
     }
@@ -32,6 +39,7 @@ export class PriceHistory {
     this.head = this.head + 1 === cap ? 0 : this.head + 1;
     this.prices[this.head] = cents;
     this.carried[this.head] = carried ? 1 : 0;
+    this.exact[this.head] = exact && !carried ? 1 : 0;
     this.sum60 += cents;
     this.carried60 += carried ? 1 : 0;
     if (this.count < cap) this.count++;
@@ -53,6 +61,16 @@ export class PriceHistory {
     if (k < 0 || k >= this.count) throw new RangeError(`no price ${k} s back (have ${this.count})`);
     const i = this.head - k;
     return this.prices[i < 0 ? i + this.capacity : i]!;
+  }
+
+  /**
+   * Whether the latest price and the one `k` seconds before it are both exact (seen in their
+   * second, not made), so the return between them is.
+   */
+  exactSince(k: number): boolean {
+    if (k < 0 || k >= this.count) throw new RangeError(`no price ${k} s back (have ${this.count})`);
+    const i = this.head - k;
+    return (this.exact[this.head]! & this.exact[i < 0 ? i + this.capacity : i]!) === 1;
   }
 
   get latest(): number {

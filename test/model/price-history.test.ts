@@ -27,6 +27,18 @@ describe("price history", () => {
     expect(h.meanCarried).toBe(5);
   });
 
+  it("knows which seconds hold an exact price: not one drawn inside a bar, never a carried one", () => {
+    const h = new PriceHistory(60);
+    h.push(0, 100, false);
+    h.push(1, 101, false, false);
+    h.push(2, 101, true, true);
+    h.push(3, 102, false, true);
+    expect([3, 2, 1, 0].map((k) => h.exactSince(k))).toEqual([true, false, false, true]);
+    h.push(4, 103, false, false);
+    expect([4, 3, 0].map((k) => h.exactSince(k))).toEqual([false, false, false]);
+    expect(() => h.exactSince(5)).toThrow(RangeError);
+  });
+
   it("refuses a hole in the seconds", () => {
     const h = new PriceHistory(60);
     h.push(10, 1, false);
@@ -39,6 +51,17 @@ describe("volatility estimator", () => {
     const v = new VolatilityEstimator(300);
     for (let i = 0; i < 50; i++) v.update(101, 100);
     expect(v.variancePerSecond()).toBeCloseTo(0.0001 / 60, 15);
+  });
+
+  it("counts only exact returns, but forgets by the second whether one came or not", () => {
+    const v = new VolatilityEstimator(100);
+    v.update(102, 100, false); // nothing to count yet
+    expect(v.variancePerSecond()).toBe(0);
+    v.update(102, 100); // r = 2%
+    for (let i = 0; i < 99; i++) v.update(150, 100, false); // drawn prices: not counted
+    v.update(100, 100); // r = 0, a half-life after the first, so weighted twice as much
+    expect(v.samples).toBe(2);
+    expect(v.variancePerSecond()).toBeCloseTo((0.0004 * 0.5) / (0.5 + 1) / 60, 15);
   });
 
   it("forgets old returns at its half-life", () => {

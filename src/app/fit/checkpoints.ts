@@ -1,12 +1,10 @@
 import type { AppConfig } from "../../config/schema.ts";
-import { engineConfig } from "../../config/engine-config.ts";
-import { Engine } from "../../engine/engine.ts";
 import { MemoryJournal } from "../../engine/journal.ts";
-import { NO_MARKET } from "../../engine/market.ts";
 import { Sampler } from "../../engine/sampler.ts";
 import { replayHistory } from "../../history/files.ts";
 import type { ModelParams } from "../../model/params.ts";
-import { Scorecard, checkpointMinutes } from "../../report/scorecard.ts";
+import { type Scorecard, checkpointMinutes } from "../../report/scorecard.ts";
+import { buildCore } from "../core.ts";
 
 /**
  * What the forecaster said at each checkpoint of each settled window, and what happened, as
@@ -62,44 +60,46 @@ class CheckpointBuilder {
  * before each close together with the outcome. A Scorecard scores the same forecasts the way
  * the backtest does.
  */
-export async function collectCheckpoints(files: readonly string[], model: ModelParams, base: AppConfig): Promise<{ checkpoints: Checkpoints; scorecard: Scorecard }> {
+export async function collectCheckpoints(
+  files: readonly string[],
+  model: ModelParams,
+  base: AppConfig,
+  onProgress?: (bytesDone: number, bytesTotal: number) => void,
+): Promise<{ checkpoints: Checkpoints; scorecard: Scorecard }> {
   const rows = new CheckpointBuilder();
   const pending = new Map<number, [number, number, number, number][]>();
-  const scorecard = new Scorecard(["model", "fair_value"]);
-  const engine = new Engine(engineConfig({ ...base, model }, { settlement: "proxy", predictionEverySeconds: 0 }), {
-    market: NO_MARKET,
+  const { engine, scorecard } = buildCore({
+    config: { ...base, model },
+    market: { kind: "none" },
+    settlement: "proxy",
     journal: new MemoryJournal(),
+    predictionEverySeconds: 0,
     listener: {
       onForecast(e) {
-        const minutes = checkpointMinutes(e.window.close, e.t);
-        if (minutes === null) return;
+        if (checkpointMinutes(e.window.close, e.t) === null) return;
         const f = e.forecast;
         let list = pending.get(e.window.close);
         if (list === undefined) pending.set(e.window.close, (list = []));
         list.push([f.pUp, f.z, f.momentumSignal * f.drift, f.meanReversionSignal * f.drift]);
-        scorecard.record(e.window.close, minutes, [f.pUp, f.fairValue]);
       },
-      onWindowClosed(w) {
-        const list = pending.get(w.window.close);
-        pending.delete(w.window.close);
-        scorecard.resolve(w.window.close, w.result === null ? null : w.result === "yes");
+      // The same outcomes the backtest scores: our own 60-s averages, when they were made of live prices.
+      onWindowResolved(w) {
+        const list = pending.get(w.window_close);
+        pending.delete(w.window_close);
         if (list === undefined || w.result === null) return;
-        for (const [pUp, z, m, r] of list) rows.push(w.window.close, pUp, z, m, r, w.result === "yes");
+        for (const [pUp, z, m, r] of list) rows.push(w.window_close, pUp, z, m, r, w.result === "yes");
       },
+      onGap: () => pending.clear(),
     },
   });
   const sampler = new Sampler(
     {
-      onSecond: (s, c, carried) => engine.onSecond(s, c, carried),
-      onGap: (from, to) => {
-        pending.clear();
-        scorecard.dropPending();
-        engine.onGap(from, to);
-      },
+      onSecond: (s, c, carried, exact) => engine.onSecond(s, c, carried, exact),
+      onGap: (from, to) => engine.onGap(from, to),
     },
     { maxCarrySeconds: base.backtest.maxCarrySeconds },
   );
-  await replayHistory(files, sampler);
+  await replayHistory(files, sampler, { onProgress });
   sampler.flush();
   return { checkpoints: rows.build(), scorecard };
 }
