@@ -115,7 +115,7 @@ export function parseCount(text: unknown): number {
 }
 
 /** Levels `[price, count]` read one by one: a bad level is skipped and counted, never fatal. */
-export function parseLevels(raw: unknown): { levels: BookLevel[]; skipped: number } {
+function parseLevels(raw: unknown): { levels: BookLevel[]; skipped: number } {
   if (raw === undefined || raw === null) return { levels: [], skipped: 0 };
   if (!Array.isArray(raw)) return { levels: [], skipped: 1 };
   const levels: BookLevel[] = [];
@@ -207,7 +207,7 @@ const fillSchema = z.object({
   outcome_side: z.enum(["yes", "no"]),
 });
 
-export function parseFill(json: unknown): KalshiFill {
+function parseFill(json: unknown): KalshiFill {
   const r = fillSchema.safeParse(json);
   if (!r.success) throw new KalshiParseError(`fill: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
   const f = r.data;

@@ -25,10 +25,6 @@ export class PollLoop {
     this.backoff = new Backoff(2 * opts.intervalMs, opts.backoffMaxMs, opts.random);
   }
 
-  get running(): boolean {
-    return this.wanted;
-  }
-
   /** Starts at once; started again before a stopped loop's last round ends, it goes on after that round. */
   start(): void {
     if (this.wanted) return;

@@ -35,9 +35,10 @@ export interface ReconnectingSocketOptions {
   readonly pingIsLife?: boolean;
   /** Offer permessage-deflate. */
   readonly compress?: boolean;
-  /** How long a polite close waits for the peer's close frame before cutting the line. */
-  readonly closeGraceMs?: number;
 }
+
+/** How long a polite close waits for the peer's close frame before cutting the line. */
+const CLOSE_GRACE_MS = 1000;
 
 export interface ReconnectingSocketHooks {
   readonly now: () => number;
@@ -113,7 +114,7 @@ export class ReconnectingSocket {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.clearConnectionTimers();
-    if (this.ws) await closePolitely(this.ws, this.opts.closeGraceMs ?? 1000);
+    if (this.ws) await closePolitely(this.ws);
     await this.closed;
   }
 
@@ -231,12 +232,12 @@ export class ReconnectingSocket {
 
 /**
  * Closes with a close frame (1000: we are going away on purpose), so the venue sees a clean
- * goodbye rather than a dropped line (1006); a peer that does not answer within `graceMs` is cut off.
+ * goodbye rather than a dropped line (1006); a peer that does not answer within a second is cut off.
  */
-function closePolitely(ws: WebSocket, graceMs: number): Promise<void> {
+function closePolitely(ws: WebSocket): Promise<void> {
   if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => ws.terminate(), graceMs);
+    const timer = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
     ws.once("close", () => {
       clearTimeout(timer);
       resolve();
