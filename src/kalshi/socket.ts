@@ -105,10 +105,6 @@ export class KalshiSocket {
     return { connects, reconnects, messages, ...this.frames };
   }
 
-  get connected(): boolean {
-    return this.socket.isOpen;
-  }
-
   /** Connects and keeps connecting until stop(); once per socket. */
   start(): void {
     if (this.ticker !== null || this.socket.phase !== "idle") return;
