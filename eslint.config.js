@@ -4,7 +4,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const layers = ["domain", "model", "strategy", "engine", "feeds", "kalshi", "store", "report", "history", "config", "app", "cli"];
+const layers = ["domain", "model", "strategy", "engine", "net", "feeds", "kalshi", "store", "report", "history", "config", "app", "cli"];
 
 /** Which of our layers each layer may import (itself always allowed). */
 const allowed = {
@@ -12,13 +12,15 @@ const allowed = {
   model: ["domain"],
   strategy: ["domain", "model"],
   engine: ["domain", "model", "strategy"],
-  feeds: ["domain"],
-  kalshi: ["domain"],
+  // I/O plumbing shared by the venues: the socket lifecycle, the poll loop, the backoff.
+  net: ["domain"],
+  feeds: ["domain", "net"],
+  kalshi: ["domain", "net"],
   store: ["domain"],
   report: ["domain"],
   history: ["domain"],
   config: ["domain", "model", "strategy", "engine", "feeds", "kalshi", "store", "report", "history"],
-  app: ["domain", "model", "strategy", "engine", "feeds", "kalshi", "store", "report", "history", "config"],
+  app: ["domain", "model", "strategy", "engine", "net", "feeds", "kalshi", "store", "report", "history", "config"],
   cli: ["app", "config", "domain"],
 };
 

@@ -119,6 +119,7 @@ function kalshiMarket(d: MarketChoiceDeps, auto: boolean): MarketChoice {
     series: d.config.series,
     clock,
     bookPollMs: k.bookPollMs,
+    backoffMaxMs: k.backoff.maxMs,
     marketRefreshMs: socket ? Math.max(k.bookPollMs, 5_000) : k.marketRefreshMs,
     pollBook: socket === null,
     onEvent: (e) => emit(e),
@@ -127,6 +128,7 @@ function kalshiMarket(d: MarketChoiceDeps, auto: boolean): MarketChoice {
   const results = new ResultWatcher(client, {
     clock,
     pollMs: k.resultPollMs,
+    backoffMaxMs: k.backoff.maxMs,
     giveUpMs: k.resultGiveUpMs,
     onResult: (r) => {
       emit({ type: "result", t: clock.now(), ticker: r.ticker, close: r.close, result: r.result, settlementCents: r.settlementCents, strikeCents: r.strikeCents, source: "kalshi" });

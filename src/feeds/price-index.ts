@@ -62,7 +62,7 @@ export class PriceIndex {
     if (config.rest.enabled) {
       for (const name of new Set(config.rest.sources)) {
         this.rest.push(
-          new RestSource(restTicker(name, config), { ...config.rest, backoffMaxMs: config.connection.backoffMaxMs, stalenessMs: staleness, ...config.guard }, { now: this.now, log: this.log, onTick, fetch: deps.fetch }),
+          new RestSource(restTicker(name, config), { ...config.rest, backoffMaxMs: config.connection.backoffMaxMs, stalenessMs: staleness, ...config.guard }, { now: this.now, log: this.log, onTick, fetch: deps.fetch, random: deps.random }),
         );
       }
     }

@@ -1,8 +1,9 @@
+import { describe } from "../net/network-error.ts";
+import { PollLoop } from "../net/poll-loop.ts";
 import type { FeedLog } from "./config.ts";
 import { PriceGuard } from "./price-guard.ts";
 import type { RestTicker } from "./rest-tickers.ts";
 import type { PriceSource, SourceStatus, TickListener } from "./status.ts";
-import { describe } from "./ws-source.ts";
 
 export interface RestSourceOptions {
   pollIntervalMs: number;
@@ -18,12 +19,14 @@ export interface RestSourceDeps {
   log: FeedLog;
   onTick: TickListener;
   fetch?: typeof fetch;
+  /** In [0, 1): the backoff's jitter. */
+  random?: () => number;
 }
 
 /**
  * Polls one REST ticker every second while active (the index activates it when no WebSocket
- * source is live). One request at a time; after a failure the next poll waits longer, doubling
- * up to the backoff cap, so an exchange answering 429 is not hammered.
+ * source is live), on the shared poll loop: one request at a time, and after a failure the next
+ * poll waits the shared backoff, so an exchange answering 429 is not hammered.
  */
 export class RestSource implements PriceSource {
   readonly transport = "rest";
@@ -39,14 +42,15 @@ export class RestSource implements PriceSource {
   private lastError: string | null = null;
   private active = false;
   private stopped = false;
-  private timer: NodeJS.Timeout | null = null;
-  private inFlight: { abort: AbortController; done: Promise<void> } | null = null;
+  private abort: AbortController | null = null;
   private readonly guard: PriceGuard;
+  private readonly loop: PollLoop;
 
   constructor(private readonly ticker: RestTicker, private readonly opts: RestSourceOptions, private readonly deps: RestSourceDeps) {
     this.name = `${ticker.exchange}-rest`;
     this.usd = ticker.usd;
     this.guard = new PriceGuard(opts.maxJumpFraction, opts.jumpWindowMs);
+    this.loop = new PollLoop(() => this.request(), { intervalMs: opts.pollIntervalMs, backoffMaxMs: opts.backoffMaxMs, random: deps.random });
   }
 
   /** Polling starts only when the index asks for it. */
@@ -57,10 +61,10 @@ export class RestSource implements PriceSource {
     this.active = on;
     if (on) {
       this.deps.log("info", `${this.name}: polling ${this.ticker.url}`);
-      this.poll();
+      this.loop.start();
     } else {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = null;
+      // A request in flight may finish; its price is still a price.
+      void this.loop.stop();
     }
   }
 
@@ -71,13 +75,8 @@ export class RestSource implements PriceSource {
   async stop(): Promise<void> {
     this.stopped = true;
     this.active = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const f = this.inFlight;
-    if (f) {
-      f.abort.abort();
-      await f.done;
-    }
+    this.abort?.abort();
+    await this.loop.stop();
   }
 
   isLive(nowMs: number): boolean {
@@ -108,20 +107,10 @@ export class RestSource implements PriceSource {
     };
   }
 
-  private poll(): void {
-    this.timer = null;
-    if (!this.active || this.inFlight) return;
+  /** One poll: true when it delivered a price. */
+  private async request(): Promise<boolean> {
     const abort = new AbortController();
-    const done = this.request(abort).finally(() => {
-      this.inFlight = null;
-      if (!this.active) return;
-      const wait = this.failures === 0 ? this.opts.pollIntervalMs : Math.min(this.opts.backoffMaxMs, this.opts.pollIntervalMs * 2 ** Math.min(this.failures, 20));
-      this.timer = setTimeout(() => this.poll(), wait);
-    });
-    this.inFlight = { abort, done };
-  }
-
-  private async request(abort: AbortController): Promise<void> {
+    this.abort = abort;
     const t0 = this.deps.now();
     const timeout = setTimeout(() => abort.abort(new Error(`timed out after ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
     try {
@@ -147,12 +136,15 @@ export class RestSource implements PriceSource {
       this.lastLatencyMs = now - t0;
       this.lastError = null;
       this.deps.onTick(now, price, this.name);
+      return true;
     } catch (e) {
-      if (this.stopped) return;
+      if (this.stopped) return false;
       this.failures++;
       this.lastError = abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason.message : describe(e);
+      return false;
     } finally {
       clearTimeout(timeout);
+      this.abort = null;
     }
   }
 }

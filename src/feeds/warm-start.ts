@@ -1,7 +1,7 @@
 import type { FeedLog, FeedsConfig } from "./config.ts";
 import { isObject, num } from "./frame.ts";
 import { trim } from "./rest-tickers.ts";
-import { describe } from "./ws-source.ts";
+import { describe } from "../net/network-error.ts";
 
 export interface WarmStart {
   /** Contiguous ascending unix seconds ending at the last completed second; empty when nothing could be had. */

@@ -1,5 +1,4 @@
-import WebSocket from "ws";
-import { Backoff } from "./backoff.ts";
+import { type FrameVerdict, ReconnectingSocket } from "../net/reconnecting-socket.ts";
 import type { FeedLog } from "./config.ts";
 import type { ExchangeAdapter } from "./frame.ts";
 import { PriceGuard } from "./price-guard.ts";
@@ -23,13 +22,11 @@ export interface WsSourceDeps {
   onTick: TickListener;
 }
 
-type Phase = "idle" | "connecting" | "open" | "backoff" | "stopped";
-
 /**
- * The one connection lifecycle every exchange shares: connect with a handshake timeout,
- * subscribe on every (re)connection, ping, terminate a socket that went quiet, reconnect with
- * capped exponential backoff that resets after the first good price. Frames that do not parse,
- * unknown messages and refused prices are counted and skipped.
+ * One exchange's prices over the shared connection lifecycle (src/net): the adapter says what to
+ * send and what a frame means; a connection proves itself with its first accepted price, which
+ * resets the backoff. Frames that do not parse, unknown messages and refused prices are counted
+ * and skipped.
  */
 export class WsSource implements PriceSource {
   readonly transport = "ws";
@@ -37,50 +34,52 @@ export class WsSource implements PriceSource {
   readonly usd: boolean;
   price: number | null = null;
   private lastUpdateMs: number | null = null;
-  private lastMessageMs = 0;
-  private messages = 0;
-  private reconnects = 0;
   private parseErrors = 0;
   private rejected = 0;
   private gaps = 0;
   private unknown = 0;
   private lastLatencyMs: number | null = null;
-  private lastError: string | null = null;
-  /** A reason found before the socket's own (less telling) error event arrives. */
-  private pendingError: string | null = null;
-  private phase: Phase = "idle";
-  private ws: WebSocket | null = null;
-  private goodThisConnection = false;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private pingTimer: NodeJS.Timeout | null = null;
-  private quietTimer: NodeJS.Timeout | null = null;
-  private closed: Promise<void> = Promise.resolve();
   private readonly guard: PriceGuard;
-  private readonly backoff: Backoff;
+  private readonly socket: ReconnectingSocket;
 
   constructor(private readonly adapter: ExchangeAdapter, private readonly opts: WsSourceOptions, private readonly deps: WsSourceDeps) {
     this.name = adapter.name;
     this.usd = adapter.usd;
     this.guard = new PriceGuard(opts.maxJumpFraction, opts.jumpWindowMs);
-    this.backoff = new Backoff(opts.backoffBaseMs, opts.backoffMaxMs, deps.random);
+    this.socket = new ReconnectingSocket(
+      {
+        url: adapter.url,
+        handshakeTimeoutMs: opts.handshakeTimeoutMs,
+        pingIntervalMs: opts.pingIntervalMs,
+        quietTimeoutMs: opts.quietTimeoutMs,
+        backoffBaseMs: opts.backoffBaseMs,
+        backoffMaxMs: opts.backoffMaxMs,
+      },
+      {
+        now: deps.now,
+        random: deps.random,
+        log: (level, msg) => deps.log(level, `${this.name}: ${msg}`),
+        onOpen: (send) => {
+          // A new connection starts a new sequence.
+          adapter.reset();
+          for (const m of adapter.subscribe()) send(m);
+        },
+        onMessage: (text) => this.receive(text),
+        keepalive: adapter.keepalive ? () => adapter.keepalive!() : undefined,
+      },
+    );
   }
 
   start(): void {
-    if (this.phase !== "idle") return;
-    this.connect();
+    this.socket.start();
   }
 
-  async stop(): Promise<void> {
-    this.phase = "stopped";
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    this.clearConnectionTimers();
-    if (this.ws) await closePolitely(this.ws);
-    await this.closed;
+  stop(): Promise<void> {
+    return this.socket.stop();
   }
 
   isLive(nowMs: number): boolean {
-    return this.phase === "open" && this.lastUpdateMs !== null && nowMs - this.lastUpdateMs <= this.opts.stalenessMs;
+    return this.socket.phase === "open" && this.lastUpdateMs !== null && nowMs - this.lastUpdateMs <= this.opts.stalenessMs;
   }
 
   status(nowMs: number): SourceStatus {
@@ -91,19 +90,19 @@ export class WsSource implements PriceSource {
       state: this.state(nowMs),
       price: this.price,
       lastUpdateMs: this.lastUpdateMs,
-      messages: this.messages,
-      reconnects: this.reconnects,
+      messages: this.socket.counters.messages,
+      reconnects: this.socket.counters.reconnects,
       parseErrors: this.parseErrors,
       rejected: this.rejected,
       gaps: this.gaps,
       unknown: this.unknown,
       lastLatencyMs: this.lastLatencyMs,
-      lastError: this.lastError,
+      lastError: this.socket.lastError,
     };
   }
 
   private state(nowMs: number): SourceStatus["state"] {
-    switch (this.phase) {
+    switch (this.socket.phase) {
       case "idle":
       case "stopped":
         return "stopped";
@@ -113,29 +112,28 @@ export class WsSource implements PriceSource {
         return "connecting";
       case "open":
         if (this.isLive(nowMs)) return "live";
-        return this.lastUpdateMs === null || !this.goodThisConnection ? "connecting" : "stale";
+        return this.lastUpdateMs === null || !this.socket.proven ? "connecting" : "stale";
     }
   }
 
   /** One text frame from the exchange. Public so the benchmark can drive it without a socket. */
-  receive(text: string): void {
+  receive(text: string): FrameVerdict {
     const now = this.deps.now();
-    this.messages++;
     let msg: unknown;
     try {
       msg = JSON.parse(text);
     } catch {
       this.parseErrors++;
-      return;
+      return "unreadable";
     }
     let frame;
     try {
       frame = this.adapter.read(msg);
     } catch {
       this.parseErrors++;
-      return;
+      return "unreadable";
     }
-    this.lastMessageMs = now;
+    let verdict: FrameVerdict = "alive";
     switch (frame.kind) {
       case "price":
         if (!this.guard.accept(frame.price, now)) {
@@ -145,21 +143,17 @@ export class WsSource implements PriceSource {
         this.price = frame.price;
         this.lastUpdateMs = now;
         if (Number.isFinite(frame.exchangeMs)) this.lastLatencyMs = now - frame.exchangeMs;
-        if (!this.goodThisConnection) {
-          this.goodThisConnection = true;
-          this.backoff.reset();
-        }
+        verdict = "good";
         this.deps.onTick(now, frame.price, this.name);
         break;
       case "unknown":
         this.unknown++;
-        return;
+        return "alive";
       case "error":
       case "reconnect":
-        this.lastError = frame.message;
         this.deps.log(frame.kind === "error" ? "warn" : "info", `${this.name}: ${frame.message}; reconnecting`);
-        this.ws?.terminate();
-        return;
+        this.socket.terminate(frame.message);
+        return "alive";
       case "alive":
         break;
     }
@@ -167,109 +161,6 @@ export class WsSource implements PriceSource {
       this.gaps++;
       this.deps.log("warn", `${this.name}: sequence gap, ${frame.gap} message(s) missed`);
     }
+    return verdict;
   }
-
-  private connect(): void {
-    this.retryTimer = null;
-    this.phase = "connecting";
-    this.goodThisConnection = false;
-    this.pendingError = null;
-    this.adapter.reset();
-    let ws: WebSocket;
-    try {
-      ws = new WebSocket(this.adapter.url, { handshakeTimeout: this.opts.handshakeTimeoutMs, perMessageDeflate: false });
-    } catch (e) {
-      this.lastError = (e as Error).message;
-      this.scheduleReconnect();
-      return;
-    }
-    this.ws = ws;
-    this.closed = new Promise((resolve) => ws.once("close", () => resolve()));
-    ws.on("open", () => this.onOpen(ws));
-    ws.on("message", (data, isBinary) => {
-      if (ws === this.ws) this.receive(isBinary ? "" : data.toString());
-    });
-    ws.on("error", (e) => {
-      this.lastError = this.pendingError ?? describe(e);
-    });
-    ws.on("unexpected-response", (_req, res) => {
-      this.lastError = this.pendingError = `HTTP ${res.statusCode} on connect`;
-      ws.terminate();
-    });
-    ws.on("close", () => this.onClose(ws));
-  }
-
-  private onOpen(ws: WebSocket): void {
-    if (ws !== this.ws || this.phase === "stopped") return;
-    this.phase = "open";
-    this.lastMessageMs = this.deps.now();
-    for (const m of this.adapter.subscribe()) ws.send(m);
-    this.pingTimer = setInterval(() => {
-      if (ws.readyState !== WebSocket.OPEN) return;
-      ws.ping();
-      const k = this.adapter.keepalive?.();
-      if (k) ws.send(k);
-    }, this.opts.pingIntervalMs);
-    // Checked on a timer rather than re-armed per message: hundreds of messages a second would each reset a timeout.
-    const every = Math.max(20, Math.min(1000, Math.floor(this.opts.quietTimeoutMs / 4)));
-    this.quietTimer = setInterval(() => {
-      const quiet = this.deps.now() - this.lastMessageMs;
-      if (quiet > this.opts.quietTimeoutMs) {
-        this.lastError = `no message for ${quiet} ms; terminated`;
-        this.deps.log("warn", `${this.name}: ${this.lastError}`);
-        ws.terminate();
-      }
-    }, every);
-    this.deps.log("info", `${this.name}: connected to ${this.adapter.url}`);
-  }
-
-  private onClose(ws: WebSocket): void {
-    if (ws !== this.ws) return;
-    this.clearConnectionTimers();
-    if (this.phase === "stopped") return;
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    this.phase = "backoff";
-    const delay = this.backoff.next();
-    this.deps.log("info", `${this.name}: reconnecting in ${delay} ms (${this.lastError ?? "closed"})`);
-    this.retryTimer = setTimeout(() => {
-      this.reconnects++;
-      this.connect();
-    }, delay);
-  }
-
-  private clearConnectionTimers(): void {
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    if (this.quietTimer) clearInterval(this.quietTimer);
-    this.pingTimer = this.quietTimer = null;
-  }
-}
-
-/**
- * Closes a socket with a close frame (1000: we are going away on purpose), so the venue sees a
- * clean goodbye rather than a dropped line (1006); a peer that does not answer within `graceMs`
- * is cut off.
- */
-export function closePolitely(ws: WebSocket, graceMs = 1000): Promise<void> {
-  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => ws.terminate(), graceMs);
-    ws.once("close", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    if (ws.readyState === WebSocket.OPEN) ws.close(1000, "client stopping");
-    else ws.terminate();
-  });
-}
-
-/** A network error in words a user can act on: fetch's "fetch failed" names its cause (ENOTFOUND...). */
-export function describe(e: unknown): string {
-  const err = e as Error & { code?: string; cause?: Error & { code?: string } };
-  const msg = err.message || String(e);
-  const cause = err.cause;
-  if (cause && cause.message) return `${msg} (${cause.message})`;
-  return err.code && !msg.includes(err.code) ? `${err.code}: ${msg}` : msg;
 }

@@ -1,3 +1,4 @@
+import { Backoff } from "../net/backoff.ts";
 import { type Clock, sleep, systemClock } from "./clock.ts";
 import { TokenBucket } from "./rate-limit.ts";
 import { type SigningKey, signRequest } from "./signing.ts";
@@ -110,6 +111,7 @@ export class KalshiClient {
     const retry = o.retry ?? (method === "GET" ? "all" : "throttle");
     const what = `${method} ${path}`;
     if (o.auth && !this.opts.key) throw new KalshiRequestError(`${what} needs a Kalshi API key`, 401);
+    let backoff: Backoff | null = null;
     for (let attempt = 0; ; attempt++) {
       if (this.closing.signal.aborted) throw new KalshiRequestError(`${what}: client closed`, 0);
       await (method === "GET" ? this.read : this.write).take(this.opts.tokensPerRequest);
@@ -121,14 +123,9 @@ export class KalshiClient {
         throw outcome.error;
       }
       this.counters.retries++;
-      await this.wait(this.backoff(attempt));
+      backoff ??= new Backoff(this.opts.backoffBaseMs, this.opts.backoffMaxMs, this.random);
+      await this.wait(backoff.next());
     }
-  }
-
-  /** Full jitter within the upper half: base·2^attempt, capped, times 0.5–1. */
-  backoff(attempt: number): number {
-    const cap = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** attempt);
-    return Math.round(cap * (0.5 + 0.5 * this.random()));
   }
 
   private async once(method: string, path: string, o: RequestOptions): Promise<{ ok: true; json: unknown } | { ok: false; transient: boolean; error: KalshiRequestError }> {

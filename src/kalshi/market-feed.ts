@@ -1,5 +1,6 @@
 import type { BookEvent, MarketEvent } from "../domain/events.ts";
 import { windowAt } from "../domain/window.ts";
+import { PollLoop } from "../net/poll-loop.ts";
 import type { KalshiClient } from "./client.ts";
 import type { Clock } from "./clock.ts";
 import { type KalshiMarket, parseMarket, parseOrderbook } from "./wire.ts";
@@ -9,6 +10,8 @@ export interface MarketFeedOptions {
   readonly clock: Clock;
   /** Order book every this many ms while the window is open. */
   readonly bookPollMs: number;
+  /** After failed rounds the next waits longer, doubling up to this cap. */
+  readonly backoffMaxMs: number;
   /** Market facts (status, strike, ticks) again after this many ms (every round while incomplete). */
   readonly marketRefreshMs: number;
   /** Poll the book (REST); false when the WebSocket keeps the book and only market facts are needed. */
@@ -45,22 +48,23 @@ export function marketEvent(m: KalshiMarket, t: number): MarketEvent {
 /**
  * Public market data by REST polling. The current window's ticker is computed from the clock and
  * fetched directly (new windows lag in `status=open` listings); its book is polled about once a
- * second while it is open, each book stamped with when it was asked for. Never throws from the loop.
+ * second while it is open, each book stamped with when it was asked for, on the shared poll loop
+ * (failed rounds back off). Never throws from the loop.
  */
 export class KalshiMarketFeed {
   readonly counters: MarketFeedCounters = { polls: 0, marketFetches: 0, bookFetches: 0, errors: 0, badLevels: 0, notListed: 0 };
   private readonly known = new Map<string, { market: KalshiMarket; at: number }>();
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly client: KalshiClient,
     private readonly opts: MarketFeedOptions,
-  ) {}
+  ) {
+    this.loop = new PollLoop(() => this.pollOnce(), { intervalMs: opts.bookPollMs, backoffMaxMs: opts.backoffMaxMs });
+  }
 
-  /** One round: refresh the current window's market facts if due, then its book. */
-  async pollOnce(): Promise<void> {
+  /** One round: refresh the current window's market facts if due, then its book. False when it failed (counted and reported). */
+  async pollOnce(): Promise<boolean> {
     this.counters.polls++;
     const now = this.opts.clock.now();
     const ticker = windowAt(Math.floor(now / 1000), this.opts.series).ticker;
@@ -70,7 +74,7 @@ export class KalshiMarketFeed {
       // While the market is not yet open with its strike, ask every round: the open is a moment, not a schedule.
       let market = known?.market ?? null;
       if (incomplete || now - known.at >= this.opts.marketRefreshMs) market = await this.fetchMarket(ticker);
-      if (market === null || !this.opts.pollBook || market.status !== "active") return;
+      if (market === null || !this.opts.pollBook || market.status !== "active") return true;
       this.counters.bookFetches++;
       // Stamped when asked for: the book is at least this old when it arrives.
       const requestedMs = this.opts.clock.now();
@@ -78,9 +82,11 @@ export class KalshiMarketFeed {
       const { book, skipped } = parseOrderbook(json);
       this.counters.badLevels += skipped;
       this.opts.onEvent({ type: "book", ticker, requestedMs, receivedMs: this.opts.clock.now(), book });
+      return true;
     } catch (e) {
       this.counters.errors++;
       this.opts.onError?.(`kalshi ${ticker}: ${(e as Error).message}`);
+      return false;
     }
   }
 
@@ -105,22 +111,10 @@ export class KalshiMarketFeed {
 
   /** Polls on its own timer, one round at a time, until stop(). */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    const loop = async () => {
-      const began = Date.now();
-      this.running = this.pollOnce();
-      await this.running;
-      this.running = null;
-      if (!this.stopped) this.timer = setTimeout(loop, Math.max(0, this.opts.bookPollMs - (Date.now() - began)));
-    };
-    void loop();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

@@ -1,4 +1,5 @@
 import type { Side } from "../domain/settlement.ts";
+import { PollLoop } from "../net/poll-loop.ts";
 import type { KalshiClient } from "./client.ts";
 import type { Clock } from "./clock.ts";
 import { parseMarket } from "./wire.ts";
@@ -18,6 +19,8 @@ export interface OfficialResult {
 export interface ResultWatcherOptions {
   readonly clock: Clock;
   readonly pollMs: number;
+  /** After rounds where every request failed the next waits longer, doubling up to this cap. */
+  readonly backoffMaxMs: number;
   /** Stop asking this many ms after the close (the positions stay pending). */
   readonly giveUpMs: number;
   readonly onResult: (r: OfficialResult) => void;
@@ -35,19 +38,20 @@ export interface ResultWatcherCounters {
 /**
  * Waits for official results after each close: polls GET /markets/{ticker} until `result` is
  * "yes" or "no" (usually seconds, sometimes minutes), then reports it once. A WebSocket
- * `determined` event can ask for an early poll with hint().
+ * `determined` event can ask for an early poll with hint(). Runs on the shared poll loop.
  */
 export class ResultWatcher {
   readonly counters: ResultWatcherCounters = { polls: 0, results: 0, givenUp: 0, errors: 0 };
   private readonly watched = new Map<string, { close: number; due: number }>();
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly client: KalshiClient,
     private readonly opts: ResultWatcherOptions,
-  ) {}
+  ) {
+    // Looks once a second for windows that are due, so a hint() is acted on within a second.
+    this.loop = new PollLoop(() => this.pollOnce(), { intervalMs: Math.min(1000, opts.pollMs), backoffMaxMs: opts.backoffMaxMs });
+  }
 
   watch(ticker: string, close: number): void {
     if (!this.watched.has(ticker)) this.watched.set(ticker, { close, due: close * 1000 });
@@ -64,9 +68,11 @@ export class ResultWatcher {
     if (w !== undefined) w.due = 0;
   }
 
-  /** Asks about every watched window that is due. */
-  async pollOnce(): Promise<void> {
+  /** Asks about every watched window that is due; false when every request failed. */
+  async pollOnce(): Promise<boolean> {
     const now = this.opts.clock.now();
+    let answered = 0;
+    let failed = 0;
     for (const [ticker, w] of [...this.watched]) {
       if (now < w.due) continue;
       if (now > w.close * 1000 + this.opts.giveUpMs) {
@@ -79,33 +85,25 @@ export class ResultWatcher {
       this.counters.polls++;
       try {
         const m = parseMarket(await this.client.get(`/markets/${ticker}`));
+        answered++;
         if (m.result === null) continue;
         this.watched.delete(ticker);
         this.counters.results++;
         this.opts.onResult({ ticker, close: w.close, result: m.result, settlementCents: m.expirationCents, strikeCents: m.strikeCents });
       } catch (e) {
+        failed++;
         this.counters.errors++;
         this.opts.onError?.(`kalshi result ${ticker}: ${(e as Error).message}`);
       }
     }
+    return failed === 0 || answered > 0;
   }
 
-  start(tickMs = 1000): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    const loop = async () => {
-      this.running = this.pollOnce();
-      await this.running;
-      this.running = null;
-      if (!this.stopped) this.timer = setTimeout(loop, Math.min(tickMs, this.opts.pollMs));
-    };
-    void loop();
+  start(): void {
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

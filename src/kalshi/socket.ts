@@ -1,10 +1,9 @@
-import WebSocket from "ws";
 import type { BidBook } from "../domain/book.ts";
-import { parseDollars } from "../domain/money.ts";
 import { windowAt } from "../domain/window.ts";
+import { type FrameVerdict, ReconnectingSocket } from "../net/reconnecting-socket.ts";
 import { LiveBidBook } from "./book.ts";
 import type { Clock } from "./clock.ts";
-import { type KalshiFill, parseCount, parseFill, parseLevels } from "./wire.ts";
+import { type KalshiFill, parseSocketFrame } from "./wire.ts";
 
 /** A market lifecycle event we act on (determinations hurry the result poll). */
 export interface LifecycleEvent {
@@ -27,14 +26,17 @@ export interface KalshiSocketOptions {
   readonly onBookLost?: (ticker: string) => void;
   readonly series: string;
   readonly clock: Clock;
-  /** A connection silent this long (no frame, no ping) is terminated and reopened. */
+  /** A connection silent this long (no frame, no ping) is terminated and reopened; also the handshake timeout. */
   readonly staleMs: number;
   readonly backoffBaseMs: number;
   readonly backoffMaxMs: number;
-  /** How often to check tickers and health, and mark in-sequence books current. */
+  /** In [0, 1): the backoff's jitter. */
+  readonly random?: () => number;
+  /** How often to check tickers and mark in-sequence books current. */
   readonly tickMs?: number;
   readonly onLifecycle?: (e: LifecycleEvent) => void;
   readonly onFill?: (f: KalshiFill) => void;
+  /** Error frames, unreadable frames, and the connection's own notices (reconnects, terminations). */
   readonly onError?: (message: string) => void;
 }
 
@@ -43,6 +45,8 @@ export interface KalshiSocketCounters {
   reconnects: number;
   messages: number;
   parseErrors: number;
+  /** Book levels that could not be read and were skipped. */
+  badLevels: number;
   seqGaps: number;
   snapshots: number;
   deltas: number;
@@ -57,107 +61,87 @@ interface BookSub {
 }
 
 /**
- * Kalshi's WebSocket with a key: the order book by `orderbook_delta` (snapshot, then deltas
- * checked by `seq`; a gap drops the book and asks for a fresh snapshot), `market_lifecycle_v2`
- * and our `fill`s. Reconnects with capped backoff, reset after the first good message.
+ * Kalshi's WebSocket with a key, over the shared connection lifecycle (src/net): the order book
+ * by `orderbook_delta` (snapshot, then deltas checked by `seq`; a gap or an unreadable delta drops
+ * the book and asks for a fresh snapshot), `market_lifecycle_v2` and our `fill`s. Frames are
+ * validated at the boundary (wire.ts); a data frame proves the connection, an error frame does not.
  */
 export class KalshiSocket {
-  readonly counters: KalshiSocketCounters = { connects: 0, reconnects: 0, messages: 0, parseErrors: 0, seqGaps: 0, snapshots: 0, deltas: 0, serverErrors: 0 };
-  private ws: WebSocket | null = null;
+  private readonly frames = { parseErrors: 0, badLevels: 0, seqGaps: 0, snapshots: 0, deltas: 0, serverErrors: 0 };
+  private readonly socket: ReconnectingSocket;
   private nextId = 1;
   private readonly books = new Map<string, BookSub>();
   private readonly pendingSubs = new Map<number, string>();
-  private lastFrame = 0;
-  private attempt = 0;
   private ticker: NodeJS.Timeout | null = null;
-  private reconnectTimer: NodeJS.Timeout | null = null;
-  private stopped = true;
 
-  constructor(private readonly opts: KalshiSocketOptions) {}
-
-  get connected(): boolean {
-    return this.ws?.readyState === WebSocket.OPEN;
+  constructor(private readonly opts: KalshiSocketOptions) {
+    const report = (m: string) => opts.onError?.(`kalshi ws: ${m}`);
+    this.socket = new ReconnectingSocket(
+      {
+        url: opts.url,
+        handshakeTimeoutMs: opts.staleMs,
+        // Kalshi pings us every 10 s; the ws library answers, and each ping proves the line.
+        pingIntervalMs: 0,
+        pingIsLife: true,
+        quietTimeoutMs: opts.staleMs,
+        backoffBaseMs: opts.backoffBaseMs,
+        backoffMaxMs: opts.backoffMaxMs,
+        compress: true,
+      },
+      {
+        now: () => opts.clock.now(),
+        random: opts.random,
+        log: (_level, m) => report(m),
+        headers: opts.headers,
+        onOpen: () => this.onOpen(),
+        onMessage: (text) => this.onMessage(text),
+        onDropped: () => this.onDropped(),
+      },
+    );
   }
 
+  get counters(): KalshiSocketCounters {
+    const { connects, reconnects, messages } = this.socket.counters;
+    return { connects, reconnects, messages, ...this.frames };
+  }
+
+  /** Connects and keeps connecting until stop(); once per socket. */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.connect();
+    if (this.ticker !== null || this.socket.phase !== "idle") return;
+    this.socket.start();
     this.ticker = setInterval(() => this.tick(), this.opts.tickMs ?? 1000);
   }
 
+  /** Says goodbye with a close frame; resolves when the socket has closed. */
   stop(): Promise<void> {
-    this.stopped = true;
     if (this.ticker !== null) clearInterval(this.ticker);
-    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
-    this.ticker = this.reconnectTimer = null;
-    const ws = this.ws;
-    this.ws = null;
-    if (ws === null || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    // A close frame, so Kalshi sees a clean goodbye; cut off if it does not answer.
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => ws.terminate(), 1000);
-      ws.once("close", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      if (ws.readyState === WebSocket.OPEN) ws.close(1000, "client stopping");
-      else ws.terminate();
-    });
+    this.ticker = null;
+    return this.socket.stop();
   }
 
-  private connect(): void {
-    let headers: Record<string, string>;
-    try {
-      headers = this.opts.headers();
-    } catch (e) {
-      this.opts.onError?.(`kalshi ws: ${(e as Error).message}`);
-      return;
-    }
-    this.counters.connects++;
-    const ws = new WebSocket(this.opts.url, { headers, handshakeTimeout: this.opts.staleMs });
-    this.ws = ws;
-    this.lastFrame = this.opts.clock.now();
-    ws.on("open", () => {
-      this.lastFrame = this.opts.clock.now();
-      this.books.clear();
-      this.pendingSubs.clear();
-      this.send({ cmd: "subscribe", params: { channels: ["market_lifecycle_v2"] } });
-      this.send({ cmd: "subscribe", params: { channels: ["fill"] } });
-      this.ensureTickers();
-    });
-    // The ws library answers Kalshi's pings itself; a ping still proves the line is alive.
-    ws.on("ping", () => (this.lastFrame = this.opts.clock.now()));
-    ws.on("message", (data) => this.onMessage(String(data)));
-    ws.on("error", (e) => this.opts.onError?.(`kalshi ws: ${e.message}`));
-    ws.on("close", () => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      for (const [ticker, sub] of this.books) if (sub.synced) this.opts.onBookLost?.(ticker);
-      this.books.clear();
-      this.scheduleReconnect();
-    });
+  private onOpen(): void {
+    this.books.clear();
+    this.pendingSubs.clear();
+    this.send({ cmd: "subscribe", params: { channels: ["market_lifecycle_v2"] } });
+    this.send({ cmd: "subscribe", params: { channels: ["fill"] } });
+    this.ensureTickers();
   }
 
-  private scheduleReconnect(): void {
-    if (this.stopped) return;
-    this.counters.reconnects++;
-    const delay = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** this.attempt++);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      if (!this.stopped) this.connect();
-    }, delay);
+  /** A dead connection's books are not trusted. */
+  private onDropped(): void {
+    for (const [ticker, sub] of this.books) if (sub.synced) this.opts.onBookLost?.(ticker);
+    this.books.clear();
   }
 
   private send(command: { cmd: string; params: Record<string, unknown> }): number {
     const id = this.nextId++;
-    if (this.connected) this.ws!.send(JSON.stringify({ id, ...command }));
+    this.socket.send(JSON.stringify({ id, ...command }));
     return id;
   }
 
   /** The current and next window's books are subscribed; older ones are dropped. */
   private ensureTickers(): void {
-    if (!this.connected) return;
+    if (!this.socket.isOpen) return;
     const now = Math.floor(this.opts.clock.now() / 1000);
     const current = windowAt(now, this.opts.series);
     const wanted = [current.ticker, windowAt(current.close, this.opts.series).ticker];
@@ -175,106 +159,89 @@ export class KalshiSocket {
   }
 
   private tick(): void {
-    const now = this.opts.clock.now();
-    if (this.ws !== null && now - this.lastFrame > this.opts.staleMs) {
-      this.opts.onError?.(`kalshi ws: silent for ${now - this.lastFrame} ms, reconnecting`);
-      this.ws.terminate();
-      return;
-    }
     this.ensureTickers();
-    if (this.connected) for (const [ticker, sub] of this.books) if (sub.synced) this.opts.onBook(ticker, sub.book.bids(), now, now);
+    if (!this.socket.isOpen) return;
+    const now = this.opts.clock.now();
+    for (const [ticker, sub] of this.books) if (sub.synced) this.opts.onBook(ticker, sub.book.bids(), now, now);
   }
 
-  private onMessage(text: string): void {
-    this.counters.messages++;
-    this.lastFrame = this.opts.clock.now();
-    let frame: { type?: unknown; id?: unknown; sid?: unknown; seq?: unknown; msg?: Record<string, unknown> };
+  private onMessage(text: string): FrameVerdict {
+    let json: unknown;
     try {
-      frame = JSON.parse(text);
-      if (frame === null || typeof frame !== "object") throw new Error("not an object");
+      json = JSON.parse(text);
     } catch {
-      this.counters.parseErrors++;
-      return;
+      this.frames.parseErrors++;
+      return "unreadable";
     }
-    try {
-      this.dispatch(frame);
-      this.attempt = 0;
-    } catch (e) {
-      this.counters.parseErrors++;
-      this.opts.onError?.(`kalshi ws: unreadable ${String(frame.type)} frame: ${(e as Error).message}`);
-    }
-  }
-
-  private dispatch(frame: { type?: unknown; id?: unknown; sid?: unknown; seq?: unknown; msg?: Record<string, unknown> }): void {
-    const msg = frame.msg ?? {};
+    const frame = parseSocketFrame(json);
     switch (frame.type) {
       case "subscribed": {
-        const ticker = this.pendingSubs.get(Number(frame.id));
-        if (ticker !== undefined && msg.channel === "orderbook_delta") {
-          this.pendingSubs.delete(Number(frame.id));
+        const ticker = frame.id === null ? undefined : this.pendingSubs.get(frame.id);
+        if (ticker !== undefined && frame.channel === "orderbook_delta") {
+          this.pendingSubs.delete(frame.id!);
           const sub = this.books.get(ticker);
-          if (sub !== undefined) sub.sid = Number(msg.sid);
+          if (sub !== undefined) sub.sid = frame.sid;
         }
-        return;
+        return "good";
       }
       case "orderbook_snapshot": {
-        const [ticker, sub] = this.subFor(msg, frame.sid);
-        if (sub === undefined) return;
-        const yes = parseLevels(msg.yes_dollars_fp);
-        const no = parseLevels(msg.no_dollars_fp);
-        sub.book.replace({ yes: yes.levels, no: no.levels });
-        sub.seq = Number(frame.seq);
+        const sub = this.subFor(frame.ticker, frame.sid);
+        if (sub === undefined) return "good";
+        sub.book.replace(frame.book);
+        sub.seq = frame.seq;
         sub.synced = true;
-        this.counters.snapshots++;
+        this.frames.snapshots++;
+        this.frames.badLevels += frame.skipped;
         const now = this.opts.clock.now();
-        this.opts.onBook(ticker, sub.book.bids(), now, now);
-        return;
+        this.opts.onBook(frame.ticker, sub.book.bids(), now, now);
+        return "good";
       }
       case "orderbook_delta": {
-        const [ticker, sub] = this.subFor(msg, frame.sid);
-        if (sub === undefined || !sub.synced) return;
-        const seq = Number(frame.seq);
-        if (sub.seq === null || seq !== sub.seq + 1) return this.resync(ticker, sub);
-        sub.seq = seq;
-        const side = msg.side;
-        if (side !== "yes" && side !== "no") throw new Error(`delta side ${JSON.stringify(side)}`);
-        const delta = String(msg.delta_fp ?? "");
-        const sign = delta.startsWith("-") ? -1 : 1;
-        sub.book.apply(side, parseDollars(String(msg.price_dollars)), sign * parseCount(delta.replace(/^[+-]/, "")));
-        this.counters.deltas++;
+        const sub = this.subFor(frame.ticker, frame.sid);
+        if (sub === undefined || !sub.synced) return "good";
+        if (sub.seq === null || frame.seq !== sub.seq + 1) {
+          this.frames.seqGaps++;
+          this.resync(frame.ticker, sub);
+          return "good";
+        }
+        sub.seq = frame.seq;
+        sub.book.apply(frame.side, frame.price, frame.delta);
+        this.frames.deltas++;
         const now = this.opts.clock.now();
-        const venueMs = Number(msg.ts_ms);
-        this.opts.onBook(ticker, sub.book.bids(), Number.isFinite(venueMs) && venueMs > 0 ? Math.min(venueMs, now) : now, now);
-        return;
+        this.opts.onBook(frame.ticker, sub.book.bids(), frame.venueMs !== null ? Math.min(frame.venueMs, now) : now, now);
+        return "good";
       }
-      case "market_lifecycle_v2": {
-        const ticker = String(msg.market_ticker ?? "");
-        if (!ticker.startsWith(`${this.opts.series}-`)) return;
-        this.opts.onLifecycle?.({ ticker, eventType: String(msg.event_type ?? ""), result: typeof msg.result === "string" ? msg.result : null });
-        return;
-      }
+      case "market_lifecycle_v2":
+        if (frame.ticker.startsWith(`${this.opts.series}-`)) this.opts.onLifecycle?.({ ticker: frame.ticker, eventType: frame.eventType, result: frame.result });
+        return "good";
       case "fill":
-        this.opts.onFill?.(parseFill(msg));
-        return;
+        this.opts.onFill?.(frame.fill);
+        return "good";
       case "error":
-        this.counters.serverErrors++;
-        this.opts.onError?.(`kalshi ws error ${String(msg.code)}: ${String(msg.msg)}`);
-        return;
-      default:
-        return;
+        this.frames.serverErrors++;
+        this.opts.onError?.(`kalshi ws error ${frame.code}: ${frame.message}`);
+        return "alive";
+      case "other":
+        return "alive";
+      case "unreadable": {
+        this.frames.parseErrors++;
+        this.opts.onError?.(`kalshi ws: unreadable ${frame.frameType} frame: ${frame.reason}`);
+        // A book message we could not apply is a lost one: the book is unknown until a fresh snapshot.
+        const sub = frame.ticker === null ? undefined : this.books.get(frame.ticker);
+        if (sub !== undefined && sub.synced && frame.frameType.startsWith("orderbook_")) this.resync(frame.ticker!, sub);
+        return "unreadable";
+      }
     }
   }
 
-  private subFor(msg: Record<string, unknown>, sid: unknown): [string, BookSub | undefined] {
-    const ticker = String(msg.market_ticker ?? "");
+  private subFor(ticker: string, sid: number): BookSub | undefined {
     const sub = this.books.get(ticker);
-    if (sub !== undefined && sub.sid === null) sub.sid = Number(sid);
-    return [ticker, sub];
+    if (sub !== undefined && sub.sid === null) sub.sid = sid;
+    return sub;
   }
 
   /** A missed message: the book is unknown until a fresh snapshot arrives. */
   private resync(ticker: string, sub: BookSub): void {
-    this.counters.seqGaps++;
     sub.synced = false;
     sub.seq = null;
     this.opts.onBookLost?.(ticker);

@@ -115,7 +115,7 @@ export function parseCount(text: unknown): number {
 }
 
 /** Levels `[price, count]` read one by one: a bad level is skipped and counted, never fatal. */
-export function parseLevels(raw: unknown): { levels: BookLevel[]; skipped: number } {
+function parseLevels(raw: unknown): { levels: BookLevel[]; skipped: number } {
   if (raw === undefined || raw === null) return { levels: [], skipped: 0 };
   if (!Array.isArray(raw)) return { levels: [], skipped: 1 };
   const levels: BookLevel[] = [];
@@ -207,7 +207,7 @@ const fillSchema = z.object({
   outcome_side: z.enum(["yes", "no"]),
 });
 
-export function parseFill(json: unknown): KalshiFill {
+function parseFill(json: unknown): KalshiFill {
   const r = fillSchema.safeParse(json);
   if (!r.success) throw new KalshiParseError(`fill: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
   const f = r.data;
@@ -227,6 +227,99 @@ export function parseFills(json: unknown): KalshiFill[] {
   const fills = json !== null && typeof json === "object" ? (json as Record<string, unknown>).fills : undefined;
   if (!Array.isArray(fills)) throw new KalshiParseError("fills reply has no fills array");
   return fills.map(parseFill);
+}
+
+// ---- WebSocket frames (orderbook_delta, market_lifecycle_v2, fill channels) ----
+
+/** One frame from Kalshi's WebSocket, read into exact money; anything unreadable says why. */
+export type KalshiSocketFrame =
+  | { readonly type: "subscribed"; readonly id: number | null; readonly channel: string; readonly sid: number }
+  | { readonly type: "orderbook_snapshot"; readonly sid: number; readonly seq: number; readonly ticker: string; readonly book: BidBook; readonly skipped: number }
+  | { readonly type: "orderbook_delta"; readonly sid: number; readonly seq: number; readonly ticker: string; readonly side: Side; readonly price: Money; readonly delta: number; readonly venueMs: number | null }
+  | { readonly type: "market_lifecycle_v2"; readonly ticker: string; readonly eventType: string; readonly result: string | null }
+  | { readonly type: "fill"; readonly fill: KalshiFill }
+  | { readonly type: "error"; readonly code: string; readonly message: string }
+  /** A well-formed frame of a type we do not act on (acknowledgements of other commands). */
+  | { readonly type: "other" }
+  /** A frame that failed validation; `ticker` when it named a market (a lost book message). */
+  | { readonly type: "unreadable"; readonly frameType: string; readonly ticker: string | null; readonly reason: string };
+
+const int = z.number().int();
+
+function issues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ");
+}
+
+/** A frame type's schema and how to read what passed it; the reader throws on what the schema cannot say. */
+function frameReader<S extends z.ZodType>(schema: S, read: (f: z.output<S>) => KalshiSocketFrame): (json: unknown) => KalshiSocketFrame {
+  return (json) => {
+    const r = schema.safeParse(json);
+    if (!r.success) throw new KalshiParseError(issues(r.error));
+    return read(r.data);
+  };
+}
+
+/** A signed fixed-point count ("-6.00", "3.00") as a number of contracts. */
+function parseSignedCount(text: string): number {
+  return (text.startsWith("-") ? -1 : 1) * parseCount(text.replace(/^[+-]/, ""));
+}
+
+const socketFrames: Readonly<Record<string, (json: unknown) => KalshiSocketFrame>> = {
+  subscribed: frameReader(z.object({ id: int.nullish(), msg: z.object({ channel: z.string(), sid: int }) }), (f) => ({ type: "subscribed", id: f.id ?? null, channel: f.msg.channel, sid: f.msg.sid })),
+  // Levels are read one by one (parseLevels), so one bad level does not lose the book.
+  orderbook_snapshot: frameReader(z.object({ sid: int, seq: int, msg: z.object({ market_ticker: z.string().min(1), yes_dollars_fp: z.unknown().optional(), no_dollars_fp: z.unknown().optional() }) }), (f) => {
+    const yes = parseLevels(f.msg.yes_dollars_fp);
+    const no = parseLevels(f.msg.no_dollars_fp);
+    return { type: "orderbook_snapshot", sid: f.sid, seq: f.seq, ticker: f.msg.market_ticker, book: { yes: yes.levels, no: no.levels }, skipped: yes.skipped + no.skipped };
+  }),
+  orderbook_delta: frameReader(
+    z.object({
+      sid: int,
+      seq: int,
+      msg: z.object({
+        market_ticker: z.string().min(1),
+        price_dollars: decimal,
+        delta_fp: decimal,
+        side: z.enum(["yes", "no"]),
+        // The venue's own time is a nicety: a missing or odd one falls back to our receive time.
+        ts_ms: z.union([z.number(), z.string()]).optional().catch(undefined),
+      }),
+    }),
+    (f) => {
+      const price = parseDollars(f.msg.price_dollars);
+      if (price <= 0 || price >= UNITS_PER_DOLLAR) throw new KalshiParseError(`delta price outside (0, 1): ${f.msg.price_dollars}`);
+      const venueMs = Number(f.msg.ts_ms);
+      return { type: "orderbook_delta", sid: f.sid, seq: f.seq, ticker: f.msg.market_ticker, side: f.msg.side, price, delta: parseSignedCount(f.msg.delta_fp), venueMs: Number.isFinite(venueMs) && venueMs > 0 ? venueMs : null };
+    },
+  ),
+  market_lifecycle_v2: frameReader(z.object({ msg: z.object({ market_ticker: z.string(), event_type: z.string(), result: z.string().nullish().catch(null) }) }), (f) => ({
+    type: "market_lifecycle_v2",
+    ticker: f.msg.market_ticker,
+    eventType: f.msg.event_type,
+    result: f.msg.result ?? null,
+  })),
+  fill: frameReader(z.object({ msg: z.unknown() }), (f) => ({ type: "fill", fill: parseFill(f.msg) })),
+  error: frameReader(z.object({ msg: z.object({ code: z.union([z.number(), z.string()]).optional(), msg: z.string().optional() }) }), (f) => ({
+    type: "error",
+    code: String(f.msg.code ?? "?"),
+    message: f.msg.msg ?? "",
+  })),
+};
+
+const namedMarket = z.object({ msg: z.object({ market_ticker: z.string().min(1) }) });
+
+/** Reads one parsed WebSocket frame; never throws. */
+export function parseSocketFrame(json: unknown): KalshiSocketFrame {
+  const type = json !== null && typeof json === "object" && !Array.isArray(json) ? (json as { type?: unknown }).type : undefined;
+  if (typeof type !== "string") return { type: "unreadable", frameType: "(untyped)", ticker: null, reason: "not an object with a type" };
+  const read = Object.hasOwn(socketFrames, type) ? socketFrames[type] : undefined;
+  if (read === undefined) return { type: "other" };
+  try {
+    return read(json);
+  } catch (e) {
+    const named = namedMarket.safeParse(json);
+    return { type: "unreadable", frameType: type, ticker: named.success ? named.data.msg.market_ticker : null, reason: (e as Error).message };
+  }
 }
 
 // ---- Historical data for `btc15 fetch`: market lists, the live/historical cutoff, candlesticks ----

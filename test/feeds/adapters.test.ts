@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { Backoff } from "../../src/feeds/backoff.ts";
 import { BinanceUsAdapter } from "../../src/feeds/exchanges/binanceus.ts";
 import { BitstampAdapter } from "../../src/feeds/exchanges/bitstamp.ts";
 import { CoinbaseAdapter } from "../../src/feeds/exchanges/coinbase.ts";
@@ -150,17 +149,6 @@ describe("price guard", () => {
     expect(g.accept(65_000 * 1.04, 1000)).toBe(true);
     // The reference is the last accepted price: 10 s later a far price is taken as the new level.
     expect(g.accept(80_000, 11_001)).toBe(true);
-  });
-});
-
-describe("backoff", () => {
-  it("doubles from the base up to the cap, with jitter in [half, full], and resets", () => {
-    const b = new Backoff(100, 1000, () => 1);
-    expect([1, 2, 3, 4, 5, 6].map(() => b.next())).toEqual([100, 200, 400, 800, 1000, 1000]);
-    b.reset();
-    expect(b.next()).toBe(100);
-    const low = new Backoff(100, 1000, () => 0);
-    expect(low.next()).toBe(50);
   });
 });
 

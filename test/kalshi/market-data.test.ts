@@ -39,7 +39,7 @@ describe("Kalshi market data by REST polling", () => {
   beforeEach(() => {
     const v = venueOf();
     events = v.events;
-    feed = new KalshiMarketFeed(testClient(fake.baseUrl, { maxRetries: 0 }), { series: "KXBTC15M", clock, bookPollMs: 1000, marketRefreshMs: 30_000, pollBook: true, onEvent: v.onEvent });
+    feed = new KalshiMarketFeed(testClient(fake.baseUrl, { maxRetries: 0 }), { series: "KXBTC15M", clock, bookPollMs: 1000, backoffMaxMs: 8_000, marketRefreshMs: 30_000, pollBook: true, onEvent: v.onEvent });
     source = v.venue;
     fake.setBook(W.ticker, BOOK);
   });
@@ -71,7 +71,7 @@ describe("Kalshi market data by REST polling", () => {
     try {
       f2.setBook(windowAt(Date.now() / 1000).ticker, BOOK);
       const v = venueOf();
-      const live = new KalshiMarketFeed(testClient(f2.baseUrl), { series: "KXBTC15M", clock: systemClock, bookPollMs: 1000, marketRefreshMs: 30_000, pollBook: true, onEvent: v.onEvent });
+      const live = new KalshiMarketFeed(testClient(f2.baseUrl), { series: "KXBTC15M", clock: systemClock, bookPollMs: 1000, backoffMaxMs: 8_000, marketRefreshMs: 30_000, pollBook: true, onEvent: v.onEvent });
       await live.pollOnce(); // the market facts
       f2.slowNext(400, 1);
       const before = Date.now();
@@ -113,7 +113,7 @@ describe("Kalshi market data by REST polling", () => {
       f2.dropField("orderbook_fp");
       const v = venueOf();
       const errors: string[] = [];
-      const feed2 = new KalshiMarketFeed(testClient(f2.baseUrl), { series: "KXBTC15M", clock, bookPollMs: 1000, marketRefreshMs: 30_000, pollBook: true, onEvent: v.onEvent, onError: (m) => errors.push(m) });
+      const feed2 = new KalshiMarketFeed(testClient(f2.baseUrl), { series: "KXBTC15M", clock, bookPollMs: 1000, backoffMaxMs: 8_000, marketRefreshMs: 30_000, pollBook: true, onEvent: v.onEvent, onError: (m) => errors.push(m) });
       clock.t = (OPEN + 30) * 1000;
       await feed2.pollOnce();
       expect(v.venue.officialStrike(W.ticker)).toBeNull();
@@ -129,7 +129,7 @@ describe("Kalshi market data by REST polling", () => {
   it("counts a window Kalshi does not list yet, without an error", async () => {
     clock.t = (OPEN + 40) * 1000;
     // The fake lists any well-formed ticker; a series with a dash makes a ticker it answers 404 to.
-    const feed404 = new KalshiMarketFeed(testClient(fake.baseUrl), { series: "X-Y", clock, bookPollMs: 1000, marketRefreshMs: 30_000, pollBook: true, onEvent: () => {} });
+    const feed404 = new KalshiMarketFeed(testClient(fake.baseUrl), { series: "X-Y", clock, bookPollMs: 1000, backoffMaxMs: 8_000, marketRefreshMs: 30_000, pollBook: true, onEvent: () => {} });
     await feed404.pollOnce();
     expect(feed404.counters).toMatchObject({ notListed: 1, errors: 0, bookFetches: 0 });
   });
@@ -142,7 +142,7 @@ describe("official results", () => {
     try {
       fake.setResult(W.ticker, { result: "no", expirationValue: "64809.04", afterPolls: 2 });
       const got: OfficialResult[] = [];
-      const watcher = new ResultWatcher(testClient(fake.baseUrl), { clock, pollMs: 5_000, giveUpMs: 3_600_000, onResult: (r) => got.push(r) });
+      const watcher = new ResultWatcher(testClient(fake.baseUrl), { clock, pollMs: 5_000, backoffMaxMs: 8_000, giveUpMs: 3_600_000, onResult: (r) => got.push(r) });
       watcher.watch(W.ticker, W.close);
       await watcher.pollOnce();
       clock.t += 5_000;
@@ -167,7 +167,7 @@ describe("official results", () => {
     const fake = await startFakeKalshi({ now: () => clock.now() });
     try {
       const gaveUp: string[] = [];
-      const watcher = new ResultWatcher(testClient(fake.baseUrl), { clock, pollMs: 1_000, giveUpMs: 60_000, onResult: () => {}, onGiveUp: (t) => gaveUp.push(t) });
+      const watcher = new ResultWatcher(testClient(fake.baseUrl), { clock, pollMs: 1_000, backoffMaxMs: 8_000, giveUpMs: 60_000, onResult: () => {}, onGiveUp: (t) => gaveUp.push(t) });
       watcher.watch(W.ticker, W.close);
       await watcher.pollOnce();
       clock.t += 60_001;

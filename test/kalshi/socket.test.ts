@@ -1,5 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { WebSocketServer } from "ws";
 import { windowAt } from "../../src/domain/window.ts";
 import type { BidBook } from "../../src/domain/book.ts";
 import { KalshiSocket, type LifecycleEvent } from "../../src/kalshi/socket.ts";
@@ -90,6 +92,18 @@ describe("Kalshi WebSocket (with a key)", () => {
     await until(() => board.book(W.ticker) !== undefined, "book back after the resync");
   });
 
+  it("reads a snapshot level by level: a bad level is skipped and counted, the rest kept", async () => {
+    const { board, socket } = await open();
+    await until(() => board.book(W.ticker) !== undefined && socket.counters.snapshots === 2, "both windows' snapshots");
+    const before = socket.counters;
+    // A fresh snapshot (as after get_snapshot) with a price outside (0, 1) and an unreadable count.
+    fake.pushRaw(JSON.stringify({ type: "orderbook_snapshot", sid: 1, seq: 50, msg: { market_ticker: W.ticker, yes_dollars_fp: [["0.4400", "2.00"], ["1.5000", "1.00"], ["0.4500", "oops"]], no_dollars_fp: [["0.5100", "7.00"]] } }));
+    await until(() => socket.counters.snapshots === before.snapshots + 1, "the new snapshot");
+    expect(socket.counters.badLevels).toBe(before.badLevels + 2);
+    expect(socket.counters.parseErrors).toBe(before.parseErrors);
+    expect(board.book(W.ticker)!.bids).toEqual({ yes: [{ price: 4400, size: 2 }], no: [{ price: 5100, size: 7 }] });
+  });
+
   it("says goodbye with a close frame when stopped", async () => {
     const { board, socket: s } = await open();
     await until(() => board.book(W.ticker) !== undefined, "snapshot");
@@ -107,5 +121,43 @@ describe("Kalshi WebSocket (with a key)", () => {
     await until(() => socket.counters.reconnects >= 1, "reconnect attempt");
     expect(socket.counters.connects).toBeGreaterThanOrEqual(before);
     expect(board.book(W.ticker)).toBeUndefined(); // a dead connection's book is not trusted
+  });
+});
+
+describe("Kalshi WebSocket backoff", () => {
+  it("keeps backing off while Kalshi answers each connection with an error frame and closes it", async () => {
+    // Not the fake exchange: a venue that only ever says "auth required" and hangs up.
+    const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+    await new Promise<void>((r) => wss.once("listening", () => r()));
+    wss.on("connection", (ws) => {
+      ws.send(JSON.stringify({ type: "error", msg: { code: 9, msg: "Authentication required" } }));
+      ws.close(1008);
+    });
+    const notices: string[] = [];
+    const socket = new KalshiSocket({
+      url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/trade-api/ws/v2`,
+      headers: () => ({}),
+      onBook: () => {},
+      series: "KXBTC15M",
+      clock: new ScriptedClock((OPEN + 5) * 1000),
+      staleMs: 30_000,
+      backoffBaseMs: 20,
+      backoffMaxMs: 1000,
+      random: () => 1,
+      onError: (m) => notices.push(m),
+    });
+    try {
+      socket.start();
+      const waits = () => notices.map((n) => /reconnecting in (\d+) ms/.exec(n)?.[1]).filter((w) => w !== undefined).map(Number);
+      await until(() => waits().length >= 4, "four reconnect waits");
+      // An error frame is no proof the subscription works: the waits keep doubling.
+      expect(waits().slice(0, 4)).toEqual([20, 40, 80, 160]);
+      expect(notices).toContain("kalshi ws error 9: Authentication required");
+      expect(socket.counters.serverErrors).toBeGreaterThanOrEqual(4);
+    } finally {
+      await socket.stop();
+      for (const c of wss.clients) c.terminate();
+      await new Promise((r) => wss.close(r));
+    }
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Capped exponential backoff with jitter: base × 2^(attempt−1), at most `maxMs`, scaled by a
- * random factor in [0.5, 1] so that many clients dropped together do not return together.
+ * random factor in [0.5, 1] so that many clients dropped together do not return together. The
+ * one backoff: socket reconnects, poll loops and Kalshi's request retries all wait by it.
  */
 export class Backoff {
   private attempt = 0;
@@ -15,9 +16,5 @@ export class Backoff {
 
   reset(): void {
     this.attempt = 0;
-  }
-
-  get attempts(): number {
-    return this.attempt;
   }
 }
