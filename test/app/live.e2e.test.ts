@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runReplay } from "../../src/app/replay.ts";
 import { windowAt } from "../../src/domain/window.ts";
 import { Account } from "../../src/engine/account.ts";
 import { loadTradeJournal } from "../../src/store/trade-journal.ts";
@@ -124,6 +125,11 @@ describe("btc15 live (npm start) end to end", { timeout: 60_000 }, () => {
     const ids = records.filter((r) => r.type === "trade").map((r) => (r as { id: string }).id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(records.filter((r) => r.type === "account")).toHaveLength(1);
+    // Both sessions were recorded, the killed one cut off mid-file; the replay still reads them and
+    // ends with the journal the two live sessions left.
+    const replay = await runReplay({ paths: [join(dir, "trading", "sessions")], outDir: join(dir, "replay") });
+    expect(replay.sessions).toHaveLength(2);
+    expect(readFileSync(join(dir, "replay", "trades.jsonl"), "utf8")).toBe(readFileSync(join(dir, "trading", "trades.jsonl"), "utf8"));
   });
 
   it("says plainly when no price source can be reached, and exits non-zero", async () => {
