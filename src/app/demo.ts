@@ -3,6 +3,8 @@ import type { AppConfig } from "../config/schema.ts";
 import { replayHistory } from "../history/files.ts";
 import { describeModel, describeStrategy, describeSynthetic } from "./banner.ts";
 import { summaryBlock } from "./console-format.ts";
+import { count, duration, plural, usdFromCents, usdFromNumber } from "./number-style.ts";
+import { etaSeconds, progressText } from "./progress.ts";
 import type { RunLog } from "./run-log.ts";
 import { TradingSession } from "./session.ts";
 import { warmUp } from "./warm-up.ts";
@@ -17,7 +19,7 @@ export interface DemoOptions {
   readonly log: RunLog;
   /** Resolves when the user asks to stop. */
   readonly stop: Promise<unknown>;
-  /** Stop after this many simulated seconds past the warm-up (default: the whole file). */
+  /** Stop after this many simulated seconds past the warm-up (default: the whole file; the command's default is 6 hours). */
   readonly maxSeconds?: number;
   /** Real-time scheduling; replaced in tests. */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -41,7 +43,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
   log.info(`mode       PAPER (demo)`);
   log.info(`model      ${describeModel(o.config)}`);
   log.info(`strategy   ${describeStrategy(o.config)}`);
-  log.info(`balance    $${o.config.balance.toFixed(2)} (journal in ${o.dataDir}/, started afresh)`);
+  log.info(`balance    ${usdFromNumber(o.config.balance)} (journal in ${o.dataDir}/, started afresh)`);
   log.info(`market     ${describeSynthetic(o.config)}`);
   log.info(`prices     ${o.file} at ${o.speed}× (recorded Binance BTC/USDT, a proxy of the index Kalshi settles on)`);
 
@@ -74,14 +76,31 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
   warmUp(session, () => {
     for (let i = 0; i < warm; i++) feed(i);
   });
-  log.info(`warm start ${warm} s of history replayed at once (up to ${isoUtc(seconds[warm - 1]! + 1)})`);
-  log.show((c) => c.green("ready"));
-
+  log.info(`warm start ${count(warm)} s of history replayed at once (up to ${isoUtc(seconds[warm - 1]! + 1)})`);
   const end = Math.min(seconds.length, o.maxSeconds === undefined ? Infinity : warm + o.maxSeconds);
+  const length = end - warm;
+  log.info(`length     ${duration(length)} of market at ${o.speed}×: about ${duration(length / o.speed)}${o.maxSeconds === undefined ? " (the whole file)" : ""}; --minutes changes it, Ctrl+C stops sooner`);
+  log.show((c) => `${c.green("✓")} BTC Feed connected: replay (recorded prices, no network)`);
+  log.show((c) => `${c.green("✓")} Current price: ${c.bold(usdFromCents(session.engine.history.latest))}  (replay, ${isoUtc(seconds[warm - 1]!).replace("T", " ").replace("Z", " UTC")})`);
+  log.show((c) => c.bold(c.green("SYSTEM READY - MONITORING FOR OPPORTUNITIES")));
+
   const t0 = now();
   let i = warm;
   const every = o.statusIntervalSeconds;
   let nextStatus = Math.ceil((seconds[warm - 1]! + 2) / every) * every; // on round times: :00, :05, …
+  // Progress: redrawn in place on a terminal; elsewhere a plain line every simulated hour.
+  let nextProgressLine = 3600;
+  const progress = () => {
+    const done = i - warm;
+    const frac = length > 0 ? done / length : 1;
+    const paced = (length - done) / o.speed;
+    const eta = Math.max(paced, etaSeconds(frac, (now() - t0) / 1000) ?? 0);
+    if (log.terminal) log.footer(progressText("demo", frac, eta, `${duration(done)} of ${duration(length)}`));
+    else if (done >= nextProgressLine && done < length) {
+      nextProgressLine = (Math.floor(done / 3600) + 1) * 3600;
+      log.info(`demo ${duration(done)} of ${duration(length)} simulated (${Math.floor(frac * 100)}%), about ${duration(eta)} left`);
+    }
+  };
   while (i < end && !stopped) {
     const due = warm + Math.floor(((now() - t0) / 1000) * o.speed);
     for (; i < Math.min(due, end) && !stopped; i++) {
@@ -93,9 +112,23 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
       }
     }
     session.recorder?.flush();
+    progress();
     if (i < end && !stopped) await sleep(TICK_MS);
   }
+  log.footer(null);
+  const simulated = i - warm;
+  const realSeconds = (now() - t0) / 1000;
   const csv = await session.close();
-  log.show((c) => summaryBlock(session.summary, [`windows       ${session.engine.counters.windowsClosed} closed`, `exports       trades.csv (${csv.trades} rows), the open day's predictions CSV (${csv.predictions} rows) in ${o.dataDir}/`], c));
+  log.show((c) =>
+    summaryBlock(
+      session.summary,
+      [
+        ["market", `${duration(simulated)} simulated in ${duration(realSeconds)}${stopped ? " (stopped early)" : ""}`],
+        ["windows", `${count(session.engine.counters.windowsClosed)} closed`],
+        ["exports", `trades.csv (${plural(csv.trades, "row")}), the open day's predictions CSV (${plural(csv.predictions, "row")}) in ${o.dataDir}/`],
+      ],
+      c,
+    ),
+  );
   return session;
 }
