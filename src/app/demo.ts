@@ -88,19 +88,15 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
   let i = warm;
   const every = o.statusIntervalSeconds;
   let nextStatus = Math.ceil((seconds[warm - 1]! + 2) / every) * every; // on round times: :00, :05, …
-  // Progress: redrawn in place on a terminal; elsewhere a plain line every simulated hour.
-  let nextProgressLine = 3600;
-  const progress = () => {
-    const done = i - warm;
+  // Progress: a bar redrawn in place on a terminal; elsewhere a plain line every simulated hour.
+  const progress = (done: number) => {
     const frac = length > 0 ? done / length : 1;
-    const paced = (length - done) / o.speed;
-    const eta = Math.max(paced, etaSeconds(frac, (now() - t0) / 1000) ?? 0);
-    if (log.terminal) log.footer(progressText("demo", frac, eta, `${duration(done)} of ${duration(length)}`));
-    else if (done >= nextProgressLine && done < length) {
-      nextProgressLine = (Math.floor(done / 3600) + 1) * 3600;
-      log.info(`demo ${duration(done)} of ${duration(length)} simulated (${Math.floor(frac * 100)}%), about ${duration(eta)} left`);
-    }
+    // Paced by the clock unless the machine cannot keep up with the speed asked for.
+    const eta = Math.max((length - done) / o.speed, etaSeconds(frac, (now() - t0) / 1000) ?? 0);
+    return { frac, eta, of: `${duration(done)} of ${duration(length)}` };
   };
+  const hourly = !log.terminal;
+  let nextHour = warm + 3600;
   while (i < end && !stopped) {
     const due = warm + Math.floor(((now() - t0) / 1000) * o.speed);
     for (; i < Math.min(due, end) && !stopped; i++) {
@@ -110,9 +106,17 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
         session.status(t, session.engine.history.size ? session.engine.history.latest : null, "replay");
         nextStatus = Math.floor(t / every) * every + every;
       }
+      if (hourly && i + 1 === nextHour && i + 1 < end) {
+        nextHour += 3600;
+        const p = progress(i + 1 - warm);
+        log.info(`demo ${p.of} simulated (${Math.floor(p.frac * 100)}%), about ${duration(p.eta)} left`);
+      }
     }
     session.recorder?.flush();
-    progress();
+    if (!hourly) {
+      const p = progress(i - warm);
+      log.footer(progressText("demo", p.frac, p.eta, p.of));
+    }
     if (i < end && !stopped) await sleep(TICK_MS);
   }
   log.footer(null);

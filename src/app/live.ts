@@ -253,7 +253,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   // switch, and print the status on round times.
   const every = config.statusIntervalSeconds;
   let lastStatus = Math.floor(now() / 1000 / every) * every;
-  let lastWarmupNote = 0;
+  let lastWarmupNote = Math.floor(now() / 1000); // the note at ready was the first
   let warmedUp = engine.forecaster.ready;
   let killSwitch = false;
   let sourcesDown = false;

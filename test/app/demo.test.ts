@@ -72,4 +72,37 @@ describe("demo", () => {
     expect(text).not.toMatch(/\r/);
     expect(text.match(/^demo \dh 00m of 4h 00m simulated \(\d+%\), about .* left$/gm)).toHaveLength(3);
   });
+
+  it("draws its progress with the time left on a terminal, under the other lines, and never in the log file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "btc15-demo-"));
+    const con = capture();
+    const logFile = join(dir, "demo.log");
+    const log = new RunLog({ file: logFile, out: con.out, colour: false, terminal: true, now: () => 0 });
+    let fake = 0;
+    await runDemo({
+      config: parseConfig({ dataDir: join(dir, "journal"), synthetic: { mispricingCents: 3 } }),
+      file: BUNDLED_SAMPLE,
+      dataDir: join(dir, "journal"),
+      speed: 60,
+      statusIntervalSeconds: 300,
+      log,
+      stop: new Promise(() => {}),
+      maxSeconds: 2 * 3600,
+      // Half a real minute per tick: 30 minutes of market at 60×, a quarter of the run.
+      sleep: async () => {
+        fake += 30_000;
+      },
+      now: () => fake,
+    });
+    log.close();
+    const text = con.text().replaceAll("\x1b", "⎋"); // ESC, readable in a pattern
+    // At 60×, what is left takes (left / 60) s: a quarter of the way, 1h 30m of market is 1m 30s.
+    expect(text).toContain(`\rdemo [${"#".repeat(8)}${" ".repeat(22)}]  25%  30m 00s of 2h 00m  ETA 1m 30s⎋[K`);
+    // Each line printed while the bar is up clears it first and draws it again below.
+    expect(text).toMatch(/\r⎋\[K\d\d:\d\d:00 UTC {2}Balance: [^\n]*\ndemo \[/);
+    // No plain progress lines on a terminal, the bar gone before the summary, nothing of it in the file.
+    expect(text).not.toMatch(/^demo \dh/m);
+    expect(text.slice(text.lastIndexOf("\r⎋[K"))).toMatch(/^\r⎋\[K(Performance summary|$)/);
+    expect(readFileSync(logFile, "utf8")).not.toMatch(/demo \[/);
+  });
 });
