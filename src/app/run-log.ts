@@ -88,7 +88,20 @@ export class RunLog {
   private toFile(level: string, text: string): void {
     if (this.fd === null) return;
     const stamp = new Date(this.o.now()).toISOString();
-    writeSync(this.fd, text.split("\n").map((line) => `${stamp} ${level.padEnd(5)} ${line}`).join("\n") + "\n");
+    try {
+      writeSync(this.fd, text.split("\n").map((line) => `${stamp} ${level.padEnd(5)} ${line}`).join("\n") + "\n");
+    } catch (e) {
+      // A full disk or a lost mount must not stop the trader: the console carries on alone.
+      const fd = this.fd;
+      this.fd = null;
+      try {
+        closeSync(fd);
+      } catch {
+        // already unusable
+      }
+      const why = `cannot write the log file ${this.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; from now on the console only`;
+      this.toConsole(this.o.colour ? COLOUR.yellow(why) : why);
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 // The console and its log file: a footer (the demo's progress) kept under everything else on a
 // terminal, never in the file nor in piped output; the progress text with its time left.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -76,5 +76,19 @@ describe("progress text", () => {
     expect(etaSeconds(0.25, 0.5)).toBeNull();
     expect(etaSeconds(0, 10)).toBeNull();
     expect(etaSeconds(1, 10)).toBeNull();
+  });
+});
+
+describe("the log file", () => {
+  it.skipIf(!existsSync("/dev/full"))("failing (a full disk) stops the file, never the console", () => {
+    const out = new PassThrough();
+    let text = "";
+    out.on("data", (d: Buffer) => (text += d.toString()));
+    // /dev/full answers every write with ENOSPC, as a full disk does.
+    const log = new RunLog({ file: "/dev/full", out, colour: false, now: () => 0 });
+    expect(() => log.info("first")).not.toThrow();
+    log.info("second");
+    log.close();
+    expect(text).toBe("first\ncannot write the log file /dev/full: ENOSPC; from now on the console only\nsecond\n");
   });
 });
