@@ -162,9 +162,16 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     await new Promise((r) => setTimeout(r, 250));
     reading = index.read(now());
   }
+  // REST answers first; give sockets still connecting a moment, so the lines below say what connected.
+  const grace = Math.min(deadline, now() + 3000);
+  while (reading.price !== null && reading.sources.some((s) => s.state === "connecting" && s.lastError === null) && now() < grace && !stopping) {
+    await new Promise((r) => setTimeout(r, 100));
+    reading = index.read(now());
+  }
   for (const s of reading.sources.filter((x) => x.state !== "disabled")) {
     const via = TRANSPORT[s.transport] ?? s.transport;
     if (s.state === "live") log.show((c) => `${c.green("✓")} BTC Feed connected: ${s.name} (${via})${s.price !== null ? `  ${usdFromNumber(s.price)}` : ""}`);
+    else if (s.state === "connecting" && s.lastError === null) log.show((c) => `${c.yellow("…")} BTC Feed still connecting: ${s.name} (${via})`);
     else log.show((c) => `${c.yellow("✗")} BTC Feed not connected: ${s.name} (${via}, ${s.state}${s.lastError ? `: ${s.lastError}` : ""})`);
   }
   if (reading.price === null) {
