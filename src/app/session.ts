@@ -14,7 +14,7 @@ import { removeStaleTemps } from "../store/recovery.ts";
 import { writeJsonAtomic } from "../store/snapshot.ts";
 import { FileJournal, journalFiles, loadTradeJournal } from "../store/trade-journal.ts";
 import { PLAIN, type StatusInput, settlementLine, statusBlock, statusLine, tradeSignalBlock } from "./console-format.ts";
-import { dollars } from "./number-style.ts";
+import { dollars, plural } from "./number-style.ts";
 import { type Core, type MarketSpec, buildCore } from "./core.ts";
 import { performanceSnapshot } from "./performance.ts";
 import { SessionRecorder } from "./recording/recorder.ts";
@@ -151,7 +151,7 @@ export class TradingSession {
     }
     // After a crash: performance.json may lag the journal, and interrupted writes leave temporaries.
     const temps = removeStaleTemps(o.dataDir);
-    if (temps.length) log.warn(`journal: removed ${temps.length} temporary file(s) left by interrupted writes`);
+    if (temps.length) log.warn(`journal: removed ${plural(temps.length, "temporary file")} left by interrupted writes`);
     this.lastSecond = loaded.records.at(-1)?.t ?? null;
     this.writePerformance();
   }
