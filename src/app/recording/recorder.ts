@@ -58,6 +58,16 @@ export class SessionRecorder {
     this.lastFlush = now;
   }
 
+  /** Opens the session's first file (its header) now, so the session is on disk from its start. */
+  open(): void {
+    try {
+      this.file(this.o.now());
+    } catch (e) {
+      this.counters.failures++;
+      this.lastError = `recording ${this.folder}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+    }
+  }
+
   /** The latest write error, once, for a warning. */
   takeError(): string | null {
     const e = this.lastError;
