@@ -94,7 +94,10 @@ if (values["dry-run"]) {
 } else {
   writeFileSync("docs/fit.md", withMarketSection(readFileSync("docs/fit.md", "utf8"), section));
   const record = (r: BlendRun) => ({ label: r.label, price_files: r.priceFiles.map((p) => basename(p)), ...r.report });
-  writeFileSync("docs/fit-market.json", JSON.stringify({ command, timing: timing.map((t) => ({ file: basename(t.file), ...t.timing })), main: record(main), sensitivity: sensitivity && record(sensitivity) }, null, 2) + "\n");
+  // Six decimals are more than the data supports; the record stays readable.
+  const rounded = (_k: string, v: unknown) => (typeof v === "number" && !Number.isInteger(v) ? Number(v.toFixed(6)) : v);
+  const json = { command, timing: timing.map((t) => ({ file: basename(t.file), ...t.timing })), main: record(main), sensitivity: sensitivity && record(sensitivity) };
+  writeFileSync("docs/fit-market.json", JSON.stringify(json, rounded, 1) + "\n");
   process.stdout.write(`${section}\n`);
   log("wrote its section of docs/fit.md and docs/fit-market.json");
 }

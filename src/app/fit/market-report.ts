@@ -93,6 +93,14 @@ export function marketBlendMarkdown(x: MarketSectionInput): string {
           `blend ${f5(best.logLoss)} (${f5(best.brier)}).`
       : `**Result: ${r.selected} is kept** as an option (see the decisions below).`,
   );
+  if (x.sensitivity !== null) {
+    const s = x.sensitivity.report;
+    L.push("");
+    L.push(
+      `Sensitivity (${x.sensitivity.label}): kept ${s.selected ?? "none"}; market mid ${f5(s.pooled.market.logLoss)}, fair value ${f5(s.pooled.fair_value.logLoss)}, blend ${f5(s.pooled.blend.logLoss)} ` +
+        `over ${s.folds.reduce((n, f) => n + f.test.windows, 0)} windows.`,
+    );
+  }
   L.push("");
   L.push("### Data and protocol");
   L.push("");
@@ -106,7 +114,11 @@ export function marketBlendMarkdown(x: MarketSectionInput): string {
   L.push("");
   L.push("### Timing of the price files");
   L.push("");
-  L.push("The product reads each bar's stamp as its open and so sees a minute bar's close 60 s after the stamp; rebuilt seconds lag by up to a further minute (README, \"From 1-minute bars to seconds\"). Our own up/down call of each window from the bar closes, read with the stamps moved by a shift, against Kalshi's official results (same windows for every shift): the shift that agrees best tells how the file is stamped. 0: as the product assumes. +1: the file stamps each bar by its close, so the product sees its prices a minute later than it could (extra lag, no look-ahead). Below 0 would be look-ahead.");
+  L.push(
+    "The product reads each stamp as the bar's open: the close is the price at stamp + 60 s, and the engine sees it 59 s later (README, \"From 1-minute bars to seconds\"). " +
+      "Below, our own up/down call of each window from the bar closes, read with the stamps moved by a shift, is compared with Kalshi's official results (the same windows for every shift; a missing minute takes the close before it, up to 5 minutes). " +
+      "The best shift tells how the file is stamped. 0: as the product reads it. +1: the row stamped t holds the price at t, so the product sees every price a minute later than it could (more lag, never look-ahead). Below 0 would be look-ahead.",
+  );
   L.push("");
   L.push(`| file | windows | ${x.timing[0]?.timing.agreement.map((a) => `shift ${a.shiftMinutes > 0 ? "+" : ""}${a.shiftMinutes} min`).join(" | ") ?? ""} | best |`);
   L.push(`|---|---|${x.timing[0]?.timing.agreement.map(() => "---").join("|") ?? ""}|---|`);
