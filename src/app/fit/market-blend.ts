@@ -157,7 +157,7 @@ export interface MarketBlendReport {
   readonly pooled: Record<ForecasterName, BlendScore>;
   /** Each blend against the market and the fair value (and the richer blend against the simpler). */
   readonly decisions: readonly BlendDecision[];
-  /** Context, not part of the rule: does the fair value add to a recalibrated mid? */
+  /** Context, not part of the rule: the fair value against the mid; the mid recalibrated; does the fair value add to a recalibrated mid? */
   readonly context: readonly BlendDecision[];
   /** The blend to keep, or null: the default forecaster stays as it is. */
   readonly selected: BlendName | null;
@@ -278,6 +278,7 @@ export function marketBlendFit(rows: readonly MarketCheckpoint[], o: BlendOption
     selected = richer.kept ? "blend_minutes" : "blend";
   }
   const context = [
+    judgePaired("fair value vs the market mid", tested, "fair_value", "market"),
     judgePaired("market_recalibrated vs the market mid", tested, "market_recalibrated", "market"),
     judgePaired("blend vs market_recalibrated", tested, "blend", "market_recalibrated"),
   ];
