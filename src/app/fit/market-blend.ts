@@ -4,7 +4,7 @@ import { LOG_LOSS_EPS, logLossOf } from "../../report/metrics.ts";
 import { CHECKPOINT_MINUTES } from "../../report/scorecard.ts";
 import type { MarketCheckpoint } from "./market-checkpoints.ts";
 import { PROBIT_EPS, type ProbitData, fitProbit } from "./probit.ts";
-import { KEEP_T, type TermDecision } from "./walk-forward.ts";
+import { type TermDecision, keepRule } from "./walk-forward.ts";
 
 /**
  * Forecasts that know the market: probits of the market's mid and the fair value, in logits,
@@ -214,19 +214,7 @@ export function judgePaired(term: string, folds: readonly (readonly OutOfSample[
     for (const [close, loss] of windowLosses(rows, withIt)) diffs.push(loss - b.get(close)!);
   }
   const all = folds.flat();
-  const a = scoreOf(all, withIt).logLoss;
-  const b = scoreOf(all, without).logLoss;
-  const n = diffs.length;
-  const mean = diffs.reduce((s, d) => s + d, 0) / n;
-  const sd = Math.sqrt(diffs.reduce((s, d) => s + (d - mean) ** 2, 0) / (n - 1));
-  const t = mean / (sd / Math.sqrt(n));
-  const delta = a - b;
-  const kept = delta < 0 && t <= KEEP_T && wins > folds.length / 2;
-  const why =
-    `pooled out-of-sample log loss ${delta < 0 ? "improves" : "worsens"} by ${Math.abs(delta).toFixed(5)} ` +
-    `(${b.toFixed(5)} → ${a.toFixed(5)}); paired per-window t = ${t.toFixed(2)} over ${n} windows ` +
-    `(needs ≤ ${KEEP_T}); better in ${wins} of ${folds.length} folds`;
-  return { term, kept, why, t, wins };
+  return keepRule(term, diffs, scoreOf(all, withIt).logLoss, scoreOf(all, without).logLoss, wins, folds.length);
 }
 
 export interface BlendOptions {
