@@ -374,7 +374,7 @@
     el.textContent = text;
     el.className = "notice show";
     clearTimeout(noticeTimer);
-    noticeTimer = setTimeout(() => (el.className = "notice"), 5000);
+    noticeTimer = setTimeout(() => (el.className = "notice"), 4000);
   }
 
   function connection(kind, text) {
