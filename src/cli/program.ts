@@ -260,6 +260,7 @@ function announceDashboard(dashboard: DashboardServer | null, log: RunLog): void
   const banner = dashboardBanner(dashboard);
   log.info(banner.info);
   if (banner.warning) log.warn(banner.warning);
+  dashboard.onError = (m) => log.warn(m);
 }
 
 /** Errors a user can fix (usage, input, files) get one clear line and exit code 2; anything else is a bug and shows its stack. */

@@ -56,6 +56,12 @@ export class DashboardServer {
   private readonly timers: NodeJS.Timeout[] = [];
   private closed: Promise<void> | null = null;
   private readonly now: () => number;
+  private readonly reported = new Set<string>();
+  /**
+   * Where a fault of the dashboard's own is reported (once per distinct message): the trading
+   * goes on whatever the dashboard does. The commands point it at the run's log.
+   */
+  onError: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`);
 
   private constructor(
     private readonly server: Server,
@@ -68,8 +74,21 @@ export class DashboardServer {
     this.exposed = !isLoopback(host);
     this.url = `http://${host.includes(":") ? `[${host}]` : host}:${port}/`;
     this.page = dashboardPage();
-    server.on("request", (req, res) => this.route(req, res));
-    this.timers.push(setInterval(() => this.broadcast(sse("state", this.state())), o.intervalMs ?? 1000));
+    server.on("request", (req, res) => {
+      try {
+        this.route(req, res);
+      } catch (e) {
+        this.fault(e);
+        if (!res.headersSent) this.plain(res, 500, "the dashboard could not answer (see the log)\n");
+        else res.destroy();
+      }
+    });
+    this.timers.push(
+      setInterval(() => {
+        const event = this.stateEvent();
+        if (event) this.broadcast(event);
+      }, o.intervalMs ?? 1000),
+    );
     this.timers.push(setInterval(() => this.broadcast(`: heartbeat ${new Date(this.now()).toISOString()}\n\n`), o.heartbeatMs ?? 15_000));
   }
 
@@ -129,7 +148,7 @@ export class DashboardServer {
     if (this.closed) return this.closed;
     for (const t of this.timers) clearInterval(t);
     this.board?.stop();
-    const last = sse("state", this.state()) + sse("end", { reason: "the session stopped" });
+    const last = this.stateEvent() + sse("end", { reason: "the session stopped" });
     for (const res of this.streams) res.end(last);
     this.streams.clear();
     this.closed = new Promise<void>((resolve) => {
@@ -137,6 +156,23 @@ export class DashboardServer {
       this.server.closeAllConnections();
     });
     return this.closed;
+  }
+
+  /** The state as an event, or nothing when it cannot be made (reported; the next second tries again). */
+  private stateEvent(): string {
+    try {
+      return sse("state", this.state());
+    } catch (e) {
+      this.fault(e);
+      return "";
+    }
+  }
+
+  private fault(e: unknown): void {
+    const message = `dashboard: ${(e as Error).message ?? String(e)}`;
+    if (this.reported.has(message) || this.reported.size >= 20) return;
+    this.reported.add(message);
+    this.onError(message);
   }
 
   private broadcast(text: string): void {
@@ -167,10 +203,12 @@ export class DashboardServer {
         });
         res.end(req.method === "HEAD" ? undefined : this.page.html);
         return;
-      case "/api/state":
+      case "/api/state": {
+        const body = JSON.stringify(this.state());
         res.writeHead(200, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" });
-        res.end(req.method === "HEAD" ? undefined : JSON.stringify(this.state()));
+        res.end(req.method === "HEAD" ? undefined : body);
         return;
+      }
       case "/events":
         return this.stream(req, res);
       default:
@@ -180,6 +218,11 @@ export class DashboardServer {
 
   private stream(req: IncomingMessage, res: ServerResponse): void {
     if (this.closed) return this.plain(res, 503, "the dashboard is stopping\n");
+    if (req.method === "HEAD") {
+      res.writeHead(200, { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store" });
+      res.end();
+      return;
+    }
     if (this.streams.size >= (this.o.maxStreams ?? 32)) {
       res.setHeader("Retry-After", "5");
       return this.plain(res, 503, "too many open event streams\n");
@@ -187,9 +230,10 @@ export class DashboardServer {
     res.writeHead(200, { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store", Connection: "keep-alive", "X-Accel-Buffering": "no" });
     req.socket.setNoDelay(true);
     // The page reconnects a second after a drop; it starts from the full state at once.
-    res.write(`retry: 1000\n\n${sse("state", this.state())}`);
+    res.write(`retry: 1000\n\n${this.stateEvent()}`);
     this.streams.add(res);
     res.on("close", () => this.streams.delete(res));
+    res.on("error", () => this.streams.delete(res));
   }
 
   private plain(res: ServerResponse, status: number, text: string): void {

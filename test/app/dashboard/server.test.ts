@@ -66,6 +66,7 @@ function stream(port: number) {
     });
     r.on("end", () => (ended = true));
   });
+  req.on("error", () => (ended = true));
   req.end();
   const until = async (what: () => boolean, label: string, ms = 5000) => {
     const deadline = Date.now() + ms;
@@ -240,6 +241,27 @@ describe("the dashboard server", () => {
     const third = await get(d.port, "/events");
     expect(third.status).toBe(503);
     for (const s of streams) s.close();
+  });
+
+  it("a fault of its own is reported once and answered with a 500; the stream and the process go on", async () => {
+    const d = await dashboard({ intervalMs: 50 });
+    const faults: string[] = [];
+    d.onError = (m) => faults.push(m);
+    let broken = true;
+    d.attach({ driver: "live", mode: "paper", series: "KXBTC15M", market: "synthetic", prices: () => {
+      if (broken) throw new Error("the index could not be read");
+      return null;
+    } });
+    const es = stream(d.port);
+    const r = await get(d.port, "/api/state");
+    expect(r.status).toBe(500);
+    expect(r.body).toBe("the dashboard could not answer (see the log)\n");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(faults).toEqual(["dashboard: the index could not be read"]);
+    broken = false;
+    await es.until(() => es.states().length >= 2, "states once the fault is gone");
+    expect(es.states().at(-1)!.driver).toBe("live");
+    es.close();
   });
 
   it("a port in use is one line a user can act on (a UserError: exit 2)", async () => {
