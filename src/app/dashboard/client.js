@@ -353,7 +353,7 @@
       [r.result === null ? "unknown" : r.result.toUpperCase() + (r.proxyResult !== null && r.proxyResult !== r.result ? " (ours " + r.proxyResult.toUpperCase() + ")" : "")],
       [r.settlementValue === null ? "—" : usd(r.settlementValue), "num"],
       [r.source],
-    ], "no window has closed yet");
+    ], "no window's outcome is known yet");
 
     // Counters.
     const c = st.counters;
