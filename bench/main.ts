@@ -1,11 +1,13 @@
 // npm run bench [-- --json] [-- --copies N] [-- --runs N]
 // Measures the trading pipeline's throughput on several million one-second prices beside the
-// floor (parsing the same prices, nothing else), then the live feed path (bench/feeds.ts).
+// floor (parsing the same prices, nothing else), the live feed path (bench/feeds.ts), and the
+// replay of a recorded day (bench/replay.ts).
 // A benchmark, not a test: it prints figures.
 import { parseArgs } from "node:util";
 import { defaultConfig, parseConfig } from "../src/config/load.ts";
 import { feedBench, formatFeedBench } from "./feeds.ts";
 import { fullPipeline, oneSecondCsv, parseOnly } from "./pipeline.ts";
+import { formatReplayBench, replayBench } from "./replay.ts";
 
 const { values } = parseArgs({ options: { json: { type: "boolean" }, copies: { type: "string" }, runs: { type: "string" } } });
 const copies = Number(values.copies ?? 2);
@@ -40,6 +42,8 @@ const floorRate = floor.result.rows / (floor.ms / 1000);
 const pipeRate = pipeline.result.samples / (pipeline.ms / 1000);
 const mem = process.memoryUsage();
 const feeds = await feedBench({ frames: 50_000, runs, ticks: 5000 });
+// A recorded day (shaped like a live session: a book and a price a second, 40 raw ticks a second).
+const replay = await replayBench({ ticksPerSecond: 40 });
 const out = {
   samples: pipeline.result.samples,
   trades: pipeline.result.trades,
@@ -57,6 +61,7 @@ const out = {
   heap_used_mb: Math.round(mem.heapUsed / 1e6),
   node: process.version,
   feeds,
+  replay,
 };
 if (values.json) process.stdout.write(JSON.stringify(out) + "\n");
 else {
@@ -67,4 +72,6 @@ else {
   log(`engine cost          ${out.ns_per_sample_engine.toFixed(1).padStart(12)} ns/sample beyond parsing`);
   log(`memory               rss ${out.rss_mb} MB, heap ${out.heap_used_mb} MB (input CSV included)`);
   for (const line of formatFeedBench(feeds)) log(line);
+  for (const line of formatReplayBench(replay)) log(line);
+  log(`  beside the backtest: replay ${replay.replay_events_per_s.toLocaleString("en-US")} events/s vs pipeline ${out.pipeline_samples_per_s.toLocaleString("en-US")} samples/s (a replay parses JSON events, journals a prediction a second and walks a real book)`);
 }

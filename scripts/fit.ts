@@ -1,9 +1,10 @@
 // npm run fit -- FILE [FILE...] [--train-before ISO]
 // Walk-forward fit of the forecaster's defaults; writes src/model/fitted.ts, docs/fit.md and docs/fit.json.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { fitMarkdown, fittedSource } from "../src/app/fit/report.ts";
+import { marketSection, withMarketSection } from "../src/app/fit/market-report.ts";
 import { DEFAULT_GRID, walkForwardFit } from "../src/app/fit/walk-forward.ts";
 import { defaultConfig } from "../src/config/load.ts";
 import { inspectHistoryFile } from "../src/history/files.ts";
@@ -58,7 +59,9 @@ if (values["dry-run"]) {
   process.stdout.write(md);
 } else {
   mkdirSync("docs", { recursive: true });
-  writeFileSync("docs/fit.md", md);
+  // The market blend's section belongs to `npm run fit:market`: carry it over as it is.
+  const market = existsSync("docs/fit.md") ? marketSection(readFileSync("docs/fit.md", "utf8")) : null;
+  writeFileSync("docs/fit.md", market === null ? md : withMarketSection(md, market));
   // Per-window losses are working data, not results: leave them out of the record.
   const folds = report.folds.map((f) => ({ ...f, scores: Object.fromEntries(Object.entries(f.scores).map(([k, s]) => [k, { n: s.n, brier: s.brier, logLoss: s.logLoss }])) }));
   writeFileSync("docs/fit.json", JSON.stringify({ command, ...report, folds }, null, 2) + "\n");

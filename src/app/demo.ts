@@ -3,6 +3,7 @@ import type { AppConfig } from "../config/schema.ts";
 import { replayHistory } from "../history/files.ts";
 import { describeModel, describeStrategy, describeSynthetic } from "./banner.ts";
 import { summaryBlock } from "./console-format.ts";
+import type { DashboardServer } from "./dashboard/server.ts";
 import { count, duration, plural, usdFromCents, usdFromNumber } from "./number-style.ts";
 import { etaSeconds, progressText } from "./progress.ts";
 import type { RunLog } from "./run-log.ts";
@@ -26,6 +27,8 @@ export interface DemoOptions {
   readonly now?: () => number;
   /** Delete a journal in dataDir that the demo did not make. */
   readonly force?: boolean;
+  /** The dashboard (--dashboard), already listening: the session is shown on it. */
+  readonly dashboard?: DashboardServer;
 }
 
 const TICK_MS = 100;
@@ -53,6 +56,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
   await replayHistory([o.file], { observe: (s, p, e = true) => (seconds.push(s), prices.push(p), exact.push(e)) }, { onWarning: (w) => log.warn(w) });
   if (seconds.length === 0) throw new Error(`no prices in ${o.file}`);
 
+  const board = o.dashboard?.attach({ driver: "demo", mode: "paper", series: o.config.series, market: "synthetic" });
   const session = new TradingSession({
     config: o.config,
     dataDir: o.dataDir,
@@ -62,7 +66,9 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
     fresh: { madeBy: "demo", force: o.force ?? false, flag: "--data-dir" },
     maxCarrySeconds: o.config.backtest.maxCarrySeconds,
     ...(o.config.recording.enabled ? { record: { market: "synthetic" as const, now: Date.now } } : {}),
+    ...(board ? { listener: board.listener } : {}),
   });
+  board?.follow(session.engine, o.dataDir);
   let stopped = false;
   void o.stop.then(() => (stopped = true));
 

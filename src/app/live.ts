@@ -7,6 +7,8 @@ import { VenueMarket } from "../engine/venue-market.ts";
 import { type IndexReading, PriceIndex, warmStart } from "../feeds/index.ts";
 import { describeModel, describeStrategy } from "./banner.ts";
 import { type SummaryLine, summaryBlock } from "./console-format.ts";
+import { withBoard } from "./dashboard/board.ts";
+import type { DashboardServer } from "./dashboard/server.ts";
 import { count, duration, plural, usdFromNumber } from "./number-style.ts";
 import { readKalshiCredentials } from "./kalshi-credentials.ts";
 import { type LiveAccount, checkLiveGates, liveBroker, liveOrderPort, liveSummary, readLiveAccount } from "./kalshi-live.ts";
@@ -28,6 +30,8 @@ export interface LiveOptions {
   /** Resolves when the user asks to stop (the first Ctrl+C). */
   readonly stop: Promise<unknown>;
   readonly now?: () => number;
+  /** The dashboard (--dashboard), already listening: the session is shown on it. */
+  readonly dashboard?: DashboardServer;
 }
 
 /** How the live run ended: 0 after a graceful stop, 1 when no price could be had, 2 for a gate. */
@@ -211,6 +215,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     orders = liveOrderPort(broker, (e) => session?.feed(e), clock, (l) => log.debug(l));
   }
 
+  const board = o.dashboard?.attach({ driver: "live", mode: live ? "live" : "paper", series: config.series, market: choice.kind, prices: () => reading, kalshi: () => (session ? kalshiCountersLine(choice, session.market) : null) });
   session = new TradingSession({
     config,
     dataDir: config.dataDir,
@@ -223,12 +228,13 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     live,
     ...(orders ? { orders } : {}),
     ...(account ? { venueExposure: account.exposure } : {}),
-    listener: { onWindowClosed: (w) => choice.watchResult(w.window.ticker, w.window.close) },
+    listener: withBoard({ onWindowClosed: (w) => choice.watchResult(w.window.ticker, w.window.close) }, board),
     onJournalError: () => requestStop(),
     ...(config.recording.enabled ? { record: { market: choice.kind, now } } : {}),
   });
   if (session.recorder) log.info(`recording  ${session.recorder.folder}/ (every event the engine takes, and raw ticks; --no-record turns it off)`);
   index.onPrice((ts, price, source) => session?.tick(source, price, ts));
+  board?.follow(session.engine, config.dataDir);
   const engine = session.engine;
   const r = session.recovery;
   log.info(

@@ -1,10 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { loadConfigFile } from "../config/load.ts";
 import { formatReplay } from "./backtest-report.ts";
+import { type DashboardRequest, dashboardBanner, openDashboard } from "./dashboard/server.ts";
 import { checkOutputFile, checkWritableDir } from "./preflight.ts";
-import { runReplay } from "./replay.ts";
+import { type ReplayResult, runReplay } from "./replay.ts";
 
-export interface ReplayCommandOptions {
+export interface ReplayCommandOptions extends DashboardRequest {
   readonly paths: readonly string[];
   readonly config?: string;
   readonly json?: string;
@@ -20,15 +21,27 @@ export async function replayCommand(o: ReplayCommandOptions): Promise<void> {
   if (o.json !== undefined && o.json !== "-") checkOutputFile(o.json, "the --json file");
   const toErr = o.json === "-";
   const say = (line: string) => (toErr ? process.stderr : process.stdout).write(line + "\n");
-  const result = await runReplay({
-    paths: o.paths,
-    outDir: o.out,
-    force: Boolean(o.force),
-    ...(config ? { config } : {}),
-    ...(o.speed ? { speed: o.speed } : {}),
-    onSession: say,
-    onWarning: (w) => process.stderr.write(`warning: ${w}\n`),
-  });
+  const dashboard = await openDashboard(o);
+  if (dashboard) {
+    const banner = dashboardBanner(dashboard);
+    say(banner.info + (o.speed ? "" : "; the replay runs as fast as it can: add --speed N to watch it"));
+    if (banner.warning) process.stderr.write(`warning: ${banner.warning}\n`);
+  }
+  let result: ReplayResult;
+  try {
+    result = await runReplay({
+      paths: o.paths,
+      outDir: o.out,
+      force: Boolean(o.force),
+      ...(config ? { config } : {}),
+      ...(o.speed ? { speed: o.speed } : {}),
+      onSession: say,
+      onWarning: (w) => process.stderr.write(`warning: ${w}\n`),
+      ...(dashboard ? { dashboard } : {}),
+    });
+  } finally {
+    await dashboard?.close();
+  }
   say(formatReplay(result));
   if (o.json === "-") process.stdout.write(JSON.stringify(result, null, 2) + "\n");
   else if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2) + "\n");

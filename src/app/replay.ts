@@ -11,6 +11,7 @@ import { startAfresh } from "../store/fresh-journal.ts";
 import { writeJsonAtomic } from "../store/snapshot.ts";
 import { FileJournal, journalFiles, loadTradeJournal } from "../store/trade-journal.ts";
 import { type Core, buildCore } from "./core.ts";
+import type { DashboardServer } from "./dashboard/server.ts";
 import { performanceSnapshot } from "./performance.ts";
 import { type ReadCounters, type RecordedSession, findSessions, isEngineEvent, readRecording } from "./recording/reader.ts";
 import { type RunResult, runResult } from "./run-result.ts";
@@ -28,6 +29,8 @@ export interface ReplayOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly onSession?: (line: string) => void;
   readonly onWarning?: (message: string) => void;
+  /** The dashboard (--dashboard), already listening: the replay is shown on it (best with a speed). */
+  readonly dashboard?: DashboardServer;
 }
 
 export interface ReplayedSession {
@@ -83,6 +86,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   const noTrade: Partial<NoTradeCounts> = {};
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let paceFrom: { second: number; wall: number } | null = null;
+  const board = o.dashboard?.attach({ driver: "replay", mode: "paper", series: first.series, market: sessions.some((s) => s.header.market === "kalshi") ? "kalshi (recorded)" : "synthetic" });
 
   const pace = async (second: number) => {
     if (!o.speed) return;
@@ -105,8 +109,10 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       live: session.header.mode === "live",
       account,
       ...(core ? { carry: core } : {}),
+      ...(board ? { listener: board.listener } : {}),
     });
     const engine = core.engine;
+    board?.follow(engine, n === 0 ? o.outDir : undefined);
     let sessionEvents = 0;
     for (const file of session.files) {
       for await (const line of readRecording(file.path, read)) {

@@ -91,16 +91,16 @@ export class TradingSession {
       ...(o.venueExposure ? { externalExposure: Math.max(0, o.venueExposure - account.summary().openCost) } : {}),
       listener: {
         onTrade: (r) => {
+          // What made the trade is on disk as soon as the trade is, before anyone is told.
+          this.recorder?.flush(true);
           log.show((c) => tradeSignalBlock(r, c));
           this.writePerformance();
-          // What made the trade is on disk as soon as the trade is.
-          this.recorder?.flush(true);
           extra?.onTrade?.(r);
         },
         onSettlement: (r) => {
+          this.recorder?.flush(true);
           log.show((c) => settlementLine(r, c));
           this.writePerformance();
-          this.recorder?.flush(true);
           extra?.onSettlement?.(r);
         },
         onWindowClosed: (w) => {
@@ -142,6 +142,7 @@ export class TradingSession {
           header: { btc15_version: VERSION, config: o.config, market: o.record.market, settlement: o.settlement, mode: o.live ? "live" : "paper", journal_at_start: loaded.records },
         })
       : null;
+    this.recorder?.open();
     const s = account.summary();
     this.recovery = { records: loaded.records.length, warnings: loaded.warnings, openPositions: s.openPositions, balance: moneyToDollars(s.balance), repairedTail: this.journal.repairedTail !== null };
     for (const w of loaded.warnings) log.warn(`journal: ${w}`);

@@ -14,11 +14,12 @@ import { LOGS_DIR, preflightBacktest, preflightDemo, preflightExport, preflightL
 import { exportJournal, journalReport } from "../app/report-command.ts";
 import { writeHtmlReport } from "../app/report-html/command.ts";
 import { replayCommand } from "../app/replay-command.ts";
+import { type DashboardServer, dashboardBanner, openDashboard } from "../app/dashboard/server.ts";
 import { RunLog, logFileName } from "../app/run-log.ts";
 import { onShutdown } from "../app/shutdown.ts";
 import { VERSION } from "../app/version.ts";
 import { deepMerge, resolveConfig } from "../config/load.ts";
-import { type LiveFlags, type TradingFlags, addTradingOptions, askYes, liveFlagsToConfig, numberArg, positiveIntArg, tradingFlagsToConfig } from "./trading-flags.ts";
+import { type DashboardFlags, type LiveFlags, type TradingFlags, addDashboardOptions, addTradingOptions, askYes, liveFlagsToConfig, numberArg, positiveIntArg, tradingFlagsToConfig } from "./trading-flags.ts";
 import { formatWindowInfo, windowInfo } from "../app/window-info.ts";
 import { defaultConfig, loadConfigFile } from "../config/load.ts";
 import { UserError } from "../domain/errors.ts";
@@ -98,7 +99,7 @@ export function buildProgram(): Command {
       }
     });
 
-  addTradingOptions(
+  addDashboardOptions(addTradingOptions(
     program
       .command("live")
       .description("the live trader (npm start): exchange feeds, the current window's market, a forecast and a decision every second, paper by default")
@@ -108,10 +109,12 @@ export function buildProgram(): Command {
       .option("--feeds <list>", "price sources in order, comma-separated: coinbase,binanceus,kraken,bitstamp,rest")
       .addOption(new Option("--feed-mode <mode>", "composite (median of fresh sources) or failover (first live source)").choices(["composite", "failover"]))
       .option("--verbose", "show debug lines (feed events, HTTP errors) on the console too"),
-  ).action(async (opts: TradingFlags & LiveFlags) => {
+  )).action(async (opts: TradingFlags & LiveFlags & DashboardFlags) => {
     const config = resolveConfig({ file: opts.config, env: process.env, flags: deepMerge(tradingFlagsToConfig(opts), liveFlagsToConfig(opts)) });
     preflightLive({ dataDir: config.dataDir, logsDir: LOGS_DIR });
+    const dashboard = await openDashboard(opts);
     const log = new RunLog({ file: logFileName(LOGS_DIR, "live_trading", Date.now()), out: process.stdout, colour: Boolean(process.stdout.isTTY), now: Date.now, verbose: Boolean(opts.verbose) });
+    announceDashboard(dashboard, log);
     let stop: () => void = () => {};
     const stopped = new Promise<void>((r) => (stop = r));
     const off = onShutdown(() => stop(), { warn: (s) => log.warn(s) });
@@ -123,15 +126,17 @@ export function buildProgram(): Command {
         confirmLive: Boolean(opts.confirmLive),
         ...(process.stdin.isTTY ? { ask: askYes } : {}),
         stop: stopped,
+        ...(dashboard ? { dashboard } : {}),
       });
       log.info(`log file ${log.file}`);
     } finally {
       off();
+      await dashboard?.close();
       log.close();
     }
   });
 
-  addTradingOptions(
+  addDashboardOptions(addTradingOptions(
     program
       .command("demo")
       .description("the live runner's console and journal, fed by recorded prices at N× speed against the synthetic market (no network needed)")
@@ -139,7 +144,7 @@ export function buildProgram(): Command {
       .option("--data <file>", "price history to replay (default: the bundled sample)")
       .addOption(new Option("--minutes <n>", "stop after this many simulated minutes; the default, 6 hours of market, takes 6 real minutes at 60×").argParser(numberArg).default(DEMO_MINUTES))
       .option("--force", "replace the journal in --data-dir even if the demo did not make it"),
-  ).action(async (opts: TradingFlags & { speed: number; data?: string; minutes: number; force?: boolean }) => {
+  )).action(async (opts: TradingFlags & DashboardFlags & { speed: number; data?: string; minutes: number; force?: boolean }) => {
     // The demo's own defaults: its own data directory, a status every 5 simulated minutes, and a
     // randomly mispriced synthetic market so there is something to trade.
     const config = resolveConfig({
@@ -152,7 +157,9 @@ export function buildProgram(): Command {
     const file = opts.data ?? BUNDLED_SAMPLE;
     const force = Boolean(opts.force);
     preflightDemo({ dataDir: config.dataDir, logsDir: LOGS_DIR, file, force });
+    const dashboard = await openDashboard(opts);
     const log = new RunLog({ file: logFileName(LOGS_DIR, "demo", Date.now()), out: process.stdout, colour: Boolean(process.stdout.isTTY), now: Date.now });
+    announceDashboard(dashboard, log);
     let stop: () => void = () => {};
     const stopped = new Promise<void>((r) => (stop = r));
     const off = onShutdown(() => stop(), { warn: (s) => log.warn(s) });
@@ -167,10 +174,12 @@ export function buildProgram(): Command {
         log,
         stop: stopped,
         maxSeconds: Math.round(opts.minutes * 60),
+        ...(dashboard ? { dashboard } : {}),
       });
       log.info(`log file ${log.file}`);
     } finally {
       off();
+      await dashboard?.close();
       log.close();
     }
   });
@@ -209,7 +218,7 @@ export function buildProgram(): Command {
     process.stdout.write((opts.json ? JSON.stringify(config, null, 2) : formatConfigReport(lines)) + "\n");
   });
 
-  program
+  addDashboardOptions(program
     .command("replay")
     .description("feed recorded live sessions back through the engine: reproduce a session's journal, or try another strategy on the real recorded books")
     .argument("<path...>", "session recordings: a .jsonl.gz file, a session's folder, or a sessions directory (e.g. data/trading/sessions)")
@@ -217,8 +226,8 @@ export function buildProgram(): Command {
     .option("--json <path>", "write the result as JSON to a file, or - for standard output (the summary then goes to standard error)")
     .option("--out <dir>", "directory for the replay's journal and CSV", "data/replay")
     .option("--force", "replace the journal in --out even if a replay did not make it")
-    .addOption(new Option("--speed <n>", "replay at N× real time (to watch it); as fast as possible without").argParser(numberArg))
-    .action(async (paths: string[], opts: { config?: string; json?: string; out: string; force?: boolean; speed?: number }) => {
+    .addOption(new Option("--speed <n>", "replay at N× real time (to watch it); as fast as possible without").argParser(numberArg)))
+    .action(async (paths: string[], opts: DashboardFlags & { config?: string; json?: string; out: string; force?: boolean; speed?: number }) => {
       await replayCommand({ paths, ...opts });
     });
 
@@ -249,6 +258,15 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+/** The dashboard's address at start, and a warning when other machines may reach it. */
+function announceDashboard(dashboard: DashboardServer | null, log: RunLog): void {
+  if (dashboard === null) return;
+  const banner = dashboardBanner(dashboard);
+  log.info(banner.info);
+  if (banner.warning) log.warn(banner.warning);
+  dashboard.onError = (m) => log.warn(m);
 }
 
 /** Errors a user can fix (usage, input, files) get one clear line and exit code 2; anything else is a bug and shows its stack. */

@@ -62,6 +62,27 @@ export function tradingFlagsToConfig(f: TradingFlags): Record<string, unknown> {
   return out;
 }
 
+/** Parses a TCP port: a whole number 0–65535 (0: any free port). */
+export function portArg(v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`not a port (0–65535): ${v}`);
+  return n;
+}
+
+export interface DashboardFlags {
+  dashboard?: boolean;
+  port?: number;
+  dashboardHost?: string;
+}
+
+/** The live dashboard's flags (live, demo, replay). */
+export function addDashboardOptions(cmd: Command): Command {
+  return cmd
+    .option("--dashboard", "serve a live dashboard in the browser: the price, the window, P(up) against the market, trades, P&L (http://127.0.0.1:8015/)")
+    .addOption(new Option("--port <n>", "the dashboard's port (default 8015; 0 picks a free one)").argParser(portArg))
+    .option("--dashboard-host <host>", "serve the dashboard on this address instead of 127.0.0.1 (other machines may reach it: a warning is printed)");
+}
+
 export interface LiveFlags {
   mode?: "paper" | "live";
   confirmLive?: boolean;

@@ -67,7 +67,6 @@ export const kalshiConfigSchema = z
   })
   .strict();
 
-export type KalshiConfig = z.infer<typeof kalshiConfigSchema>;
 
 /** Environment variables that set a value of this section: name → path inside the section. */
 export const KALSHI_ENV: Readonly<Record<string, string>> = {

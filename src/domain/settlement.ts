@@ -5,7 +5,6 @@
  */
 export type Side = "yes" | "no";
 
-export const AVERAGE_SECONDS = 60;
 
 /**
  * Rounds the average of integer-cent prices (given as their sum and count) to the nearest cent,
@@ -18,8 +17,4 @@ export function averageCents(sumCents: number, count: number): number {
 
 export function resultOf(settlementCents: number, strikeCents: number): Side {
   return settlementCents >= strikeCents ? "yes" : "no";
-}
-
-export function otherSide(side: Side): Side {
-  return side === "yes" ? "no" : "yes";
 }

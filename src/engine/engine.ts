@@ -1,8 +1,7 @@
 import { type Money, formatDecimal } from "../domain/money.ts";
 import { type Quote, isQuote } from "../domain/quote.ts";
-import type { AccountRecord, SettlementRecord, StrikeSource, TradeRecord, VoidRecord, WindowRecord } from "../domain/records.ts";
-import { type Window, isoUtc } from "../domain/window.ts";
-import type { Forecast } from "../model/forecaster.ts";
+import type { AccountRecord, StrikeSource, TradeRecord } from "../domain/records.ts";
+import { isoUtc } from "../domain/window.ts";
 import { HybridForecaster, newForecast } from "../model/forecaster.ts";
 import type { ModelParams } from "../model/params.ts";
 import { PriceHistory } from "../model/price-history.ts";
@@ -18,7 +17,10 @@ import { type OrderContext, predictionRecord, tradeRecord } from "./records.ts";
 import { NO_LIMITS, type RiskLimits, type RiskRefusalReason, dayStart } from "./risk-gate.ts";
 import type { SampleSink } from "./sampler.ts";
 import { type SettlementCounters, Settlements } from "./settlements.ts";
-import { type ClosedWindow, WindowTracker } from "./window-tracker.ts";
+import type { EngineListener, ForecastEvent } from "./listener.ts";
+import { WindowTracker } from "./window-tracker.ts";
+
+export type { EngineListener, ForecastEvent };
 
 export interface EngineConfig {
   readonly series: string;
@@ -38,45 +40,6 @@ export interface EngineConfig {
   readonly maxCarriedSeconds?: number;
   /** Limits on the one order path (default: none). */
   readonly risk?: RiskLimits & { readonly dayStartHourUtc: number; readonly killSwitchName?: string };
-}
-
-/**
- * One second's forecast and what the strategy made of it. The engine reuses one event (and its
- * forecast) every second: it is valid during the listener call and until the next second;
- * copy whatever you keep.
- */
-export interface ForecastEvent {
-  readonly t: number;
-  readonly window: Window;
-  readonly secondsLeft: number;
-  readonly priceCents: number;
-  /** The strike decided against: the venue's official one when known, else our 60-s average. */
-  readonly strikeCents: number;
-  readonly strikeSource: StrikeSource;
-  /** Our own 60-s average strike (null when the window was joined midway). */
-  readonly proxyStrikeCents: number | null;
-  readonly forecast: Forecast;
-  readonly quote: Quote | null;
-  readonly decision: Decision;
-}
-
-export interface EngineListener {
-  onForecast?(e: ForecastEvent): void;
-  onWindowClosed?(w: ClosedWindow): void;
-  /** A window's outcome is known (our proxy at the close, or the official result later). */
-  onWindowResolved?(r: WindowRecord): void;
-  onTrade?(r: TradeRecord): void;
-  onSettlement?(r: SettlementRecord | VoidRecord): void;
-  /** A second with no forecast (warm-up, no strike yet). */
-  onIdle?(t: number, decision: NoTrade): void;
-  /** Seconds [from, to) had no prices: the buffers start again. */
-  onGap?(from: number, to: number): void;
-  /** A journal write failed: trading has stopped; writes are retried. Once per episode. */
-  onJournalError?(e: Error): void;
-  /** An order went to the venue; its outcome arrives later as an order event. */
-  onOrderSent?(ref: string, contracts: number, limitPrice: Money): void;
-  /** A venue order came back with nothing filled. */
-  onOrderUnfilled?(ref: string, why: string | null): void;
 }
 
 export type NoTradeCounts = Record<NoTradeReason, number>;

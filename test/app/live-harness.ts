@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { type LiveExit, runLive } from "../../src/app/live.ts";
+import type { DashboardServer } from "../../src/app/dashboard/server.ts";
 import { RunLog } from "../../src/app/run-log.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import type { AppConfig } from "../../src/config/schema.ts";
@@ -28,6 +29,8 @@ export interface LiveRunOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly ask?: (q: string) => Promise<boolean>;
   readonly confirmLive?: boolean;
+  /** A dashboard already listening, to show the session on. */
+  readonly dashboard?: DashboardServer;
 }
 
 export function startLive(o: LiveRunOptions): LiveRun {
@@ -40,7 +43,7 @@ export function startLive(o: LiveRunOptions): LiveRun {
   const log = new RunLog({ file: join(dir, "live.log"), out: sink, colour: false, now });
   let stop: () => void = () => {};
   const stopped = new Promise<void>((r) => (stop = r));
-  const done = runLive({ config, log, env: o.env ?? {}, confirmLive: o.confirmLive ?? false, stop: stopped, now, ...(o.ask ? { ask: o.ask } : {}) }).finally(() => log.close());
+  const done = runLive({ config, log, env: o.env ?? {}, confirmLive: o.confirmLive ?? false, stop: stopped, now, ...(o.ask ? { ask: o.ask } : {}), ...(o.dashboard ? { dashboard: o.dashboard } : {}) }).finally(() => log.close());
   let exited = false;
   void done.then(
     () => (exited = true),

@@ -41,7 +41,7 @@ describe("session recordings", () => {
     }
     r.close();
     const files = readdirSync(r.folder).sort();
-    expect(files).toEqual(["0000-20261126T12.jsonl.gz", "0001-20261126T13.jsonl.gz"]);
+    expect(files).toEqual(["0000-20261126T12.jsonl.gz", "0000-20261126T12.ticks.jsonl.gz", "0001-20261126T13.jsonl.gz", "0001-20261126T13.ticks.jsonl.gz"]);
     const [sessions] = [await findSessions([dir])];
     expect(sessions).toHaveLength(1);
     const s = sessions[0]!;
@@ -49,12 +49,16 @@ describe("session recordings", () => {
     expect(s.files[0]!.header.journal_at_start).toHaveLength(1);
     expect(s.files[1]!.header.journal_at_start).toBeUndefined();
     expect(s.header).toMatchObject({ type: "header", schema: 1, btc15_version: "0.0.0-test", market: "kalshi", mode: "paper" });
-    // Every event once, in order, across the two files; ticks passed over without being parsed.
+    // Every event once, in order, across the two files; the raw ticks in files of their own.
     const c = counters();
     const all = [...(await lines(s.files[0]!.path, c)), ...(await lines(s.files[1]!.path, c))];
     const seconds = all.filter((l) => l.type === "second").map((l) => (l as { second: number }).second);
     expect(seconds).toEqual(Array.from({ length: 20 }, (_, i) => T0 / 1000 + i));
-    expect(c.ticks).toBe(20);
+    expect(c.ticks).toBe(0);
+    const tickFiles = files.filter((f) => f.includes(".ticks."));
+    const tc = counters();
+    for (const f of tickFiles) await lines(join(r.folder, f), tc);
+    expect(tc.ticks).toBe(20);
     expect(r.counters).toMatchObject({ events: 20, ticks: 20, files: 2, failures: 0 });
   });
 

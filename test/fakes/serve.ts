@@ -16,6 +16,8 @@ setInterval(() => ex.setPrice((p += (Math.random() - 0.5) * 6)), 250);
 const kalshi = await startFakeKalshi();
 for (let t = Date.now() / 1000 - 900; t < Date.now() / 1000 + 4 * 3600; t += 900) {
   kalshi.setBook(windowAt(t).ticker, { yes: [["0.4400", "120.00"], ["0.4500", "80.00"]], no: [["0.4900", "60.00"], ["0.5000", "40.00"]] });
+  // Kalshi's official strike near the price, as the real one is (the average of the minute before the open).
+  kalshi.setMarket(windowAt(t).ticker, { floor_strike: Math.round((64_000 + 30 * Math.sin(t / 900)) * 100) / 100 });
 }
 writeFileSync(out, JSON.stringify({ markets: "kalshi", feeds: ex.feedsConfig, kalshi: { baseUrl: kalshi.baseUrl, wsUrl: kalshi.wsUrl }, statusIntervalSeconds: 10 }, null, 2));
 console.log(`fakes up; config in ${out}`);

@@ -208,17 +208,26 @@ function judge(term: string, folds: readonly Fold[], pooled: Record<VariantName,
       if (other !== undefined) diffs.push(loss - other);
     }
   }
+  const { kept, why } = keepRule(term, diffs, pooled[withIt].logLoss, pooled[without].logLoss, wins, folds.length);
+  return { term, kept, why };
+}
+
+/**
+ * The one rule for keeping anything the fits try: from the paired per-window log-loss
+ * differences (with − without) over all test folds, the pooled log losses, and the folds won.
+ */
+export function keepRule(term: string, diffs: readonly number[], withLoss: number, withoutLoss: number, wins: number, folds: number): TermDecision & { readonly t: number; readonly wins: number } {
   const n = diffs.length;
   const mean = diffs.reduce((s, d) => s + d, 0) / n;
   const sd = Math.sqrt(diffs.reduce((s, d) => s + (d - mean) ** 2, 0) / (n - 1));
   const t = mean / (sd / Math.sqrt(n));
-  const delta = pooled[withIt].logLoss - pooled[without].logLoss;
-  const kept = delta < 0 && t <= KEEP_T && wins > folds.length / 2;
+  const delta = withLoss - withoutLoss;
+  const kept = delta < 0 && t <= KEEP_T && wins > folds / 2;
   const why =
     `pooled out-of-sample log loss ${delta < 0 ? "improves" : "worsens"} by ${Math.abs(delta).toFixed(5)} ` +
-    `(${pooled[without].logLoss.toFixed(5)} → ${pooled[withIt].logLoss.toFixed(5)}); paired per-window t = ${t.toFixed(2)} over ${n} windows ` +
-    `(needs ≤ ${KEEP_T}); better in ${wins} of ${folds.length} folds`;
-  return { term, kept, why };
+    `(${withoutLoss.toFixed(5)} → ${withLoss.toFixed(5)}); paired per-window t = ${t.toFixed(2)} over ${n} windows ` +
+    `(needs ≤ ${KEEP_T}); better in ${wins} of ${folds} folds`;
+  return { term, kept, why, t, wins };
 }
 
 export interface FitOptions {

@@ -1,6 +1,6 @@
 import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { createInterface } from "node:readline";
+import { StringDecoder } from "node:string_decoder";
 import { constants, createGunzip } from "node:zlib";
 import { UserError } from "../../domain/errors.ts";
 import { ENGINE_EVENT_TYPES, RECORDING_SCHEMA, type RecordingHeader, type RecordingLine } from "./format.ts";
@@ -28,43 +28,55 @@ export interface ReadCounters {
 }
 
 /**
- * The lines of a recording file. A file cut off by a crash (its last gzip member incomplete)
- * yields everything before the cut; a line broken by it is skipped and counted.
+ * The lines of a recording file, parsed. A file cut off by a crash (its last gzip member
+ * incomplete) yields everything before the cut; a line broken by it is skipped and counted.
  */
 export async function* readRecording(path: string, counters: ReadCounters): AsyncGenerator<RecordingLine> {
   const gunzip = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH });
   const input = createReadStream(path).pipe(gunzip);
   let failed: string | null = null;
   gunzip.on("error", (e) => (failed = e.message));
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  const decoder = new StringDecoder("utf8");
+  let carry = "";
   let n = 0;
+  const take = function* (text: string): Generator<RecordingLine> {
+    n++;
+    if (text === "") return;
+    // Raw ticks are not the engine's: passed over without being parsed (older recordings mixed them in).
+    if (text.startsWith('{"type":"tick"')) {
+      counters.ticks++;
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      counters.skipped++;
+      if (counters.problems.length < 5) counters.problems.push(`${path}: line ${n} is not JSON (cut off by a crash?)`);
+      return;
+    }
+    if (typeof value !== "object" || value === null || typeof (value as { type?: unknown }).type !== "string") {
+      counters.skipped++;
+      return;
+    }
+    counters.lines++;
+    yield value as RecordingLine;
+  };
   try {
-    for await (const text of lines) {
-      n++;
-      if (text === "") continue;
-      // Ticks are most of a recording and the engine never took them: not even parsed.
-      if (text.startsWith('{"type":"tick"')) {
-        counters.ticks++;
-        continue;
+    for await (const chunk of input) {
+      const text = carry + decoder.write(chunk as Buffer);
+      let from = 0;
+      for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", from)) {
+        yield* take(text.slice(from, nl));
+        from = nl + 1;
       }
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        counters.skipped++;
-        if (counters.problems.length < 5) counters.problems.push(`${path}: line ${n} is not JSON (cut off by a crash?)`);
-        continue;
-      }
-      if (typeof value !== "object" || value === null || typeof (value as { type?: unknown }).type !== "string") {
-        counters.skipped++;
-        continue;
-      }
-      counters.lines++;
-      yield value as RecordingLine;
+      carry = text.slice(from);
     }
   } catch (e) {
     failed = (e as Error).message;
   }
+  carry += decoder.end();
+  if (carry !== "") yield* take(carry);
   if (failed !== null && counters.problems.length < 5) counters.problems.push(`${path}: read stopped early (${failed})`);
 }
 
@@ -86,7 +98,7 @@ function recordingFiles(path: string): string[] {
   for (const name of readdirSync(path).sort()) {
     const full = join(path, name);
     if (statSync(full).isDirectory()) out.push(...recordingFiles(full));
-    else if (name.endsWith(".jsonl.gz")) out.push(full);
+    else if (name.endsWith(".jsonl.gz") && !name.endsWith(".ticks.jsonl.gz")) out.push(full);
   }
   return out;
 }

@@ -28,8 +28,8 @@ export interface RecorderCounters {
 const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
 
 /**
- * Records a session: every event the engine consumed, in the order it consumed them, and each
- * source's raw ticks, as JSON lines compressed with gzip. Lines are buffered and written as
+ * Records a session: every event the engine consumed, in the order it consumed them, and (in a
+ * file beside it) each source's raw ticks, as JSON lines compressed with gzip. Lines are buffered and written as
  * independent gzip members (a gzip file may hold many), so a crash loses at most the last few
  * seconds and never spoils what was written; files rotate hourly or daily, each opening with
  * a header. A failed write is counted and never stops trading.
@@ -39,8 +39,10 @@ export class SessionRecorder {
   readonly session: string;
   readonly folder: string;
   private buffer: string[] = [];
+  private tickBuffer: string[] = [];
   private bufferBytes = 0;
   private fd: number | null = null;
+  private tickFd: number | null = null;
   private period = "";
   private part = -1;
   private lastFlush: number;
@@ -54,6 +56,16 @@ export class SessionRecorder {
     this.folder = join(o.dir, this.session);
     this.flushMs = o.flushMs ?? 5_000;
     this.lastFlush = now;
+  }
+
+  /** Opens the session's first file (its header) now, so the session is on disk from its start. */
+  open(): void {
+    try {
+      this.file(this.o.now());
+    } catch (e) {
+      this.counters.failures++;
+      this.lastError = `recording ${this.folder}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+    }
   }
 
   /** The latest write error, once, for a warning. */
@@ -72,7 +84,9 @@ export class SessionRecorder {
   tick(t: RecordedTick): void {
     if (this.closed) return;
     this.counters.ticks++;
-    this.push(JSON.stringify(t));
+    const line = JSON.stringify(t);
+    this.tickBuffer.push(line);
+    this.bufferBytes += line.length;
   }
 
   /** Writes what is buffered when it is due (call every second), or now with `force`. */
@@ -80,15 +94,16 @@ export class SessionRecorder {
     const now = this.o.now();
     if (!force && now - this.lastFlush < this.flushMs && this.bufferBytes < 1 << 20) return;
     this.lastFlush = now;
-    if (this.buffer.length === 0) return;
-    const text = this.buffer.join("\n") + "\n";
+    if (this.buffer.length === 0 && this.tickBuffer.length === 0) return;
+    const events = this.buffer;
+    const ticks = this.tickBuffer;
     this.buffer = [];
+    this.tickBuffer = [];
     this.bufferBytes = 0;
     try {
       const fd = this.file(now);
-      const gz = gzipSync(text, { level: 6 });
-      writeSync(fd, gz);
-      this.counters.bytes += gz.length;
+      if (events.length) this.write(fd, events);
+      if (ticks.length) this.write(this.tickFd!, ticks);
     } catch (e) {
       this.counters.failures++;
       this.lastError = `recording ${this.folder}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
@@ -99,8 +114,19 @@ export class SessionRecorder {
     if (this.closed) return;
     this.flush(true);
     this.closed = true;
+    this.closeFiles();
+  }
+
+  private write(fd: number, lines: readonly string[]): void {
+    const gz = gzipSync(lines.join("\n") + "\n", { level: 6 });
+    writeSync(fd, gz);
+    this.counters.bytes += gz.length;
+  }
+
+  private closeFiles(): void {
     if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
+    if (this.tickFd !== null) closeSync(this.tickFd);
+    this.fd = this.tickFd = null;
   }
 
   private push(line: string): void {
@@ -113,13 +139,14 @@ export class SessionRecorder {
     const iso = new Date(now).toISOString();
     const period = this.o.rotate === "hour" ? iso.slice(0, 13) : iso.slice(0, 10);
     if (this.fd !== null && period === this.period) return this.fd;
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
+    this.closeFiles();
     mkdirSync(this.folder, { recursive: true });
     this.part++;
     this.period = period;
-    const name = `${String(this.part).padStart(4, "0")}-${period.replace(/[-:]/g, "").replace("T", "T")}.jsonl.gz`;
-    const fd = openSync(join(this.folder, name), "a");
+    const name = `${String(this.part).padStart(4, "0")}-${period.replace(/[-:]/g, "")}`;
+    // The raw ticks go in a file of their own: replay never has to read past them.
+    this.tickFd = openSync(join(this.folder, `${name}.ticks.jsonl.gz`), "a");
+    const fd = openSync(join(this.folder, `${name}.jsonl.gz`), "a");
     const { journal_at_start, ...rest } = this.o.header;
     const header: RecordingHeader = {
       type: "header",
