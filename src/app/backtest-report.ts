@@ -1,9 +1,9 @@
 import type { BacktestResult } from "./backtest.ts";
 import type { ReplayResult } from "./replay.ts";
 import type { RunResult } from "./run-result.ts";
+import { usdFromNumber as usd } from "./number-style.ts";
 
 const f4 = (x: number | null) => (x === null ? "n/a" : x.toFixed(4));
-const usd = (x: number) => `${x < 0 ? "-" : ""}$${Math.abs(x).toFixed(2)}`;
 const pct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(1)}%`);
 
 /** The readable summary printed after a backtest. */

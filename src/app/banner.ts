@@ -1,4 +1,5 @@
 import type { AppConfig } from "../config/schema.ts";
+import { usdFromNumber } from "./number-style.ts";
 
 /** "fair value (volatility ×1.19, half-life 600 s)" plus the terms that are on. */
 export function describeModel(c: AppConfig): string {
@@ -11,7 +12,7 @@ export function describeModel(c: AppConfig): string {
 
 export function describeStrategy(c: AppConfig): string {
   const s = c.strategy;
-  return `min edge ${(s.minEdge * 100).toFixed(1)}%, min confidence ${(s.minConfidence * 100).toFixed(1)}%, ${s.kellyFraction}× Kelly, max $${s.maxPosition}/trade, ${s.maxEntriesPerWindow} entr${s.maxEntriesPerWindow === 1 ? "y" : "ies"}/window, fee rate ${s.feeRate}`;
+  return `min edge ${(s.minEdge * 100).toFixed(1)}%, min confidence ${(s.minConfidence * 100).toFixed(1)}%, ${s.kellyFraction}× Kelly, max ${usdFromNumber(s.maxPosition)}/trade, ${s.maxEntriesPerWindow} entr${s.maxEntriesPerWindow === 1 ? "y" : "ies"}/window, fee rate ${s.feeRate}`;
 }
 
 export function describeSynthetic(c: AppConfig): string {

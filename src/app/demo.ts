@@ -4,6 +4,8 @@ import { replayHistory } from "../history/files.ts";
 import { describeModel, describeStrategy, describeSynthetic } from "./banner.ts";
 import { summaryBlock } from "./console-format.ts";
 import type { DashboardServer } from "./dashboard/server.ts";
+import { count, duration, plural, usdFromCents, usdFromNumber } from "./number-style.ts";
+import { etaSeconds, progressText } from "./progress.ts";
 import type { RunLog } from "./run-log.ts";
 import { TradingSession } from "./session.ts";
 import { warmUp } from "./warm-up.ts";
@@ -18,7 +20,7 @@ export interface DemoOptions {
   readonly log: RunLog;
   /** Resolves when the user asks to stop. */
   readonly stop: Promise<unknown>;
-  /** Stop after this many simulated seconds past the warm-up (default: the whole file). */
+  /** Stop after this many simulated seconds past the warm-up (default: the whole file; the command's default is 6 hours). */
   readonly maxSeconds?: number;
   /** Real-time scheduling; replaced in tests. */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -44,7 +46,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
   log.info(`mode       PAPER (demo)`);
   log.info(`model      ${describeModel(o.config)}`);
   log.info(`strategy   ${describeStrategy(o.config)}`);
-  log.info(`balance    $${o.config.balance.toFixed(2)} (journal in ${o.dataDir}/, started afresh)`);
+  log.info(`balance    ${usdFromNumber(o.config.balance)} (journal in ${o.dataDir}/, started afresh)`);
   log.info(`market     ${describeSynthetic(o.config)}`);
   log.info(`prices     ${o.file} at ${o.speed}× (recorded Binance BTC/USDT, a proxy of the index Kalshi settles on)`);
 
@@ -80,14 +82,27 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
   warmUp(session, () => {
     for (let i = 0; i < warm; i++) feed(i);
   });
-  log.info(`warm start ${warm} s of history replayed at once (up to ${isoUtc(seconds[warm - 1]! + 1)})`);
-  log.show((c) => c.green("ready"));
-
+  log.info(`warm start ${count(warm)} s of history replayed at once (up to ${isoUtc(seconds[warm - 1]! + 1)})`);
   const end = Math.min(seconds.length, o.maxSeconds === undefined ? Infinity : warm + o.maxSeconds);
+  const length = end - warm;
+  log.info(`length     ${duration(length)} of market at ${o.speed}×: about ${duration(length / o.speed)}${o.maxSeconds === undefined ? " (the whole file)" : ""}; --minutes changes it, Ctrl+C stops sooner`);
+  log.show((c) => `${c.green("✓")} BTC Feed connected: replay (recorded prices, no network)`);
+  log.show((c) => `${c.green("✓")} Current price: ${c.bold(usdFromCents(session.engine.history.latest))}  (replay, ${isoUtc(seconds[warm - 1]!).replace("T", " ").replace("Z", " UTC")})`);
+  log.show((c) => c.bold(c.green("SYSTEM READY - MONITORING FOR OPPORTUNITIES")));
+
   const t0 = now();
   let i = warm;
   const every = o.statusIntervalSeconds;
   let nextStatus = Math.ceil((seconds[warm - 1]! + 2) / every) * every; // on round times: :00, :05, …
+  // Progress: a bar redrawn in place on a terminal; elsewhere a plain line every simulated hour.
+  const progress = (done: number) => {
+    const frac = length > 0 ? done / length : 1;
+    // Paced by the clock unless the machine cannot keep up with the speed asked for.
+    const eta = Math.max((length - done) / o.speed, etaSeconds(frac, (now() - t0) / 1000) ?? 0);
+    return { frac, eta, of: `${duration(done)} of ${duration(length)}` };
+  };
+  const hourly = !log.terminal;
+  let nextHour = warm + 3600;
   while (i < end && !stopped) {
     const due = warm + Math.floor(((now() - t0) / 1000) * o.speed);
     for (; i < Math.min(due, end) && !stopped; i++) {
@@ -97,11 +112,33 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
         session.status(t, session.engine.history.size ? session.engine.history.latest : null, "replay");
         nextStatus = Math.floor(t / every) * every + every;
       }
+      if (hourly && i + 1 === nextHour && i + 1 < end) {
+        nextHour += 3600;
+        const p = progress(i + 1 - warm);
+        log.info(`demo ${p.of} simulated (${Math.floor(p.frac * 100)}%), about ${duration(p.eta)} left`);
+      }
     }
     session.recorder?.flush();
+    if (!hourly) {
+      const p = progress(i - warm);
+      log.footer(progressText("demo", p.frac, p.eta, p.of));
+    }
     if (i < end && !stopped) await sleep(TICK_MS);
   }
+  log.footer(null);
+  const simulated = i - warm;
+  const realSeconds = (now() - t0) / 1000;
   const csv = await session.close();
-  log.show((c) => summaryBlock(session.summary, [`windows       ${session.engine.counters.windowsClosed} closed`, `exports       trades.csv (${csv.trades} rows), the open day's predictions CSV (${csv.predictions} rows) in ${o.dataDir}/`], c));
+  log.show((c) =>
+    summaryBlock(
+      session.summary,
+      [
+        ["market", `${duration(simulated)} simulated in ${duration(realSeconds)}${stopped ? " (stopped early)" : ""}`],
+        ["windows", `${count(session.engine.counters.windowsClosed)} closed`],
+        ["exports", `trades.csv (${plural(csv.trades, "row")}), the open day's predictions CSV (${plural(csv.predictions, "row")}) in ${o.dataDir}/`],
+      ],
+      c,
+    ),
+  );
   return session;
 }

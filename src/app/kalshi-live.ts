@@ -10,6 +10,7 @@ import { LiveGateError, type LiveTradingGrant, grantLiveTrading } from "../kalsh
 import { fetchPortfolio } from "../kalshi/portfolio.ts";
 import type { KalshiPortfolio } from "../kalshi/wire.ts";
 import type { KalshiCredentials } from "./kalshi-credentials.ts";
+import { plural } from "./number-style.ts";
 
 export interface LiveGateInput {
   /** The live command's --mode ("paper" or "live"). */
@@ -62,8 +63,8 @@ export async function readLiveAccount(client: KalshiClient, series: string): Pro
 export function liveSummary(config: AppConfig, account: LiveAccount): string {
   const l = config.kalshi.live;
   return (
-    `live: Kalshi balance ${formatUsd(account.portfolio.balance)}, ${account.positions} open ${config.series} position(s), exposure ${formatUsd(account.exposure)}; ` +
-    `limits ${formatUsd(dollarsToMoney(l.maxPerOrder))}/order, ${formatUsd(dollarsToMoney(l.maxOpenExposure))} open, ${formatUsd(dollarsToMoney(l.maxDailyLoss))} daily loss, ${l.maxOrdersPerWindow} order(s)/window; kill switch ${l.killSwitchFile}`
+    `live: Kalshi balance ${formatUsd(account.portfolio.balance)}, ${plural(account.positions, `open ${config.series} position`)}, exposure ${formatUsd(account.exposure)}; ` +
+    `limits ${formatUsd(dollarsToMoney(l.maxPerOrder))}/order, ${formatUsd(dollarsToMoney(l.maxOpenExposure))} open, ${formatUsd(dollarsToMoney(l.maxDailyLoss))} daily loss, ${plural(l.maxOrdersPerWindow, "order")}/window; kill switch ${l.killSwitchFile}`
   );
 }
 

@@ -6,9 +6,10 @@ import type { MarketSource } from "../engine/market.ts";
 import { VenueMarket } from "../engine/venue-market.ts";
 import { type IndexReading, PriceIndex, warmStart } from "../feeds/index.ts";
 import { describeModel, describeStrategy } from "./banner.ts";
-import { summaryBlock } from "./console-format.ts";
+import { type SummaryLine, summaryBlock } from "./console-format.ts";
 import { withBoard } from "./dashboard/board.ts";
 import type { DashboardServer } from "./dashboard/server.ts";
+import { count, duration, plural, usdFromNumber } from "./number-style.ts";
 import { readKalshiCredentials } from "./kalshi-credentials.ts";
 import { type LiveAccount, checkLiveGates, liveBroker, liveOrderPort, liveSummary, readLiveAccount } from "./kalshi-live.ts";
 import { type MarketChoice, chooseMarketSource, kalshiClient } from "./kalshi-setup.ts";
@@ -36,13 +37,13 @@ export interface LiveOptions {
 /** How the live run ended: 0 after a graceful stop, 1 when no price could be had, 2 for a gate. */
 export type LiveExit = 0 | 1 | 2;
 
-/** "coinbase live 64,123.45 (312 msgs) · kraken backoff (ECONNREFUSED)" */
+/** "coinbase live $64,123.45 · kraken backoff (ECONNREFUSED)" */
 export function sourcesLine(r: IndexReading): string {
   return r.sources
     .filter((s) => s.state !== "disabled")
     .map((s) => {
       const err = s.lastError && s.state !== "live" ? ` (${s.lastError})` : "";
-      const price = s.price !== null && s.state === "live" ? ` ${s.price.toFixed(2)}` : "";
+      const price = s.price !== null && s.state === "live" ? ` ${usdFromNumber(s.price)}` : "";
       return `${s.name} ${s.state}${price}${err}`;
     })
     .join(" · ");
@@ -53,12 +54,21 @@ function priceLine(r: IndexReading): string {
   return `${r.mode === "composite" ? "median of" : "from"} ${r.contributors.join(", ")} (${r.contributors.length}/${r.sources.filter((s) => s.state !== "disabled").length} sources)`;
 }
 
+/** Where the price came from in a few words, for the one-line status: "median of 4/7", "coinbase", "none". */
+export function priceSourceShort(r: IndexReading): string {
+  if (r.price === null) return "none";
+  if (r.mode !== "composite" || r.contributors.length === 1) return r.contributors.join(", ");
+  return `median of ${r.contributors.length}/${r.sources.filter((s) => s.state !== "disabled").length}`;
+}
+
+const TRANSPORT: Record<string, string> = { ws: "WebSocket", rest: "REST" };
+
 /** Problems the feeds counted so far, or null: "feeds: kraken 2 reconnects · coinbase 1 gap". */
 export function feedProblemsLine(r: IndexReading): string | null {
   const parts = r.sources
     .filter((s) => s.state !== "disabled")
     .map((s) => {
-      const p = [s.reconnects && `${s.reconnects} reconnects`, s.parseErrors && `${s.parseErrors} parse errors`, s.rejected && `${s.rejected} prices rejected`, s.gaps && `${s.gaps} gaps`].filter(Boolean);
+      const p = [s.reconnects && plural(s.reconnects, "reconnect"), s.parseErrors && plural(s.parseErrors, "parse error"), s.rejected && plural(s.rejected, "price") + " rejected", s.gaps && plural(s.gaps, "gap")].filter(Boolean);
       return p.length ? `${s.name} ${p.join(", ")}` : null;
     })
     .filter((x): x is string => x !== null);
@@ -71,13 +81,13 @@ export function kalshiCountersLine(choice: MarketChoice, market: MarketSource): 
   if (k === null || !(market instanceof VenueMarket)) return null;
   const c = k.client.counters;
   const v = market.counters;
-  const retries = c.retries ? ` (${[c.rateLimited && `${c.rateLimited}× 429`, c.serverErrors && `${c.serverErrors}× 5xx`, c.timeouts && `${c.timeouts} timeouts`, c.networkErrors && `${c.networkErrors} network errors`].filter(Boolean).join(", ")})` : "";
+  const retries = c.retries ? ` (${[c.rateLimited && `${count(c.rateLimited)}× 429`, c.serverErrors && `${count(c.serverErrors)}× 5xx`, c.timeouts && plural(c.timeouts, "timeout"), c.networkErrors && plural(c.networkErrors, "network error")].filter(Boolean).join(", ")})` : "";
   const misses = Object.entries(v.misses)
     .filter(([, n]) => n > 0)
-    .map(([why, n]) => `${why} ${n}`)
+    .map(([why, n]) => `${why} ${count(n)}`)
     .join(", ");
-  const ws = k.socket ? `, ws ${k.socket.counters.reconnects} reconnects, ${k.socket.counters.seqGaps} sequence gaps` : "";
-  return `kalshi: ${c.requests} requests, ${c.retries} retries${retries}, ${c.failures} failed; ${v.books} books, no quote: ${misses || "none"}; levels skipped ${k.feed.counters.badLevels}, off-grid ${v.offGridLevels}${ws}`;
+  const ws = k.socket ? `, ws ${plural(k.socket.counters.reconnects, "reconnect")}, ${plural(k.socket.counters.seqGaps, "sequence gap")}` : "";
+  return `kalshi: ${plural(c.requests, "request")}, ${plural(c.retries, "retry", "retries")}${retries}, ${count(c.failures)} failed; ${plural(v.books, "book")}, no quote: ${misses || "none"}; levels skipped ${count(k.feed.counters.badLevels)}, off-grid ${count(v.offGridLevels)}${ws}`;
 }
 
 /**
@@ -95,7 +105,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   log.info(`mode       ${live ? "LIVE" : "PAPER"}`);
   log.info(`model      ${describeModel(config)}`);
   log.info(`strategy   ${describeStrategy(config)}`);
-  log.info(`balance    $${config.balance.toFixed(2)} for a new journal; journal in ${config.dataDir}/`);
+  log.info(`balance    ${usdFromNumber(config.balance)} for a new journal; journal in ${config.dataDir}/`);
   log.info(`feeds      ${config.feeds.mode}: ${config.feeds.order.join(" → ")}`);
   log.info(`markets    ${config.markets}`);
 
@@ -113,7 +123,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
       probe.close();
     }
     let confirmed = o.confirmLive;
-    if (!confirmed && o.ask) confirmed = await o.ask(`Trade REAL money on Kalshi (limits: $${config.kalshi.live.maxPerOrder}/order, $${config.kalshi.live.maxDailyLoss} daily loss)? Type "yes": `);
+    if (!confirmed && o.ask) confirmed = await o.ask(`Trade REAL money on Kalshi (limits: ${usdFromNumber(config.kalshi.live.maxPerOrder)}/order, ${usdFromNumber(config.kalshi.live.maxDailyLoss)} daily loss)? Type "yes": `);
     grant = checkLiveGates({ mode: config.mode, credentials, confirmed });
   }
 
@@ -145,7 +155,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   const warm = await warmStart(config.feeds, { now, log: (_l, msg) => log.debug(`warm start: ${msg}`) });
   log.info(
     warm.seconds.length
-      ? `warm start ${warm.seconds.length} s of history from ${warm.source} (to ${isoUtc(warm.seconds.at(-1)!.second + 1)})`
+      ? `warm start ${count(warm.seconds.length)} s of history from ${warm.source} (to ${isoUtc(warm.seconds.at(-1)!.second + 1)})`
       : `warm start none (${warm.notes.join("; ") || "no history"}): warming up from live prices`,
   );
 
@@ -156,8 +166,17 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     await new Promise((r) => setTimeout(r, 250));
     reading = index.read(now());
   }
+  // REST answers first; give sockets still connecting a moment, so the lines below say what connected.
+  const grace = Math.min(deadline, now() + 3000);
+  while (reading.price !== null && reading.sources.some((s) => s.state === "connecting" && s.lastError === null) && now() < grace && !stopping) {
+    await new Promise((r) => setTimeout(r, 100));
+    reading = index.read(now());
+  }
   for (const s of reading.sources.filter((x) => x.state !== "disabled")) {
-    log.info(`  ${s.name.padEnd(15)} ${s.transport.padEnd(4)} ${s.state}${s.price !== null ? ` ${s.price.toFixed(2)}` : ""}${s.lastError ? `  (${s.lastError})` : ""}`);
+    const via = TRANSPORT[s.transport] ?? s.transport;
+    if (s.state === "live") log.show((c) => `${c.green("✓")} BTC Feed connected: ${s.name} (${via})${s.price !== null ? `  ${usdFromNumber(s.price)}` : ""}`);
+    else if (s.state === "connecting" && s.lastError === null) log.show((c) => `${c.yellow("…")} BTC Feed still connecting: ${s.name} (${via})`);
+    else log.show((c) => `${c.yellow("✗")} BTC Feed not connected: ${s.name} (${via}, ${s.state}${s.lastError ? `: ${s.lastError}` : ""})`);
   }
   if (reading.price === null) {
     await index.stop();
@@ -166,7 +185,8 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     log.warn("Try `npm run demo` to see btc15 work offline on recorded prices, or `npx btc15 feeds` to diagnose the sources.");
     return 1;
   }
-  log.info(`price      $${reading.price.toFixed(2)} ${priceLine(reading)}`);
+  const first = reading;
+  log.show((c) => `${c.green("✓")} Current price: ${c.bold(usdFromNumber(first.price!))}  ${priceLine(first)}`);
 
   // The market: Kalshi's book when reachable (or asked for), the synthetic maker otherwise.
   const choice: MarketChoice = await chooseMarketSource(config.markets, {
@@ -179,7 +199,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     },
     onGiveUp: (ticker) => log.warn(`kalshi: no official result for ${ticker} after ${Math.round(config.kalshi.resultGiveUpMs / 60_000)} min; its positions stay open until the next start`),
   });
-  log.info(choice.description);
+  log.show((c) => (choice.kind === "kalshi" ? `${c.green("✓")} ${choice.description}` : choice.description));
   if (live && choice.kind !== "kalshi") {
     await index.stop();
     log.warn("live trading needs Kalshi's market, and it could not be reached: not trading");
@@ -219,8 +239,8 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   const r = session.recovery;
   log.info(
     r.records
-      ? `journal    resumed: ${r.records} records, balance $${r.balance.toFixed(2)}, ${r.openPositions} open position(s)${r.warnings.length ? `, ${r.warnings.length} warning(s)` : ""}`
-      : `journal    new, starting balance $${config.balance.toFixed(2)}`,
+      ? `journal    resumed: ${plural(r.records, "record")}, balance ${usdFromNumber(r.balance)}, ${plural(r.openPositions, "open position")}${r.warnings.length ? `, ${plural(r.warnings.length, "warning")}` : ""}`
+      : `journal    new, starting balance ${usdFromNumber(config.balance)}`,
   );
   for (const p of engine.account.positions.values()) choice.watchResult(p.ticker, p.windowClose);
   const feed = (e: Parameters<TradingSession["feed"]>[0]) => session!.feed(e);
@@ -237,13 +257,17 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   });
   onTick = (ts, price) => current.sampler.tick(ts, price);
   trading = true;
-  log.show((c) => c.green(`ready — ${engine.forecaster.ready ? "forecasting now" : `warming up (${engine.history.size}/${engine.forecaster.historyNeeded} s of prices)`}`));
+  log.show((c) => c.bold(c.green("SYSTEM READY - MONITORING FOR OPPORTUNITIES")));
+  // The forecaster needs historyNeeded seconds of prices; the warm start usually gives them all.
+  const warmingUp = () => `Warming up... ${count(engine.history.size)}/${count(engine.forecaster.historyNeeded)} prices (forecasts start in about ${duration(engine.forecaster.historyNeeded - engine.history.size)})`;
+  if (!engine.forecaster.ready) log.info(warmingUp());
 
   // Each second: close the second that ended (if no tick of the next one did), watch the kill
   // switch, and print the status on round times.
   const every = config.statusIntervalSeconds;
   let lastStatus = Math.floor(now() / 1000 / every) * every;
-  let lastWarmupNote = 0;
+  let lastWarmupNote = Math.floor(now() / 1000); // the note at ready was the first
+  let warmedUp = engine.forecaster.ready;
   let killSwitch = false;
   let sourcesDown = false;
   const killFile = config.kalshi.live.killSwitchFile;
@@ -266,14 +290,17 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     current.recorder?.flush();
     const recordingError = current.recorder?.takeError();
     if (recordingError) notices.say("recording", `${recordingError}: the recording has a hole; trading goes on`);
-    if (!engine.forecaster.ready && instant - lastWarmupNote >= 10) {
+    if (!warmedUp && engine.forecaster.ready) {
+      warmedUp = true;
+      log.show((c) => `${c.green("✓")} Warmed up: ${count(engine.history.size)} prices; forecasting now`);
+    } else if (!warmedUp && instant - lastWarmupNote >= 10) {
       lastWarmupNote = instant;
-      log.info(`warming up: ${engine.history.size}/${engine.forecaster.historyNeeded} s of prices`);
+      log.info(warmingUp());
     }
     if (instant >= lastStatus + every) {
       lastStatus = Math.floor(instant / every) * every;
       const extra = [feedProblemsLine(reading), kalshiCountersLine(choice, current.market)].filter((x): x is string => x !== null);
-      current.status(instant, reading.price === null ? null : Math.round(reading.price * 100), priceLine(reading), extra);
+      current.status(instant, reading.price === null ? null : Math.round(reading.price * 100), priceLine(reading), extra, priceSourceShort(reading));
     }
   };
   let timer: NodeJS.Timeout | null = null;
@@ -303,33 +330,28 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   const feedLines = reading.sources
     .filter((s) => s.state !== "disabled")
     .map((s) => {
-      const problems = [s.reconnects && `${s.reconnects} reconnects`, s.parseErrors && `${s.parseErrors} parse errors`, s.rejected && `${s.rejected} prices rejected`, s.gaps && `${s.gaps} gaps`].filter(Boolean);
-      return `  ${s.name.padEnd(15)} ${String(s.messages).padStart(7)} msgs${problems.length ? `, ${problems.join(", ")}` : ""}`;
+      const problems = [s.reconnects && plural(s.reconnects, "reconnect"), s.parseErrors && plural(s.parseErrors, "parse error"), s.rejected && plural(s.rejected, "price") + " rejected", s.gaps && plural(s.gaps, "gap")].filter(Boolean);
+      return `  ${s.name.padEnd(15)} ${count(s.messages).padStart(9)} msgs${problems.length ? `, ${problems.join(", ")}` : ""}`;
     });
   const reasons = Object.entries(c.noTrade)
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 5)
-    .map(([k, n]) => `${k} ${n}`)
+    .map(([k, n]) => `${k} ${count(n)}`)
     .join(", ");
   const kalshiLine = kalshiCountersLine(choice, current.market);
-  log.show((p) =>
-    summaryBlock(
-      current.summary,
-      [
-        `seconds         ${c.samples} sampled, ${c.forecasts} forecasts, ${c.windowsClosed} windows closed`,
-        `no trade        ${reasons || "—"}`,
-        ...(c.proxyCompared ? [`vs Kalshi       ${c.proxyDisagreements} of ${c.proxyCompared} official results disagreed with our proxy settlement`] : []),
-        ...(engine.ordersPending ? [`pending         ${engine.ordersPending} live order(s) unanswered at exit`] : []),
-        ...(engine.journalPending ? [`NOT JOURNALED   ${engine.journalPending} record(s) could not be written (disk): they settle again at the next start`] : []),
-        `exports         trades.csv (${csv.trades} rows), the open day's predictions CSV (${csv.predictions} rows) in ${config.dataDir}/`,
-        ...(current.summary.openPositions ? [`open positions  settle when you next start (the journal keeps them)`] : []),
-        ...(kalshiLine ? [kalshiLine] : []),
-        `feeds`,
-        ...feedLines,
-      ],
-      p,
-    ),
-  );
+  const extra: SummaryLine[] = [
+    ["seconds", `${count(c.samples)} sampled, ${plural(c.forecasts, "forecast")}, ${plural(c.windowsClosed, "window")} closed`],
+    ["no trade", reasons || "—"],
+    ...(c.proxyCompared ? [["vs Kalshi", `${count(c.proxyDisagreements)} of ${plural(c.proxyCompared, "official result")} disagreed with our proxy settlement`] as const] : []),
+    ...(engine.ordersPending ? [["pending", `${plural(engine.ordersPending, "live order")} unanswered at exit`] as const] : []),
+    ...(engine.journalPending ? [["NOT JOURNALED", `${plural(engine.journalPending, "record")} could not be written (disk): they settle again at the next start`] as const] : []),
+    ["exports", `trades.csv (${plural(csv.trades, "row")}), the open day's predictions CSV (${plural(csv.predictions, "row")}) in ${config.dataDir}/`],
+    ...(current.summary.openPositions ? [["open positions", "settle when you next start (the journal keeps them)"] as const] : []),
+    ...(kalshiLine ? [["kalshi", kalshiLine.replace(/^kalshi: /, "")] as const] : []),
+    ["feeds", "messages"],
+    ...feedLines,
+  ];
+  log.show((p) => summaryBlock(current.summary, extra, p));
   return 0;
 }

@@ -1,4 +1,21 @@
-import { mmss } from "./console-format.ts";
+import { duration } from "./number-style.ts";
+
+/**
+ * "label [#########                     ]  30%  ETA 2m 05s": the bar and, when known, the time
+ * left. `note` goes between the percentage and the ETA.
+ */
+export function progressText(label: string, fraction: number, etaSeconds: number | null, note = ""): string {
+  const frac = Math.min(1, Math.max(0, fraction));
+  const width = 30;
+  const full = Math.round(frac * width);
+  const eta = etaSeconds !== null && frac < 1 ? `  ETA ${duration(etaSeconds)}` : "";
+  return `${label} [${"#".repeat(full)}${" ".repeat(width - full)}] ${(frac * 100).toFixed(0).padStart(3)}%${note ? `  ${note}` : ""}${eta}`;
+}
+
+/** Time left if the rest goes as fast as what is done; null until a second has passed. */
+export function etaSeconds(fraction: number, elapsedSeconds: number): number | null {
+  return fraction > 0 && fraction < 1 && elapsedSeconds >= 1 ? (elapsedSeconds * (1 - fraction)) / fraction : null;
+}
 
 /**
  * A one-line progress bar on standard error, drawn only on a terminal and at most ten times a
@@ -22,11 +39,7 @@ export class ProgressBar {
     if (now - this.lastDraw < 100 && done < total) return;
     this.lastDraw = now;
     const frac = total > 0 ? Math.min(1, done / total) : 0;
-    const width = 30;
-    const full = Math.round(frac * width);
-    const elapsed = (now - this.started) / 1000;
-    const eta = frac > 0 && frac < 1 && elapsed >= 1 ? `  ETA ${mmss((elapsed * (1 - frac)) / frac)}` : "";
-    this.stream.write(`\r${this.label} [${"#".repeat(full)}${" ".repeat(width - full)}] ${(frac * 100).toFixed(0).padStart(3)}%${eta}\x1b[K`);
+    this.stream.write(`\r${progressText(this.label, frac, etaSeconds(frac, (now - this.started) / 1000))}\x1b[K`);
     this.drawn = true;
   }
 

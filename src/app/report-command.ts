@@ -4,6 +4,7 @@ import { exportCsv } from "../store/export.ts";
 import { journalFiles, loadTradeJournal } from "../store/trade-journal.ts";
 import { UserError } from "../domain/errors.ts";
 import { PLAIN, type Paint, summaryBlock, settlementLine, tradeBlock } from "./console-format.ts";
+import { plural } from "./number-style.ts";
 
 /** The performance summary of any journal (a past session, the demo, a backtest). */
 export function journalReport(dir: string, paint: Paint = PLAIN, recent = 10): string {
@@ -18,7 +19,7 @@ export function journalReport(dir: string, paint: Paint = PLAIN, recent = 10): s
     for (const r of events.slice(-recent)) lines.push(r.type === "trade" ? tradeBlock(r, paint) : settlementLine(r, paint));
     lines.push("");
   }
-  lines.push(summaryBlock(account.summary(), [`journal        ${journalFiles(dir).trades} (${journal.records.length} records)`], paint));
+  lines.push(summaryBlock(account.summary(), [["journal", `${journalFiles(dir).trades} (${plural(journal.records.length, "record")})`]], paint));
   return lines.join("\n");
 }
 

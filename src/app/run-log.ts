@@ -11,6 +11,8 @@ export interface RunLogOptions {
   readonly out: NodeJS.WritableStream;
   /** Colour the console (only when it is a terminal). */
   readonly colour: boolean;
+  /** The console is a terminal, so a line can be redrawn in place (the footer); default: as colour. */
+  readonly terminal?: boolean;
   /** Wall clock for log-file timestamps (ms). */
   readonly now: () => number;
   /** Also print debug lines on the console. */
@@ -23,6 +25,7 @@ export interface RunLogOptions {
  */
 export class RunLog {
   private fd: number | null = null;
+  private footerText: string | null = null;
   readonly file: string | null;
 
   constructor(private readonly o: RunLogOptions) {
@@ -35,7 +38,7 @@ export class RunLog {
 
   /** Console and file. */
   show(render: Render): void {
-    this.o.out.write(render(this.o.colour ? COLOUR : PLAIN) + "\n");
+    this.toConsole(render(this.o.colour ? COLOUR : PLAIN));
     this.toFile("INFO", render(PLAIN));
   }
 
@@ -44,25 +47,61 @@ export class RunLog {
   }
 
   warn(text: string): void {
-    this.o.out.write((this.o.colour ? COLOUR.yellow(text) : text) + "\n");
+    this.toConsole(this.o.colour ? COLOUR.yellow(text) : text);
     this.toFile("WARN", text);
   }
 
   /** File only (console too with verbose). */
   debug(text: string): void {
-    if (this.o.verbose) this.o.out.write((this.o.colour ? COLOUR.dim(text) : text) + "\n");
+    if (this.o.verbose) this.toConsole(this.o.colour ? COLOUR.dim(text) : text);
     this.toFile("DEBUG", text);
   }
 
+  /** Whether the console can hold a footer (a terminal). */
+  get terminal(): boolean {
+    return this.o.terminal ?? this.o.colour;
+  }
+
+  /**
+   * A line kept under everything else on a terminal (the demo's progress), redrawn in place and
+   * below each new line; null removes it. Never written to the log file, nor anywhere but a
+   * terminal: it must be shorter than the terminal is wide.
+   */
+  footer(text: string | null): void {
+    if (!this.terminal) return;
+    if (text === null && this.footerText === null) return;
+    this.footerText = text;
+    this.o.out.write(`\r${text ?? ""}\x1b[K`);
+  }
+
   close(): void {
+    this.footer(null);
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
+  }
+
+  private toConsole(text: string): void {
+    if (this.footerText === null) this.o.out.write(text + "\n");
+    else this.o.out.write(`\r\x1b[K${text}\n${this.footerText}`);
   }
 
   private toFile(level: string, text: string): void {
     if (this.fd === null) return;
     const stamp = new Date(this.o.now()).toISOString();
-    writeSync(this.fd, text.split("\n").map((line) => `${stamp} ${level.padEnd(5)} ${line}`).join("\n") + "\n");
+    try {
+      writeSync(this.fd, text.split("\n").map((line) => `${stamp} ${level.padEnd(5)} ${line}`).join("\n") + "\n");
+    } catch (e) {
+      // A full disk or a lost mount must not stop the trader: the console carries on alone.
+      const fd = this.fd;
+      this.fd = null;
+      try {
+        closeSync(fd);
+      } catch {
+        // already unusable
+      }
+      const why = `cannot write the log file ${this.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; from now on the console only`;
+      this.toConsole(this.o.colour ? COLOUR.yellow(why) : why);
+    }
   }
 }
 

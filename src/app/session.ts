@@ -13,7 +13,8 @@ import { type FreshStart, keepJournal, startAfresh } from "../store/fresh-journa
 import { removeStaleTemps } from "../store/recovery.ts";
 import { writeJsonAtomic } from "../store/snapshot.ts";
 import { FileJournal, journalFiles, loadTradeJournal } from "../store/trade-journal.ts";
-import { settlementLine, statusBlock, tradeBlock } from "./console-format.ts";
+import { PLAIN, type StatusInput, settlementLine, statusBlock, statusLine, tradeSignalBlock } from "./console-format.ts";
+import { dollars, plural } from "./number-style.ts";
 import { type Core, type MarketSpec, buildCore } from "./core.ts";
 import { performanceSnapshot } from "./performance.ts";
 import { SessionRecorder } from "./recording/recorder.ts";
@@ -92,7 +93,7 @@ export class TradingSession {
         onTrade: (r) => {
           // What made the trade is on disk as soon as the trade is, before anyone is told.
           this.recorder?.flush(true);
-          log.show((c) => tradeBlock(r, c));
+          log.show((c) => tradeSignalBlock(r, c));
           this.writePerformance();
           extra?.onTrade?.(r);
         },
@@ -147,11 +148,11 @@ export class TradingSession {
     for (const w of loaded.warnings) log.warn(`journal: ${w}`);
     if (this.journal.repairedTail !== null) log.warn(`journal: an incomplete last line was set aside in ${journalFiles(o.dataDir).trades}.torn`);
     if (account.opened && account.startBalance !== dollarsToMoney(o.config.balance)) {
-      log.warn(`this journal started with ${moneyToDollars(account.startBalance).toFixed(2)} dollars; the configured balance applies only to a new data directory`);
+      log.warn(`this journal started with ${formatUsd(account.startBalance)}; the configured balance applies only to a new data directory`);
     }
     // After a crash: performance.json may lag the journal, and interrupted writes leave temporaries.
     const temps = removeStaleTemps(o.dataDir);
-    if (temps.length) log.warn(`journal: removed ${temps.length} temporary file(s) left by interrupted writes`);
+    if (temps.length) log.warn(`journal: removed ${plural(temps.length, "temporary file")} left by interrupted writes`);
     this.lastSecond = loaded.records.at(-1)?.t ?? null;
     this.writePerformance();
   }
@@ -177,23 +178,25 @@ export class TradingSession {
     return this.engine.account.summary();
   }
 
-  /** The status block for instant `nowSeconds`. */
-  status(nowSeconds: number, priceCents: number | null, priceSources: string, extra: readonly string[] = []): void {
-    this.o.log.show((c) =>
-      statusBlock(
-        {
-          nowSeconds,
-          account: this.summary,
-          forecast: this.engine.lastForecast,
-          idle: this.engine.lastIdle?.decision ?? null,
-          priceCents,
-          priceSources,
-          pendingOrders: this.engine.ordersPending,
-          extra,
-        },
-        c,
-      ),
-    );
+  /**
+   * The status for instant `nowSeconds`: one line, or the detailed block with consoleDetail. The
+   * log file gets the block either way, so the details behind a line can always be looked up.
+   */
+  status(nowSeconds: number, priceCents: number | null, priceSources: string, extra: readonly string[] = [], source = priceSources): void {
+    const input: StatusInput = {
+      nowSeconds,
+      account: this.summary,
+      forecast: this.engine.lastForecast,
+      idle: this.engine.lastIdle?.decision ?? null,
+      priceCents,
+      priceSources,
+      source,
+      pendingOrders: this.engine.ordersPending,
+      extra,
+    };
+    if (this.o.config.consoleDetail) return this.o.log.show((c) => statusBlock(input, c));
+    this.o.log.show((c) => statusLine(input, c));
+    this.o.log.debug(statusBlock(input, PLAIN));
   }
 
   /** performance.json is a snapshot: failing to write it is a warning, never the end of trading. */
@@ -228,9 +231,9 @@ export class TradingSession {
   }
 }
 
-const centsText = (s: string | null) => s ?? "?";
+const centsText = (s: string | null) => (s === null ? "?" : dollars(s));
 
-/** "KXBTC15M-…: Kalshi NO at 64809.04 (strike 64839.26); ours NO at 64809.10 — agree". */
+/** "KXBTC15M-…: Kalshi NO at $64,809.04 (strike $64,839.26); ours NO at $64,809.10: agree". */
 export function resultLine(r: WindowRecord): string {
   if (r.source === "proxy") return `${r.ticker}: ours ${r.result?.toUpperCase() ?? "unknown"} at ${centsText(r.proxy_settlement_value)} (strike ${centsText(r.strike)})`;
   const official = `${r.source === "kalshi" ? "Kalshi" : r.source} ${r.result?.toUpperCase() ?? "?"} at ${centsText(r.settlement_value)} (strike ${centsText(r.strike)})`;

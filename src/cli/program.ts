@@ -17,6 +17,7 @@ import { replayCommand } from "../app/replay-command.ts";
 import { type DashboardServer, dashboardBanner, openDashboard } from "../app/dashboard/server.ts";
 import { RunLog, logFileName } from "../app/run-log.ts";
 import { onShutdown } from "../app/shutdown.ts";
+import { VERSION } from "../app/version.ts";
 import { deepMerge, resolveConfig } from "../config/load.ts";
 import { type DashboardFlags, type LiveFlags, type TradingFlags, addDashboardOptions, addTradingOptions, askYes, liveFlagsToConfig, numberArg, positiveIntArg, tradingFlagsToConfig } from "./trading-flags.ts";
 import { formatWindowInfo, windowInfo } from "../app/window-info.ts";
@@ -25,11 +26,15 @@ import { UserError } from "../domain/errors.ts";
 import { parseIsoTime } from "./args.ts";
 import { fetchCommand } from "../app/fetch/command.ts";
 
+/** The demo's length unless --minutes says otherwise: 6 hours of market, 6 real minutes at the default 60×. */
+const DEMO_MINUTES = 360;
+
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name("btc15")
     .description("Paper-trades Kalshi's 15-minute Bitcoin up/down markets (KXBTC15M) and backtests the same engine on recorded prices.")
+    .version(`btc15 ${VERSION}`, "-V, --version", "print btc15's version")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ outputError: (str, write) => write(str) })
     .exitOverride(); // before the commands are added, so they inherit it and main() sets the exit code
@@ -137,9 +142,9 @@ export function buildProgram(): Command {
       .description("the live runner's console and journal, fed by recorded prices at N× speed against the synthetic market (no network needed)")
       .addOption(new Option("--speed <n>", "simulated seconds per real second").argParser(numberArg).default(60))
       .option("--data <file>", "price history to replay (default: the bundled sample)")
-      .addOption(new Option("--minutes <n>", "stop after this many simulated minutes").argParser(numberArg))
+      .addOption(new Option("--minutes <n>", "stop after this many simulated minutes; the default, 6 hours of market, takes 6 real minutes at 60×").argParser(numberArg).default(DEMO_MINUTES))
       .option("--force", "replace the journal in --data-dir even if the demo did not make it"),
-  )).action(async (opts: TradingFlags & DashboardFlags & { speed: number; data?: string; minutes?: number; force?: boolean }) => {
+  )).action(async (opts: TradingFlags & DashboardFlags & { speed: number; data?: string; minutes: number; force?: boolean }) => {
     // The demo's own defaults: its own data directory, a status every 5 simulated minutes, and a
     // randomly mispriced synthetic market so there is something to trade.
     const config = resolveConfig({
@@ -148,6 +153,7 @@ export function buildProgram(): Command {
       flags: deepMerge({ dataDir: "data/demo", statusIntervalSeconds: 300, synthetic: { mispricingCents: 3 } }, tradingFlagsToConfig(opts)),
     });
     if (!(opts.speed > 0)) throw new UserError("--speed must be positive");
+    if (!(opts.minutes > 0)) throw new UserError("--minutes must be positive");
     const file = opts.data ?? BUNDLED_SAMPLE;
     const force = Boolean(opts.force);
     preflightDemo({ dataDir: config.dataDir, logsDir: LOGS_DIR, file, force });
@@ -167,7 +173,7 @@ export function buildProgram(): Command {
         statusIntervalSeconds: config.statusIntervalSeconds,
         log,
         stop: stopped,
-        maxSeconds: opts.minutes === undefined ? undefined : opts.minutes * 60,
+        maxSeconds: Math.round(opts.minutes * 60),
         ...(dashboard ? { dashboard } : {}),
       });
       log.info(`log file ${log.file}`);

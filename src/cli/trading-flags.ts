@@ -25,6 +25,7 @@ export interface TradingFlags {
   kellyFraction?: number;
   dataDir?: string;
   statusInterval?: number;
+  detailed?: boolean;
   /** commander's --no-record: false when given. */
   record?: boolean;
 }
@@ -39,7 +40,8 @@ export function addTradingOptions(cmd: Command): Command {
     .addOption(new Option("--max-position <dollars>", "most one trade may spend, fee included").argParser(numberArg))
     .addOption(new Option("--kelly-fraction <fraction>", "share of the Kelly stake, e.g. 0.5").argParser(numberArg))
     .option("--data-dir <dir>", "journal directory")
-    .addOption(new Option("--status-interval <seconds>", "seconds between status blocks").argParser(numberArg))
+    .addOption(new Option("--status-interval <seconds>", "seconds between status lines").argParser(numberArg))
+    .option("--detailed", "print the detailed status block (window, strike, forecast, quote, why no trade) instead of one line")
     .option("--no-record", "do not record the session under <data-dir>/sessions/ (recording is on by default; see btc15 replay)");
 }
 
@@ -55,6 +57,7 @@ export function tradingFlagsToConfig(f: TradingFlags): Record<string, unknown> {
   if (Object.keys(strategy).length) out.strategy = strategy;
   if (f.dataDir !== undefined) out.dataDir = f.dataDir;
   if (f.statusInterval !== undefined) out.statusIntervalSeconds = f.statusInterval;
+  if (f.detailed) out.consoleDetail = true;
   if (f.record === false) out.recording = { enabled: false };
   return out;
 }

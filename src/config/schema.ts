@@ -126,8 +126,13 @@ export const configSchema = z
       .prefault({}),
     feeds: feedsConfigSchema.prefault({}),
     kalshi: kalshiConfigSchema.prefault({}),
-    /** Seconds between status blocks in the live runner. */
+    /** Seconds between status lines in the live runner and the demo. */
     statusIntervalSeconds: num(1, 86400, 60, { int: true }),
+    /**
+     * The status as a detailed block (window, strike, forecast, quote, the no-trade reason in full,
+     * counters) instead of one line; `--detailed` sets it. The log file has the block either way.
+     */
+    consoleDetail: z.boolean({ error: "must be true or false" }).default(false),
     /**
      * Live and demo sessions record every event the engine consumes (and raw ticks) under
      * `<dataDir>/sessions/`, for `btc15 replay`. `--no-record` turns it off.

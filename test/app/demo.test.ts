@@ -42,12 +42,13 @@ describe("demo", () => {
     log.close();
     const text = con.text();
     expect(text).toMatch(/btc15 DEMO/);
-    expect(text).toMatch(/^ready$/m);
-    expect(text).toMatch(/▶ TRADE KXBTC15M-/);
+    expect(text).toMatch(/^SYSTEM READY - MONITORING FOR OPPORTUNITIES$/m);
+    expect(text).toMatch(/^│ Market {6}KXBTC15M-\S+ {2}\(synthetic\) +│$/m);
     expect(text).toMatch(/■ SETTLED KXBTC15M-/);
-    expect(text).toMatch(/No trade: \w+: /);
+    expect(text).toMatch(/\| No trade: [a-z_]+$/m);
     expect(text).toMatch(/Performance summary/);
-    const statuses = text.match(/^── \d{4}-\d{2}-\d{2} \d{2}:\d{2}:00 UTC/gm) ?? [];
+    expect(text).toMatch(/^ {2}market {10}4h 00m simulated in /m);
+    const statuses = text.match(/^\d{2}:\d{2}:00 UTC {2}Balance: /gm) ?? [];
     expect(statuses.length).toBeGreaterThanOrEqual(4 * 12 - 1); // every 5 simulated minutes, on round times
     // The journal agrees with the console's summary, and the log file holds what the console showed.
     const s = Account.fromRecords(loadTradeJournal(join(dir, "journal")).records, 0).summary();
@@ -57,14 +58,51 @@ describe("demo", () => {
     expect(perf.trades).toBe(s.trades);
     expect(readFileSync(journalFiles(join(dir, "journal")).tradesCsv, "utf8").trim().split("\n")).toHaveLength(s.trades + 1);
     const file = readFileSync(logFile, "utf8");
-    expect(file).toMatch(/INFO {2}▶ TRADE/);
+    expect(file).toMatch(/INFO {2}┌─ NEW TRADE SIGNAL/);
+    expect(file).toMatch(/DEBUG No trade: \w+: /); // the detailed status, in the file only
     expect(file).toMatch(/DEBUG window KXBTC15M-.* closed/);
     expect(file.includes("\u001b[")).toBe(false); // no colour codes in the file
     // The live runner's rule: nothing trades during the warm-up replay, before `ready`.
-    const readyAt = Date.parse(/warm start \d+ s of history replayed at once \(up to (\S+)\)/.exec(text)![1]!) / 1000;
+    const readyAt = Date.parse(/warm start [\d,]+ s of history replayed at once \(up to (\S+)\)/.exec(text)![1]!) / 1000;
     const trades = loadTradeJournal(join(dir, "journal")).records.filter((r) => r.type === "trade");
     expect(trades.length).toBeGreaterThan(0);
     for (const t of trades) expect(t.t).toBeGreaterThan(readyAt);
-    expect(text.indexOf("▶ TRADE")).toBeGreaterThan(text.search(/^ready$/m));
+    expect(text.indexOf("NEW TRADE SIGNAL")).toBeGreaterThan(text.search(/^SYSTEM READY/m));
+    // Not a terminal: no progress bar redrawn in place, plain progress lines every simulated hour.
+    expect(text).not.toMatch(/\r/);
+    expect(text.match(/^demo \dh 00m of 4h 00m simulated \(\d+%\), about .* left$/gm)).toHaveLength(3);
+  });
+
+  it("draws its progress with the time left on a terminal, under the other lines, and never in the log file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "btc15-demo-"));
+    const con = capture();
+    const logFile = join(dir, "demo.log");
+    const log = new RunLog({ file: logFile, out: con.out, colour: false, terminal: true, now: () => 0 });
+    let fake = 0;
+    await runDemo({
+      config: parseConfig({ dataDir: join(dir, "journal"), synthetic: { mispricingCents: 3 } }),
+      file: BUNDLED_SAMPLE,
+      dataDir: join(dir, "journal"),
+      speed: 60,
+      statusIntervalSeconds: 300,
+      log,
+      stop: new Promise(() => {}),
+      maxSeconds: 2 * 3600,
+      // Half a real minute per tick: 30 minutes of market at 60×, a quarter of the run.
+      sleep: async () => {
+        fake += 30_000;
+      },
+      now: () => fake,
+    });
+    log.close();
+    const text = con.text().replaceAll("\x1b", "⎋"); // ESC, readable in a pattern
+    // At 60×, what is left takes (left / 60) s: a quarter of the way, 1h 30m of market is 1m 30s.
+    expect(text).toContain(`\rdemo [${"#".repeat(8)}${" ".repeat(22)}]  25%  30m 00s of 2h 00m  ETA 1m 30s⎋[K`);
+    // Each line printed while the bar is up clears it first and draws it again below.
+    expect(text).toMatch(/\r⎋\[K\d\d:\d\d:00 UTC {2}Balance: [^\n]*\ndemo \[/);
+    // No plain progress lines on a terminal, the bar gone before the summary, nothing of it in the file.
+    expect(text).not.toMatch(/^demo \dh/m);
+    expect(text.slice(text.lastIndexOf("\r⎋[K"))).toMatch(/^\r⎋\[K(Performance summary|$)/);
+    expect(readFileSync(logFile, "utf8")).not.toMatch(/demo \[/);
   });
 });

@@ -26,11 +26,12 @@ describe("trouble on the console", { timeout: 40_000 }, () => {
       config: {
         markets: "kalshi",
         statusIntervalSeconds: 3,
+        consoleDetail: true, // the detailed status carries the counters
         feeds: { ...ex.feedsConfig, rest: { enabled: false } },
         kalshi: { baseUrl: kalshi.baseUrl, wsUrl: kalshi.wsUrl, bookPollMs: 200, backoff: { baseMs: 10, maxMs: 100, maxRetries: 4 } },
       },
     });
-    await run.waitFor(/^ready/m);
+    await run.waitFor(/^SYSTEM READY - MONITORING FOR OPPORTUNITIES$/m);
     const before = run.out().length;
     const shown = (re: RegExp) => run.waitFor(re, 5_000).then(() => run.out().slice(before).search(re) >= 0);
 
@@ -57,8 +58,8 @@ describe("trouble on the console", { timeout: 40_000 }, () => {
     const open = (["coinbase", "kraken", "bitstamp", "binanceus"] as const).map((n) => ex.exchanges[n].closeCodes.length);
     expect(await run.stop()).toBe(0);
     // The summary carries the same counters.
-    expect(run.out()).toMatch(/Performance summary[\s\S]*kalshi: \d+ requests, \d+ retries \(1× 429, 2× 5xx\)/);
-    expect(run.out()).toMatch(/coinbase +\d+ msgs, \d+ reconnects/);
+    expect(run.out()).toMatch(/Performance summary[\s\S]*kalshi {10}\d+ requests, \d+ retries \(1× 429, 2× 5xx\)/);
+    expect(run.out()).toMatch(/coinbase +[\d,]+ msgs, \d+ reconnects?\b/);
     // Every socket open at shutdown was closed with a close frame (1000), none dropped (1006).
     for (const [i, name] of (["coinbase", "kraken", "bitstamp", "binanceus"] as const).entries()) {
       const atStop = ex.exchanges[name].closeCodes.slice(open[i]);

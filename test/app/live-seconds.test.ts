@@ -48,7 +48,7 @@ describe("live seconds", { timeout: 30_000 }, () => {
         kalshi: { baseUrl: kalshi.baseUrl, wsUrl: kalshi.wsUrl, bookPollMs: 200 },
       },
     });
-    await run.waitFor(/^ready/m);
+    await run.waitFor(/^SYSTEM READY/m);
     await new Promise((r) => setTimeout(r, 6_000));
     expect(await run.stop()).toBe(0);
     const predictions = await allPredictions(join(run.dir, "trading"));

@@ -48,6 +48,7 @@ function run(kalshi: FakeKalshi) {
     config: {
       markets: "kalshi",
       statusIntervalSeconds: 2,
+      consoleDetail: true, // the detailed status shows the strike and the no-trade reason in full
       strategy: { minConfidence: 0 },
       feeds: { ...ex.feedsConfig, order: ["coinbase", "kraken"], binanceus: { enabled: false }, bitstamp: { enabled: false }, rest: { enabled: false } },
       kalshi: { baseUrl: kalshi.baseUrl, wsUrl: kalshi.wsUrl, bookPollMs: 200, resultPollMs: 500 },
@@ -63,7 +64,7 @@ describe("price sources down across a window's open", { timeout: 60_000 }, () =>
   it("decides against Kalshi's strike when Kalshi has it, and does not trade a window whose own strike is unreliable", async () => {
     const a = run(withStrike);
     const b = run(withoutStrike);
-    await Promise.all([a.waitFor(/^ready/m), b.waitFor(/^ready/m)]);
+    await Promise.all([a.waitFor(/^SYSTEM READY/m), b.waitFor(/^SYSTEM READY/m)]);
     await until(OPEN - 10);
     for (const name of ["coinbase", "kraken"] as const) ex.exchanges[name].refuse(true);
     ex.setPrice(P1);
@@ -90,7 +91,7 @@ describe("price sources down across a window's open", { timeout: 60_000 }, () =>
     // Without it: the window is not traded, and the reason says why.
     expect(loadTradeJournal(join(b.dir, "trading")).records.filter((r) => r.type === "trade")).toHaveLength(0);
     expect(b.out()).toMatch(/No trade: unreliable_strike: our strike averages \d+ of 60 seconds carried forward/);
-    expect(b.out()).toMatch(/no trade .*unreliable_strike \d+/);
+    expect(b.out()).toMatch(/no trade .*unreliable_strike [\d,]+/);
   });
 });
 

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runReplay } from "../../src/app/replay.ts";
 import { windowAt } from "../../src/domain/window.ts";
+import { formatUsd } from "../../src/domain/money.ts";
 import { Account } from "../../src/engine/account.ts";
 import { loadTradeJournal } from "../../src/store/trade-journal.ts";
 import { type FakeExchanges, startFakeExchanges } from "../fakes/exchanges.ts";
@@ -81,14 +82,20 @@ describe("btc15 live (npm start) end to end", { timeout: 60_000 }, () => {
   it("starts, reaches ready, trades on Kalshi's book, prints status, and stops cleanly on Ctrl+C", async () => {
     const dir = setup();
     const run = start(dir);
-    await run.waitFor(/^ready/m);
+    await run.waitFor(/^SYSTEM READY - MONITORING FOR OPPORTUNITIES$/m);
     expect(run.out).toMatch(/mode {7}PAPER/);
-    expect(run.out).toMatch(/warm start \d+ s of history from coinbase/);
-    expect(run.out).toMatch(/^price {6}\$64,?0\d\d\.\d\d (median of|from) /m);
-    expect(run.out).toMatch(/markets: Kalshi http:\/\/127\.0\.0\.1/);
-    await run.waitFor(/▶ TRADE KXBTC15M-\S+ {2}BUY YES/);
-    await run.waitFor(/^── .* UTC ─/m);
-    expect(run.out).toMatch(/Forecast P\(up\)/);
+    expect(run.out).toMatch(/warm start [\d,]+ s of history from coinbase/);
+    expect(run.out).toMatch(/^✓ BTC Feed connected: \S+ \((WebSocket|REST)\) {2}\$64,0\d\d\.\d\d$/m);
+    expect(run.out).toMatch(/^✓ Current price: \$64,0\d\d\.\d\d {2}(median of|from) /m);
+    expect(run.out).toMatch(/✓ markets: Kalshi http:\/\/127\.0\.0\.1/);
+    await run.waitFor(/NEW TRADE SIGNAL[\s\S]*└─+┘/);
+    // The boxed block: Kalshi's cheap YES at 5¢, against Kalshi's strike.
+    expect(run.out).toMatch(/^│ Market {6}KXBTC15M-\S+ {2}\(kalshi\) +│$/m);
+    expect(run.out).toMatch(/^│ Side {8}BUY YES: wins if BTC settles at or above the strike +│$/m);
+    expect(run.out).toMatch(/^│ Entry {7}5¢ a contract +│$/m);
+    expect(run.out).toMatch(/^│ BTC {9}\$64,0\d\d\.\d\d, strike \$63,990\.00 \(Kalshi's; ours \$6[34],\d{3}\.\d\d\) +│$/m);
+    // The one-line status every statusIntervalSeconds (2 s here).
+    await run.waitFor(/^\d\d:\d\d:\d\d UTC {2}Balance: \$[\d,.]+ \| P&L: [+-]\$[\d,.]+ \([+-][\d.]+%\) \| Trades: \d+( \(\d+ open\))? \| Win Rate: (—|[\d.]+%) \| BTC: \$6[34],\d{3}\.\d\d \| Source: .+ \| (No trade: [a-z_]+|Trade this second)$/m);
     run.child.kill("SIGINT");
     const { code } = await run.exited;
     expect(code).toBe(0);
@@ -103,22 +110,25 @@ describe("btc15 live (npm start) end to end", { timeout: 60_000 }, () => {
     expect(trade).toMatchObject({ market: "kalshi", requested_price: "0.0500", strike: "63990.00", strike_source: "kalshi" });
     expect(JSON.parse(readFileSync(join(dir, "trading", "performance.json"), "utf8")).trades).toBe(1);
     const log = readFileSync(join(dir, run.out.match(/log file (\S+)/)![1]!), "utf8");
-    expect(log).toMatch(/INFO {2}▶ TRADE/);
+    expect(log).toMatch(/INFO {2}┌─ NEW TRADE SIGNAL/);
     expect(log).toMatch(/DEBUG feeds \w+: /);
+    // The log file keeps the detailed status behind each line.
+    expect(log).toMatch(/DEBUG Forecast P\(up\) \d\.\d{3} = fair value/);
+    expect(log).toMatch(/DEBUG (No trade: \w+: |Trade taken this second$)/m);
   });
 
   it("after kill -9, a restart resumes the same balance and positions with no duplicate trade", async () => {
     const dir = setup();
     const first = start(dir);
-    await first.waitFor(/▶ TRADE/);
+    await first.waitFor(/NEW TRADE SIGNAL/);
     first.child.kill("SIGKILL");
     await first.exited;
     const before = Account.fromRecords(loadTradeJournal(join(dir, "trading")).records, 0).summary();
     expect(before.trades).toBe(1);
     const second = start(dir);
-    await second.waitFor(/^ready/m);
-    expect(second.out).toMatch(new RegExp(`journal {4}resumed: \\d+ records, balance \\$${(before.balance / 10_000).toFixed(2)}, ${before.openPositions} open position`));
-    await second.waitFor(/^── .* UTC ─/m);
+    await second.waitFor(/^SYSTEM READY/m);
+    expect(second.out).toMatch(new RegExp(`journal {4}resumed: [\\d,]+ records, balance \\${formatUsd(before.balance)}, ${before.openPositions} open position`));
+    await second.waitFor(/^\d\d:\d\d:\d\d UTC {2}Balance: \$[\d,.]+ \| P&L: [+-]\$[\d,.]+ \([+-][\d.]+%\) \| Trades: \d+( \(\d+ open\))? \| Win Rate: (—|[\d.]+%) \| BTC: \$6[34],\d{3}\.\d\d \| Source: .+ \| (No trade: [a-z_]+|Trade this second)$/m);
     second.child.kill("SIGINT");
     expect((await second.exited).code).toBe(0);
     const records = loadTradeJournal(join(dir, "trading")).records;
@@ -142,7 +152,7 @@ describe("btc15 live (npm start) end to end", { timeout: 60_000 }, () => {
     expect(code).toBe(1);
     expect(run.out).toMatch(/No price source could be reached within 3 s/);
     expect(run.out).toMatch(/npm run demo/);
-    expect(run.out).toMatch(/coinbase +ws +\w+ +\(.*ECONNREFUSED/);
+    expect(run.out).toMatch(/^✗ BTC Feed not connected: coinbase \(WebSocket, \w+: .*ECONNREFUSED/m);
   });
 
   it("refuses bad flags and a corrupt config with a clear message", async () => {

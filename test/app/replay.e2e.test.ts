@@ -55,8 +55,8 @@ describe("record a live session, replay it", { timeout: 60_000 }, () => {
         kalshi: { baseUrl: kalshi.baseUrl, wsUrl: kalshi.wsUrl, bookPollMs: 200, resultPollMs: 300 },
       },
     });
-    await run.waitFor(/^ready/m);
-    await run.waitFor(/▶ TRADE/);
+    await run.waitFor(/^SYSTEM READY/m);
+    await run.waitFor(/NEW TRADE SIGNAL/);
     await until(CLOSE);
     await run.waitFor(/■ SETTLED/, 15_000);
     await until(CLOSE + 4);

@@ -62,7 +62,7 @@ describe("recovery when a session opens a data directory", () => {
     expect(JSON.parse(readFileSync(f.performance, "utf8"))).toMatchObject({ trades: 2, open_positions: 2 });
     expect(readdirSync(dir).filter((n) => n.includes(".tmp-"))).toEqual([alive]);
     expect(readdirSync(join(dir, "predictions"))).toEqual([]);
-    expect(console()).toMatch(/removed 3 temporary file\(s\) left by interrupted writes/);
+    expect(console()).toMatch(/removed 3 temporary files left by interrupted writes/);
   });
 });
 

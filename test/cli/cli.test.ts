@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { btc15 } from "./run.ts";
+import { ROOT, btc15 } from "./run.ts";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "btc15-cli-"));
 
@@ -63,5 +63,44 @@ describe("btc15 command line", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot read \/nonexistent\/prices\.csv \(the price file\): no such file or directory \(ENOENT\)/);
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace for a user error
+  });
+
+  it("prints its version", () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    for (const flag of ["--version", "-V"]) {
+      const r = btc15([flag]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`btc15 ${version}\n`);
+    }
+    expect(btc15(["--help"]).stdout).toMatch(/-V, --version +print btc15's version/);
+  });
+
+  it("ends the demo by itself after 6 simulated hours unless --minutes says otherwise, and says so", () => {
+    const help = btc15(["demo", "--help"]).stdout.replace(/\s+/g, " ");
+    expect(help).toMatch(/--minutes <n> stop after this many simulated minutes; the default, 6 hours of market, takes 6 real minutes at 60× \(default: 360\)/);
+    const dir = tmp();
+    const r = btc15(["demo", "--speed", "1000000", "--data-dir", join(dir, "demo")], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^length {5}6h 00m of market at 1000000×: about 0s; --minutes changes it, Ctrl\+C stops sooner$/m);
+    expect(r.stdout).toMatch(/^ {2}market {10}6h 00m simulated in \d+s$/m);
+    // Piped, not a terminal: plain progress lines, no bar redrawn in place.
+    expect(r.stdout).not.toMatch(/\r/);
+    expect(r.stdout.match(/^demo \dh 00m of 6h 00m simulated/gm)).toHaveLength(5);
+    const short = btc15(["demo", "--speed", "1000000", "--minutes", "30", "--data-dir", join(dir, "demo")], dir);
+    expect(short.stdout).toMatch(/^ {2}market {10}30m 00s simulated in /m);
+    const bad = btc15(["demo", "--minutes", "0", "--data-dir", join(dir, "demo")], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("btc15: --minutes must be positive\n");
+  });
+
+  it("switches the status to the detailed block with --detailed or consoleDetail", () => {
+    expect(JSON.parse(btc15(["config", "--json"]).stdout).consoleDetail).toBe(false);
+    expect(JSON.parse(btc15(["config", "--json", "--detailed"]).stdout).consoleDetail).toBe(true);
+    expect(btc15(["config", "--detailed"]).stdout).toMatch(/^consoleDetail +true +flag$/m);
+    const cfg = join(tmp(), "c.json");
+    writeFileSync(cfg, JSON.stringify({ consoleDetail: "yes" }));
+    const r = btc15(["config", "--config", cfg]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/consoleDetail: must be true or false/);
   });
 });

@@ -54,7 +54,7 @@ describe("btc15 --dashboard", { timeout: 60_000 }, () => {
     const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
     try {
       const deadline = Date.now() + 30_000;
-      while (!/^ready$/m.test(out)) {
+      while (!/^SYSTEM READY/m.test(out)) {
         if (Date.now() > deadline) throw new Error(`no ready line:\n${out}`);
         await new Promise((r) => setTimeout(r, 50));
       }

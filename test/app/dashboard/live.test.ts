@@ -60,7 +60,7 @@ describe("btc15 live --dashboard", { timeout: 40_000 }, () => {
     });
     const served: string[] = [];
     try {
-      await run.waitFor(/^ready — forecasting now/m);
+      await run.waitFor(/^SYSTEM READY - MONITORING FOR OPPORTUNITIES$/m);
       // The event stream, read for a few seconds: one state a second.
       const events = await fetch(`${dashboard.url}events`);
       expect(events.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
@@ -97,7 +97,7 @@ describe("btc15 live --dashboard", { timeout: 40_000 }, () => {
       expect(s.window).toMatchObject({ ticker: windowAt(now).ticker, strike: 64_000, strikeSource: "kalshi" });
       expect(s.window!.series.t.length).toBeGreaterThanOrEqual(2);
       expect(s.decision!.quote).toEqual({ source: "kalshi", yesBid: 50, yesAsk: 60, noBid: 40, noAsk: 50 });
-      expect(s.counters.kalshi).toMatch(/^kalshi: \d+ requests, \d+ retries.*, ws \d+ reconnects, \d+ sequence gaps$/);
+      expect(s.counters.kalshi).toMatch(/^kalshi: [\d,]+ requests?, [\d,]+ retr(y|ies).*, ws [\d,]+ reconnects?, [\d,]+ sequence gaps?$/);
       expect(s.counters.forecasts).toBeGreaterThan(0);
     } finally {
       expect(await run.stop()).toBe(0);
