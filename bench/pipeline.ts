@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { buildCore } from "../src/app/core.ts";
-import { BUNDLED_SAMPLE } from "../src/app/sample.ts";
+import { buildCore } from "../src/app/core/builder.ts";
+import { BUNDLED_SAMPLE } from "../src/app/core/sample.ts";
 import type { AppConfig } from "../src/config/schema.ts";
 import { MemoryJournal } from "../src/engine/journal.ts";
 import { Sampler } from "../src/engine/sampler.ts";

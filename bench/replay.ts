@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SessionRecorder } from "../src/app/recording/recorder.ts";
-import { runReplay } from "../src/app/replay.ts";
+import { runReplay } from "../src/app/drivers/replay.ts";
 import { parseConfig } from "../src/config/load.ts";
 import { seededRandom } from "../src/domain/random.ts";
 import { windowAt } from "../src/domain/window.ts";

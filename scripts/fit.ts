@@ -3,15 +3,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { fitMarkdown, fittedSource } from "../src/app/fit/report.ts";
-import { marketSection, withMarketSection } from "../src/app/fit/market-report.ts";
-import { DEFAULT_GRID, walkForwardFit } from "../src/app/fit/walk-forward.ts";
+import { fitMarkdown, fittedSource } from "../src/app/research/fit/report.ts";
+import { marketSection, withMarketSection } from "../src/app/research/fit/market-report.ts";
+import { DEFAULT_GRID, walkForwardFit } from "../src/app/research/fit/walk-forward.ts";
 import { defaultConfig } from "../src/config/load.ts";
 import { inspectHistoryFile } from "../src/history/files.ts";
-import { BUNDLED_SAMPLE } from "../src/app/sample.ts";
+import { BUNDLED_SAMPLE } from "../src/app/core/sample.ts";
 import { parseIsoTime } from "../src/cli/args.ts";
-import { ProgressBar } from "../src/app/progress.ts";
-import { mmss } from "../src/app/console-format.ts";
+import { ProgressBar } from "../src/app/console/progress.ts";
+import { mmss } from "../src/app/console/console-format.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -1,6 +1,6 @@
 // npm run market-baseline -- PRICES_1M.csv MARKETS.csv
 // Scores Kalshi's own YES price as a forecast (the market-price baseline) on real KXBTC15M data.
-import { marketBaseline } from "../src/app/market-baseline.ts";
+import { marketBaseline } from "../src/app/research/market-baseline.ts";
 import { UserError } from "../src/domain/errors.ts";
 
 const [prices, markets] = process.argv.slice(2);

@@ -1,4 +1,3 @@
-import { createInterface } from "node:readline/promises";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { UserError } from "../domain/errors.ts";
 
@@ -113,12 +112,3 @@ export function liveFlagsToConfig(f: LiveFlags): Record<string, unknown> {
   return out;
 }
 
-/** A yes/no question on the terminal; only an explicit "yes" counts. */
-export async function askYes(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return (await rl.question(question)).trim().toLowerCase() === "yes";
-  } finally {
-    rl.close();
-  }
-}

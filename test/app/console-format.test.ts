@@ -1,8 +1,8 @@
 // What the console prints: one number style, the boxed trade signal, the one-line status, the
 // summary's aligned labels, a noun that agrees with its count.
 import { describe, expect, it } from "vitest";
-import { COLOUR, PLAIN, type StatusInput, settlementLine, statusBlock, statusLine, summaryBlock, tradeBlock, tradeSignalBlock } from "../../src/app/console-format.ts";
-import { contractPrice, contractPriceText, count, dollars, duration, plural, signedPct, signedUsd, usd, usdFromCents, usdFromNumber } from "../../src/app/number-style.ts";
+import { COLOUR, PLAIN, type StatusInput, settlementLine, statusBlock, statusLine, summaryBlock, tradeBlock, tradeSignalBlock } from "../../src/app/console/console-format.ts";
+import { contractPrice, contractPriceText, count, dollars, duration, plural, signedPct, signedUsd, usd, usdFromCents, usdFromNumber } from "../../src/app/console/number-style.ts";
 import type { SettlementRecord, TradeRecord } from "../../src/domain/records.ts";
 import type { AccountSummary } from "../../src/engine/account.ts";
 import type { ForecastEvent } from "../../src/engine/engine.ts";

@@ -5,9 +5,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { type LiveExit, runLive } from "../../src/app/live.ts";
+import { type LiveExit, runLive } from "../../src/app/drivers/live.ts";
 import type { DashboardServer } from "../../src/app/dashboard/server.ts";
-import { RunLog } from "../../src/app/run-log.ts";
+import { RunLog } from "../../src/app/console/run-log.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import type { AppConfig } from "../../src/config/schema.ts";
 

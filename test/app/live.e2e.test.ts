@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runReplay } from "../../src/app/replay.ts";
+import { runReplay } from "../../src/app/drivers/replay.ts";
 import { windowAt } from "../../src/domain/window.ts";
 import { formatUsd } from "../../src/domain/money.ts";
 import { Account } from "../../src/engine/account.ts";

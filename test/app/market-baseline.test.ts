@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { marketBaseline } from "../../src/app/market-baseline.ts";
+import { marketBaseline } from "../../src/app/research/market-baseline.ts";
 
 describe("market-price baseline", () => {
   it("scores the last YES price before each checkpoint against the result", () => {

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runReplay } from "../../src/app/replay.ts";
+import { runReplay } from "../../src/app/drivers/replay.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import { windowAt } from "../../src/domain/window.ts";
 import { loadTradeJournal } from "../../src/store/trade-journal.ts";

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { etaSeconds, progressText } from "../../src/app/progress.ts";
-import { RunLog } from "../../src/app/run-log.ts";
+import { etaSeconds, progressText } from "../../src/app/console/progress.ts";
+import { RunLog } from "../../src/app/console/run-log.ts";
 
 function capture(terminal: boolean) {
   const out = new PassThrough();

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const SHUTDOWN = fileURLToPath(new URL("../../src/app/shutdown.ts", import.meta.url));
+const SHUTDOWN = fileURLToPath(new URL("../../src/app/console/shutdown.ts", import.meta.url));
 const src = (path: string) => JSON.stringify(fileURLToPath(new URL(`../../src/${path}`, import.meta.url)));
 
 /** Runs a script whose graceful stop takes `stopMs` and then exits 0; returns its exit and output. */
@@ -72,8 +72,8 @@ describe("Ctrl+C", () => {
     mkdirSync(join(dir, "predictions"));
     fill(join(dir, "predictions", "2024-12-02.jsonl"), day, 80_000);
     const p = run(`import { onShutdown } from ${JSON.stringify(SHUTDOWN)};
-import { RunLog } from ${src("app/run-log.ts")};
-import { TradingSession } from ${src("app/session.ts")};
+import { RunLog } from ${src("app/console/run-log.ts")};
+import { TradingSession } from ${src("app/core/session.ts")};
 import { parseConfig } from ${src("config/load.ts")};
 const dir = ${JSON.stringify(dir)};
 const config = parseConfig({ dataDir: dir });

@@ -2,19 +2,19 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, btc15 } from "./run.ts";
+import { ROOT, btc15, cli } from "./run.ts";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "btc15-cli-"));
 
 describe("btc15 command line", () => {
-  it("lists its commands", () => {
-    const r = btc15(["--help"]);
+  it("lists its commands", async () => {
+    const r = await cli(["--help"]);
     expect(r.code).toBe(0);
     for (const c of ["window", "backtest", "live"]) expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, "m"));
   });
 
-  it("shows the window containing a time, as text and as JSON", () => {
-    const j = btc15(["window", "--at", "2026-04-27T18:37:30Z", "--json"]);
+  it("shows the window containing a time, as text and as JSON", async () => {
+    const j = await cli(["window", "--at", "2026-04-27T18:37:30Z", "--json"]);
     expect(j.code).toBe(0);
     expect(JSON.parse(j.stdout)).toEqual({
       ticker: "KXBTC15M-26APR271445-45",
@@ -24,20 +24,20 @@ describe("btc15 command line", () => {
       close_et: "2026-04-27 14:45:00 EDT",
       seconds_left: 450,
     });
-    const t = btc15(["window", "--at", "2026-01-15T12:00:00Z"]);
+    const t = await cli(["window", "--at", "2026-01-15T12:00:00Z"]);
     expect(t.stdout).toMatch(/KXBTC15M-26JAN150715-15/);
     expect(t.stdout).toMatch(/EST/);
   });
 
-  it("rejects a bad time with a clear message", () => {
-    const r = btc15(["window", "--at", "yesterday-ish"]);
+  it("rejects a bad time with a clear message", async () => {
+    const r = await cli(["window", "--at", "yesterday-ish"]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/not an ISO-8601 time: yesterday-ish/);
   });
 
-  it("runs a backtest and prints its JSON on standard output with --json -", () => {
+  it("runs a backtest and prints its JSON on standard output with --json -", async () => {
     const out = tmp();
-    const r = btc15(["backtest", "--from", "2024-12-02", "--to", "2024-12-03", "--json", "-", "--out", out]);
+    const r = await cli(["backtest", "--from", "2024-12-02", "--to", "2024-12-03", "--json", "-", "--out", out]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.samples).toBe(86_400);
@@ -46,37 +46,37 @@ describe("btc15 command line", () => {
     expect(readFileSync(join(out, "performance.json"), "utf8")).toMatch(/"balance"/);
   });
 
-  it("names the bad setting in a config file and exits 2", () => {
+  it("names the bad setting in a config file and exits 2", async () => {
     const dir = tmp();
     const cfg = join(dir, "c.json");
     writeFileSync(cfg, JSON.stringify({ strategy: { minEdge: 3 }, colour: "red" }));
-    const r = btc15(["backtest", "--config", cfg, "--out", dir]);
+    const r = await cli(["backtest", "--config", cfg, "--out", dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/strategy\.minEdge: must be between 0 and 0\.5 \(got 3\)/);
     expect(r.stderr).toMatch(/colour: unknown setting/);
     writeFileSync(cfg, "{ not json");
-    expect(btc15(["backtest", "--config", cfg, "--out", dir]).stderr).toMatch(/is not valid JSON/);
+    expect((await cli(["backtest", "--config", cfg, "--out", dir])).stderr).toMatch(/is not valid JSON/);
   });
 
-  it("says plainly when a price file is missing", () => {
-    const r = btc15(["backtest", "--data", "/nonexistent/prices.csv", "--out", tmp()]);
+  it("says plainly when a price file is missing", async () => {
+    const r = await cli(["backtest", "--data", "/nonexistent/prices.csv", "--out", tmp()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot read \/nonexistent\/prices\.csv \(the price file\): no such file or directory \(ENOENT\)/);
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace for a user error
   });
 
-  it("prints its version", () => {
+  it("prints its version", async () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
     for (const flag of ["--version", "-V"]) {
-      const r = btc15([flag]);
+      const r = await cli([flag]);
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(`btc15 ${version}\n`);
     }
-    expect(btc15(["--help"]).stdout).toMatch(/-V, --version +print btc15's version/);
+    expect((await cli(["--help"])).stdout).toMatch(/-V, --version +print btc15's version/);
   });
 
-  it("ends the demo by itself after 6 simulated hours unless --minutes says otherwise, and says so", () => {
-    const help = btc15(["demo", "--help"]).stdout.replace(/\s+/g, " ");
+  it("ends the demo by itself after 6 simulated hours unless --minutes says otherwise, and says so", async () => {
+    const help = (await cli(["demo", "--help"])).stdout.replace(/\s+/g, " ");
     expect(help).toMatch(/--minutes <n> stop after this many simulated minutes; the default, 6 hours of market, takes 6 real minutes at 60× \(default: 360\)/);
     const dir = tmp();
     const r = btc15(["demo", "--speed", "1000000", "--data-dir", join(dir, "demo")], dir);
@@ -93,13 +93,13 @@ describe("btc15 command line", () => {
     expect(bad.stderr).toBe("btc15: --minutes must be positive\n");
   });
 
-  it("switches the status to the detailed block with --detailed or consoleDetail", () => {
-    expect(JSON.parse(btc15(["config", "--json"]).stdout).consoleDetail).toBe(false);
-    expect(JSON.parse(btc15(["config", "--json", "--detailed"]).stdout).consoleDetail).toBe(true);
-    expect(btc15(["config", "--detailed"]).stdout).toMatch(/^consoleDetail +true +flag$/m);
+  it("switches the status to the detailed block with --detailed or consoleDetail", async () => {
+    expect(JSON.parse((await cli(["config", "--json"])).stdout).consoleDetail).toBe(false);
+    expect(JSON.parse((await cli(["config", "--json", "--detailed"])).stdout).consoleDetail).toBe(true);
+    expect((await cli(["config", "--detailed"])).stdout).toMatch(/^consoleDetail +true +flag$/m);
     const cfg = join(tmp(), "c.json");
     writeFileSync(cfg, JSON.stringify({ consoleDetail: "yes" }));
-    const r = btc15(["config", "--config", cfg]);
+    const r = await cli(["config", "--config", cfg]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/consoleDetail: must be true or false/);
   });

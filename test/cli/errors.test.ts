@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, type Run, btc15Async as btc15, nodeAsync as node } from "./run.ts";
+import { ROOT, type Run, btc15Async as btc15, cli, nodeAsync as node } from "./run.ts";
 
 /** A scratch directory anyone may enter (the unprivileged runs too). */
 function tmp(): string {
@@ -42,7 +42,7 @@ function prices(dir: string, name = "p.csv", edit: (rows: string[]) => string[] 
 describe("paths checked before anything connects or runs", async () => {
   it.concurrent("a directory given as the price file", async () => {
     const dir = tmp();
-    const r = await btc15(["backtest", "--data", dir, "--out", join(dir, "out")]);
+    const r = await cli(["backtest", "--data", dir, "--out", join(dir, "out")]);
     expectOneLine(r, `${dir} (the price file) is a directory, not a file`);
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
@@ -50,7 +50,7 @@ describe("paths checked before anything connects or runs", async () => {
   it.concurrent("a file given as the backtest's output directory", async () => {
     const dir = tmp();
     writeFileSync(join(dir, "out"), "");
-    expectOneLine(await btc15(["backtest", "--out", join(dir, "out")]), `${join(dir, "out")} (the backtest output directory) is a file, not a directory`);
+    expectOneLine(await cli(["backtest", "--out", join(dir, "out")]), `${join(dir, "out")} (the backtest output directory) is a file, not a directory`);
   });
 
   it.concurrent("a file given as the live trader's data directory: nothing is started, not even the log", async () => {
@@ -81,7 +81,7 @@ describe("paths checked before anything connects or runs", async () => {
 
   it.concurrent("--json into a missing folder, refused before the backtest runs", async () => {
     const dir = tmp();
-    const r = await btc15(["backtest", "--data", prices(dir), "--json", join(dir, "missing", "r.json"), "--out", join(dir, "out")]);
+    const r = await cli(["backtest", "--data", prices(dir), "--json", join(dir, "missing", "r.json"), "--out", join(dir, "out")]);
     expectOneLine(r, `${join(dir, "missing", "r.json")} (the --json file): the folder ${join(dir, "missing")} does not exist`);
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
@@ -115,18 +115,18 @@ describe("paths checked before anything connects or runs", async () => {
 describe("usage errors", async () => {
   it.concurrent("--from after --to", async () => {
     const dir = tmp();
-    const r = await btc15(["backtest", "--from", "2024-12-03", "--to", "2024-12-02", "--out", join(dir, "out")]);
+    const r = await cli(["backtest", "--from", "2024-12-03", "--to", "2024-12-02", "--out", join(dir, "out")]);
     expectOneLine(r, "--from 2024-12-03T00:00:00Z is not before --to 2024-12-02T00:00:00Z: nothing to backtest");
   });
 
   it.concurrent("report --last abc", async () => {
     const dir = tmp();
     writeFileSync(join(dir, "trades.jsonl"), ACCOUNT);
-    const r = await btc15(["report", "--data-dir", dir, "--last", "abc"]);
+    const r = await cli(["report", "--data-dir", dir, "--last", "abc"]);
     expect(r.code).toBe(2);
     expect(r.stderr.split("\n")[0]).toBe("error: option '--last <n>' argument 'abc' is invalid. not a whole number ≥ 1: abc");
     expect(r.stdout).toBe("");
-    expect((await btc15(["report", "--data-dir", dir, "--last", "3"])).code).toBe(0);
+    expect((await cli(["report", "--data-dir", dir, "--last", "3"])).code).toBe(0);
   });
 });
 
@@ -137,11 +137,11 @@ describe("journals are never wiped by a command that did not make them", async (
     mkdirSync(out);
     writeFileSync(join(out, "trades.jsonl"), ACCOUNT);
     const args = ["backtest", "--data", prices(dir), "--out", out];
-    const r = await btc15(args);
+    const r = await cli(args);
     expectOneLine(r, `${out} holds a journal that btc15 backtest did not make (trades.jsonl); it was left as it is: choose another directory with --out, or add --force to delete it`);
     expect(readFileSync(join(out, "trades.jsonl"), "utf8")).toBe(ACCOUNT);
-    expect((await btc15([...args, "--force"])).code).toBe(0);
-    expect((await btc15(args)).code).toBe(0); // now the backtest's own: replaced at each run
+    expect((await cli([...args, "--force"])).code).toBe(0);
+    expect((await cli(args)).code).toBe(0); // now the backtest's own: replaced at each run
   });
 
   it.concurrent("demo --data-dir refuses a journal the demo did not make", async () => {
@@ -157,7 +157,7 @@ describe("bad price files in a backtest", async () => {
   it.concurrent("skips a bar of 1e300 with a warning naming the file and line, and says so", async () => {
     const dir = tmp();
     const file = prices(dir, "p.csv", (rows) => rows.map((r, i) => (i === 100 ? r.replace(/,[^,]+,[^,]+,[^,]+,[^,]+,/, ",1e300,1e300,1e300,1e300,") : r)));
-    const r = await btc15(["backtest", "--data", file, "--out", join(dir, "out"), "--json", "-"]);
+    const r = await cli(["backtest", "--data", file, "--out", join(dir, "out"), "--json", "-"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`^warning: skipped ${file}:102: price above 10,000,000: \\d+,1e300,`, "m"));
     expect(JSON.parse(r.stdout).data).toMatchObject({ rows: 240, skipped_rows: 1 });
@@ -166,7 +166,7 @@ describe("bad price files in a backtest", async () => {
   it.concurrent("refuses an unsorted file", async () => {
     const dir = tmp();
     const file = prices(dir, "p.csv", (rows) => rows.reverse());
-    const r = await btc15(["backtest", "--data", file, "--out", join(dir, "out")]);
+    const r = await cli(["backtest", "--data", file, "--out", join(dir, "out")]);
     expectOneLine(r, `${file} is not sorted by time: 239 of 240 rows are earlier than a row above them (first at line 3); sort it by its first column, e.g. sort -t, -k1,1n`);
   });
 });

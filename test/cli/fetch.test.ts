@@ -1,37 +1,25 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { startFakeCandleVenues } from "../fakes/btc-candles.ts";
 import { startFakeKalshiHistory } from "../fakes/kalshi-history.ts";
-import { btc15 } from "./run.ts";
+import { cli } from "./run.ts";
 
-const BIN = fileURLToPath(new URL("../../bin/btc15.js", import.meta.url));
 const tmp = () => mkdtempSync(join(tmpdir(), "btc15-fetch-cli-"));
 
-/** The CLI in a child process without blocking this one (the fake servers live here). */
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The CLI in this process: the fake servers live here too and keep answering while it awaits them. */
+const run = (args: string[]) => cli(args);
 
 describe("btc15 fetch on the command line", () => {
-  it("gives one clear line and exit 2 for missing or bad dates and from ≥ to", () => {
+  it("gives one clear line and exit 2 for missing or bad dates and from ≥ to", async () => {
     const cases: [string[], RegExp][] = [
       [["fetch", "--to", "2026-03-12"], /^btc15: --from is required, e\.g\. --from 2026-03-11\n$/],
       [["fetch", "--from", "yesterday-ish", "--to", "2026-03-12"], /^btc15: --from: not an ISO-8601 time: yesterday-ish/],
       [["fetch", "--from", "2026-03-12", "--to", "2026-03-11"], /^btc15: --from \(2026-03-12T00:00:00Z\) must be before --to \(2026-03-11T00:00:00Z\)\n$/],
     ];
     for (const [args, message] of cases) {
-      const r = btc15(args);
+      const r = await cli(args);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stdout).toBe("");

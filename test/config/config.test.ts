@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { configReport } from "../../src/app/config-report.ts";
+import { configReport } from "../../src/app/commands/config.ts";
 import { ConfigError, defaultConfig, resolveConfig } from "../../src/config/load.ts";
 
 describe("configuration", () => {

@@ -1,24 +1,11 @@
-// `btc15 feeds` run as a user would, against the fake exchanges and against nothing at all.
-import { spawn } from "node:child_process";
+// `btc15 feeds` against the fake exchanges and against nothing at all.
 import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { cli } from "../cli/run.ts";
 import { startFakeExchanges } from "../fakes/exchanges.ts";
 
-const BIN = fileURLToPath(new URL("../../bin/btc15.js", import.meta.url));
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-
-/** Runs the CLI without blocking this process (the fakes live here and must keep answering). */
-function btc15(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The CLI in this process (the fakes live here too and keep answering while it awaits them). */
+const btc15 = (args: string[], env: Record<string, string>) => cli(args, env);
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

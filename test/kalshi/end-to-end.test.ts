@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { marketOf } from "../../src/app/core.ts";
-import { chooseMarketSource } from "../../src/app/kalshi-setup.ts";
+import { marketOf } from "../../src/app/core/builder.ts";
+import { chooseMarketSource } from "../../src/app/venue/kalshi-market.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import { takerFee } from "../../src/domain/fees.ts";
 import type { SettlementRecord, TradeRecord } from "../../src/domain/records.ts";

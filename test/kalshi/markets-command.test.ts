@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { fetchMarketViews, formatMarketViews } from "../../src/app/markets-command.ts";
+import { fetchMarketViews, formatMarketViews } from "../../src/app/commands/markets.ts";
 import { windowAt } from "../../src/domain/window.ts";
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { cli } from "../cli/run.ts";
 import { startFakeKalshi } from "../fakes/kalshi.ts";
 import { ScriptedClock, testClient } from "./helpers.ts";
 
@@ -27,10 +26,9 @@ describe("btc15 markets", () => {
     }
   });
 
-  it("exits non-zero with a clear message, not a hang, when Kalshi cannot be reached", () => {
-    const bin = fileURLToPath(new URL("../../bin/btc15.js", import.meta.url));
-    const r = spawnSync(process.execPath, [bin, "markets"], { encoding: "utf8", timeout: 60_000, env: { ...process.env, KALSHI_API_BASE_URL: "http://127.0.0.1:9/trade-api/v2" } });
-    expect(r.status).toBe(2);
+  it("exits non-zero with a clear message, not a hang, when Kalshi cannot be reached", async () => {
+    const r = await cli(["markets"], { KALSHI_API_BASE_URL: "http://127.0.0.1:9/trade-api/v2" });
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot get market data from Kalshi at http:\/\/127\.0\.0\.1:9\/trade-api\/v2/);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readReportData, writeHtmlReport } from "../../src/app/report-html/command.ts";
+import { readReportData, writeHtmlReport } from "../../src/app/commands/report-html/command.ts";
 import { isAbsent } from "../../src/report/html/report-data.ts";
 import { type Browser, browserUnavailable, launchBrowser, screenshot } from "../browser.ts";
 import { writeEmptyJournal, writeFixtureJournal } from "./html-fixture.ts";

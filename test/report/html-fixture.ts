@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PredictionRecord, TradeJournalRecord } from "../../src/domain/records.ts";
 import { isoUtc, windowAt } from "../../src/domain/window.ts";
-import type { WindowRecord } from "../../src/app/report-html/journal-input.ts";
+import type { WindowRecord } from "../../src/app/commands/report-html/journal-input.ts";
 
 /** 2026-04-27 18:00 UTC: four windows from here, the last still open when the journal ends. */
 export const T0 = Date.UTC(2026, 3, 27, 18, 0, 0) / 1000;

@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readReportData } from "../../src/app/report-html/command.ts";
+import { readReportData } from "../../src/app/commands/report-html/command.ts";
 import { UserError } from "../../src/domain/errors.ts";
 import { isAbsent } from "../../src/report/html/report-data.ts";
-import { btc15 } from "../cli/run.ts";
+import { cli } from "../cli/run.ts";
 import { T0, writeEmptyJournal, writeFixtureJournal } from "./html-fixture.ts";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "btc15-html-"));
@@ -178,9 +178,9 @@ describe("reading a journal directory for the HTML report", () => {
 });
 
 describe("btc15 report --html", () => {
-  it("writes report.html into the data directory by default and says where", () => {
+  it("writes report.html into the data directory by default and says where", async () => {
     const fx = writeFixtureJournal(tmp());
-    const r = btc15(["report", "--html", "--data-dir", fx.dir]);
+    const r = await cli(["report", "--html", "--data-dir", fx.dir]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const file = join(fx.dir, "report.html");
@@ -188,14 +188,14 @@ describe("btc15 report --html", () => {
     expect(readFileSync(file, "utf8")).toMatch(/^<!DOCTYPE html>/);
   });
 
-  it("writes to the file given, and exits 2 with a message when there is no journal", () => {
+  it("writes to the file given, and exits 2 with a message when there is no journal", async () => {
     const fx = writeFixtureJournal(tmp());
     const out = join(tmp(), "sub", "r.html");
-    const r = btc15(["report", "--data-dir", fx.dir, "--html", out]);
+    const r = await cli(["report", "--data-dir", fx.dir, "--html", out]);
     expect(r.code).toBe(0);
     expect(existsSync(out)).toBe(true);
     expect(existsSync(join(fx.dir, "report.html"))).toBe(false);
-    const missing = btc15(["report", "--html", "--data-dir", tmp()]);
+    const missing = await cli(["report", "--html", "--data-dir", tmp()]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^btc15: no journal in /);
   });

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readReportData } from "../../src/app/report-html/command.ts";
+import { readReportData } from "../../src/app/commands/report-html/command.ts";
 import { thinEquity } from "../../src/report/html/charts/equity.ts";
 import { renderReport } from "../../src/report/html/render.ts";
 import type { ReportData } from "../../src/report/html/report-data.ts";

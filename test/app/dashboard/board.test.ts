@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type Core, buildCore } from "../../../src/app/core.ts";
+import { type Core, buildCore } from "../../../src/app/core/builder.ts";
 import { LIMITS, SessionBoard, withBoard } from "../../../src/app/dashboard/board.ts";
 import { parseConfig } from "../../../src/config/load.ts";
 import { formatDecimal } from "../../../src/domain/money.ts";

@@ -8,10 +8,10 @@ import { PassThrough } from "node:stream";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DashboardServer } from "../../../src/app/dashboard/server.ts";
-import { runDemo } from "../../../src/app/demo.ts";
-import { RunLog } from "../../../src/app/run-log.ts";
-import { BUNDLED_SAMPLE } from "../../../src/app/sample.ts";
-import type { TradingSession } from "../../../src/app/session.ts";
+import { runDemo } from "../../../src/app/drivers/demo.ts";
+import { RunLog } from "../../../src/app/console/run-log.ts";
+import { BUNDLED_SAMPLE } from "../../../src/app/core/sample.ts";
+import type { TradingSession } from "../../../src/app/core/session.ts";
 import { parseConfig } from "../../../src/config/load.ts";
 import { type Browser, browserUnavailable, launchBrowser, screenshot } from "../../browser.ts";
 

@@ -7,10 +7,10 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { DashboardServer } from "../../../src/app/dashboard/server.ts";
 import type { DashboardState } from "../../../src/app/dashboard/state.ts";
-import { runDemo } from "../../../src/app/demo.ts";
-import { runReplay } from "../../../src/app/replay.ts";
-import { RunLog } from "../../../src/app/run-log.ts";
-import { BUNDLED_SAMPLE } from "../../../src/app/sample.ts";
+import { runDemo } from "../../../src/app/drivers/demo.ts";
+import { runReplay } from "../../../src/app/drivers/replay.ts";
+import { RunLog } from "../../../src/app/console/run-log.ts";
+import { BUNDLED_SAMPLE } from "../../../src/app/core/sample.ts";
 import { parseConfig } from "../../../src/config/load.ts";
 import { loadTradeJournal } from "../../../src/store/trade-journal.ts";
 

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { type IncomingMessage, request } from "node:http";
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildCore } from "../../../src/app/core.ts";
+import { buildCore } from "../../../src/app/core/builder.ts";
 import { DashboardServer, dashboardBanner, isLoopback, openDashboard } from "../../../src/app/dashboard/server.ts";
 import type { DashboardState } from "../../../src/app/dashboard/state.ts";
 import { parseConfig } from "../../../src/config/load.ts";

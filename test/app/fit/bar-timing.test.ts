@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { barTiming } from "../../../src/app/fit/bar-timing.ts";
+import { barTiming } from "../../../src/app/research/fit/bar-timing.ts";
 import { gaussian } from "../../helpers.ts";
 
 const START = Date.parse("2026-03-15T00:00:00Z") / 1000;

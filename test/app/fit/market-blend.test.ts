@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type MarketCheckpoint } from "../../../src/app/fit/market-checkpoints.ts";
-import { blendProbability, dayBlocks, fitBlend, judgePaired, logit, marketBlendFit, type OutOfSample } from "../../../src/app/fit/market-blend.ts";
+import { type MarketCheckpoint } from "../../../src/app/research/fit/market-checkpoints.ts";
+import { blendProbability, dayBlocks, fitBlend, judgePaired, logit, marketBlendFit, type OutOfSample } from "../../../src/app/research/fit/market-blend.ts";
 import { normalCdf } from "../../../src/model/normal.ts";
 import { gaussian, rng } from "../../helpers.ts";
 

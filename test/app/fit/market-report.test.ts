@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { barTiming } from "../../../src/app/fit/bar-timing.ts";
-import { marketBlendFit } from "../../../src/app/fit/market-blend.ts";
-import type { MarketCheckpoint } from "../../../src/app/fit/market-checkpoints.ts";
-import { SECTION_BEGIN, SECTION_END, marketBlendMarkdown, marketSection, withMarketSection } from "../../../src/app/fit/market-report.ts";
+import { barTiming } from "../../../src/app/research/fit/bar-timing.ts";
+import { marketBlendFit } from "../../../src/app/research/fit/market-blend.ts";
+import type { MarketCheckpoint } from "../../../src/app/research/fit/market-checkpoints.ts";
+import { SECTION_BEGIN, SECTION_END, marketBlendMarkdown, marketSection, withMarketSection } from "../../../src/app/research/fit/market-report.ts";
 import { normalCdf } from "../../../src/model/normal.ts";
 import { gaussian, rng } from "../../helpers.ts";
 

@@ -1,0 +1,53 @@
+import { writeFileSync } from "node:fs";
+import { defaultConfig, loadConfigFile } from "../../config/load.ts";
+import { ProgressBar } from "../console/progress.ts";
+import { formatBacktest } from "../console/run-summary.ts";
+import { BUNDLED_SAMPLE } from "../core/sample.ts";
+import { runBacktest } from "../drivers/backtest.ts";
+import { type Io, PROCESS_IO } from "./io.ts";
+import { preflightBacktest } from "./preflight.ts";
+
+export interface BacktestCommandOptions {
+  readonly data?: readonly string[];
+  readonly from?: number;
+  readonly to?: number;
+  readonly json?: string;
+  readonly config?: string;
+  readonly out?: string;
+  readonly predictions?: number;
+  readonly force?: boolean;
+  readonly quotes?: readonly string[];
+  readonly assumeSpread?: number;
+}
+
+/** `btc15 backtest`: checks first, runs with a progress bar, prints the summary (and the JSON where asked). */
+export async function backtestCommand(opts: BacktestCommandOptions, io: Io = PROCESS_IO): Promise<void> {
+  const base = opts.config ? loadConfigFile(opts.config) : defaultConfig();
+  const config = opts.predictions === undefined ? base : { ...base, backtest: { ...base.backtest, predictionEverySeconds: opts.predictions } };
+  const files = opts.data && opts.data.length ? opts.data : [BUNDLED_SAMPLE];
+  const outDir = opts.out ?? config.backtest.outDir;
+  const force = Boolean(opts.force);
+  preflightBacktest({ files, from: opts.from, to: opts.to, outDir, liveDataDir: config.dataDir, json: opts.json, force });
+  const bar = new ProgressBar("backtest", io.err);
+  const result = await runBacktest({
+    files,
+    from: opts.from,
+    to: opts.to,
+    config,
+    outDir,
+    force,
+    ...(opts.quotes ? { quotes: opts.quotes } : {}),
+    ...(opts.assumeSpread !== undefined ? { assumeSpreadCents: opts.assumeSpread } : {}),
+    onProgress: (d, t) => bar.update(d, t),
+    onWarning: (w) => io.err.write(`warning: ${w}\n`),
+  });
+  bar.done();
+  const summary = formatBacktest(result) + "\n";
+  if (opts.json === "-") {
+    io.err.write(summary);
+    io.out.write(JSON.stringify(result, null, 2) + "\n");
+  } else {
+    io.out.write(summary);
+    if (opts.json) writeFileSync(opts.json, JSON.stringify(result, null, 2) + "\n");
+  }
+}

@@ -1,0 +1,13 @@
+/** Where a command writes and what it reads of its surroundings: the process, or a test's capture. */
+export interface Output {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+export interface Io {
+  readonly out: Output;
+  readonly err: Output;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export const PROCESS_IO: Io = { out: process.stdout, err: process.stderr, env: process.env };

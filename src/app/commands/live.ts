@@ -1,0 +1,111 @@
+import { deepMerge, resolveConfig } from "../../config/load.ts";
+import { UserError } from "../../domain/errors.ts";
+import { askYes } from "../console/prompt.ts";
+import { RunLog, logFileName } from "../console/run-log.ts";
+import { onShutdown } from "../console/shutdown.ts";
+import { BUNDLED_SAMPLE } from "../core/sample.ts";
+import { type DashboardRequest, type DashboardServer, dashboardBanner, openDashboard } from "../dashboard/server.ts";
+import { runDemo } from "../drivers/demo.ts";
+import { runLive } from "../drivers/live.ts";
+import { type Io, PROCESS_IO } from "./io.ts";
+import { LOGS_DIR, preflightDemo, preflightLive } from "./preflight.ts";
+
+export interface LiveCommandOptions extends DashboardRequest {
+  readonly config?: string;
+  /** Settings from the command line, as a partial configuration. */
+  readonly flags: Record<string, unknown>;
+  readonly confirmLive?: boolean;
+  readonly verbose?: boolean;
+}
+
+/** `btc15 live` (npm start): checks, the dashboard if asked, the run log, Ctrl+C handling; returns the exit code. */
+export async function liveCommand(o: LiveCommandOptions, io: Io = PROCESS_IO): Promise<number> {
+  const config = resolveConfig({ file: o.config, env: io.env, flags: o.flags });
+  preflightLive({ dataDir: config.dataDir, logsDir: LOGS_DIR });
+  const dashboard = await openDashboard(o);
+  const log = new RunLog({ file: logFileName(LOGS_DIR, "live_trading", Date.now()), out: io.out, colour: Boolean(io.out.isTTY), now: Date.now, verbose: Boolean(o.verbose) });
+  announceDashboard(dashboard, log);
+  let stop: () => void = () => {};
+  const stopped = new Promise<void>((r) => (stop = r));
+  const off = onShutdown(() => stop(), { warn: (s) => log.warn(s) });
+  try {
+    const code = await runLive({
+      config,
+      log,
+      env: io.env,
+      confirmLive: Boolean(o.confirmLive),
+      ...(process.stdin.isTTY ? { ask: askYes } : {}),
+      stop: stopped,
+      ...(dashboard ? { dashboard } : {}),
+    });
+    log.info(`log file ${log.file}`);
+    return code;
+  } finally {
+    off();
+    await dashboard?.close();
+    log.close();
+  }
+}
+
+/** The demo's length unless --minutes says otherwise: 6 hours of market, 6 real minutes at the default 60×. */
+export const DEMO_MINUTES = 360;
+
+export interface DemoCommandOptions extends DashboardRequest {
+  readonly config?: string;
+  readonly flags: Record<string, unknown>;
+  readonly speed: number;
+  readonly data?: string;
+  readonly minutes: number;
+  readonly force?: boolean;
+}
+
+/** `btc15 demo`: the live runner's session on recorded prices, with its own defaults. */
+export async function demoCommand(o: DemoCommandOptions, io: Io = PROCESS_IO): Promise<number> {
+  // The demo's own defaults: its own data directory, a status every 5 simulated minutes, and a
+  // randomly mispriced synthetic market so there is something to trade.
+  const config = resolveConfig({
+    file: o.config,
+    env: io.env,
+    flags: deepMerge({ dataDir: "data/demo", statusIntervalSeconds: 300, synthetic: { mispricingCents: 3 } }, o.flags),
+  });
+  if (!(o.speed > 0)) throw new UserError("--speed must be positive");
+  if (!(o.minutes > 0)) throw new UserError("--minutes must be positive");
+  const file = o.data ?? BUNDLED_SAMPLE;
+  const force = Boolean(o.force);
+  preflightDemo({ dataDir: config.dataDir, logsDir: LOGS_DIR, file, force });
+  const dashboard = await openDashboard(o);
+  const log = new RunLog({ file: logFileName(LOGS_DIR, "demo", Date.now()), out: io.out, colour: Boolean(io.out.isTTY), now: Date.now });
+  announceDashboard(dashboard, log);
+  let stop: () => void = () => {};
+  const stopped = new Promise<void>((r) => (stop = r));
+  const off = onShutdown(() => stop(), { warn: (s) => log.warn(s) });
+  try {
+    await runDemo({
+      config,
+      file,
+      dataDir: config.dataDir,
+      force,
+      speed: o.speed,
+      statusIntervalSeconds: config.statusIntervalSeconds,
+      log,
+      stop: stopped,
+      maxSeconds: Math.round(o.minutes * 60),
+      ...(dashboard ? { dashboard } : {}),
+    });
+    log.info(`log file ${log.file}`);
+    return 0;
+  } finally {
+    off();
+    await dashboard?.close();
+    log.close();
+  }
+}
+
+/** The dashboard's address at start, and a warning when other machines may reach it. */
+function announceDashboard(dashboard: DashboardServer | null, log: RunLog): void {
+  if (dashboard === null) return;
+  const banner = dashboardBanner(dashboard);
+  log.info(banner.info);
+  if (banner.warning) log.warn(banner.warning);
+  dashboard.onError = (m) => log.warn(m);
+}

@@ -1,0 +1,114 @@
+import { closeSync, existsSync, openSync, rmSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { UserError } from "../../domain/errors.ts";
+import { isoUtc } from "../../domain/window.ts";
+import { checkNotLiveDataDir } from "../drivers/backtest.ts";
+import { checkMayStartAfresh } from "../../store/fresh-journal.ts";
+import { journalFiles } from "../../store/trade-journal.ts";
+import { fsCause } from "../../store/write-error.ts";
+
+/**
+ * Checks a command makes before it connects to anything or runs for minutes: the files it
+ * reads are files, the directories it writes are directories it can write. Each failure is one
+ * line (a UserError: exit 2, no stack trace) naming the path, its role and the cause.
+ */
+export class PreflightError extends UserError {
+  override name = "PreflightError";
+}
+
+/** A file to read: it exists, is not a directory, and opens. */
+export function checkInputFile(path: string, what: string): void {
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch (e) {
+    throw new PreflightError(`cannot read ${path} (${what}): ${fsCause(e)}`);
+  }
+  if (isDir) throw new PreflightError(`${path} (${what}) is a directory, not a file`);
+  try {
+    closeSync(openSync(path, "r"));
+  } catch (e) {
+    throw new PreflightError(`cannot read ${path} (${what}): ${fsCause(e)}`);
+  }
+}
+
+/**
+ * A directory to write in: it is a directory (or can be made under its nearest existing parent)
+ * and a file can be created in it, which catches read-only mounts and permissions alike.
+ */
+export function checkWritableDir(dir: string, what: string): void {
+  const wanted = resolve(dir);
+  let existing = wanted;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!statSync(existing).isDirectory()) {
+    throw new PreflightError(existing === wanted ? `${dir} (${what}) is a file, not a directory` : `${dir} (${what}) cannot be made: ${existing} is a file, not a directory`);
+  }
+  const probe = join(existing, `.btc15-write-check-${process.pid}`);
+  try {
+    closeSync(openSync(probe, "w"));
+    rmSync(probe);
+  } catch (e) {
+    throw new PreflightError(`cannot write to ${dir} (${what}): ${fsCause(e)}`);
+  }
+}
+
+/** A file to create (the backtest's --json): its folder exists and is writable, and it is not a directory. */
+export function checkOutputFile(path: string, what: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new PreflightError(`${path} (${what}) is a directory, not a file`);
+  const folder = dirname(resolve(path));
+  if (!existsSync(folder)) throw new PreflightError(`${path} (${what}): the folder ${dirname(path)} does not exist`);
+  checkWritableDir(dirname(path), `the folder of ${what}`);
+}
+
+/** Where every run's log file goes. */
+export const LOGS_DIR = "logs";
+
+/** `btc15 live`: the journal directory and the log directory. */
+export function preflightLive(o: { dataDir: string; logsDir: string }): void {
+  checkWritableDir(o.dataDir, "the data directory");
+  checkWritableDir(o.logsDir, "the log directory");
+}
+
+/** `btc15 demo`: also its price file, and that the directory's journal is the demo's own to clear. */
+export function preflightDemo(o: { dataDir: string; logsDir: string; file: string; force: boolean }): void {
+  checkInputFile(o.file, "the price file");
+  preflightLive(o);
+  checkMayStartAfresh(o.dataDir, { madeBy: "demo", force: o.force, flag: "--data-dir" });
+}
+
+export interface BacktestPreflight {
+  readonly files: readonly string[];
+  readonly from?: number;
+  readonly to?: number;
+  readonly outDir: string;
+  /** The live trader's data directory, which a backtest never touches. */
+  readonly liveDataDir: string;
+  /** The --json file, if any ("-" is standard output). */
+  readonly json?: string;
+  readonly force: boolean;
+}
+
+/** `btc15 backtest`: the range, the price files, the output directory (a backtest's own) and the --json file. */
+export function preflightBacktest(o: BacktestPreflight): void {
+  if (o.from !== undefined && o.to !== undefined && o.from >= o.to) {
+    throw new PreflightError(`--from ${isoUtc(o.from)} is not before --to ${isoUtc(o.to)}: nothing to backtest`);
+  }
+  for (const f of o.files) checkInputFile(f, "the price file");
+  checkNotLiveDataDir(o.outDir, o.liveDataDir);
+  checkWritableDir(o.outDir, "the backtest output directory");
+  checkMayStartAfresh(o.outDir, { madeBy: "backtest", force: o.force, flag: "--out" });
+  if (o.json !== undefined && o.json !== "-") checkOutputFile(o.json, "the --json file");
+}
+
+/** `btc15 report`: a journal to read. */
+export function preflightReport(dir: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new PreflightError(`${dir} (the journal directory) is a file, not a directory`);
+  if (!existsSync(journalFiles(dir).trades)) throw new PreflightError(`no journal in ${dir}/ (expected ${journalFiles(dir).trades})`);
+  checkInputFile(journalFiles(dir).trades, "the journal");
+}
+
+/** `btc15 export`: a journal to read, in a directory the CSV files can be written to. */
+export function preflightExport(dir: string): void {
+  preflightReport(dir);
+  checkWritableDir(dir, "the journal directory");
+}

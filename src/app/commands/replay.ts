@@ -1,0 +1,49 @@
+import { writeFileSync } from "node:fs";
+import { loadConfigFile } from "../../config/load.ts";
+import { formatReplay } from "../console/run-summary.ts";
+import { type DashboardRequest, dashboardBanner, openDashboard } from "../dashboard/server.ts";
+import { type Io, PROCESS_IO } from "./io.ts";
+import { checkOutputFile, checkWritableDir } from "./preflight.ts";
+import { type ReplayResult, runReplay } from "../drivers/replay.ts";
+
+export interface ReplayCommandOptions extends DashboardRequest {
+  readonly paths: readonly string[];
+  readonly config?: string;
+  readonly json?: string;
+  readonly out: string;
+  readonly force?: boolean;
+  readonly speed?: number;
+}
+
+/** `btc15 replay`: checks, runs, and prints the summary (and the JSON where asked). */
+export async function replayCommand(o: ReplayCommandOptions, io: Io = PROCESS_IO): Promise<void> {
+  const config = o.config ? loadConfigFile(o.config) : undefined;
+  checkWritableDir(o.out, "the replay output directory");
+  if (o.json !== undefined && o.json !== "-") checkOutputFile(o.json, "the --json file");
+  const toErr = o.json === "-";
+  const say = (line: string) => (toErr ? io.err : io.out).write(line + "\n");
+  const dashboard = await openDashboard(o);
+  if (dashboard) {
+    const banner = dashboardBanner(dashboard);
+    say(banner.info + (o.speed ? "" : "; the replay runs as fast as it can: add --speed N to watch it"));
+    if (banner.warning) io.err.write(`warning: ${banner.warning}\n`);
+  }
+  let result: ReplayResult;
+  try {
+    result = await runReplay({
+      paths: o.paths,
+      outDir: o.out,
+      force: Boolean(o.force),
+      ...(config ? { config } : {}),
+      ...(o.speed ? { speed: o.speed } : {}),
+      onSession: say,
+      onWarning: (w) => io.err.write(`warning: ${w}\n`),
+      ...(dashboard ? { dashboard } : {}),
+    });
+  } finally {
+    await dashboard?.close();
+  }
+  say(formatReplay(result));
+  if (o.json === "-") io.out.write(JSON.stringify(result, null, 2) + "\n");
+  else if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2) + "\n");
+}

@@ -1,0 +1,225 @@
+import { parseDollars } from "../../../domain/money.ts";
+import type { TradeJournalRecord } from "../../../domain/records.ts";
+import { WINDOW_SECONDS } from "../../../domain/window.ts";
+import { Account, JournalStateError } from "../../../engine/account.ts";
+import type { Absent, EquityPoint, ForecastScores, ForecasterScores, NoTradeCounts, ReportData, SummaryFigures, TradeRow, WindowView } from "../../../report/html/report-data.ts";
+import { CHECKPOINT_MINUTES, Scorecard } from "../../../report/scorecard.ts";
+import type { BacktestScores, WindowRecord } from "./journal-input.ts";
+import type { PredictionDigest } from "./prediction-digest.ts";
+
+/** How many of the last windows the report draws. */
+export const LAST_WINDOWS = 8;
+
+const LABELS = { model: "btc15's forecaster", fair_value: "fair value baseline", coin_flip: "coin flip baseline", market: "market price (mid)" } as const;
+
+/** Balance, equity curve and the trades, rebuilt from the journal by the same Account the trader uses. */
+export function accountView(records: readonly TradeJournalRecord[], warnings: string[], otherTimes: readonly number[] = []): { summary: SummaryFigures; equity: EquityPoint[]; trades: TradeRow[] } {
+  const account = new Account(0);
+  const equity: EquityPoint[] = [];
+  const trades = new Map<string, TradeRow>();
+  const mark = (t: number) => {
+    const s = account.summary();
+    const e = s.balance + s.openCost;
+    equity.push({ t, equity: e, drawdown: s.peakEquity - e });
+  };
+  for (const r of records) {
+    try {
+      account.apply(r);
+    } catch (e) {
+      if (!(e instanceof JournalStateError)) throw e;
+      warnings.push(`journal record skipped: ${e.message}`);
+      continue;
+    }
+    if (r.type === "account") mark(r.t);
+    else if (r.type === "trade") {
+      if (equity.length === 0) mark(r.t);
+      const cost = parseDollars(r.cost);
+      const fee = parseDollars(r.fee);
+      trades.set(r.id, { id: r.id, t: r.t, ticker: r.ticker, side: r.side, contracts: r.contracts, price: parseDollars(r.price), cost, fee, pnl: null, status: "open" });
+    } else {
+      const row = trades.get(r.trade_id);
+      if (row !== undefined) {
+        trades.set(r.trade_id, r.type === "settlement" ? { ...row, pnl: parseDollars(r.pnl), status: r.won ? "won" : "lost" } : { ...row, pnl: 0, status: "void" });
+      }
+      mark(r.t);
+    }
+  }
+  const s = account.summary();
+  const times = [...records.map((r) => r.t), ...otherTimes];
+  return {
+    summary: {
+      startBalance: s.startBalance,
+      equity: s.balance + s.openCost,
+      balance: s.balance,
+      pnl: s.pnl,
+      fees: s.fees,
+      maxDrawdown: s.maxDrawdown,
+      trades: s.trades,
+      wins: s.wins,
+      losses: s.losses,
+      openPositions: s.openPositions,
+      openCost: s.openCost,
+      voided: s.voided,
+      firstRecord: times.length ? times.reduce((a, b) => Math.min(a, b)) : null,
+      lastRecord: times.length ? times.reduce((a, b) => Math.max(a, b)) : null,
+    },
+    equity,
+    trades: [...trades.values()],
+  };
+}
+
+function fromBacktest(b: BacktestScores): ForecastScores {
+  const model: ForecasterScores = { key: "model", label: LABELS.model, n: b.forecasts_scored, brier: b.brier, brierByMinutes: b.brier_by_minutes_to_close };
+  const fair: ForecasterScores = { key: "fair_value", label: LABELS.fair_value, n: b.forecasts_scored, brier: b.baselines.fair_value.brier, brierByMinutes: b.baselines.fair_value.brier_by_minutes_to_close };
+  // A coin flip's every forecast scores (0.5 − outcome)² = 0.25, so its score at each minute is its overall score.
+  const coinBy = Object.fromEntries(Object.entries(b.brier_by_minutes_to_close).map(([m, v]) => [m, v === null ? null : b.baselines.coin_flip.brier]));
+  const coin: ForecasterScores = { key: "coin_flip", label: LABELS.coin_flip, n: b.forecasts_scored, brier: b.baselines.coin_flip.brier, brierByMinutes: coinBy };
+  const m = b.baselines.market;
+  const market: ForecasterScores[] = m === null ? [] : [{ key: "market", label: LABELS.market, n: m.n ?? null, brier: m.brier, brierByMinutes: m.brier_by_minutes_to_close }];
+  return {
+    source: "backtest.json",
+    windows: b.windows,
+    forecasters: [model, fair, coin, ...market],
+    calibration: b.calibration,
+    notes: m === null && b.baselines.note ? [`Market baseline not scored: ${b.baselines.note}.`] : [],
+  };
+}
+
+const nullIfNaN = (x: number) => (Number.isFinite(x) ? x : null);
+
+function byMinutes(r: Record<string, number>): Record<string, number | null> {
+  return Object.fromEntries(CHECKPOINT_MINUTES.map((m) => [String(m), nullIfNaN(r[String(m)] ?? NaN)]));
+}
+
+/**
+ * Scores the journaled forecasts at each window's checkpoints against the windows' results,
+ * with the same Scorecard the backtest uses. The market's mid is scored on its own card because
+ * it exists only where there was a two-sided quote.
+ */
+function fromPredictions(digest: PredictionDigest, windows: readonly WindowRecord[], quotesFrom: string | null): ForecastScores | Absent {
+  if (digest.checkpoints.size === 0) return { absent: "No forecasts at the whole minutes before a close were journaled (a backtest journals predictions only with --predictions N)." };
+  const results = new Map(windows.map((w) => [w.window_close, w.result]));
+  const card = new Scorecard(["model", "fair_value", "coin_flip"]);
+  const marketCard = new Scorecard(["market"]);
+  let noRecord = 0;
+  let unsettled = 0;
+  let marketN = 0;
+  for (const [close, byMinute] of digest.checkpoints) {
+    const result = results.get(close);
+    if (result === undefined) noRecord++;
+    else if (result === null) unsettled++;
+    if (result == null) continue;
+    for (const f of byMinute.values()) {
+      card.record(close, f.minutes, [f.model, f.fairValue, 0.5]);
+      if (f.market !== null) {
+        marketCard.record(close, f.minutes, [f.market]);
+        marketN++;
+      }
+    }
+    card.resolve(close, result === "yes");
+    marketCard.resolve(close, result === "yes");
+  }
+  const model = card.score("model");
+  if (model.n === 0) {
+    return { absent: `Forecasts were journaled for ${digest.checkpoints.size} windows, but none of them has a known outcome in windows.jsonl, so none could be scored.` };
+  }
+  const series = (key: "model" | "fair_value" | "coin_flip"): ForecasterScores => {
+    const s = card.score(key);
+    return { key, label: LABELS[key], n: s.n, brier: nullIfNaN(s.brier), brierByMinutes: byMinutes(s.brier_by_minutes_to_close) };
+  };
+  const forecasters = [series("model"), series("fair_value"), series("coin_flip")];
+  const notes: string[] = [];
+  if (marketN > 0) {
+    const s = marketCard.score("market");
+    forecasters.push({ key: "market", label: LABELS.market, n: s.n, brier: nullIfNaN(s.brier), brierByMinutes: byMinutes(s.brier_by_minutes_to_close) });
+    if (quotesFrom !== null) notes.push(`The market's quotes came from: ${quotesFrom}${quotesFrom.includes("synthetic") ? " (the fair value plus noise, not Kalshi: its score says nothing about the real market)" : ""}.`);
+    else notes.push("The predictions do not say which market quoted: in a backtest or the demo it is the synthetic market (the fair value plus noise, so its score says nothing about Kalshi), live it is Kalshi's book.");
+  } else notes.push("Market baseline not scored: no two-sided quote at any checkpoint.");
+  if (noRecord > 0) notes.push(`${noRecord} window${noRecord === 1 ? "" : "s"} with forecasts but no record in windows.jsonl (still open, or closed after the journal stopped): not scored.`);
+  if (unsettled > 0) notes.push(`${unsettled} window${unsettled === 1 ? "" : "s"} without a known result: not scored.`);
+  return { source: "predictions.jsonl and windows.jsonl", windows: model.windows, forecasters, calibration: model.calibration, notes };
+}
+
+export function forecastScores(backtest: BacktestScores | null, digest: PredictionDigest, windows: readonly WindowRecord[] | null, quotesFrom: string | null): ForecastScores | Absent {
+  if (backtest !== null) return fromBacktest(backtest);
+  if (windows === null) {
+    return digest.checkpoints.size === 0
+      ? { absent: "No forecasts to score: this journal has no predictions and no backtest.json." }
+      : { absent: "No outcomes to score the forecasts against: this journal has no windows.jsonl (journals from before it existed) and no backtest.json." };
+  }
+  return fromPredictions(digest, windows, quotesFrom);
+}
+
+export function noTradeCounts(backtest: BacktestScores | null, digest: PredictionDigest): NoTradeCounts | Absent {
+  const sorted = (entries: Iterable<[string, number]>) => [...entries].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([reason, n]) => ({ reason, n }));
+  if (backtest !== null) return { unit: "seconds", source: "backtest.json", counts: sorted(Object.entries(backtest.no_trade_reasons)) };
+  if (digest.count === 0) return { absent: "No predictions in this journal, so no record of why trades were not made (a backtest journals them only with --predictions N, and writes its counts to backtest.json)." };
+  return { unit: "predictions", source: "predictions.jsonl", counts: sorted(digest.reasons) };
+}
+
+const dollars = (s: string | null | undefined): number | null => (s == null ? null : Number(s));
+
+/** The last windows seen in any of the journal's files, with their prices, strike, result and entries. */
+export function lastWindows(records: readonly TradeJournalRecord[], windows: readonly WindowRecord[] | null, digest: PredictionDigest, journalEnd: number | null, n = LAST_WINDOWS): WindowView[] {
+  const byClose = new Map((windows ?? []).map((w) => [w.window_close, w]));
+  const paths = digest.pricePaths();
+  const tradesIn = new Map<number, { t: number; side: "yes" | "no"; contracts: number; btcPrice: number; ticker: string; strike: string; id: string }[]>();
+  const settlements = new Map<string, { settlement: string; result: "yes" | "no" }>();
+  for (const r of records) {
+    if (r.type === "trade") {
+      const list = tradesIn.get(r.window_close) ?? [];
+      list.push({ t: r.t, side: r.side, contracts: r.contracts, btcPrice: Number(r.btc_price), ticker: r.ticker, strike: r.strike, id: r.id });
+      tradesIn.set(r.window_close, list);
+    } else if (r.type === "settlement") settlements.set(r.trade_id, { settlement: r.settlement_value, result: r.result });
+  }
+  const closes = [...new Set([...byClose.keys(), ...paths.keys(), ...tradesIn.keys()])].sort((a, b) => a - b).slice(-n);
+  return closes.map((close) => {
+    const w = byClose.get(close);
+    const path = paths.get(close);
+    const trades = tradesIn.get(close) ?? [];
+    const settled = trades.map((t) => settlements.get(t.id)).find((s) => s !== undefined);
+    return {
+      ticker: w?.ticker ?? path?.ticker ?? trades[0]?.ticker ?? "",
+      open: close - WINDOW_SECONDS,
+      close,
+      strike: dollars(w?.strike ?? w?.proxy_strike) ?? path?.strike ?? dollars(trades[0]?.strike),
+      settlement: dollars(w?.settlement_value ?? w?.proxy_settlement_value) ?? dollars(settled?.settlement),
+      result: w !== undefined ? (w.result ?? "unknown") : (settled?.result ?? (journalEnd !== null && close <= journalEnd ? "unknown" : "open")),
+      prices: path?.prices ?? [],
+      trades: trades.map(({ t, side, contracts, btcPrice }) => ({ t, side, contracts, btcPrice })),
+    };
+  });
+}
+
+export interface AssembleInput {
+  readonly title: string;
+  readonly generatedAt: string;
+  readonly sources: readonly string[];
+  readonly warnings: string[];
+  readonly records: readonly TradeJournalRecord[];
+  readonly windows: readonly WindowRecord[] | null;
+  readonly backtest: BacktestScores | null;
+  readonly digest: PredictionDigest;
+}
+
+/** The renderer's input from what was read of a journal directory. */
+export function assembleReport(i: AssembleInput): ReportData {
+  const otherTimes = [...(i.windows ?? []).flatMap((w) => [w.window_open, w.t]), ...[i.digest.first, i.digest.last].filter((t): t is number => t !== null)];
+  const { summary, equity, trades } = accountView(i.records, i.warnings, otherTimes);
+  const markets = [...new Set(i.records.flatMap((r) => (r.type === "trade" ? [r.market] : [])))];
+  const windows = lastWindows(i.records, i.windows, i.digest, summary.lastRecord);
+  return {
+    title: i.title,
+    generatedAt: i.generatedAt,
+    sources: i.sources,
+    warnings: i.warnings,
+    summary,
+    equity,
+    trades,
+    scores: forecastScores(i.backtest, i.digest, i.windows, markets.length ? markets.join(", ") : null),
+    noTrade: noTradeCounts(i.backtest, i.digest),
+    windows,
+    windowPrices: windows.some((w) => w.prices.length > 0) ? "seconds" : "none",
+  };
+}
+

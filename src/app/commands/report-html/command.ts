@@ -1,0 +1,53 @@
+import { existsSync, mkdirSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { UserError } from "../../../domain/errors.ts";
+import { renderReport } from "../../../report/html/render.ts";
+import type { ReportData } from "../../../report/html/report-data.ts";
+import { writeAtomic } from "../../../store/snapshot.ts";
+import { journalFiles, loadTradeJournal } from "../../../store/trade-journal.ts";
+import { LAST_WINDOWS, assembleReport } from "./assemble.ts";
+import { type SkippedLines, backtestFile, predictionsFile, readBacktestScores, readWindows, reportPredictions, windowsFile } from "./journal-input.ts";
+import { PredictionDigest } from "./prediction-digest.ts";
+
+const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+
+/** Reads a journal directory (trades, predictions, windows, backtest.json) into the report's data. */
+export async function readReportData(dir: string, generatedAt: string): Promise<ReportData> {
+  const f = journalFiles(dir);
+  if (!existsSync(f.trades)) throw new UserError(`no journal in ${dir}/ (expected ${f.trades})`);
+  const journal = loadTradeJournal(dir);
+  const warnings = [...journal.warnings];
+  const kinds = { account: 0, trade: 0, settlement: 0, void: 0 };
+  for (const r of journal.records) kinds[r.type]++;
+  const sources = [`${f.trades}: ${plural(journal.records.length, "record")} (${plural(kinds.trade, "trade")}, ${plural(kinds.settlement, "settlement")}, ${plural(kinds.void, "void")})`];
+
+  const windows = readWindows(dir);
+  if (windows !== null) warnings.push(...windows.warnings);
+  sources.push(windows === null ? `${windowsFile(dir)}: not found` : `${windowsFile(dir)}: ${plural(windows.records.length, "window")}`);
+
+  const skipped: SkippedLines = { count: 0, examples: [] };
+  const digest = new PredictionDigest(LAST_WINDOWS);
+  for await (const p of reportPredictions(dir, skipped)) digest.add(p);
+  if (skipped.count > 0) warnings.push(`${plural(skipped.count, "line")} of ${predictionsFile(dir)} skipped`, ...skipped.examples);
+  sources.push(digest.count > 0 ? `${predictionsFile(dir)}: ${plural(digest.count, "prediction")}` : `${predictionsFile(dir)}: no predictions`);
+
+  const backtest = readBacktestScores(dir, warnings);
+  if (backtest !== null) sources.push(`${backtestFile(dir)}: the backtest's scores and no-trade counts`);
+
+  return assembleReport({ title: dir, generatedAt, sources, warnings, records: journal.records, windows: windows?.records ?? null, backtest, digest });
+}
+
+/**
+ * `btc15 report --html`: writes the journal's report as one self-contained HTML file (atomically,
+ * so a browser never opens half a page) and says where it went.
+ */
+export async function writeHtmlReport(dir: string, file: string | undefined, generatedAt: string): Promise<string> {
+  const out = file ?? join(dir, "report.html");
+  const data = await readReportData(dir, generatedAt);
+  const html = renderReport(data);
+  mkdirSync(dirname(out), { recursive: true });
+  writeAtomic(out, (fd) => writeSync(fd, html));
+  const lines = [`wrote ${out} (${Math.ceil(Buffer.byteLength(html) / 1024)} KB)`];
+  for (const w of data.warnings) lines.push(`warning: ${w}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,22 @@
+import type { AppConfig } from "../../config/schema.ts";
+import { usdFromNumber } from "./number-style.ts";
+
+/** "fair value (volatility ×1.19, half-life 600 s)" plus the terms that are on. */
+export function describeModel(c: AppConfig): string {
+  const m = c.model;
+  const parts = [`fair value (volatility ×${m.volatility.scale}, EWMA half-life ${m.volatility.halfLifeSeconds} s)`];
+  if (m.momentum.weight !== 0) parts.push(`momentum ${m.momentum.weight} over ${m.momentum.lookbackSeconds} s`);
+  if (m.meanReversion.weight !== 0) parts.push(`mean reversion ${m.meanReversion.weight}, EMA half-life ${m.meanReversion.halfLifeSeconds} s`);
+  return parts.join(" + ");
+}
+
+export function describeStrategy(c: AppConfig): string {
+  const s = c.strategy;
+  return `min edge ${(s.minEdge * 100).toFixed(1)}%, min confidence ${(s.minConfidence * 100).toFixed(1)}%, ${s.kellyFraction}× Kelly, max ${usdFromNumber(s.maxPosition)}/trade, ${s.maxEntriesPerWindow} entr${s.maxEntriesPerWindow === 1 ? "y" : "ies"}/window, fee rate ${s.feeRate}`;
+}
+
+export function describeSynthetic(c: AppConfig): string {
+  const y = c.synthetic;
+  const noise = y.mispricingCents > 0 ? `, random mispricing sd ${y.mispricingCents}¢ (a demonstration: P&L against it means nothing)` : "";
+  return `synthetic: quotes around the plain fair value, spread ${y.spreadCents}¢, depth ${y.depth}${noise} — not Kalshi's prices`;
+}

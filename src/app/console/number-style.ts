@@ -1,0 +1,88 @@
+import { type Money, MoneyError, formatPriceCents, formatUsd, parseDollars } from "../../domain/money.ts";
+
+// One number style for everything a person reads: dollars as $63,999.60, contract prices as
+// 45¢, counts as 1,742, and a noun that agrees with its count ("1 trade", "2 trades").
+
+const TWO_DECIMALS = { minimumFractionDigits: 2, maximumFractionDigits: 2 } as const;
+
+/** An exact amount: "$1,234.56" (the fourth decimal shown only when it is not zero). */
+export function usd(m: Money): string {
+  return formatUsd(m);
+}
+
+/** "+$4.52", "-$6.19". */
+export function signedUsd(m: Money): string {
+  return (m >= 0 ? "+" : "-") + formatUsd(Math.abs(m));
+}
+
+/** A journal's decimal dollar string ("64839.2600") in the same style; a value finer than the journal's precision is shown rounded, never refused. */
+export function dollars(text: string): string {
+  try {
+    return formatUsd(parseDollars(text));
+  } catch (e) {
+    if (!(e instanceof MoneyError)) throw e;
+    return usdFromNumber(Number(text));
+  }
+}
+
+/** A BTC price or any other dollar figure held as a float: "$63,999.60". */
+export function usdFromNumber(x: number): string {
+  if (!Number.isFinite(x)) return "—";
+  return `${x < 0 ? "-" : ""}$${Math.abs(x).toLocaleString("en-US", TWO_DECIMALS)}`;
+}
+
+/** A BTC price held in cents: 6399960 → "$63,999.60". */
+export function usdFromCents(cents: number): string {
+  return usdFromNumber(cents / 100);
+}
+
+/** A contract price: 4500 → "45¢", 4550 → "45.5¢"; "—" for none. */
+export function contractPrice(p: Money | null): string {
+  return p === null ? "—" : formatPriceCents(p);
+}
+
+/** A contract price from the journal's decimal string ("0.5500" → "55¢"). */
+export function contractPriceText(text: string): string {
+  try {
+    return formatPriceCents(parseDollars(text));
+  } catch (e) {
+    if (!(e instanceof MoneyError)) throw e;
+    return `${Number((Number(text) * 100).toFixed(2))}¢`;
+  }
+}
+
+/** 1742 → "1,742". */
+export function count(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** "1 trade", "2 trades", "1 entry", "3 entries" (pass the plural when it is not word + s). */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${count(n)} ${n === 1 ? word : many}`;
+}
+
+/** 0.4327 → "43.3%" (digits after the point). */
+export function pct(x: number, digits = 1): string {
+  return `${(x * 100).toFixed(digits)}%`;
+}
+
+/** 0.4327 → "+43.27%" (2 digits), -0.0132 → "-1.32%". */
+export function signedPct(x: number, digits = 1): string {
+  return `${x >= 0 ? "+" : "-"}${(Math.abs(x) * 100).toFixed(digits)}%`;
+}
+
+/** 500 → "8m 20s". */
+export function mmss(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = Math.floor(seconds % 60);
+  return `${m}m ${String(s).padStart(2, "0")}s`;
+}
+
+/** A length of time at a sensible grain: "45s", "8m 20s", "6h 00m". */
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return mmss(s);
+  const h = Math.floor(s / 3600);
+  return `${h}h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}

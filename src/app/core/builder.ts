@@ -1,0 +1,137 @@
+import { engineConfig, syntheticMarketParams } from "../../config/engine-config.ts";
+import type { AppConfig } from "../../config/schema.ts";
+import { type Money, parseDollars } from "../../domain/money.ts";
+import { type Quote, bestAsk } from "../../domain/quote.ts";
+import type { Account } from "../../engine/account.ts";
+import { Engine, type EngineListener, type ForecastEvent } from "../../engine/engine.ts";
+import type { JournalPort } from "../../engine/journal.ts";
+import { type MarketSource, NO_MARKET } from "../../engine/market.ts";
+import type { OrderPort } from "../../engine/orders.ts";
+import { type QuoteTape, RecordedMarket, type RecordedMarketParams } from "../../engine/recorded-market.ts";
+import { SyntheticMarket } from "../../engine/synthetic-market.ts";
+import { VenueMarket } from "../../engine/venue-market.ts";
+import { Scorecard, checkpointMinutes } from "../../report/scorecard.ts";
+
+/** Where the core's quotes come from. */
+export type MarketSpec =
+  | { readonly kind: "synthetic" }
+  /** Kalshi's books, learned from book and market events (live, replay). */
+  | { readonly kind: "venue" }
+  /** A quotes file (a backtest against recorded prices). */
+  | { readonly kind: "recorded"; readonly tape: QuoteTape; readonly params: RecordedMarketParams }
+  /** Nothing is ever quoted: forecasts only (the fit). */
+  | { readonly kind: "none" };
+
+export interface CoreOptions {
+  readonly config: AppConfig;
+  readonly market: MarketSpec;
+  /** "proxy": settle at the close on our own average; "official": on result events. */
+  readonly settlement: "proxy" | "official";
+  readonly journal: JournalPort;
+  readonly predictionEverySeconds: number;
+  /** Live trading: kalshi.live's limits join the risk settings. */
+  readonly live?: boolean;
+  /** State rebuilt from an existing journal; a fresh account otherwise. */
+  readonly account?: Account;
+  readonly orders?: OrderPort;
+  readonly externalExposure?: Money;
+  /** The driver's own listener (console lines, result watching, recording). */
+  readonly listener?: EngineListener;
+  /** Scorecards and P&L of an earlier core to carry on (a replay across a restart). */
+  readonly carry?: Pick<Core, "scorecard" | "marketScorecard" | "settledPnl">;
+}
+
+/** The forecasters every run scores, by the same code: ours, the plain fair value, a coin flip. */
+export const FORECASTERS = ["model", "fair_value", "coin_flip"] as const;
+/** The same three beside the market's own mid, on the checkpoints where the market quoted both sides. */
+export const WITH_MARKET = ["model", "fair_value", "coin_flip", "market"] as const;
+
+export interface Core {
+  readonly engine: Engine;
+  readonly market: MarketSource;
+  /** Every window's checkpoints. */
+  readonly scorecard: Scorecard;
+  /** The checkpoints where the market had a mid: the market scored on the same ones as the model. */
+  readonly marketScorecard: Scorecard;
+  /** Each settled trade's P&L (units), in order: the P&L interval is made from them. */
+  readonly settledPnl: Money[];
+}
+
+/** The market's mid as a probability: (best YES bid + best YES ask) / 2, when both sides are quoted. */
+export function marketMid(q: Quote | null): number | null {
+  if (q === null) return null;
+  const bid = q.yes.bid;
+  const ask = bestAsk(q, "yes");
+  return bid === null || ask === null ? null : (bid + ask) / 20_000;
+}
+
+export function marketOf(spec: MarketSpec, config: AppConfig): MarketSource {
+  switch (spec.kind) {
+    case "synthetic":
+      return new SyntheticMarket(syntheticMarketParams(config));
+    case "venue":
+      return new VenueMarket("kalshi", config.kalshi.bookFreshnessMs);
+    case "recorded":
+      return new RecordedMarket(spec.tape, spec.params);
+    case "none":
+      return NO_MARKET;
+  }
+}
+
+/**
+ * The one builder of the core: engine (forecaster, strategy, risk gate, broker), its market, the
+ * journal it writes and the scorecards that score every window's forecasts whether traded or
+ * not. Live, demo, backtest, replay, the bench and the fit all build it here.
+ */
+export function buildCore(o: CoreOptions): Core {
+  const scorecard = o.carry?.scorecard ?? new Scorecard([...FORECASTERS]);
+  const marketScorecard = o.carry?.marketScorecard ?? new Scorecard([...WITH_MARKET]);
+  const market = marketOf(o.market, o.config);
+  const extra = o.listener;
+  const settledPnl: Money[] = o.carry?.settledPnl ?? [];
+  const three = [0.5, 0.5, 0.5];
+  const four = [0.5, 0.5, 0.5, 0.5];
+  const onForecast = (e: ForecastEvent) => {
+    const minutes = checkpointMinutes(e.window.close, e.t);
+    if (minutes !== null) {
+      three[0] = e.forecast.pUp;
+      three[1] = e.forecast.fairValue;
+      scorecard.record(e.window.close, minutes, three);
+      const mid = marketMid(e.quote);
+      if (mid !== null) {
+        four[0] = e.forecast.pUp;
+        four[1] = e.forecast.fairValue;
+        four[3] = mid;
+        marketScorecard.record(e.window.close, minutes, four);
+      }
+    }
+    extra?.onForecast?.(e);
+  };
+  const engine = new Engine(engineConfig(o.config, { settlement: o.settlement, predictionEverySeconds: o.predictionEverySeconds, live: o.live ?? false }), {
+    market,
+    journal: o.journal,
+    ...(o.account ? { account: o.account } : {}),
+    ...(o.orders ? { orders: o.orders } : {}),
+    ...(o.externalExposure ? { externalExposure: o.externalExposure } : {}),
+    listener: {
+      ...extra,
+      onForecast,
+      onWindowResolved(r) {
+        const up = r.result === null ? null : r.result === "yes";
+        scorecard.resolve(r.window_close, up);
+        marketScorecard.resolve(r.window_close, up);
+        extra?.onWindowResolved?.(r);
+      },
+      onGap(from, to) {
+        scorecard.dropPending();
+        marketScorecard.dropPending();
+        extra?.onGap?.(from, to);
+      },
+      onSettlement(r) {
+        if (r.type === "settlement") settledPnl.push(parseDollars(r.pnl));
+        extra?.onSettlement?.(r);
+      },
+    },
+  });
+  return { engine, market, scorecard, marketScorecard, settledPnl };
+}

@@ -1,0 +1,114 @@
+import { moneyToDollars } from "../../domain/money.ts";
+import type { NoTradeCounts } from "../../engine/engine.ts";
+import type { CalibrationBin } from "../../report/metrics.ts";
+import { pnlInterval95 } from "../../report/pnl-interval.ts";
+import { CHECKPOINT_MINUTES, type ForecasterScore } from "../../report/scorecard.ts";
+import type { Core } from "./builder.ts";
+
+/** Brier and log loss, with Brier by minutes before the close ("1"…"14"). */
+export interface ScoreFigures {
+  readonly brier: number | null;
+  readonly log_loss: number | null;
+  readonly brier_by_minutes_to_close: Record<string, number | null>;
+}
+
+/** The market's own mid scored on the checkpoints where it quoted, beside ours on the same ones. */
+export interface MarketBaseline extends ScoreFigures {
+  readonly forecasts_scored: number;
+  readonly windows: number;
+  readonly model: ScoreFigures;
+  readonly fair_value: ScoreFigures;
+  readonly coin_flip: ScoreFigures;
+}
+
+/** What every run of the engine reports (backtest, replay); money in dollars. */
+export interface RunResult {
+  readonly windows: number;
+  readonly trades: number;
+  readonly wins: number;
+  readonly losses: number;
+  readonly win_rate: number | null;
+  readonly pnl: number;
+  /** 95% t-interval of the total P&L from the settled trades' P&L, [low, high]; null below two trades. */
+  readonly pnl_ci95: [number, number] | null;
+  readonly fees: number;
+  readonly roi: number;
+  readonly max_drawdown: number;
+  readonly start_balance: number;
+  readonly final_balance: number;
+  readonly open_positions: number;
+  readonly voided: number;
+  readonly samples: number;
+  readonly forecasts_scored: number;
+  readonly brier: number | null;
+  readonly log_loss: number | null;
+  readonly brier_by_minutes_to_close: Record<string, number | null>;
+  readonly calibration: CalibrationBin[];
+  readonly baselines: {
+    readonly coin_flip: { readonly brier: number | null; readonly log_loss: number | null };
+    readonly fair_value: ScoreFigures;
+    /** Null when the run traded no real market (the synthetic maker quotes the fair value). */
+    readonly market: MarketBaseline | null;
+    readonly note: string;
+  };
+  readonly no_trade_reasons: NoTradeCounts;
+}
+
+const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+function figures(s: ForecasterScore): ScoreFigures {
+  return {
+    brier: num(s.brier),
+    log_loss: num(s.log_loss),
+    brier_by_minutes_to_close: Object.fromEntries(CHECKPOINT_MINUTES.map((m) => [String(m), num(s.brier_by_minutes_to_close[String(m)] ?? NaN)])),
+  };
+}
+
+/** The shared part of a run's answer, from the core after its last event. */
+export function runResult(core: Core, marketNote: string | null, counters: { readonly samples: number; readonly noTrade: NoTradeCounts } = core.engine.counters): RunResult {
+  const summary = core.engine.account.summary();
+  const model = core.scorecard.score("model");
+  const fair = core.scorecard.score("fair_value");
+  const coin = core.scorecard.score("coin_flip");
+  const paired = core.marketScorecard.score("market");
+  const ci = pnlInterval95(core.settledPnl);
+  return {
+    windows: model.windows,
+    trades: summary.trades,
+    wins: summary.wins,
+    losses: summary.losses,
+    win_rate: summary.settled === 0 ? null : summary.wins / summary.settled,
+    pnl: moneyToDollars(summary.pnl),
+    pnl_ci95: ci.low === null || ci.high === null ? null : [ci.low, ci.high],
+    fees: moneyToDollars(summary.fees),
+    roi: summary.pnl / summary.startBalance,
+    max_drawdown: moneyToDollars(summary.maxDrawdown),
+    start_balance: moneyToDollars(summary.startBalance),
+    final_balance: moneyToDollars(summary.balance + summary.openCost),
+    open_positions: summary.openPositions,
+    voided: summary.voided,
+    samples: counters.samples,
+    forecasts_scored: model.n,
+    ...figures(model),
+    calibration: model.calibration,
+    baselines: {
+      coin_flip: { brier: num(coin.brier), log_loss: num(coin.log_loss) },
+      fair_value: figures(fair),
+      market:
+        marketNote === null
+          ? null
+          : {
+              ...figures(paired),
+              forecasts_scored: paired.n,
+              windows: paired.windows,
+              model: figures(core.marketScorecard.score("model")),
+              fair_value: figures(core.marketScorecard.score("fair_value")),
+              coin_flip: figures(core.marketScorecard.score("coin_flip")),
+            },
+      note:
+        marketNote ??
+        "no Kalshi prices for these dates: the market-price baseline cannot be scored here, and trades are against synthetic quotes around the fair value",
+    },
+    no_trade_reasons: counters.noTrade,
+  };
+}

@@ -1,0 +1,243 @@
+import { join } from "node:path";
+import { dollarsToMoney, formatUsd, moneyToDollars } from "../../domain/money.ts";
+import type { AppConfig } from "../../config/schema.ts";
+import type { EngineEvent } from "../../domain/events.ts";
+import type { WindowRecord } from "../../domain/records.ts";
+import { Account, type AccountSummary } from "../../engine/account.ts";
+import type { Engine, EngineListener } from "../../engine/engine.ts";
+import type { MarketSource } from "../../engine/market.ts";
+import type { OrderPort } from "../../engine/orders.ts";
+import { Sampler } from "../../engine/sampler.ts";
+import { exportCsv } from "../../store/export.ts";
+import { type FreshStart, keepJournal, startAfresh } from "../../store/fresh-journal.ts";
+import { removeStaleTemps } from "../../store/recovery.ts";
+import { writeJsonAtomic } from "../../store/snapshot.ts";
+import { FileJournal, journalFiles, loadTradeJournal } from "../../store/trade-journal.ts";
+import { PLAIN, type StatusInput, settlementLine, statusBlock, statusLine, tradeSignalBlock } from "../console/console-format.ts";
+import { dollars, plural } from "../console/number-style.ts";
+import { type Core, type MarketSpec, buildCore } from "./builder.ts";
+import { performanceSnapshot } from "./performance.ts";
+import { SessionRecorder } from "../recording/recorder.ts";
+import { VERSION } from "./version.ts";
+import type { RunLog } from "../console/run-log.ts";
+
+export interface SessionOptions {
+  readonly config: AppConfig;
+  readonly dataDir: string;
+  readonly market: MarketSpec;
+  readonly settlement: "proxy" | "official";
+  readonly log: RunLog;
+  /** Start from an empty journal (the demo: only one it made itself, unless forced); otherwise (false) resume the one in dataDir. */
+  readonly fresh: false | FreshStart;
+  /** Longest silence carried forward (live: forever; replayed history: a gap). */
+  readonly maxCarrySeconds: number;
+  /** Live ticks: a silent second within this many ms of the last tick is not carried (see Sampler). */
+  readonly liveForMs?: number;
+  /** Live orders go here (and come back as order events); without it, paper fills. */
+  readonly orders?: OrderPort;
+  readonly live?: boolean;
+  /** Exposure Kalshi reports in this series at start: what the journal does not hold counts against the limits. */
+  readonly venueExposure?: number;
+  /** Extra listener (e.g. which windows to watch for results). */
+  readonly listener?: EngineListener;
+  /** A journal write failed: the session stops trading; the driver should stop gracefully. */
+  readonly onJournalError?: (e: Error) => void;
+  /** Record every event fed to the engine (and raw ticks) under `<dataDir>/sessions/`. */
+  readonly record?: { readonly market: "kalshi" | "synthetic"; readonly now: () => number };
+}
+
+export interface Recovery {
+  readonly records: number;
+  readonly warnings: readonly string[];
+  readonly openPositions: number;
+  readonly balance: number;
+  readonly repairedTail: boolean;
+}
+
+/**
+ * One trading session over a data directory: the journal (resumed or fresh), the engine, the
+ * sampler in front of it, performance.json kept current, and the console's trade and
+ * settlement lines. Everything reaches the engine through feed(): the live runner and the demo
+ * drive it.
+ */
+export class TradingSession {
+  readonly core: Core;
+  readonly engine: Engine;
+  readonly sampler: Sampler;
+  readonly journal: FileJournal;
+  readonly recovery: Recovery;
+  /** The session's recording, when recording. */
+  readonly recorder: SessionRecorder | null;
+  private lastSecond: number | null = null;
+  private closed = false;
+
+  constructor(private readonly o: SessionOptions) {
+    if (o.fresh) startAfresh(o.dataDir, o.fresh);
+    else keepJournal(o.dataDir);
+    const loaded = loadTradeJournal(o.dataDir);
+    const account = Account.fromRecords(loaded.records, dollarsToMoney(o.config.balance));
+    this.journal = new FileJournal(o.dataDir, { durable: true, predictions: o.config.engine.predictionEverySeconds > 0, predictionBuffer: 0, onWarning: (m) => o.log.warn(`journal: ${m}`) });
+    const log = o.log;
+    const extra = o.listener;
+    this.core = buildCore({
+      config: o.config,
+      market: o.market,
+      settlement: o.settlement,
+      journal: this.journal,
+      predictionEverySeconds: o.config.engine.predictionEverySeconds,
+      live: o.live ?? false,
+      account,
+      ...(o.orders ? { orders: o.orders } : {}),
+      ...(o.venueExposure ? { externalExposure: Math.max(0, o.venueExposure - account.summary().openCost) } : {}),
+      listener: {
+        onTrade: (r) => {
+          // What made the trade is on disk as soon as the trade is, before anyone is told.
+          this.recorder?.flush(true);
+          log.show((c) => tradeSignalBlock(r, c));
+          this.writePerformance();
+          extra?.onTrade?.(r);
+        },
+        onSettlement: (r) => {
+          this.recorder?.flush(true);
+          log.show((c) => settlementLine(r, c));
+          this.writePerformance();
+          extra?.onSettlement?.(r);
+        },
+        onWindowClosed: (w) => {
+          log.debug(`window ${w.window.ticker} closed: strike ${w.strikeCents ?? "?"}¢ (${w.strikeCarried} carried) settlement ${w.settlementCents ?? "?"}¢ (${w.settlementCarried} carried)`);
+          extra?.onWindowClosed?.(w);
+        },
+        onWindowResolved: (r) => {
+          if (r.source === "proxy") log.debug(resultLine(r));
+          else log.info(resultLine(r));
+          extra?.onWindowResolved?.(r);
+        },
+        onJournalError: (e) => {
+          log.warn(`JOURNAL WRITE FAILED: ${e.message}. No new trades; open positions settle when the disk takes writes again (or at the next start). Stopping.`);
+          o.onJournalError?.(e);
+        },
+        onOrderSent: (ref, contracts, limit) => log.info(`live order ${ref}: buying up to ${contracts} at most ${formatUsd(limit)} each, immediate-or-cancel`),
+        onOrderUnfilled: (ref, why) => log.info(`live order ${ref}: nothing filled${why ? ` (${why})` : ""}; the window's entry is free again`),
+        onForecast: extra?.onForecast,
+        onIdle: extra?.onIdle,
+      },
+    });
+    this.engine = this.core.engine;
+    this.sampler = new Sampler(
+      {
+        // Carried seconds are never exact; "exact" is written only when it says something.
+        onSecond: (second, cents, carried, exact) => this.feed(exact === !carried ? { type: "second", second, cents, carried } : { type: "second", second, cents, carried, exact }),
+        onGap: (from, to) => {
+          log.warn(`no prices from ${new Date(from * 1000).toISOString()} to ${new Date(to * 1000).toISOString()}: treated as a gap`);
+          this.feed({ type: "gap", from, to });
+        },
+      },
+      { maxCarrySeconds: o.maxCarrySeconds, ...(o.liveForMs ? { liveForMs: o.liveForMs } : {}) },
+    );
+    this.recorder = o.record
+      ? new SessionRecorder({
+          dir: join(o.dataDir, "sessions"),
+          rotate: o.config.recording.rotate,
+          now: o.record.now,
+          header: { btc15_version: VERSION, config: o.config, market: o.record.market, settlement: o.settlement, mode: o.live ? "live" : "paper", journal_at_start: loaded.records },
+        })
+      : null;
+    this.recorder?.open();
+    const s = account.summary();
+    this.recovery = { records: loaded.records.length, warnings: loaded.warnings, openPositions: s.openPositions, balance: moneyToDollars(s.balance), repairedTail: this.journal.repairedTail !== null };
+    for (const w of loaded.warnings) log.warn(`journal: ${w}`);
+    if (this.journal.repairedTail !== null) log.warn(`journal: an incomplete last line was set aside in ${journalFiles(o.dataDir).trades}.torn`);
+    if (account.opened && account.startBalance !== dollarsToMoney(o.config.balance)) {
+      log.warn(`this journal started with ${formatUsd(account.startBalance)}; the configured balance applies only to a new data directory`);
+    }
+    // After a crash: performance.json may lag the journal, and interrupted writes leave temporaries.
+    const temps = removeStaleTemps(o.dataDir);
+    if (temps.length) log.warn(`journal: removed ${plural(temps.length, "temporary file")} left by interrupted writes`);
+    this.lastSecond = loaded.records.at(-1)?.t ?? null;
+    this.writePerformance();
+  }
+
+  /** A source's raw price, for the recording only (the engine takes the sampled seconds). */
+  tick(source: string, price: number, receivedMs: number): void {
+    this.recorder?.tick({ type: "tick", s: source, p: price, r: receivedMs });
+  }
+
+  /** The one door into the engine: every event the session learns (and records). */
+  feed(e: EngineEvent): void {
+    this.recorder?.event(e);
+    if (e.type === "second") this.lastSecond = e.second;
+    this.engine.handle(e);
+  }
+
+  /** The engine's market (Kalshi's books as learned, or the synthetic maker). */
+  get market(): MarketSource {
+    return this.core.market;
+  }
+
+  get summary(): AccountSummary {
+    return this.engine.account.summary();
+  }
+
+  /**
+   * The status for instant `nowSeconds`: one line, or the detailed block with consoleDetail. The
+   * log file gets the block either way, so the details behind a line can always be looked up.
+   */
+  status(nowSeconds: number, priceCents: number | null, priceSources: string, extra: readonly string[] = [], source = priceSources): void {
+    const input: StatusInput = {
+      nowSeconds,
+      account: this.summary,
+      forecast: this.engine.lastForecast,
+      idle: this.engine.lastIdle?.decision ?? null,
+      priceCents,
+      priceSources,
+      source,
+      pendingOrders: this.engine.ordersPending,
+      extra,
+    };
+    if (this.o.config.consoleDetail) return this.o.log.show((c) => statusBlock(input, c));
+    this.o.log.show((c) => statusLine(input, c));
+    this.o.log.debug(statusBlock(input, PLAIN));
+  }
+
+  /** performance.json is a snapshot: failing to write it is a warning, never the end of trading. */
+  writePerformance(): void {
+    try {
+      writeJsonAtomic(journalFiles(this.o.dataDir).performance, performanceSnapshot(this.summary, this.lastSecond));
+    } catch (e) {
+      this.o.log.warn(`${(e as Error).message} (the journal is unaffected; it is written again after the next change)`);
+    }
+  }
+
+  /**
+   * Stops new trades, writes performance.json, closes the journal and writes the CSV exports
+   * (the open day's predictions only: earlier days were archived as they ended). Asynchronous, so a
+   * second Ctrl+C is heard while it runs.
+   */
+  async close(): Promise<{ trades: number; predictions: number }> {
+    if (this.closed) return { trades: 0, predictions: 0 };
+    this.closed = true;
+    this.engine.stopTrading();
+    this.writePerformance();
+    this.recorder?.close();
+    try {
+      this.journal.close();
+      await this.journal.idle();
+      const out = await exportCsv(this.o.dataDir);
+      return { trades: out.trades, predictions: out.predictions };
+    } catch (e) {
+      this.o.log.warn((e as Error).message);
+      return { trades: 0, predictions: 0 };
+    }
+  }
+}
+
+const centsText = (s: string | null) => (s === null ? "?" : dollars(s));
+
+/** "KXBTC15M-…: Kalshi NO at $64,809.04 (strike $64,839.26); ours NO at $64,809.10: agree". */
+export function resultLine(r: WindowRecord): string {
+  if (r.source === "proxy") return `${r.ticker}: ours ${r.result?.toUpperCase() ?? "unknown"} at ${centsText(r.proxy_settlement_value)} (strike ${centsText(r.strike)})`;
+  const official = `${r.source === "kalshi" ? "Kalshi" : r.source} ${r.result?.toUpperCase() ?? "?"} at ${centsText(r.settlement_value)} (strike ${centsText(r.strike)})`;
+  if (r.proxy_result === null) return `${r.ticker}: ${official}; no reliable proxy settlement to compare`;
+  const verdict = r.proxy_result === r.result ? "agree" : "DISAGREE";
+  return `${r.ticker}: ${official}; ours ${r.proxy_result.toUpperCase()} at ${centsText(r.proxy_settlement_value)}: ${verdict}`;
+}

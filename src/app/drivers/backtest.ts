@@ -1,0 +1,176 @@
+import { resolve } from "node:path";
+import { UserError } from "../../domain/errors.ts";
+import { isoUtc } from "../../domain/window.ts";
+import type { AppConfig } from "../../config/schema.ts";
+import { Sampler } from "../../engine/sampler.ts";
+import { DEFAULT_RECORDED_MARKET, type RecordedMarket } from "../../engine/recorded-market.ts";
+import { type ReplayStats, replayHistory } from "../../history/files.ts";
+import { type QuoteHistory, readQuoteFiles } from "../../history/quote-files.ts";
+import { exportCsv } from "../../store/export.ts";
+import { writeJsonAtomic } from "../../store/snapshot.ts";
+import { startAfresh } from "../../store/fresh-journal.ts";
+import { FileJournal, journalFiles } from "../../store/trade-journal.ts";
+import { buildCore } from "../core/builder.ts";
+import { performanceSnapshot } from "../core/performance.ts";
+import { type RunResult, runResult } from "../core/run-result.ts";
+
+export class BacktestError extends UserError {}
+
+export interface BacktestOptions {
+  readonly files: readonly string[];
+  readonly from?: number;
+  readonly to?: number;
+  readonly config: AppConfig;
+  /** Where the journal goes; must not be the live data directory. */
+  readonly outDir: string;
+  /** Recorded Kalshi quotes to trade against instead of the synthetic market. */
+  readonly quotes?: readonly string[];
+  /** Spread assumed for quote rows that give only a mid, cents (default 2). */
+  readonly assumeSpreadCents?: number;
+  readonly onProgress?: (bytesDone: number, bytesTotal: number) => void;
+  /** Delete a journal in outDir that a backtest did not make. */
+  readonly force?: boolean;
+  /** Bad price rows skipped (file and line), and journal problems that do not stop the run. */
+  readonly onWarning?: (message: string) => void;
+}
+
+/** The backtest's answer; `--json` prints exactly this. Money in dollars. */
+export interface BacktestResult extends RunResult {
+  readonly elapsed_ms: number;
+  readonly market: string;
+  /** The quotes traded against, when --quotes was given. */
+  readonly market_data: {
+    readonly files: readonly string[];
+    readonly rows: number;
+    readonly skipped_rows: number;
+    readonly skipped_reasons: Record<string, number>;
+    readonly tickers: number;
+    readonly results: number;
+    /** The spread assumed for mid-only rows, cents; null when every row had a bid and an ask. */
+    readonly assumed_spread_cents: number | null;
+    readonly depth_assumed: number;
+    readonly windows_quoted: number;
+    readonly windows_without_quotes: number;
+  } | null;
+  readonly data: {
+    readonly files: readonly string[];
+    readonly first_bar: string | null;
+    readonly last_bar: string | null;
+    readonly bar_seconds: readonly number[];
+    readonly rows: number;
+    readonly skipped_rows: number;
+    readonly skipped_reasons: Record<string, number>;
+    readonly carried_seconds: number;
+    readonly gaps: number;
+  };
+  readonly out_dir: string;
+}
+
+/** A backtest never writes into the live trader's data directory, not even with --force. */
+export function checkNotLiveDataDir(outDir: string, liveDataDir: string): void {
+  if (resolve(outDir) === resolve(liveDataDir)) {
+    throw new BacktestError(`the backtest output directory ${outDir} is the live data directory: choose another with --out`);
+  }
+}
+
+/**
+ * Runs the engine over price history exactly as it runs live: one price per second into the
+ * same sampler, forecaster, strategy and paper broker, against the synthetic market or against
+ * recorded Kalshi quotes. Every window's forecasts at each whole minute before its close are
+ * scored, beside a coin flip, the plain fair value and (with quotes) the market's own mid,
+ * whether a trade was made or not.
+ */
+export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
+  const started = performance.now();
+  if (o.files.length === 0) throw new BacktestError("no price files given");
+  checkNotLiveDataDir(o.outDir, o.config.dataDir);
+  const quotes: QuoteHistory | null = o.quotes && o.quotes.length ? await readQuoteFiles(o.quotes, o.assumeSpreadCents === undefined ? {} : { assumeSpreadCents: o.assumeSpreadCents }) : null;
+  if (quotes !== null && quotes.quotes.size === 0) {
+    throw new BacktestError(`no usable quote rows in ${o.quotes!.join(", ")}${quotes.stats.examples.length ? `; first problems:\n  ${quotes.stats.examples.join("\n  ")}` : ""}`);
+  }
+  const every = o.config.backtest.predictionEverySeconds;
+  startAfresh(o.outDir, { madeBy: "backtest", force: o.force ?? false, flag: "--out" });
+  const journal = new FileJournal(o.outDir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16, onWarning: o.onWarning, gzipLevel: 1 });
+  const recorded = quotes === null ? null : { ...DEFAULT_RECORDED_MARKET };
+  const core = buildCore({
+    config: o.config,
+    market: quotes === null ? { kind: "synthetic" } : { kind: "recorded", tape: quotes, params: recorded! },
+    settlement: "proxy",
+    journal,
+    predictionEverySeconds: every,
+  });
+  const { engine } = core;
+  let lastSecond: number | null = null;
+  const sampler = new Sampler(
+    {
+      onSecond(second, cents, carried, exact) {
+        lastSecond = second;
+        engine.onSecond(second, cents, carried, exact);
+      },
+      onGap(from, to) {
+        engine.onGap(from, to);
+      },
+    },
+    { maxCarrySeconds: o.config.backtest.maxCarrySeconds },
+  );
+  let stats: ReplayStats;
+  try {
+    stats = await replayHistory(o.files, sampler, { from: o.from, to: o.to, onProgress: o.onProgress, onWarning: o.onWarning });
+    sampler.flush();
+  } catch (e) {
+    journal.close();
+    throw e;
+  }
+  journal.close();
+  await journal.idle();
+  if (stats.parse.bars === 0) {
+    const why = stats.parse.examples.length ? `; first problems:\n  ${stats.parse.examples.join("\n  ")}` : "";
+    throw new BacktestError(`no usable price rows in ${o.files.join(", ")}${o.from !== undefined || o.to !== undefined ? " within --from/--to" : ""}${why}`);
+  }
+  const files = journalFiles(o.outDir);
+  writeJsonAtomic(files.performance, performanceSnapshot(engine.account.summary(), lastSecond));
+  await exportCsv(o.outDir);
+
+  const market = quotes === null ? null : (core.market as RecordedMarket);
+  const assumed = quotes?.stats.assumedSpreadCents ?? null;
+  const marketNote =
+    quotes === null
+      ? null
+      : `recorded Kalshi quotes; fills at the quoted ask with ${recorded!.depth} contracts assumed there (the files have no depth)` +
+        (assumed === null ? "" : `; rows with only a mid got an assumed spread of ${assumed}¢ (bid = mid − ${assumed / 2}¢, ask = mid + ${assumed / 2}¢)`);
+  const result: BacktestResult = {
+    ...runResult(core, marketNote),
+    elapsed_ms: Math.round(performance.now() - started),
+    market: quotes === null ? `synthetic (spread ${o.config.synthetic.spreadCents}¢, depth ${o.config.synthetic.depth})` : `recorded Kalshi quotes (${quotes.stats.files.length} file${quotes.stats.files.length === 1 ? "" : "s"})`,
+    market_data:
+      quotes === null || market === null
+        ? null
+        : {
+            files: quotes.stats.files,
+            rows: quotes.stats.rows,
+            skipped_rows: quotes.stats.skipped,
+            skipped_reasons: quotes.stats.reasons,
+            tickers: quotes.stats.tickers,
+            results: quotes.stats.results,
+            assumed_spread_cents: assumed,
+            depth_assumed: recorded!.depth,
+            windows_quoted: market.windowsQuoted,
+            windows_without_quotes: market.windowsWithoutQuotes,
+          },
+    data: {
+      files: stats.files.map((f) => f.path),
+      first_bar: stats.firstBar === null ? null : isoUtc(stats.firstBar),
+      last_bar: stats.lastBar === null ? null : isoUtc(stats.lastBar),
+      bar_seconds: stats.files.map((f) => f.barSeconds),
+      rows: stats.parse.rows,
+      skipped_rows: stats.parse.skipped,
+      skipped_reasons: stats.parse.reasons,
+      carried_seconds: sampler.counters.carried,
+      gaps: sampler.counters.gaps,
+    },
+    out_dir: o.outDir,
+  };
+  // The report (`btc15 report --html`) reads the scores from here: a backtest journals no predictions.
+  writeJsonAtomic(`${o.outDir}/backtest.json`, result);
+  return result;
+}

@@ -1,0 +1,188 @@
+import { resolve } from "node:path";
+import type { AppConfig } from "../../config/schema.ts";
+import { UserError } from "../../domain/errors.ts";
+import type { EngineEvent } from "../../domain/events.ts";
+import { dollarsToMoney } from "../../domain/money.ts";
+import type { TradeJournalRecord } from "../../domain/records.ts";
+import { Account } from "../../engine/account.ts";
+import type { NoTradeCounts } from "../../engine/engine.ts";
+import { exportCsv } from "../../store/export.ts";
+import { startAfresh } from "../../store/fresh-journal.ts";
+import { writeJsonAtomic } from "../../store/snapshot.ts";
+import { FileJournal, journalFiles, loadTradeJournal } from "../../store/trade-journal.ts";
+import { type Core, buildCore } from "../core/builder.ts";
+import type { DashboardServer } from "../dashboard/server.ts";
+import { performanceSnapshot } from "../core/performance.ts";
+import { type ReadCounters, type RecordedSession, findSessions, isEngineEvent, readRecording } from "../recording/reader.ts";
+import { type RunResult, runResult } from "../core/run-result.ts";
+
+export interface ReplayOptions {
+  /** Session recordings: files, a session's folder, or a whole sessions directory. */
+  readonly paths: readonly string[];
+  /** Another strategy to try on the recorded markets; without it, each session's own configuration. */
+  readonly config?: AppConfig;
+  /** Where the replay's journal goes (never a live data directory). */
+  readonly outDir: string;
+  readonly force?: boolean;
+  /** Replay at N× real time (to watch it); as fast as possible without. */
+  readonly speed?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly onSession?: (line: string) => void;
+  readonly onWarning?: (message: string) => void;
+  /** The dashboard (--dashboard), already listening: the replay is shown on it (best with a speed). */
+  readonly dashboard?: DashboardServer;
+}
+
+export interface ReplayedSession {
+  readonly id: string;
+  readonly started: string;
+  readonly files: number;
+  readonly events: number;
+  readonly market: string;
+  readonly settlement: string;
+  readonly mode: string;
+  readonly btc15_version: string;
+}
+
+/** The replay's answer: the backtest's figures on the real recorded books, plus what was replayed. */
+export interface ReplayResult extends RunResult {
+  readonly sessions: readonly ReplayedSession[];
+  /** "recorded": each session's own configuration; "given": the --config file. */
+  readonly config: "recorded" | "given";
+  readonly events: number;
+  readonly ticks_skipped: number;
+  readonly elapsed_ms: number;
+  readonly events_per_s: number;
+  readonly market: string;
+  readonly recording: { readonly lines: number; readonly skipped: number; readonly problems: readonly string[] };
+  readonly out_dir: string;
+}
+
+const sameRecords = (a: readonly TradeJournalRecord[], b: readonly TradeJournalRecord[]) => a.length <= b.length && a.every((r, i) => JSON.stringify(r) === JSON.stringify(b[i]));
+
+/**
+ * `btc15 replay`: feeds recorded sessions back through the engine, event by event, in the order
+ * the live engine took them. With each session's own configuration it reproduces that session's
+ * journal; with another it shows what that strategy would have done on the same real books,
+ * strikes and results. Sessions after the first start the way a restart does: from the journal
+ * as it stands (with the session's own configuration, from the journal the live session found).
+ */
+export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
+  const started = performance.now();
+  const sessions = await findSessions(o.paths);
+  for (const s of sessions) {
+    if (resolve(o.outDir) === resolve(s.header.config.dataDir)) throw new UserError(`the replay output directory ${o.outDir} is the recorded session's own data directory: choose another with --out`);
+  }
+  if (o.config && resolve(o.outDir) === resolve(o.config.dataDir)) throw new UserError(`the replay output directory ${o.outDir} is the configuration's live data directory: choose another with --out`);
+  startAfresh(o.outDir, { madeBy: "replay", force: o.force ?? false, flag: "--out" });
+  const first = o.config ?? sessions[0]!.header.config;
+  const journal = new FileJournal(o.outDir, { durable: false, predictions: first.engine.predictionEverySeconds > 0, predictionBuffer: 1 << 16, gzipLevel: 1, ...(o.onWarning ? { onWarning: o.onWarning } : {}) });
+  const read: ReadCounters = { lines: 0, ticks: 0, skipped: 0, problems: [] };
+  const replayed: ReplayedSession[] = [];
+  let core: Core | null = null;
+  let events = 0;
+  let samples = 0;
+  let lastSecond: number | null = null;
+  const noTrade: Partial<NoTradeCounts> = {};
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let paceFrom: { second: number; wall: number } | null = null;
+  const board = o.dashboard?.attach({ driver: "replay", mode: "paper", series: first.series, market: sessions.some((s) => s.header.market === "kalshi") ? "kalshi (recorded)" : "synthetic" });
+
+  const pace = async (second: number) => {
+    if (!o.speed) return;
+    if (paceFrom === null) paceFrom = { second, wall: performance.now() };
+    const due = paceFrom.wall + ((second - paceFrom.second) * 1000) / o.speed;
+    const wait = due - performance.now();
+    if (wait > 5) await sleep(wait);
+  };
+
+  for (const [n, session] of sessions.entries()) {
+    const config = o.config ?? session.header.config;
+    startFrom(journal, session, n, o.config === undefined, o.outDir, o.onWarning);
+    const account = Account.fromRecords(loadTradeJournal(o.outDir).records, dollarsToMoney(config.balance));
+    core = buildCore({
+      config,
+      market: { kind: session.header.market === "kalshi" ? "venue" : "synthetic" },
+      settlement: session.header.settlement,
+      journal,
+      predictionEverySeconds: config.engine.predictionEverySeconds,
+      live: session.header.mode === "live",
+      account,
+      ...(core ? { carry: core } : {}),
+      ...(board ? { listener: board.listener } : {}),
+    });
+    const engine = core.engine;
+    board?.follow(engine, n === 0 ? o.outDir : undefined);
+    let sessionEvents = 0;
+    for (const file of session.files) {
+      for await (const line of readRecording(file.path, read)) {
+        if (!isEngineEvent(line)) continue;
+        const e = line as EngineEvent;
+        if (e.type === "second") {
+          lastSecond = e.second;
+          await pace(e.second);
+        }
+        engine.handle(e);
+        sessionEvents++;
+      }
+    }
+    events += sessionEvents;
+    samples += engine.counters.samples;
+    for (const [k, v] of Object.entries(engine.counters.noTrade) as [keyof NoTradeCounts, number][]) noTrade[k] = (noTrade[k] ?? 0) + v;
+    replayed.push({
+      id: session.id,
+      started: session.header.started,
+      files: session.files.length,
+      events: sessionEvents,
+      market: session.header.market,
+      settlement: session.header.settlement,
+      mode: session.header.mode,
+      btc15_version: session.header.btc15_version,
+    });
+    o.onSession?.(`session ${session.id}: ${session.files.length} file(s), ${sessionEvents.toLocaleString("en-US")} events (${session.header.market} market, ${session.header.mode}, recorded by btc15 ${session.header.btc15_version})`);
+  }
+  journal.close();
+  await journal.idle();
+  const last = core!;
+  writeJsonAtomic(journalFiles(o.outDir).performance, performanceSnapshot(last.engine.account.summary(), lastSecond));
+  await exportCsv(o.outDir);
+  const anyKalshi = sessions.some((s) => s.header.market === "kalshi");
+  const elapsed = performance.now() - started;
+  const result: ReplayResult = {
+    ...runResult(last, anyKalshi ? "the recorded Kalshi books: paper fills walk each book as it was, at its prices and depth, with Kalshi's taker fee" : null, { samples, noTrade: noTrade as NoTradeCounts }),
+    ...(anyKalshi ? {} : { baselines: { ...runResult(last, null).baselines, note: "the recorded sessions traded the synthetic market (no Kalshi books were recorded): no market price to score" } }),
+    sessions: replayed,
+    config: o.config ? "given" : "recorded",
+    events,
+    ticks_skipped: read.ticks,
+    elapsed_ms: Math.round(elapsed),
+    events_per_s: Math.round(events / Math.max(elapsed / 1000, 1e-3)),
+    market: anyKalshi ? "recorded Kalshi books" : "synthetic (as recorded: a demo, or live without Kalshi)",
+    recording: { lines: read.lines, skipped: read.skipped, problems: read.problems },
+    out_dir: o.outDir,
+  };
+  writeJsonAtomic(`${o.outDir}/replay.json`, result);
+  return result;
+}
+
+/**
+ * Puts the journal where session `n` starts. The first session starts from the journal the live
+ * session found. Later ones continue from the replay's own journal, except that with the
+ * session's own configuration the live journal at the restart wins: it may hold records whose
+ * events a crash kept out of the recording (the last seconds before a kill -9).
+ */
+function startFrom(journal: FileJournal, session: RecordedSession, n: number, own: boolean, dir: string, warn?: (m: string) => void): void {
+  const atStart = session.header.journal_at_start ?? [];
+  const have = loadTradeJournal(dir).records;
+  if (n === 0) {
+    for (const r of atStart) journal.append(r);
+    return;
+  }
+  if (!own) return;
+  if (sameRecords(have, atStart)) {
+    for (const r of atStart.slice(have.length)) journal.append(r);
+    if (atStart.length > have.length) warn?.(`session ${session.id} started from ${atStart.length - have.length} journal record(s) whose events the recording lost (a crash): taken from its journal`);
+    return;
+  }
+  if (!sameRecords(atStart, have)) warn?.(`session ${session.id} started from a journal that differs from the replay's own (record ${have.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(atStart[i])) + 1}): replaying on from the replay's`);
+}

@@ -1,0 +1,174 @@
+import type { AppConfig } from "../../config/schema.ts";
+import type { EngineEvent } from "../../domain/events.ts";
+import { KalshiClient } from "../../kalshi/client.ts";
+import { type Clock, systemClock } from "../../kalshi/clock.ts";
+import { KalshiMarketFeed } from "../../kalshi/market-feed.ts";
+import { ResultWatcher } from "../../kalshi/results.ts";
+import type { SigningKey } from "../../kalshi/signing.ts";
+import { KalshiSocket } from "../../kalshi/socket.ts";
+import type { MarketSpec } from "../core/builder.ts";
+
+export type MarketsMode = "kalshi" | "synthetic" | "auto";
+
+/** A REST client configured from the `kalshi` settings; `key` only for signed (portfolio) calls. */
+export function kalshiClient(config: AppConfig, o: { key?: SigningKey | null; clock?: Clock; maxRetries?: number } = {}): KalshiClient {
+  const k = config.kalshi;
+  return new KalshiClient({
+    baseUrl: k.baseUrl,
+    timeoutMs: k.requestTimeoutMs,
+    maxRetries: o.maxRetries ?? k.backoff.maxRetries,
+    backoffBaseMs: k.backoff.baseMs,
+    backoffMaxMs: k.backoff.maxMs,
+    readTokensPerSecond: k.rateLimit.readTokensPerSecond,
+    writeTokensPerSecond: k.rateLimit.writeTokensPerSecond,
+    tokensPerRequest: k.rateLimit.tokensPerRequest,
+    ...(o.key ? { key: o.key } : {}),
+    ...(o.clock ? { clock: o.clock } : {}),
+  });
+}
+
+/** Kalshi's market data: the client, the REST poller, (with a key) the WebSocket, and the result watcher. */
+export interface KalshiMarketData {
+  readonly client: KalshiClient;
+  readonly feed: KalshiMarketFeed;
+  readonly socket: KalshiSocket | null;
+  readonly results: ResultWatcher;
+}
+
+export interface MarketChoice {
+  /** The engine's market: Kalshi's books as learned from events, or the synthetic maker. */
+  readonly market: MarketSpec;
+  readonly kind: "kalshi" | "synthetic";
+  /** One line for the console: which market, and why. */
+  readonly description: string;
+  readonly kalshi: KalshiMarketData | null;
+  /** Everything learned goes to `emit` from now on (without starting anything: tests poll by hand). */
+  attach(emit: (e: EngineEvent) => void): void;
+  /** Attaches `emit`, then starts polling (or the WebSocket) and the result watcher. */
+  start(emit: (e: EngineEvent) => void): void;
+  /** Wait for the official result of the window closing at `close`. */
+  watchResult(ticker: string, close: number): void;
+  /** Stops every timer and socket. */
+  stop(): Promise<void>;
+}
+
+export interface MarketChoiceDeps {
+  readonly config: AppConfig;
+  /** With a key the WebSocket replaces book polling; without, REST polling. */
+  readonly key?: SigningKey | null;
+  readonly clock?: Clock;
+  readonly onError?: (message: string) => void;
+  /** Kalshi's official result of a window (also sent to the engine as a result event). */
+  readonly onResult?: (ticker: string) => void;
+  readonly onGiveUp?: (ticker: string) => void;
+}
+
+/** Is Kalshi's public API answering? One quick request, no retries. */
+export async function kalshiReachable(config: AppConfig, clock?: Clock): Promise<{ ok: true } | { ok: false; why: string }> {
+  const client = kalshiClient(config, { maxRetries: 0, ...(clock ? { clock } : {}) });
+  try {
+    await client.get("/exchange/status");
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, why: (e as Error).message };
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * The market the engine trades against. "kalshi": Kalshi's real book; "synthetic": the stand-in
+ * market maker; "auto": Kalshi when its API answers now, synthetic otherwise. The description
+ * says which, for the console.
+ */
+export async function chooseMarketSource(mode: MarketsMode, d: MarketChoiceDeps): Promise<MarketChoice> {
+  const k = d.config.kalshi;
+  if (mode === "auto") {
+    const probe = await kalshiReachable(d.config, d.clock);
+    if (!probe.ok) return synthetic(d.config, `markets: synthetic (Kalshi not reachable at ${k.baseUrl}: ${probe.why})`);
+  }
+  if (mode === "synthetic") return synthetic(d.config, "markets: synthetic market maker (not Kalshi's prices)");
+  return kalshiMarket(d, mode === "auto");
+}
+
+function kalshiMarket(d: MarketChoiceDeps, auto: boolean): MarketChoice {
+  const clock = d.clock ?? systemClock;
+  const k = d.config.kalshi;
+  const client = kalshiClient(d.config, { key: d.key ?? null, clock });
+  // Everything learned goes through one door, set when the session starts.
+  let emit: (e: EngineEvent) => void = () => {};
+  const socket = d.key
+    ? new KalshiSocket({
+        url: k.wsUrl,
+        headers: () => client.socketHeaders(new URL(k.wsUrl).pathname),
+        onBook: (ticker, book, asOfMs, receivedMs) => emit({ type: "book", ticker, requestedMs: asOfMs, receivedMs, book }),
+        onBookLost: (ticker) => emit({ type: "book", ticker, requestedMs: clock.now(), receivedMs: clock.now(), book: null }),
+        series: d.config.series,
+        clock,
+        staleMs: k.wsStaleMs,
+        backoffBaseMs: k.backoff.baseMs,
+        backoffMaxMs: k.backoff.maxMs,
+        onLifecycle: (e) => {
+          if (e.eventType === "determined") results.hint(e.ticker);
+        },
+        ...(d.onError ? { onError: d.onError } : {}),
+      })
+    : null;
+  // The poller always refreshes market facts (status, strike, ticks); it polls the book only without the socket.
+  const feed = new KalshiMarketFeed(client, {
+    series: d.config.series,
+    clock,
+    bookPollMs: k.bookPollMs,
+    backoffMaxMs: k.backoff.maxMs,
+    marketRefreshMs: socket ? Math.max(k.bookPollMs, 5_000) : k.marketRefreshMs,
+    pollBook: socket === null,
+    onEvent: (e) => emit(e),
+    ...(d.onError ? { onError: d.onError } : {}),
+  });
+  const results = new ResultWatcher(client, {
+    clock,
+    pollMs: k.resultPollMs,
+    backoffMaxMs: k.backoff.maxMs,
+    giveUpMs: k.resultGiveUpMs,
+    onResult: (r) => {
+      emit({ type: "result", t: clock.now(), ticker: r.ticker, close: r.close, result: r.result, settlementCents: r.settlementCents, strikeCents: r.strikeCents, source: "kalshi" });
+      d.onResult?.(r.ticker);
+    },
+    onGiveUp: (ticker) => d.onGiveUp?.(ticker),
+    ...(d.onError ? { onError: d.onError } : {}),
+  });
+  const how = socket ? `WebSocket ${k.wsUrl}` : `REST polling every ${k.bookPollMs} ms (no API key)`;
+  return {
+    market: { kind: "venue" },
+    kind: "kalshi",
+    description: `markets: Kalshi ${k.baseUrl}, book by ${how}${auto ? " (auto: Kalshi reachable)" : ""}`,
+    kalshi: { client, feed, socket, results },
+    attach(sink) {
+      emit = sink;
+    },
+    start(sink) {
+      emit = sink;
+      feed.start();
+      socket?.start();
+      results.start();
+    },
+    watchResult: (ticker, close) => results.watch(ticker, close),
+    async stop() {
+      client.close();
+      await Promise.all([feed.stop(), socket?.stop(), results.stop()]);
+    },
+  };
+}
+
+function synthetic(_config: AppConfig, description: string): MarketChoice {
+  return {
+    market: { kind: "synthetic" },
+    kind: "synthetic",
+    description,
+    kalshi: null,
+    attach() {},
+    start() {},
+    watchResult() {},
+    async stop() {},
+  };
+}
