@@ -1,19 +1,12 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { backtestCommand } from "../app/commands/backtest.ts";
-import { configCommand } from "../app/commands/config.ts";
-import { feedsCommand } from "../app/commands/feeds.ts";
-import { fetchCommand } from "../app/commands/fetch/command.ts";
 import { type Io, PROCESS_IO } from "../app/commands/io.ts";
-import { DEMO_MINUTES, demoCommand, liveCommand } from "../app/commands/live.ts";
-import { marketsCommand } from "../app/commands/markets.ts";
-import { replayCommand } from "../app/commands/replay.ts";
-import { exportCommand, reportCommand } from "../app/commands/report.ts";
-import { windowCommand } from "../app/commands/window.ts";
 import { VERSION } from "../app/core/version.ts";
-import { deepMerge } from "../config/load.ts";
 import { UserError } from "../domain/errors.ts";
 import { parseIsoTime } from "./args.ts";
 import { type DashboardFlags, type LiveFlags, type TradingFlags, addDashboardOptions, addTradingOptions, liveFlagsToConfig, numberArg, positiveIntArg, tradingFlagsToConfig } from "./trading-flags.ts";
+
+/** The demo's length unless --minutes says otherwise: 6 hours of market, 6 real minutes at the default 60×. */
+export const DEMO_MINUTES = 360;
 
 /**
  * The command line: options parsed and checked, then handed to the app's commands. Nothing
@@ -36,7 +29,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
     .option("--at <iso-time>", "the time to look up (UTC unless a zone is given)", parseIsoTime)
     .option("--series <ticker>", "market series", "KXBTC15M")
     .option("--json", "print JSON: ticker, open, close (ISO UTC), open_et, close_et, seconds_left")
-    .action((opts: { at?: number; series: string; json?: boolean }) => windowCommand(opts, io));
+    .action(async (opts: { at?: number; series: string; json?: boolean }) => (await import("../app/commands/window.ts")).windowCommand(opts, io));
 
   program
     .command("backtest")
@@ -57,7 +50,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
         return n;
       }),
     )
-    .action((opts) => backtestCommand(opts, io));
+    .action(async (opts) => (await import("../app/commands/backtest.ts")).backtestCommand(opts, io));
 
   addDashboardOptions(
     addTradingOptions(
@@ -72,6 +65,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
         .option("--verbose", "show debug lines (feed events, HTTP errors) on the console too"),
     ),
   ).action(async (opts: TradingFlags & LiveFlags & DashboardFlags) => {
+    const [{ liveCommand }, { deepMerge }] = await Promise.all([import("../app/commands/live.ts"), import("../config/load.ts")]);
     exit.code = await liveCommand({ ...opts, flags: deepMerge(tradingFlagsToConfig(opts), liveFlagsToConfig(opts)) }, io);
   });
 
@@ -86,6 +80,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
         .option("--force", "replace the journal in --data-dir even if the demo did not make it"),
     ),
   ).action(async (opts: TradingFlags & DashboardFlags & { speed: number; data?: string; minutes: number; force?: boolean }) => {
+    const { demoCommand } = await import("../app/commands/live.ts");
     exit.code = await demoCommand({ ...opts, flags: tradingFlagsToConfig(opts) }, io);
   });
 
@@ -95,20 +90,22 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
     .option("--data-dir <dir>", "journal directory", "data/trading")
     .addOption(new Option("--last <n>", "how many recent journal events to list").argParser(positiveIntArg).default(10))
     .option("--html [file]", "write a self-contained HTML report with charts instead (default file: <data-dir>/report.html)")
-    .action((opts: { dataDir: string; last: number; html?: string | true }) => reportCommand(opts, io));
+    .action(async (opts: { dataDir: string; last: number; html?: string | true }) => (await import("../app/commands/report.ts")).reportCommand(opts, io));
 
   program
     .command("export")
     .description("write trades.csv, and the CSV of each day of predictions not yet archived, from a journal")
     .option("--data-dir <dir>", "journal directory", "data/trading")
-    .action((opts: { dataDir: string }) => exportCommand(opts, io));
+    .action(async (opts: { dataDir: string }) => (await import("../app/commands/report.ts")).exportCommand(opts, io));
 
   addTradingOptions(
     program
       .command("config")
       .description("print the effective configuration and where each value came from (default, file, environment, flag)")
       .option("--json", "print the configuration as JSON"),
-  ).action((opts: TradingFlags & { json?: boolean }) => configCommand({ file: opts.config, json: opts.json, flags: tradingFlagsToConfig(opts) }, io));
+  ).action(async (opts: TradingFlags & { json?: boolean }) =>
+    (await import("../app/commands/config.ts")).configCommand({ file: opts.config, json: opts.json, flags: tradingFlagsToConfig(opts) }, io),
+  );
 
   addDashboardOptions(
     program
@@ -120,7 +117,9 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
       .option("--out <dir>", "directory for the replay's journal and CSV", "data/replay")
       .option("--force", "replace the journal in --out even if a replay did not make it")
       .addOption(new Option("--speed <n>", "replay at N× real time (to watch it); as fast as possible without").argParser(numberArg)),
-  ).action((paths: string[], opts: DashboardFlags & { config?: string; json?: string; out: string; force?: boolean; speed?: number }) => replayCommand({ paths, ...opts }, io));
+  ).action(async (paths: string[], opts: DashboardFlags & { config?: string; json?: string; out: string; force?: boolean; speed?: number }) =>
+    (await import("../app/commands/replay.ts")).replayCommand({ paths, ...opts }, io),
+  );
 
   program
     .command("feeds")
@@ -129,7 +128,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
     .option("--json", "print the summary as JSON instead of the live table")
     .option("--config <file>", "JSON configuration file (see README)")
     .action(async (opts: { seconds: number; json?: boolean; config?: string }) => {
-      exit.code = await feedsCommand(opts, io);
+      exit.code = await (await import("../app/commands/feeds.ts")).feedsCommand(opts, io);
     });
 
   program
@@ -137,7 +136,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
     .description("show the current and next window's Kalshi market: ticker, strike, times, status, best bid/ask and depth on both sides (public data, no key)")
     .option("--json", "print JSON: an array of {window, ticker, listed, status, open, close, strike, yes, no}")
     .option("--config <file>", "JSON configuration file (kalshi.baseUrl and timeouts)")
-    .action((opts: { json?: boolean; config?: string }) => marketsCommand(opts, io));
+    .action(async (opts: { json?: boolean; config?: string }) => (await import("../app/commands/markets.ts")).marketsCommand(opts, io));
 
   // btc15 fetch: historical Kalshi quotes and BTC minutes for the backtest. Dates are checked
   // here so that a bad or missing one is a user error (exit 2) like every other.
@@ -151,7 +150,10 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
     .option("--config <file>", "JSON configuration file (kalshi.baseUrl and rate limits, feeds.coinbase.restUrl, feeds.kraken.restUrl)")
     .option("--json", "print the summary as JSON")
     .action(async (opts: { from?: string; to?: string; series?: string; out: string; config?: string; json?: boolean }) => {
-      exit.code = await fetchCommand({ from: requiredTime(opts.from, "--from"), to: requiredTime(opts.to, "--to"), series: opts.series, outDir: opts.out, configFile: opts.config, json: opts.json }, io);
+      const from = requiredTime(opts.from, "--from");
+      const to = requiredTime(opts.to, "--to");
+      const { fetchCommand } = await import("../app/commands/fetch/command.ts");
+      exit.code = await fetchCommand({ from, to, series: opts.series, outDir: opts.out, configFile: opts.config, json: opts.json }, io);
     });
 
   return program;

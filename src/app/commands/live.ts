@@ -47,9 +47,6 @@ export async function liveCommand(o: LiveCommandOptions, io: Io = PROCESS_IO): P
   }
 }
 
-/** The demo's length unless --minutes says otherwise: 6 hours of market, 6 real minutes at the default 60×. */
-export const DEMO_MINUTES = 360;
-
 export interface DemoCommandOptions extends DashboardRequest {
   readonly config?: string;
   readonly flags: Record<string, unknown>;
