@@ -43,6 +43,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
     .option("--force", "replace the journal in --out even if a backtest did not make it")
     .option("--quotes <file...>", "recorded Kalshi quotes to trade against instead of the synthetic market (CSV: minute_ts,ticker,yes_bid,yes_ask or yes_mid[,result,...]; or files btc15 fetch wrote)")
     .addOption(new Option("--assume-spread <cents>", "spread assumed for quote rows that give only yes_mid (default 2)").argParser(numberArg))
+    .option("--html [file]", "write the HTML report when the run ends (default file: <dir>/report.html); without it, the command that would is printed")
     .addOption(
       new Option("--predictions <seconds>", "also journal a prediction every N seconds (large: 2.6M lines a month at 1)").argParser((v) => {
         const n = Number(v);
@@ -62,9 +63,10 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
         .addOption(new Option("--markets <source>", "kalshi, synthetic, or auto (Kalshi when reachable)").choices(["auto", "kalshi", "synthetic"]))
         .option("--feeds <list>", "price sources in order, comma-separated: coinbase,binanceus,kraken,bitstamp,rest")
         .addOption(new Option("--feed-mode <mode>", "composite (median of fresh sources) or failover (first live source)").choices(["composite", "failover"]))
-        .option("--verbose", "show debug lines (feed events, HTTP errors) on the console too"),
+        .option("--verbose", "show debug lines (feed events, HTTP errors) on the console too")
+        .option("--html [file]", "write the HTML report when the run ends (default file: <dir>/report.html); without it, the command that would is printed"),
     ),
-  ).action(async (opts: TradingFlags & LiveFlags & DashboardFlags) => {
+  ).action(async (opts: TradingFlags & LiveFlags & DashboardFlags & { html?: string | true }) => {
     const [{ liveCommand }, { deepMerge }] = await Promise.all([import("../app/commands/live.ts"), import("../config/load.ts")]);
     exit.code = await liveCommand({ ...opts, flags: deepMerge(tradingFlagsToConfig(opts), liveFlagsToConfig(opts)) }, io);
   });
@@ -77,9 +79,10 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
         .addOption(new Option("--speed <n>", "simulated seconds per real second").argParser(numberArg).default(60))
         .option("--data <file>", "price history to replay (default: the bundled sample)")
         .addOption(new Option("--minutes <n>", "stop after this many simulated minutes; the default, 6 hours of market, takes 6 real minutes at 60×").argParser(numberArg).default(DEMO_MINUTES))
-        .option("--force", "replace the journal in --data-dir even if the demo did not make it"),
+        .option("--force", "replace the journal in --data-dir even if the demo did not make it")
+        .option("--html [file]", "write the HTML report when the run ends (default file: <dir>/report.html); without it, the command that would is printed"),
     ),
-  ).action(async (opts: TradingFlags & DashboardFlags & { speed: number; data?: string; minutes: number; force?: boolean }) => {
+  ).action(async (opts: TradingFlags & DashboardFlags & { speed: number; data?: string; minutes: number; force?: boolean; html?: string | true }) => {
     const { demoCommand } = await import("../app/commands/live.ts");
     exit.code = await demoCommand({ ...opts, flags: tradingFlagsToConfig(opts) }, io);
   });
@@ -116,8 +119,9 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
       .option("--json <path>", "write the result as JSON to a file, or - for standard output (the summary then goes to standard error)")
       .option("--out <dir>", "directory for the replay's journal and CSV", "data/replay")
       .option("--force", "replace the journal in --out even if a replay did not make it")
-      .addOption(new Option("--speed <n>", "replay at N× real time (to watch it); as fast as possible without").argParser(numberArg)),
-  ).action(async (paths: string[], opts: DashboardFlags & { config?: string; json?: string; out: string; force?: boolean; speed?: number }) =>
+      .addOption(new Option("--speed <n>", "replay at N× real time (to watch it); as fast as possible without").argParser(numberArg))
+      .option("--html [file]", "write the HTML report when the run ends (default file: <dir>/report.html); without it, the command that would is printed"),
+  ).action(async (paths: string[], opts: DashboardFlags & { config?: string; json?: string; out: string; force?: boolean; speed?: number; html?: string | true }) =>
     (await import("../app/commands/replay.ts")).replayCommand({ paths, ...opts }, io),
   );
 

@@ -200,3 +200,19 @@ describe("btc15 report --html", () => {
     expect(missing.stderr).toMatch(/^btc15: no journal in /);
   });
 });
+
+describe("a run says where its report is, or writes it with --html", () => {
+  it("backtest: the command that would write it, and with --html the report of that backtest", async () => {
+    const out = tmp();
+    const hint = await cli(["backtest", "--from", "2024-12-02", "--to", "2024-12-02T06:00Z", "--out", out]);
+    expect(hint.code).toBe(0);
+    expect(hint.stdout).toContain(`HTML report: npx btc15 report --html --data-dir ${out}\n`);
+    expect(existsSync(join(out, "report.html"))).toBe(false);
+    const written = await cli(["backtest", "--from", "2024-12-02", "--to", "2024-12-02T06:00Z", "--out", out, "--html"]);
+    expect(written.code).toBe(0);
+    expect(written.stdout).toMatch(new RegExp(`wrote ${join(out, "report.html").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(\\d+ KB\\)`));
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).toContain(`${out}/backtest.json`); // its sources name the backtest's scores
+  });
+});

@@ -6,6 +6,7 @@ import { BUNDLED_SAMPLE } from "../core/sample.ts";
 import { runBacktest } from "../drivers/backtest.ts";
 import { type Io, PROCESS_IO } from "./io.ts";
 import { preflightBacktest } from "./preflight.ts";
+import { reportAfterRun } from "./report-html/command.ts";
 
 export interface BacktestCommandOptions {
   readonly data?: readonly string[];
@@ -18,6 +19,8 @@ export interface BacktestCommandOptions {
   readonly force?: boolean;
   readonly quotes?: readonly string[];
   readonly assumeSpread?: number;
+  /** Write the HTML report after the run (true: <out>/report.html). */
+  readonly html?: string | true;
 }
 
 /** `btc15 backtest`: checks first, runs with a progress bar, prints the summary (and the JSON where asked). */
@@ -42,7 +45,7 @@ export async function backtestCommand(opts: BacktestCommandOptions, io: Io = PRO
     onWarning: (w) => io.err.write(`warning: ${w}\n`),
   });
   bar.done();
-  const summary = formatBacktest(result) + "\n";
+  const summary = formatBacktest(result) + "\n" + (await reportAfterRun(outDir, opts.html)) + "\n";
   if (opts.json === "-") {
     io.err.write(summary);
     io.out.write(JSON.stringify(result, null, 2) + "\n");

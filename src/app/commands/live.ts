@@ -9,6 +9,7 @@ import { runDemo } from "../drivers/demo.ts";
 import { runLive } from "../drivers/live.ts";
 import { type Io, PROCESS_IO } from "./io.ts";
 import { LOGS_DIR, preflightDemo, preflightLive } from "./preflight.ts";
+import { reportAfterRun } from "./report-html/command.ts";
 
 export interface LiveCommandOptions extends DashboardRequest {
   readonly config?: string;
@@ -16,6 +17,8 @@ export interface LiveCommandOptions extends DashboardRequest {
   readonly flags: Record<string, unknown>;
   readonly confirmLive?: boolean;
   readonly verbose?: boolean;
+  /** Write the HTML report when the session ends (true: <dataDir>/report.html). */
+  readonly html?: string | true;
 }
 
 /** `btc15 live` (npm start): checks, the dashboard if asked, the run log, Ctrl+C handling; returns the exit code. */
@@ -39,6 +42,7 @@ export async function liveCommand(o: LiveCommandOptions, io: Io = PROCESS_IO): P
       ...(dashboard ? { dashboard } : {}),
     });
     log.info(`log file ${log.file}`);
+    if (code === 0) log.info(await reportAfterRun(config.dataDir, o.html));
     return code;
   } finally {
     off();
@@ -54,6 +58,8 @@ export interface DemoCommandOptions extends DashboardRequest {
   readonly data?: string;
   readonly minutes: number;
   readonly force?: boolean;
+  /** Write the HTML report when the demo ends (true: <dataDir>/report.html). */
+  readonly html?: string | true;
 }
 
 /** `btc15 demo`: the live runner's session on recorded prices, with its own defaults. */
@@ -90,6 +96,7 @@ export async function demoCommand(o: DemoCommandOptions, io: Io = PROCESS_IO): P
       ...(dashboard ? { dashboard } : {}),
     });
     log.info(`log file ${log.file}`);
+    log.info(await reportAfterRun(config.dataDir, o.html));
     return 0;
   } finally {
     off();

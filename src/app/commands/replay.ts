@@ -4,6 +4,7 @@ import { formatReplay } from "../console/run-summary.ts";
 import { type DashboardRequest, dashboardBanner, openDashboard } from "../dashboard/server.ts";
 import { type Io, PROCESS_IO } from "./io.ts";
 import { checkOutputFile, checkWritableDir } from "./preflight.ts";
+import { reportAfterRun } from "./report-html/command.ts";
 import { type ReplayResult, runReplay } from "../drivers/replay.ts";
 
 export interface ReplayCommandOptions extends DashboardRequest {
@@ -13,6 +14,8 @@ export interface ReplayCommandOptions extends DashboardRequest {
   readonly out: string;
   readonly force?: boolean;
   readonly speed?: number;
+  /** Write the HTML report after the run (true: <out>/report.html). */
+  readonly html?: string | true;
 }
 
 /** `btc15 replay`: checks, runs, and prints the summary (and the JSON where asked). */
@@ -44,6 +47,7 @@ export async function replayCommand(o: ReplayCommandOptions, io: Io = PROCESS_IO
     await dashboard?.close();
   }
   say(formatReplay(result));
+  say(await reportAfterRun(o.out, o.html));
   if (o.json === "-") io.out.write(JSON.stringify(result, null, 2) + "\n");
   else if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2) + "\n");
 }

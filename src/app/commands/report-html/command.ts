@@ -51,3 +51,12 @@ export async function writeHtmlReport(dir: string, file: string | undefined, gen
   for (const w of data.warnings) lines.push(`warning: ${w}`);
   return lines.join("\n");
 }
+
+/**
+ * What a run (backtest, demo, replay, live) says about its HTML report as it ends: with `html`
+ * (the `--html [FILE]` flag) it writes the report and says where; without, the command that would.
+ */
+export async function reportAfterRun(dir: string, html: string | true | undefined): Promise<string> {
+  if (html === undefined) return `HTML report: npx btc15 report --html --data-dir ${dir}`;
+  return writeHtmlReport(dir, html === true ? undefined : html, new Date().toISOString());
+}
