@@ -25,8 +25,7 @@ export function writeAtomic(path: string, write: (fd: number) => void): void {
     }
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e instanceof StoreWriteError ? e : new StoreWriteError(path, fsCause(e));
+    abandon(tmp, path, e);
   }
 }
 
@@ -43,9 +42,14 @@ export async function writeAtomicAsync(path: string, write: (tmp: string) => Pro
     }
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e instanceof StoreWriteError ? e : new StoreWriteError(path, fsCause(e));
+    abandon(tmp, path, e);
   }
+}
+
+/** A write that failed leaves no temporary file behind and says which file it was for. */
+function abandon(tmp: string, path: string, e: unknown): never {
+  rmSync(tmp, { force: true });
+  throw e instanceof StoreWriteError ? e : new StoreWriteError(path, fsCause(e));
 }
 
 /** performance.json and other snapshots: JSON, written atomically. */

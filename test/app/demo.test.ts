@@ -17,30 +17,35 @@ function capture() {
   return { out, text: () => text };
 }
 
+/** The demo on the bundled sample with a fake clock that moves `msPerSleep` each tick: no real time passes. */
+async function fakeClockDemo(opts: { terminal?: boolean; hours: number; msPerSleep: number }) {
+  const dir = mkdtempSync(join(tmpdir(), "btc15-demo-"));
+  const con = capture();
+  const logFile = join(dir, "demo.log");
+  const log = new RunLog({ file: logFile, out: con.out, colour: false, ...(opts.terminal ? { terminal: true } : {}), now: () => 0 });
+  let fake = 0;
+  const session = await runDemo({
+    config: parseConfig({ dataDir: join(dir, "journal"), synthetic: { mispricingCents: 3 } }),
+    file: BUNDLED_SAMPLE,
+    dataDir: join(dir, "journal"),
+    speed: 60,
+    statusIntervalSeconds: 300,
+    log,
+    stop: new Promise(() => {}),
+    maxSeconds: opts.hours * 3600,
+    sleep: async () => {
+      fake += opts.msPerSleep;
+    },
+    now: () => fake,
+  });
+  log.close();
+  return { dir, logFile, session, text: con.text() };
+}
+
 describe("demo", () => {
   it("replays recorded prices through the session: trades, settles, journals, summarises", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "btc15-demo-"));
-    const con = capture();
-    const logFile = join(dir, "demo.log");
-    const log = new RunLog({ file: logFile, out: con.out, colour: false, now: () => 0 });
     // A fake clock that leaps a minute of demo time per tick: the whole run takes no real time.
-    let fake = 0;
-    const session = await runDemo({
-      config: parseConfig({ dataDir: join(dir, "journal"), synthetic: { mispricingCents: 3 } }),
-      file: BUNDLED_SAMPLE,
-      dataDir: join(dir, "journal"),
-      speed: 60,
-      statusIntervalSeconds: 300,
-      log,
-      stop: new Promise(() => {}),
-      maxSeconds: 4 * 3600,
-      sleep: async () => {
-        fake += 60_000;
-      },
-      now: () => fake,
-    });
-    log.close();
-    const text = con.text();
+    const { dir, logFile, session, text } = await fakeClockDemo({ hours: 4, msPerSleep: 60_000 });
     expect(text).toMatch(/btc15 DEMO/);
     expect(text).toMatch(/^SYSTEM READY - MONITORING FOR OPPORTUNITIES$/m);
     expect(text).toMatch(/^│ Market {6}KXBTC15M-\S+ {2}\(synthetic\) +│$/m);
@@ -74,28 +79,10 @@ describe("demo", () => {
   });
 
   it("draws its progress with the time left on a terminal, under the other lines, and never in the log file", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "btc15-demo-"));
-    const con = capture();
-    const logFile = join(dir, "demo.log");
-    const log = new RunLog({ file: logFile, out: con.out, colour: false, terminal: true, now: () => 0 });
-    let fake = 0;
-    await runDemo({
-      config: parseConfig({ dataDir: join(dir, "journal"), synthetic: { mispricingCents: 3 } }),
-      file: BUNDLED_SAMPLE,
-      dataDir: join(dir, "journal"),
-      speed: 60,
-      statusIntervalSeconds: 300,
-      log,
-      stop: new Promise(() => {}),
-      maxSeconds: 2 * 3600,
-      // Half a real minute per tick: 30 minutes of market at 60×, a quarter of the run.
-      sleep: async () => {
-        fake += 30_000;
-      },
-      now: () => fake,
-    });
-    log.close();
-    const text = con.text().replaceAll("\x1b", "⎋"); // ESC, readable in a pattern
+    // Half a real minute per tick: 30 minutes of market at 60×, a quarter of the run.
+    const run = await fakeClockDemo({ terminal: true, hours: 2, msPerSleep: 30_000 });
+    const logFile = run.logFile;
+    const text = run.text.replaceAll("\x1b", "⎋"); // ESC, readable in a pattern
     // At 60×, what is left takes (left / 60) s: a quarter of the way, 1h 30m of market is 1m 30s.
     expect(text).toContain(`\rdemo [${"#".repeat(8)}${" ".repeat(22)}]  25%  30m 00s of 2h 00m  ETA 1m 30s⎋[K`);
     // Each line printed while the bar is up clears it first and draws it again below.
