@@ -1,3 +1,5 @@
+import { etaSeconds, progressText } from "../../console/progress.ts";
+
 /**
  * The fetch's progress on standard error, only on a terminal: a bar, the day being fetched,
  * requests done of those expected, and the time left at the pace so far. The total is an
@@ -35,14 +37,11 @@ export class FetchProgress {
     this.drawn = false;
   }
 
-  /** The line as drawn, e.g. "fetch 2026-03-12 [#####     ]  50%  52/104  ETA 12s". */
+  /** The line as drawn, e.g. "fetch 2026-03-12 [###############               ]  50%  52/104  ETA 12s". */
   line(): string {
     const frac = this.total > 0 ? Math.min(1, this.done / this.total) : 0;
-    const width = 24;
-    const full = Math.round(frac * width);
     const elapsed = this.started === null ? 0 : (this.now() - this.started) / 1000;
-    const eta = this.done > 0 && elapsed > 0 ? formatEta((elapsed / this.done) * (this.total - this.done)) : "…";
-    return `fetch ${this.label} [${"#".repeat(full)}${" ".repeat(width - full)}] ${(frac * 100).toFixed(0).padStart(3)}%  ${this.done}/${this.total}  ETA ${eta}`;
+    return progressText(`fetch ${this.label}`, frac, etaSeconds(frac, elapsed), `${this.done}/${this.total}`);
   }
 
   private draw(): void {
@@ -53,12 +52,4 @@ export class FetchProgress {
     this.stream.write(`\r${this.line()}\x1b[K`);
     this.drawn = true;
   }
-}
-
-/** "45s", "3m 05s", "2h 07m". */
-export function formatEta(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, "0")}s`;
-  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }
