@@ -145,23 +145,20 @@ export class Settlements {
   }
 
   private settle(p: Position, result: Side, settlementCents: number | null, t: number, source: string, proxyCents: number | null): void {
-    const record = settlementRecord(p, result, settlementCents, t, source, proxyCents, this.d.account.balance);
-    this.ending.add(p.id);
-    this.d.journal.write(record, () => {
-      this.ending.delete(p.id);
-      this.d.account.apply(record);
-      this.d.counters.settlements++;
-      this.d.onSettlement?.(record);
-    });
+    this.end(p, settlementRecord(p, result, settlementCents, t, source, proxyCents, this.d.account.balance), "settlements");
   }
 
   private voidPosition(p: Position, t: number, reason: string): void {
-    const record = voidRecord(p, t, reason, this.d.account.balance);
+    this.end(p, voidRecord(p, t, reason, this.d.account.balance), "voids");
+  }
+
+  /** Journals the record that ends a position; it counts once the journal has it (a failed write is retried). */
+  private end(p: Position, record: SettlementRecord | VoidRecord, counter: "settlements" | "voids"): void {
     this.ending.add(p.id);
     this.d.journal.write(record, () => {
       this.ending.delete(p.id);
       this.d.account.apply(record);
-      this.d.counters.voids++;
+      this.d.counters[counter]++;
       this.d.onSettlement?.(record);
     });
   }

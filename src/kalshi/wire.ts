@@ -114,23 +114,32 @@ export function parseCount(text: unknown): number {
   return Number(s);
 }
 
-/** Levels `[price, count]` read one by one: a bad level is skipped and counted, never fatal. */
-function parseLevels(raw: unknown): { levels: BookLevel[]; skipped: number } {
-  if (raw === undefined || raw === null) return { levels: [], skipped: 0 };
-  if (!Array.isArray(raw)) return { levels: [], skipped: 1 };
-  const levels: BookLevel[] = [];
+/** Reads each item of a list on its own: one that throws is skipped and counted, one read as null is left out. */
+function readEach<T>(raw: readonly unknown[], read: (item: unknown) => T | null): { items: T[]; skipped: number } {
+  const items: T[] = [];
   let skipped = 0;
-  for (const level of raw) {
+  for (const item of raw) {
     try {
-      if (!Array.isArray(level) || level.length < 2) throw new KalshiParseError("not a [price, count] pair");
-      const price = parseDollars(String(level[0]));
-      const size = parseCount(level[1]);
-      if (price <= 0 || price >= UNITS_PER_DOLLAR) throw new KalshiParseError("price outside (0, 1)");
-      if (size > 0) levels.push({ price, size });
+      const v = read(item);
+      if (v !== null) items.push(v);
     } catch {
       skipped++;
     }
   }
+  return { items, skipped };
+}
+
+/** Levels `[price, count]` read one by one: a bad level is skipped and counted, never fatal. */
+function parseLevels(raw: unknown): { levels: BookLevel[]; skipped: number } {
+  if (raw === undefined || raw === null) return { levels: [], skipped: 0 };
+  if (!Array.isArray(raw)) return { levels: [], skipped: 1 };
+  const { items: levels, skipped } = readEach(raw, (level) => {
+    if (!Array.isArray(level) || level.length < 2) throw new KalshiParseError("not a [price, count] pair");
+    const price = parseDollars(String(level[0]));
+    const size = parseCount(level[1]);
+    if (price <= 0 || price >= UNITS_PER_DOLLAR) throw new KalshiParseError("price outside (0, 1)");
+    return size > 0 ? { price, size } : null;
+  });
   // The documentation says best-to-worst, live captures show ascending: sort rather than trust either.
   levels.sort((a, b) => a.price - b.price);
   return { levels, skipped };
@@ -328,15 +337,7 @@ export function parseSocketFrame(json: unknown): KalshiSocketFrame {
 export function parseMarketList(json: unknown): { markets: KalshiMarket[]; cursor: string | null; skipped: number } {
   const o = json !== null && typeof json === "object" ? (json as Record<string, unknown>) : {};
   if (!Array.isArray(o.markets)) throw new KalshiParseError("market list reply has no markets array");
-  const markets: KalshiMarket[] = [];
-  let skipped = 0;
-  for (const m of o.markets) {
-    try {
-      markets.push(parseMarket(m));
-    } catch {
-      skipped++;
-    }
-  }
+  const { items: markets, skipped } = readEach(o.markets, parseMarket);
   const cursor = typeof o.cursor === "string" && o.cursor !== "" ? o.cursor : null;
   return { markets, cursor, skipped };
 }
@@ -377,20 +378,14 @@ export interface KalshiCandle {
 export function parseCandlesticks(json: unknown): { candles: KalshiCandle[]; skipped: number } {
   const o = json !== null && typeof json === "object" ? (json as Record<string, unknown>) : {};
   if (!Array.isArray(o.candlesticks)) throw new KalshiParseError("candlestick reply has no candlesticks array");
-  const candles: KalshiCandle[] = [];
-  let skipped = 0;
-  for (const c of o.candlesticks) {
-    try {
-      if (c === null || typeof c !== "object") throw new KalshiParseError("not an object");
-      const r = c as Record<string, unknown>;
-      const endTs = Number(r.end_period_ts);
-      if (!Number.isInteger(endTs) || endTs <= 0) throw new KalshiParseError("no end_period_ts");
-      const volume = r.volume_fp ?? r.volume;
-      candles.push({ endTs, yesBid: candleClose(r.yes_bid), yesAsk: candleClose(r.yes_ask), volume: volume === undefined || volume === null ? null : parseCount(volume) });
-    } catch {
-      skipped++;
-    }
-  }
+  const { items: candles, skipped } = readEach(o.candlesticks, (c): KalshiCandle => {
+    if (c === null || typeof c !== "object") throw new KalshiParseError("not an object");
+    const r = c as Record<string, unknown>;
+    const endTs = Number(r.end_period_ts);
+    if (!Number.isInteger(endTs) || endTs <= 0) throw new KalshiParseError("no end_period_ts");
+    const volume = r.volume_fp ?? r.volume;
+    return { endTs, yesBid: candleClose(r.yes_bid), yesAsk: candleClose(r.yes_ask), volume: volume === undefined || volume === null ? null : parseCount(volume) };
+  });
   return { candles, skipped };
 }
 

@@ -19,11 +19,10 @@ export function writeAtomic(path: string, write: (fd: number) => void): void {
     const fd = openSync(tmp, "w");
     try {
       write(fd);
-      fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, path);
+    commit(tmp, path);
   } catch (e) {
     abandon(tmp, path, e);
   }
@@ -34,16 +33,21 @@ export async function writeAtomicAsync(path: string, write: (tmp: string) => Pro
   const tmp = tempPath(path);
   try {
     await write(tmp);
-    const fd = openSync(tmp, "r+");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
+    commit(tmp, path);
   } catch (e) {
     abandon(tmp, path, e);
   }
+}
+
+/** The whole temporary file on disk, then in place of the old one in one step. */
+function commit(tmp: string, path: string): void {
+  const fd = openSync(tmp, "r+");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
 }
 
 /** A write that failed leaves no temporary file behind and says which file it was for. */
