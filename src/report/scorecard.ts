@@ -1,4 +1,5 @@
 import { Calibration, type CalibrationBin, ProbabilityScore } from "./metrics.ts";
+import { studentTQuantile } from "./student-t.ts";
 
 /** Minutes before the close at which every window's forecasts are scored. */
 export const CHECKPOINT_MINUTES: readonly number[] = [14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1];
@@ -21,6 +22,31 @@ export interface ForecasterScore {
   readonly calibration: CalibrationBin[];
 }
 
+/** A mean over windows with its 95 % t-interval; null bounds below two windows. */
+export interface MeanWithInterval {
+  readonly mean: number;
+  readonly ci95: readonly [number, number] | null;
+  /** Windows it is made of (one value per window). */
+  readonly n: number;
+}
+
+/**
+ * The mean of per-window values with its 95 % Student t-interval. One value per window, because
+ * a window's checkpoints share one outcome and are far from independent; windows nearly are.
+ */
+export function meanInterval(values: readonly number[]): MeanWithInterval {
+  const n = values.length;
+  if (n === 0) return { mean: NaN, ci95: null, n };
+  let sum = 0;
+  for (const v of values) sum += v;
+  const mean = sum / n;
+  if (n < 2) return { mean, ci95: null, n };
+  let ss = 0;
+  for (const v of values) ss += (v - mean) * (v - mean);
+  const half = studentTQuantile(0.975, n - 1) * Math.sqrt(ss / (n - 1) / n);
+  return { mean, ci95: [mean - half, mean + half], n };
+}
+
 interface Pending {
   readonly minutes: number[];
   readonly probs: number[][];
@@ -37,11 +63,17 @@ export class Scorecard {
   private readonly calibration: Calibration[];
   private readonly pending = new Map<number, Pending>();
   private windows = 0;
+  /** Per forecaster: each scored window's mean squared error over its checkpoints. */
+  private readonly windowBrier: number[][];
+  /** Per forecaster and checkpoint minute: each scored window's squared error there, in one order for all forecasters. */
+  private readonly minuteErrors: Map<number, number[]>[];
 
   constructor(readonly names: readonly string[]) {
     this.overall = names.map(() => new ProbabilityScore());
     this.byMinute = names.map(() => new Map(CHECKPOINT_MINUTES.map((m) => [m, new ProbabilityScore()])));
     this.calibration = names.map(() => new Calibration());
+    this.windowBrier = names.map(() => []);
+    this.minuteErrors = names.map(() => new Map(CHECKPOINT_MINUTES.map((m) => [m, []])));
   }
 
   /** Forecasts (one per name, in order) made `minutes` before the close of the window closing at `close`. */
@@ -58,14 +90,43 @@ export class Scorecard {
     this.pending.delete(close);
     if (p === undefined || up === null) return;
     this.windows++;
+    const y = up ? 1 : 0;
+    const sums = this.names.map(() => 0);
     p.minutes.forEach((m, i) => {
       const probs = p.probs[i]!;
       probs.forEach((prob, k) => {
         this.overall[k]!.add(prob, up);
         this.byMinute[k]!.get(m)?.add(prob, up);
         this.calibration[k]!.add(prob, up);
+        const e = (prob - y) * (prob - y);
+        sums[k]! += e;
+        this.minuteErrors[k]!.get(m)?.push(e);
       });
     });
+    sums.forEach((s, k) => this.windowBrier[k]!.push(s / p.minutes.length));
+  }
+
+  /** Brier of `name` with its 95 % interval over windows: overall (each window's mean) or at one checkpoint minute. */
+  brierInterval(name: string, minutes?: number): MeanWithInterval {
+    const k = this.index(name);
+    return meanInterval(minutes === undefined ? this.windowBrier[k]! : (this.minuteErrors[k]!.get(minutes) ?? []));
+  }
+
+  /**
+   * Brier of `a` minus Brier of `b` on the very same checkpoints, with its 95 % interval over
+   * windows (paired: each window's difference). Negative: `a` forecast better.
+   */
+  brierDifference(a: string, b: string, minutes?: number): MeanWithInterval {
+    const [ka, kb] = [this.index(a), this.index(b)];
+    const ea = minutes === undefined ? this.windowBrier[ka]! : (this.minuteErrors[ka]!.get(minutes) ?? []);
+    const eb = minutes === undefined ? this.windowBrier[kb]! : (this.minuteErrors[kb]!.get(minutes) ?? []);
+    return meanInterval(ea.map((e, i) => e - eb[i]!));
+  }
+
+  private index(name: string): number {
+    const k = this.names.indexOf(name);
+    if (k < 0) throw new RangeError(`no forecaster ${name}`);
+    return k;
   }
 
   /** Forgets forecasts of windows that will never settle (a data gap). */
@@ -74,8 +135,7 @@ export class Scorecard {
   }
 
   score(name: string): ForecasterScore {
-    const k = this.names.indexOf(name);
-    if (k < 0) throw new RangeError(`no forecaster ${name}`);
+    const k = this.index(name);
     const brierBy: Record<string, number> = {};
     const logBy: Record<string, number> = {};
     for (const [m, s] of this.byMinute[k]!) {

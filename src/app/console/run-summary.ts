@@ -63,7 +63,20 @@ function formatRun(r: RunResult, head: string, market: string, tail: readonly st
     fr("market mid", m.brier, m.log_loss, m.brier_by_minutes_to_close);
     fr("model, same checkpoints", m.model.brier, m.model.log_loss, m.model.brier_by_minutes_to_close);
     fr("fair value, same", m.fair_value.brier, m.fair_value.log_loss, m.fair_value.brier_by_minutes_to_close);
+    const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(4)}`;
+    const diff = (h: "all" | "10" | "5" | "2") => {
+      const d = m.paired[h].model_minus_market;
+      return d.brier === null ? "—" : `${signed(d.brier)}${d.ci95 ? ` [${signed(d.ci95[0])}, ${signed(d.ci95[1])}]` : ""}`;
+    };
+    lines.push(`  model − market, Brier with 95% interval over windows (negative: the model forecast better)`);
+    lines.push(`    all ${diff("all")}   10 min ${diff("10")}`);
+    lines.push(`    5 min ${diff("5")}   2 min ${diff("2")}`);
     lines.push(`  ${r.baselines.note}`);
+  }
+  const a = r.outcome_agreement;
+  if (a !== null) {
+    lines.push("");
+    lines.push(`Our own up/down call matched the official result in ${a.agreed.toLocaleString("en-US")} of ${a.compared.toLocaleString("en-US")} windows (${pct(a.rate)}, 95% ${pct(a.ci95![0])}–${pct(a.ci95![1])})`);
   }
   lines.push("");
   lines.push("Calibration (hybrid): forecast bin → mean forecast, how often up, count");

@@ -2,7 +2,8 @@ import { moneyToDollars } from "../../domain/money.ts";
 import type { NoTradeCounts } from "../../engine/engine.ts";
 import type { CalibrationBin } from "../../report/metrics.ts";
 import { pnlInterval95 } from "../../report/pnl-interval.ts";
-import { CHECKPOINT_MINUTES, type ForecasterScore } from "../../report/scorecard.ts";
+import { wilson } from "../../report/html/wilson.ts";
+import { CHECKPOINT_MINUTES, type ForecasterScore, type MeanWithInterval, type Scorecard } from "../../report/scorecard.ts";
 import type { Core } from "./builder.ts";
 
 /** Brier and log loss, with Brier by minutes before the close ("1"…"14"). */
@@ -12,6 +13,26 @@ export interface ScoreFigures {
   readonly brier_by_minutes_to_close: Record<string, number | null>;
 }
 
+/** A Brier score (or a difference of two) with its 95 % t-interval over windows. */
+export interface BrierInterval {
+  readonly brier: number | null;
+  readonly ci95: [number, number] | null;
+}
+
+/** At one horizon ("all" checkpoints, or minutes "10", "5", "2" before the close), on identical checkpoints. */
+export interface PairedComparison {
+  readonly windows: number;
+  readonly market: BrierInterval;
+  readonly model: BrierInterval;
+  readonly fair_value: BrierInterval;
+  /** Brier(model) − Brier(market), window by window; negative: the model forecast better. */
+  readonly model_minus_market: BrierInterval;
+  readonly fair_value_minus_market: BrierInterval;
+}
+
+/** The horizons the paired comparison reports. */
+export const PAIRED_HORIZONS = ["all", "10", "5", "2"] as const;
+
 /** The market's own mid scored on the checkpoints where it quoted, beside ours on the same ones. */
 export interface MarketBaseline extends ScoreFigures {
   readonly forecasts_scored: number;
@@ -19,6 +40,17 @@ export interface MarketBaseline extends ScoreFigures {
   readonly model: ScoreFigures;
   readonly fair_value: ScoreFigures;
   readonly coin_flip: ScoreFigures;
+  /** Brier with intervals and the paired differences, by horizon (see PAIRED_HORIZONS). */
+  readonly paired: Record<(typeof PAIRED_HORIZONS)[number], PairedComparison>;
+}
+
+/** How often our own up/down call of a window (from our strike and settlement averages) matched the official result. */
+export interface OutcomeAgreement {
+  readonly compared: number;
+  readonly agreed: number;
+  readonly rate: number | null;
+  /** Wilson 95 % interval of the rate. */
+  readonly ci95: [number, number] | null;
 }
 
 /** What every run of the engine reports (backtest, replay); money in dollars. */
@@ -52,6 +84,8 @@ export interface RunResult {
     readonly note: string;
   };
   readonly no_trade_reasons: NoTradeCounts;
+  /** Null when no official result was known to compare with. */
+  readonly outcome_agreement: OutcomeAgreement | null;
 }
 
 const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -62,6 +96,29 @@ function figures(s: ForecasterScore): ScoreFigures {
     log_loss: num(s.log_loss),
     brier_by_minutes_to_close: Object.fromEntries(CHECKPOINT_MINUTES.map((m) => [String(m), num(s.brier_by_minutes_to_close[String(m)] ?? NaN)])),
   };
+}
+
+function interval(m: MeanWithInterval): BrierInterval {
+  return { brier: num(m.mean), ci95: m.ci95 === null ? null : [m.ci95[0], m.ci95[1]] };
+}
+
+function pairedAt(card: Scorecard, minutes: number | undefined): PairedComparison {
+  const market = card.brierInterval("market", minutes);
+  return {
+    windows: market.n,
+    market: interval(market),
+    model: interval(card.brierInterval("model", minutes)),
+    fair_value: interval(card.brierInterval("fair_value", minutes)),
+    model_minus_market: interval(card.brierDifference("model", "market", minutes)),
+    fair_value_minus_market: interval(card.brierDifference("fair_value", "market", minutes)),
+  };
+}
+
+/** Our outcome against the official one, over the windows where both were known. */
+export function outcomeAgreement(compared: number, disagreed: number): OutcomeAgreement | null {
+  if (compared === 0) return null;
+  const w = wilson(compared - disagreed, compared)!;
+  return { compared, agreed: compared - disagreed, rate: w.rate, ci95: [w.lo, w.hi] };
 }
 
 /** The shared part of a run's answer, from the core after its last event. */
@@ -104,11 +161,13 @@ export function runResult(core: Core, marketNote: string | null, counters: { rea
               model: figures(core.marketScorecard.score("model")),
               fair_value: figures(core.marketScorecard.score("fair_value")),
               coin_flip: figures(core.marketScorecard.score("coin_flip")),
+              paired: Object.fromEntries(PAIRED_HORIZONS.map((h) => [h, pairedAt(core.marketScorecard, h === "all" ? undefined : Number(h))])) as MarketBaseline["paired"],
             },
       note:
         marketNote ??
         "no Kalshi prices for these dates: the market-price baseline cannot be scored here, and trades are against synthetic quotes around the fair value",
     },
     no_trade_reasons: counters.noTrade,
+    outcome_agreement: outcomeAgreement(core.engine.counters.proxyCompared, core.engine.counters.proxyDisagreements),
   };
 }
