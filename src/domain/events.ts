@@ -8,7 +8,7 @@ import type { PriceRange } from "./ticks.ts";
  * demo, backtest, replay) build these from the world; a recording of them, fed back in the same
  * order, makes the same decisions. Times are unix milliseconds unless named `second`.
  */
-export type EngineEvent = SecondEvent | GapEvent | MarketEvent | BookEvent | ResultEvent | OrderEvent | KillSwitchEvent | WarmUpEvent | StopEvent;
+export type EngineEvent = SecondEvent | MeanEvent | GapEvent | MarketEvent | BookEvent | ResultEvent | OrderEvent | KillSwitchEvent | WarmUpEvent | StopEvent;
 
 /** The price of one second: the last price seen before the second ended. */
 export interface SecondEvent {
@@ -22,6 +22,18 @@ export interface SecondEvent {
    * inside a rebuilt minute: only returns between exact seconds measure volatility. Absent: not carried.
    */
   readonly exact?: boolean;
+}
+
+/**
+ * The mean price over the 60 seconds [end − 60, end), estimated from the one-minute bar that
+ * covers them (history without one-second prices). At a quarter-hour it is the strike of the
+ * window that opens and the settlement of the one that closes, in place of the mean of the
+ * seconds, which inside a minute bar hold only its open. It comes just before second end − 1.
+ */
+export interface MeanEvent {
+  readonly type: "mean";
+  readonly end: number;
+  readonly cents: number;
 }
 
 /** Seconds [from, to) have no price and were too many to carry forward. */

@@ -182,6 +182,9 @@ export class Engine implements SampleSink {
       case "second":
         this.onSecond(e.second, e.cents, e.carried, e.exact ?? !e.carried);
         return;
+      case "mean":
+        this.onMean(e.end, e.cents);
+        return;
       case "gap":
         this.onGap(e.from, e.to);
         return;
@@ -233,6 +236,11 @@ export class Engine implements SampleSink {
       this.settlements.onClose(closed, second + 1);
     }
     this.step(second + 1, cents);
+  }
+
+  /** A minute bar's estimate of the mean over [end − 60, end): the strike or settlement at `end`. */
+  onMean(end: number, cents: number): void {
+    this.tracker.meanFromBar(end, cents);
   }
 
   onGap(from: number, to: number): void {

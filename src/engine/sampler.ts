@@ -7,6 +7,11 @@ export interface SampleSink {
   onSecond(second: number, cents: number, carried: boolean, exact: boolean): void;
   /** Seconds [from, to) have no price and were too many to carry forward. */
   onGap(from: number, to: number): void;
+  /**
+   * The mean over [end − 60, end) estimated from a one-minute bar (cents), given just before the
+   * second end − 1, when it became known; history without one-second prices only.
+   */
+  onMean?(end: number, cents: number): void;
 }
 
 export interface SamplerCounters {
@@ -48,6 +53,8 @@ export class Sampler {
   private lastCents = NaN;
   private lastObserved = -Infinity;
   private lastTickMs = -Infinity;
+  private meanEnd = -1; // a bar's estimate of the mean over [meanEnd − 60, meanEnd), waiting for second meanEnd − 1
+  private meanCents = 0;
 
   constructor(private readonly sink: SampleSink, private readonly options: SamplerOptions) {}
 
@@ -66,6 +73,19 @@ export class Sampler {
     this.pendingExact = exact;
     this.lastObserved = second;
     this.counters.observed++;
+  }
+
+  /**
+   * The estimated mean over [end − 60, end) from the bar covering it (history files): passed on
+   * with second end − 1, the instant its bar closed, never before.
+   */
+  mean(end: number, price: number): void {
+    if (!(price > 0) || !Number.isFinite(price)) {
+      this.counters.rejected++;
+      return;
+    }
+    this.meanEnd = end;
+    this.meanCents = Math.round(price * 100);
   }
 
   /**
@@ -111,6 +131,10 @@ export class Sampler {
   }
 
   private emit(second: number, cents: number, carried: boolean, exact: boolean): void {
+    if (this.meanEnd === second + 1) {
+      this.meanEnd = -1;
+      this.sink.onMean?.(second + 1, this.meanCents);
+    }
     this.lastCents = cents;
     this.counters.emitted++;
     if (carried) this.counters.carried++;

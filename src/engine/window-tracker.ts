@@ -33,8 +33,20 @@ export interface ClosedWindow {
  */
 export class WindowTracker {
   current: WindowState | null = null;
+  private barMeanEnd = -1;
+  private barMeanCents = 0;
 
   constructor(private readonly series: string) {}
+
+  /**
+   * The mean over [end − 60, end) estimated from a minute bar: at the quarter-hour `end` it is the
+   * strike and settlement average, in place of the mean of the seconds (which inside a minute bar
+   * hold only its open).
+   */
+  meanFromBar(end: number, cents: number): void {
+    this.barMeanEnd = end;
+    this.barMeanCents = cents;
+  }
 
   /** Call after `history` took the price of `second`; returns the window that closed, if any. */
   advance(second: number, cents: number, history: PriceHistory): ClosedWindow | null {
@@ -48,7 +60,9 @@ export class WindowTracker {
       if (cur === null) this.current = this.start(t, null, 0);
       return null;
     }
-    const mean = history.meanReady ? averageCents(history.meanSum, history.meanWidth) : null;
+    const fromBar = this.barMeanEnd === t;
+    const mean = fromBar ? this.barMeanCents : history.meanReady ? averageCents(history.meanSum, history.meanWidth) : null;
+    const carried = fromBar ? 0 : history.meanCarried;
     let closed: ClosedWindow | null = null;
     if (cur !== null && cur.window.close === t) {
       closed = {
@@ -57,15 +71,16 @@ export class WindowTracker {
         strikeCarried: cur.strikeCarried,
         settlementCents: mean,
         result: mean !== null && cur.strikeCents !== null ? resultOf(mean, cur.strikeCents) : null,
-        settlementCarried: history.meanCarried,
+        settlementCarried: carried,
       };
     }
-    this.current = this.start(t, mean, history.meanCarried);
+    this.current = this.start(t, mean, carried);
     return closed;
   }
 
   reset(): void {
     this.current = null;
+    this.barMeanEnd = -1;
   }
 
   private start(t: number, strikeCents: number | null, carried: number): WindowState {

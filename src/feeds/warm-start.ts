@@ -1,3 +1,5 @@
+import { MINUTE_MEAN_ESTIMATORS, type MinuteMeanEstimator, placeBar } from "../domain/bar-placement.ts";
+import { WINDOW_SECONDS } from "../domain/window.ts";
 import type { FeedLog, FeedsConfig } from "./config.ts";
 import { isObject, num } from "./frame.ts";
 import { trim } from "./rest-tickers.ts";
@@ -10,11 +12,16 @@ export interface WarmStart {
   notes: string[];
 }
 
-/** One rebuilt second; `exact` when its price was seen then (a trade, a candle's close), not drawn or carried. */
+/** One rebuilt second; `exact` when its price was seen then (a trade, a candle's close), not held or carried. */
 export interface WarmSecond {
   second: number;
   price: number;
   exact: boolean;
+  /**
+   * On the last second of a strike or settlement minute known only from its candle: that minute's
+   * mean estimated from the candle (the backtest's estimator), known with this second.
+   */
+  mean?: number;
 }
 
 export interface WarmStartDeps {
@@ -23,10 +30,12 @@ export interface WarmStartDeps {
   log?: FeedLog;
 }
 
-/** One-minute bar: its open second, open and close. */
+/** One-minute bar: its open second and prices. */
 interface Bar {
   t: number;
   open: number;
+  high: number;
+  low: number;
   close: number;
 }
 
@@ -36,9 +45,9 @@ type Trade = [number, number];
 /**
  * Rebuilds the recent past from REST so volatility and the 60-s average are ready at once:
  * Coinbase one-minute candles (at most 300), refined by its latest 1000 trades at one-second
- * resolution; Kraken's one-minute OHLC if Coinbase fails. Inside a minute known only from its
- * candle the price moves in a straight line from open to close; only its close is marked exact,
- * since 60-s returns through the drawn seconds understate volatility (see VolatilityEstimator).
+ * resolution; Kraken's one-minute OHLC if Coinbase fails. Candles are placed in seconds as the
+ * backtest places its bars (placeBar: each close at its minute's last second, the open held
+ * before it), so live and backtest see the same seconds from the same bars.
  * Never throws on network failure; bounded by `warmStart.timeoutMs`.
  */
 export async function warmStart(config: FeedsConfig, deps: WarmStartDeps = {}): Promise<WarmStart> {
@@ -97,7 +106,7 @@ async function coinbase(config: FeedsConfig, start: number, end: number, get: (u
   if (tradesError) notes.push(`coinbase trades: ${tradesError}; candles only`);
   // Rows are [time, low, high, open, close, volume], newest first.
   const bars: Bar[] = [];
-  for (const r of candles) if (Array.isArray(r)) bars.push({ t: num(r[0]), open: num(r[3]), close: num(r[4]) });
+  for (const r of candles) if (Array.isArray(r)) bars.push({ t: num(r[0]), open: num(r[3]), high: num(r[2]), low: num(r[1]), close: num(r[4]) });
   const ticks: Trade[] = [];
   if (Array.isArray(trades)) {
     for (const t of trades) if (isObject(t)) ticks.push([Math.floor(Date.parse(String(t.time)) / 1000), num(t.price)]);
@@ -114,34 +123,45 @@ async function kraken(config: FeedsConfig, start: number, get: (url: string) => 
   // Keyed by the canonical pair name, beside a "last" cursor. Rows: [time, open, high, low, close, vwap, volume, count].
   const rows = Object.entries(result).find(([k, v]) => k !== "last" && Array.isArray(v))?.[1];
   const bars: Bar[] = [];
-  if (Array.isArray(rows)) for (const r of rows) if (Array.isArray(r)) bars.push({ t: num(r[0]), open: num(r[1]), close: num(r[4]) });
+  if (Array.isArray(rows)) for (const r of rows) if (Array.isArray(r)) bars.push({ t: num(r[0]), open: num(r[1]), high: num(r[2]), low: num(r[3]), close: num(r[4]) });
   return { bars, trades: [] as Trade[] };
 }
 
 const sane = (p: number) => p > 0 && Number.isFinite(p);
 
 /**
- * One price per second in [start, end]: trades where we have them, else the bar's line; gaps
- * carried forward. Trade seconds and each bar's last second (its close) are exact; seconds on a
- * line or carried are not.
+ * One price per second in [start, end]: trades where we have them, else the candles placed as
+ * the backtest places bars; gaps carried forward. Trade seconds and each candle's close (its
+ * minute's last second) are exact; held or carried seconds are not. A candle still open at `end`
+ * gives only its open. A strike or settlement minute known only from its candle carries the
+ * candle's estimate of its mean (`estimator`, the backtest's) on its last second.
  */
-export function toSeconds(bars: Bar[], trades: Trade[], start: number, end: number): WarmSecond[] {
+export function toSeconds(bars: Bar[], trades: Trade[], start: number, end: number, estimator: MinuteMeanEstimator = "typical"): WarmSecond[] {
   const n = end - start + 1;
   if (n <= 0) return [];
   const px = new Float64Array(n).fill(NaN);
   const exact = new Uint8Array(n);
-  for (const b of bars) {
-    if (!Number.isInteger(b.t) || !sane(b.open) || !sane(b.close)) continue;
-    const last = Math.min(b.t + 59, end);
-    for (let s = Math.max(b.t, start); s <= last; s++) {
-      px[s - start] = b.open + ((b.close - b.open) * (s - b.t)) / Math.max(1, last - b.t);
-      exact[s - start] = s === last ? 1 : 0;
+  const means = new Map<number, number>();
+  const place = (s: number, p: number, ex: boolean) => {
+    if (s < start || s > end) return;
+    px[s - start] = p;
+    exact[s - start] = ex ? 1 : 0;
+  };
+  const inOrder = bars.filter((b) => Number.isInteger(b.t) && sane(b.open) && sane(b.close)).sort((a, b) => a.t - b.t);
+  for (const b of inOrder) {
+    if (b.t + 59 > end) {
+      for (let s = b.t; s <= end; s++) place(s, b.open, false);
+      continue;
     }
+    placeBar(b.t, 60, b.open, b.close, place);
+    if ((b.t + 60) % WINDOW_SECONDS === 0 && sane(b.high) && sane(b.low)) means.set(b.t + 59, MINUTE_MEAN_ESTIMATORS[estimator](b.open, b.high, b.low, b.close));
   }
   // A stable sort keeps trades of the same second in their order, so the last one sets the price.
   const sorted = trades.filter(([s, p]) => Number.isFinite(s) && sane(p)).sort((a, b) => a[0] - b[0]);
+  let tradesFrom = Infinity;
   if (sorted.length) {
     const first = Math.max(sorted[0]![0], start);
+    tradesFrom = first;
     for (let s = first; s <= end; s++) px[s - start] = NaN;
     for (const [s, p] of sorted) {
       if (s < start || s > end) continue;
@@ -156,7 +176,12 @@ export function toSeconds(bars: Bar[], trades: Trade[], start: number, end: numb
     const p = seen ? px[i]! : carry;
     if (Number.isNaN(p)) continue;
     carry = p;
-    out.push({ second: start + i, price: Math.round(p * 100) / 100, exact: seen && exact[i] === 1 });
+    const second = start + i;
+    const w: WarmSecond = { second, price: Math.round(p * 100) / 100, exact: seen && exact[i] === 1 };
+    // The minute's seconds must all come from its candle: trades from inside it replace them.
+    const mean = means.get(second);
+    if (mean !== undefined && second < tradesFrom) w.mean = mean;
+    out.push(w);
   }
   return out;
 }

@@ -49,23 +49,28 @@ describe("no look-ahead: a forecast at t is unchanged when later data changes", 
     expect(fb.filter((f) => f.t > cut)).not.toEqual(fa.filter((f) => f.t > cut));
   });
 
-  it("on one-minute bars: a bar is used only after it has closed", () => {
+  it("on one-minute bars: a bar's open from its first second, its close only after it has closed", () => {
     const text = readFileSync(new URL("../../data/samples/binance_btcusdt_1m_2024-11-30_2024-12-29.csv", import.meta.url), "latin1");
     const bars: Bar[] = [];
     const parser = new BarCsvParser("sample", (t, o, h, l, c) => bars.length < 200 && bars.push([t, o, h, l, c]));
     parser.push(text);
     const k = 150;
     const tk = bars[k]![0]; // bar k opens at tk and closes at tk + 60
-    const changed = bars.map((b, i): Bar => (i >= k ? [b[0], b[1] * 1.01, b[2] * 1.01, b[3] * 1.01, b[4] * 1.01] : b));
     const fa = forecastsFromBars(bars);
-    const fb = forecastsFromBars(changed);
-    // Bar k can be known at tk + 60 at the earliest; its first price is for second tk + 59,
-    // which a forecast may use from instant tk + 60 on.
-    const same = (f: Seen) => f.t < tk + 60;
-    expect(fa.filter(same).length).toBeGreaterThan(100);
-    expect(fb.filter(same)).toEqual(fa.filter(same));
-    expect(fb.filter((f) => !same(f))).not.toEqual(fa.filter((f) => !same(f)));
-    // And the very first forecast allowed to use bar k differs: the boundary is tight.
-    expect(fb.find((f) => f.t === tk + 60)).not.toEqual(fa.find((f) => f.t === tk + 60));
+    // Its close (and everything after it) changed: known at tk + 60, the end of its last second
+    // tk + 59, so a forecast may use it from instant tk + 60 on, and not one second before.
+    const closeChanged = bars.map((b, i): Bar => (i > k ? [b[0], b[1] * 1.01, b[2] * 1.01, b[3] * 1.01, b[4] * 1.01] : i === k ? [b[0], b[1], b[2] * 1.01, b[3], b[4] * 1.01] : b));
+    const fc = forecastsFromBars(closeChanged);
+    const beforeClose = (f: Seen) => f.t < tk + 60;
+    expect(fa.filter(beforeClose).length).toBeGreaterThan(100);
+    expect(fc.filter(beforeClose)).toEqual(fa.filter(beforeClose));
+    // The boundary is tight: the very first forecast allowed to use the close differs.
+    expect(fc.find((f) => f.t === tk + 60)).not.toEqual(fa.find((f) => f.t === tk + 60));
+    // Its open changed too: the open is the price of its first second tk, usable from instant tk + 1.
+    const openChanged = closeChanged.map((b, i): Bar => (i === k ? [b[0], b[1] * 1.01, b[2], b[3], b[4]] : b));
+    const fo = forecastsFromBars(openChanged);
+    const beforeOpen = (f: Seen) => f.t <= tk;
+    expect(fo.filter(beforeOpen)).toEqual(fa.filter(beforeOpen));
+    expect(fo.find((f) => f.t === tk + 1)).not.toEqual(fa.find((f) => f.t === tk + 1));
   });
 });

@@ -77,14 +77,14 @@ describe("prices no market makes", () => {
 });
 
 describe("one price per second from bars", () => {
-  it("releases a minute bar only after it closes, walking from open to close", () => {
+  it("releases a minute bar's close at its last second, holding its open before it", () => {
     const seen: [number, number][] = [];
     const emit = perSecondFromBars(60, { observe: (s, p) => seen.push([s, p]) });
     emit(600, 100, 130, 90, 160);
     expect(seen).toHaveLength(60);
-    expect(seen[0]).toEqual([659, 101]); // first second it can be known: the bar closed at 660
-    expect(seen[59]).toEqual([718, 160]);
-    expect(seen.every(([s]) => s >= 659)).toBe(true);
+    expect(seen[0]).toEqual([600, 100]); // the open, seen in the bar's first second
+    expect(seen[58]).toEqual([658, 100]);
+    expect(seen[59]).toEqual([659, 160]); // the close: known when the bar's last second ends
   });
 
   it("uses a one-second bar's close for that second", () => {

@@ -66,17 +66,17 @@ describe("volatility on a one-second random walk of known σ", () => {
   });
 
   it("is unbiased on the same bars rebuilt into seconds by the live warm start", () => {
-    const seconds = toSeconds(bars, [], T0, T0 + walk.length - 1);
+    const seconds = toSeconds(bars.map((b) => ({ ...b, high: Math.max(b.open, b.close), low: Math.min(b.open, b.close) })), [], T0, T0 + walk.length - 1);
     expect(seconds.filter((x) => x.exact)).toHaveLength(bars.length); // one exact price a minute: its close
     expectUnbiased(readings((s) => seconds.forEach((x) => s.observe(x.second, x.price, x.exact))));
   });
 
-  it("reads about 2/3 of the variance if the rebuilt seconds were taken as exact (why they are marked)", () => {
-    const r = readings((s) => {
-      const asIfSeen = { observe: (t: number, p: number) => s.observe(t, p) };
-      bars.forEach((b) => perSecondFromBars(60, asIfSeen)(b.t, b.open, 0, 0, b.close));
-    });
-    expect(r.mean).toBeLessThan(1 - 3 * r.se);
-    expect(Math.abs(r.mean - 2 / 3)).toBeLessThan(3 * r.se);
+  it("marks one exact price a minute from bars (its close): the held opens are a minute stale at most and count for no return", () => {
+    let exact = 0;
+    let held = 0;
+    const count = { observe: (_t: number, _p: number, e = true) => (e ? exact++ : held++) };
+    bars.forEach((b) => perSecondFromBars(60, count)(b.t, b.open, 0, 0, b.close));
+    expect(exact).toBe(bars.length);
+    expect(held).toBe(59 * bars.length);
   });
 });

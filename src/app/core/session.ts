@@ -127,6 +127,7 @@ export class TradingSession {
       {
         // Carried seconds are never exact; "exact" is written only when it says something.
         onSecond: (second, cents, carried, exact) => this.feed(exact === !carried ? { type: "second", second, cents, carried } : { type: "second", second, cents, carried, exact }),
+        onMean: (end, cents) => this.feed({ type: "mean", end, cents }),
         onGap: (from, to) => {
           log.warn(`no prices from ${new Date(from * 1000).toISOString()} to ${new Date(to * 1000).toISOString()}: treated as a gap`);
           this.feed({ type: "gap", from, to });

@@ -110,6 +110,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       onGap(from, to) {
         engine.onGap(from, to);
       },
+      onMean(end, cents) {
+        engine.onMean(end, cents);
+      },
     },
     { maxCarrySeconds: o.config.backtest.maxCarrySeconds },
   );

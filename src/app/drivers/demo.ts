@@ -53,7 +53,13 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
   const seconds: number[] = [];
   const prices: number[] = [];
   const exact: boolean[] = [];
-  await replayHistory([o.file], { observe: (s, p, e = true) => (seconds.push(s), prices.push(p), exact.push(e)) }, { onWarning: (w) => log.warn(w) });
+  // Minute bars' estimates of the strike and settlement minutes' means, by the instant they end.
+  const means = new Map<number, number>();
+  await replayHistory(
+    [o.file],
+    { observe: (s, p, e = true) => (seconds.push(s), prices.push(p), exact.push(e)), mean: (end, p) => means.set(end, p) },
+    { onWarning: (w) => log.warn(w) },
+  );
   if (seconds.length === 0) throw new Error(`no prices in ${o.file}`);
 
   const board = o.dashboard?.attach({ driver: "demo", mode: "paper", series: o.config.series, market: "synthetic" });
@@ -73,6 +79,8 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
   void o.stop.then(() => (stopped = true));
 
   const feed = (i: number) => {
+    const mean = means.get(seconds[i]! + 1);
+    if (mean !== undefined) session.sampler.mean(seconds[i]! + 1, mean);
     session.sampler.observe(seconds[i]!, prices[i]!, exact[i]);
     session.sampler.advanceTo(seconds[i]! + 1);
   };

@@ -250,7 +250,10 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   // up to the current second; then live.
   const current = session;
   warmUp(current, () => {
-    for (const p of warm.seconds) current.sampler.observe(p.second, p.price, p.exact);
+    for (const p of warm.seconds) {
+      if (p.mean !== undefined) current.sampler.mean(p.second + 1, p.mean);
+      current.sampler.observe(p.second, p.price, p.exact);
+    }
     for (const [ts, price] of early) current.sampler.tick(ts, price);
     early.length = 0;
     current.sampler.advanceTo(Math.floor(now() / 1000));

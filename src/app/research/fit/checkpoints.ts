@@ -96,6 +96,7 @@ export async function collectCheckpoints(
     {
       onSecond: (s, c, carried, exact) => engine.onSecond(s, c, carried, exact),
       onGap: (from, to) => engine.onGap(from, to),
+      onMean: (end, cents) => engine.onMean(end, cents),
     },
     { maxCarrySeconds: base.backtest.maxCarrySeconds },
   );

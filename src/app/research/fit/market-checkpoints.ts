@@ -62,6 +62,7 @@ export async function collectMarketCheckpoints(
     {
       onSecond: (s, c, carried, exact) => engine.onSecond(s, c, carried, exact),
       onGap: (from, to) => engine.onGap(from, to),
+      onMean: (end, cents) => engine.onMean(end, cents),
     },
     { maxCarrySeconds: config.backtest.maxCarrySeconds },
   );
