@@ -43,6 +43,13 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
     .option("--force", "replace the journal in --out even if a backtest did not make it")
     .option("--quotes <file...>", "recorded Kalshi quotes to trade against instead of the synthetic market (CSV: minute_ts,ticker,yes_bid,yes_ask or yes_mid[,result,...]; or files btc15 fetch wrote)")
     .addOption(new Option("--assume-spread <cents>", "spread assumed for quote rows that give only yes_mid (default 2)").argParser(numberArg))
+    .addOption(
+      new Option("--quote-delay <seconds>", "a quote row labelled L is usable from L + SECONDS (default 0, right for files btc15 fetch wrote)").argParser((v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 3600) throw new InvalidArgumentError("must be a whole number of seconds from 0 to 3600");
+        return n;
+      }),
+    )
     .option("--html [file]", "write the HTML report when the run ends (default file: <dir>/report.html); without it, the command that would is printed")
     .addOption(
       new Option("--predictions <seconds>", "also journal a prediction every N seconds (large: 2.6M lines a month at 1)").argParser((v) => {

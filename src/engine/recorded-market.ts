@@ -34,10 +34,16 @@ export interface RecordedMarketParams {
   readonly depth: number;
   /** A quote older than this many seconds is not used (the recording has a row a minute). */
   readonly maxAgeSeconds: number;
+  /**
+   * A row labelled L is usable from L + this many seconds: 0 when the label is the instant the
+   * quote was read (files `btc15 fetch` writes); more when a recorder wrote under L quotes it read
+   * later (the shared March mids: the last poll of a row lies up to ~10 s after its label).
+   */
+  readonly quoteDelaySeconds?: number;
 }
 
-/** 100 contracts at the ask; quotes up to 120 s old (one missed minute row). */
-export const DEFAULT_RECORDED_MARKET: RecordedMarketParams = { depth: 100, maxAgeSeconds: 120 };
+/** 100 contracts at the ask; quotes up to 120 s old (one missed minute row); usable from their label. */
+export const DEFAULT_RECORDED_MARKET: RecordedMarketParams = { depth: 100, maxAgeSeconds: 120, quoteDelaySeconds: 0 };
 
 export interface RecordedMarketCounters {
   lookups: number;
@@ -52,7 +58,7 @@ export interface RecordedMarketCounters {
 
 /**
  * The market as recorded: for window w at second t, the latest recorded quote of w's ticker
- * with time ≤ t (never a later one), as a Quote with `depth` contracts at the YES ask and at the
+ * usable by t (labelled at or before t − quoteDelaySeconds; never a later one), as a Quote with `depth` contracts at the YES ask and at the
  * NO ask (1 − YES bid). No quote when the ticker has no row yet, when the row is older than
  * `maxAgeSeconds`, when both sides are empty, or when bid ≥ ask; the miss says which.
  * Official results and strikes are released only once the market would have published them.
@@ -67,6 +73,7 @@ export class RecordedMarket implements MarketSource {
   private cursorTicker = "";
   private cursor = -1;
   private readonly built = new Map<RecordedQuote, Quote>();
+  private readonly delay: number;
 
   constructor(
     private readonly tape: QuoteTape,
@@ -74,6 +81,8 @@ export class RecordedMarket implements MarketSource {
   ) {
     if (!(Number.isInteger(params.depth) && params.depth >= 1)) throw new RangeError(`depth must be a whole number of contracts ≥ 1: ${params.depth}`);
     if (!(params.maxAgeSeconds >= 0)) throw new RangeError(`maxAgeSeconds must be ≥ 0: ${params.maxAgeSeconds}`);
+    this.delay = params.quoteDelaySeconds ?? 0;
+    if (!(Number.isInteger(this.delay) && this.delay >= 0)) throw new RangeError(`the quote delay must be whole seconds ≥ 0: ${params.quoteDelaySeconds}`);
     const sorted = new Map<string, readonly RecordedQuote[]>();
     for (const [ticker, rows] of tape.quotes) {
       const inOrder = rows.every((r, i) => i === 0 || rows[i - 1]!.t < r.t);
@@ -87,10 +96,11 @@ export class RecordedMarket implements MarketSource {
     const ticker = window.ticker;
     this.asked.add(ticker);
     const rows = this.quotes.get(ticker);
-    const i = rows === undefined ? -1 : this.latestAtOrBefore(ticker, rows, t);
+    // A row is usable from its label plus the delay: the latest row labelled at or before t − delay.
+    const i = rows === undefined ? -1 : this.latestAtOrBefore(ticker, rows, t - this.delay);
     if (rows === undefined || i < 0) return this.miss("missing", ticker, t, null);
     const row = rows[i]!;
-    const age = t - row.t;
+    const age = t - (row.t + this.delay);
     if (age > this.params.maxAgeSeconds) return this.miss("stale", ticker, t, age);
     if (row.bid === null && row.ask === null) return this.miss("empty", ticker, t, age);
     if (row.bid !== null && row.ask !== null && row.bid >= row.ask) return this.miss("crossed", ticker, t, age);

@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import type { Side } from "../domain/settlement.ts";
-import { HistoryError } from "./files.ts";
+import { HistoryError, MAX_BAD_SHARE } from "./files.ts";
 import { type QuoteParseCounters, type QuoteRow, QuoteCsvParser, type RowFacts } from "./quotes-csv.ts";
 
 /** What the files say about one market, beside its quotes. */
@@ -67,7 +67,7 @@ export async function readQuoteFiles(paths: readonly string[], options: QuoteRea
   const unsorted = new Set<string>();
   const stats: QuoteFileStats = {
     files: paths.map((p) => basename(p)),
-    rows: 0, quotes: 0, assumed: 0, skipped: 0, reasons: {}, ignored: {}, examples: [],
+    rows: 0, quotes: 0, assumed: 0, skipped: 0, reasons: {}, ignored: {}, centsLike: 0, crossed: 0, examples: [],
     assumedSpreadCents: null, tickers: 0, results: 0, conflicts: {}, reordered: 0, first: null, last: null,
   };
   const note = (text: string) => {
@@ -112,6 +112,9 @@ export async function readQuoteFiles(paths: readonly string[], options: QuoteRea
     }
     parser.end();
     const c = parser.counters;
+    checkQuotes(path, c);
+    stats.centsLike += c.centsLike;
+    stats.crossed += c.crossed;
     stats.rows += c.rows;
     stats.quotes += c.quotes;
     stats.assumed += c.assumed;
@@ -147,6 +150,24 @@ export async function readQuoteFiles(paths: readonly string[], options: QuoteRea
     if (stats.last === null || b > stats.last) stats.last = b;
   }
   return { quotes, markets, stats };
+}
+
+const CENTS_HINT = "its prices look like cents (Kalshi's old unit, e.g. 56); btc15 reads dollars, as Kalshi's API now gives them (0.5600): divide the price columns by 100";
+
+/**
+ * Refuses a quote file as price files are refused: more than MAX_BAD_SHARE of bad rows (naming
+ * the first), prices in cents, or books that are all crossed. A trade simulated against the few
+ * rows left would be a figure about nothing.
+ */
+function checkQuotes(path: string, c: QuoteParseCounters): void {
+  if (c.skipped > MAX_BAD_SHARE * c.rows) {
+    const reasons = Object.entries(c.reasons).map(([k, n]) => `${n} ${k}`).join(", ");
+    const hint = c.centsLike > c.skipped / 2 ? `; ${CENTS_HINT}` : "";
+    throw new HistoryError(`${path}: ${c.skipped} of ${c.rows} quote rows are bad (${reasons})${hint}; first:\n  ${c.examples.slice(0, 3).join("\n  ")}`);
+  }
+  if (c.quotes > 0 && c.crossed === c.quotes) {
+    throw new HistoryError(`${path}: every one of its ${c.quotes} quotes is crossed (YES bid at or above YES ask): are yes_bid and yes_ask swapped?`);
+  }
 }
 
 type FactField = (typeof FACT_FIELDS)[number];

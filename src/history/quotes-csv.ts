@@ -42,6 +42,10 @@ export interface QuoteParseCounters {
   readonly reasons: Record<string, number>;
   /** Optional fields that could not be read; their rows were kept. */
   readonly ignored: Record<string, number>;
+  /** Price fields between 1 and 100: cents (Kalshi's old unit) where dollars are expected. */
+  centsLike: number;
+  /** Quotes whose YES bid is at or above their YES ask. */
+  crossed: number;
   /** The first few problems, as "file:line: reason: row". */
   readonly examples: string[];
 }
@@ -66,7 +70,7 @@ interface Columns {
 }
 
 export class QuoteCsvParser {
-  readonly counters: QuoteParseCounters = { rows: 0, quotes: 0, assumed: 0, skipped: 0, reasons: {}, ignored: {}, examples: [] };
+  readonly counters: QuoteParseCounters = { rows: 0, quotes: 0, assumed: 0, skipped: 0, reasons: {}, ignored: {}, centsLike: 0, crossed: 0, examples: [] };
   private carry = "";
   private lineNo = 0;
   private columns: Columns | null = null;
@@ -125,6 +129,7 @@ export class QuoteCsvParser {
     if (typeof row === "string") return this.skip(row, text);
     this.counters.quotes++;
     if (row.assumed) this.counters.assumed++;
+    if (row.bid !== null && row.ask !== null && row.bid >= row.ask) this.counters.crossed++;
     this.onRow(ticker, row, this.facts(f, c, text), `${this.source}:${this.lineNo}`);
   }
 
@@ -132,6 +137,14 @@ export class QuoteCsvParser {
   private quote(f: string[], c: Columns, t: number): QuoteRow | string {
     const bidText = c.bid < 0 ? "" : f[c.bid]!;
     const askText = c.ask < 0 ? "" : f[c.ask]!;
+    const midText = c.mid < 0 ? "" : f[c.mid]!;
+    for (const v of [bidText, askText, midText]) {
+      const x = Number(v);
+      if (v !== "" && x > 1 && x <= 100) {
+        this.counters.centsLike++;
+        break;
+      }
+    }
     if (bidText !== "" || askText !== "") {
       const bid = price(bidText, "yes_bid");
       const ask = price(askText, "yes_ask");
@@ -140,7 +153,6 @@ export class QuoteCsvParser {
       // Kalshi shows an empty side as a bid of 0 or an ask of 1.
       return { t, bid: bid === null || bid === 0 ? null : bid, ask: ask === null || ask === UNITS_PER_DOLLAR ? null : ask, assumed: false };
     }
-    const midText = c.mid < 0 ? "" : f[c.mid]!;
     if (midText === "") return "no price";
     const mid = price(midText, "yes_mid");
     if (typeof mid === "string") return mid;

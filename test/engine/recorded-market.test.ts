@@ -150,3 +150,21 @@ describe("recorded market: no look-ahead", () => {
     expect(quoted(original.quote(cut + 10, W, 0.5)).yes.bid).not.toBe(1000);
   });
 });
+
+describe("recorded market: when a row becomes usable", () => {
+  it("uses a row labelled L only from L + the quote delay, and ages it from then", () => {
+    const rows = { [W.ticker]: [q(W.open + 60, 4000, 4300), q(W.open + 120, 4500, 4700)] };
+    const now = new RecordedMarket(tape(rows), { depth: 10, maxAgeSeconds: 120 });
+    const late = new RecordedMarket(tape(rows), { depth: 10, maxAgeSeconds: 120, quoteDelaySeconds: 10 });
+    expect(quoted(now.quote(W.open + 60, W, 0.5)).yes.bid).toBe(4000);
+    expect(late.quote(W.open + 69, W, 0.5)).toMatchObject({ why: "missing" });
+    expect(quoted(late.quote(W.open + 70, W, 0.5)).yes.bid).toBe(4000);
+    // The second row, labelled 120, is not yet known at 125 with a 10-s delay: the first still holds.
+    expect(quoted(late.quote(W.open + 125, W, 0.5)).yes.bid).toBe(4000);
+    expect(quoted(late.quote(W.open + 130, W, 0.5)).yes.bid).toBe(4500);
+    // Stale 120 s after it became usable, not after its label.
+    expect(isQuote(late.quote(W.open + 250, W, 0.5))).toBe(true);
+    expect(late.quote(W.open + 251, W, 0.5)).toMatchObject({ why: "stale", detail: expect.stringMatching(/recorded 121 s before/) });
+    expect(() => new RecordedMarket(tape(rows), { depth: 10, maxAgeSeconds: 120, quoteDelaySeconds: -1 })).toThrow(/whole seconds/);
+  });
+});

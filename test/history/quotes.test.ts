@@ -127,3 +127,27 @@ describe("quote file reader", () => {
     await expect(readQuoteFiles([join(tmpdir(), "no-such-quotes.csv")])).rejects.toThrow(/cannot read .*no-such-quotes\.csv: ENOENT/);
   });
 });
+
+describe("quote files that cannot be trusted are refused, as price files are", () => {
+  const rows = (n: number, row: (i: number) => string) => Array.from({ length: n }, (_, i) => row(i)).join("\n") + "\n";
+
+  it("refuses a file in cents (Kalshi's old unit), saying so", async () => {
+    const [p] = files({ "cents.csv": "minute_ts,ticker,yes_bid,yes_ask\n" + rows(100, (i) => `${A_OPEN + 60 * (i % 15)},${A},${40 + (i % 5)},${45 + (i % 5)}`) });
+    await expect(readQuoteFiles([p!])).rejects.toThrow(/100 of 100 quote rows are bad \(100 yes_bid outside \[0, 1\]\); its prices look like cents .*divide the price columns by 100; first:\n {2}cents\.csv:2: /);
+  });
+
+  it("refuses more than 1 % of bad rows, naming the first, and keeps a file with fewer", async () => {
+    const good = (i: number) => `${A_OPEN + i},${A},0.40,0.42`;
+    const [bad, fine] = files({
+      "bad.csv": "minute_ts,ticker,yes_bid,yes_ask\n" + rows(200, (i) => (i === 50 || i === 70 || i === 90 ? `${A_OPEN + i},${A},0.4x,0.42` : good(i))),
+      "fine.csv": "minute_ts,ticker,yes_bid,yes_ask\n" + rows(200, (i) => (i === 50 ? `${A_OPEN + i},${A},0.4x,0.42` : good(i))),
+    });
+    await expect(readQuoteFiles([bad!])).rejects.toThrow(/bad\.csv: 3 of 200 quote rows are bad \(3 yes_bid is not a dollar amount\); first:\n {2}bad\.csv:52: yes_bid is not a dollar amount/);
+    expect((await readQuoteFiles([fine!])).stats).toMatchObject({ rows: 200, skipped: 1 });
+  });
+
+  it("refuses a file whose every book is crossed", async () => {
+    const [p] = files({ "crossed.csv": "minute_ts,ticker,yes_bid,yes_ask\n" + rows(20, (i) => `${A_OPEN + 60 * i},${A},0.60,0.40`) });
+    await expect(readQuoteFiles([p!])).rejects.toThrow(/every one of its 20 quotes is crossed .*swapped\?/);
+  });
+});

@@ -3,7 +3,7 @@ import { defaultConfig, loadConfigFile } from "../../config/load.ts";
 import { ProgressBar } from "../console/progress.ts";
 import { formatBacktest } from "../console/run-summary.ts";
 import { BUNDLED_SAMPLE } from "../core/sample.ts";
-import { runBacktest } from "../drivers/backtest.ts";
+import { BacktestError, runBacktest } from "../drivers/backtest.ts";
 import { type Io, PROCESS_IO } from "./io.ts";
 import { preflightBacktest } from "./preflight.ts";
 import { reportAfterRun } from "./report-html/command.ts";
@@ -19,6 +19,7 @@ export interface BacktestCommandOptions {
   readonly force?: boolean;
   readonly quotes?: readonly string[];
   readonly assumeSpread?: number;
+  readonly quoteDelay?: number;
   /** Write the HTML report after the run (true: <out>/report.html). */
   readonly html?: string | true;
 }
@@ -30,6 +31,10 @@ export async function backtestCommand(opts: BacktestCommandOptions, io: Io = PRO
   const files = opts.data && opts.data.length ? opts.data : [BUNDLED_SAMPLE];
   const outDir = opts.out ?? config.backtest.outDir;
   const force = Boolean(opts.force);
+  if (!opts.quotes?.length) {
+    const without = [opts.assumeSpread !== undefined ? "--assume-spread" : "", opts.quoteDelay !== undefined ? "--quote-delay" : ""].filter(Boolean);
+    if (without.length) throw new BacktestError(`${without.join(" and ")} only appl${without.length === 1 ? "ies" : "y"} with --quotes`);
+  }
   preflightBacktest({ files, from: opts.from, to: opts.to, outDir, liveDataDir: config.dataDir, json: opts.json, force });
   const bar = new ProgressBar("backtest", io.err);
   const result = await runBacktest({
@@ -41,6 +46,7 @@ export async function backtestCommand(opts: BacktestCommandOptions, io: Io = PRO
     force,
     ...(opts.quotes ? { quotes: opts.quotes } : {}),
     ...(opts.assumeSpread !== undefined ? { assumeSpreadCents: opts.assumeSpread } : {}),
+    ...(opts.quoteDelay !== undefined ? { quoteDelaySeconds: opts.quoteDelay } : {}),
     onProgress: (d, t) => bar.update(d, t),
     onWarning: (w) => io.err.write(`warning: ${w}\n`),
   });

@@ -27,6 +27,8 @@ export interface BacktestOptions {
   readonly quotes?: readonly string[];
   /** Spread assumed for quote rows that give only a mid, cents (default 2). */
   readonly assumeSpreadCents?: number;
+  /** A quote row labelled L is usable from L + this many seconds (default 0). */
+  readonly quoteDelaySeconds?: number;
   readonly onProgress?: (bytesDone: number, bytesTotal: number) => void;
   /** Delete a journal in outDir that a backtest did not make. */
   readonly force?: boolean;
@@ -49,6 +51,8 @@ export interface BacktestResult extends RunResult {
     /** The spread assumed for mid-only rows, cents; null when every row had a bid and an ask. */
     readonly assumed_spread_cents: number | null;
     readonly depth_assumed: number;
+    /** Seconds after its label from which a quote row was used. */
+    readonly quote_delay_seconds: number;
     readonly windows_quoted: number;
     readonly windows_without_quotes: number;
   } | null;
@@ -64,6 +68,17 @@ export interface BacktestResult extends RunResult {
     readonly gaps: number;
   };
   readonly out_dir: string;
+}
+
+/** One line on why a quotes backtest quoted no window at all: it is an error, not a result. */
+function noWindowQuoted(quotes: QuoteHistory, market: RecordedMarket, stats: ReplayStats): string {
+  const c = market.counters;
+  const span = (a: number | null, b: number | null) => (a === null || b === null ? "nothing" : `${isoUtc(a)} → ${isoUtc(b)}`);
+  const where = `quotes ${span(quotes.stats.first, quotes.stats.last)}, prices ${span(stats.firstBar, stats.lastBar)}`;
+  if (c.lookups === 0) return `no window was quoted: the engine never reached a window it could trade (${where})`;
+  if (c.crossed > 0 && c.crossed >= c.lookups - c.missing) return `no window was quoted: every recorded quote the engine met was crossed (YES bid at or above YES ask) (${where})`;
+  const parts = [[c.missing, "no row of their market yet"], [c.stale, `only rows older than ${DEFAULT_RECORDED_MARKET.maxAgeSeconds} s`], [c.crossed, "a crossed book"], [c.empty, "an empty book"]].filter(([n]) => (n as number) > 0).map(([n, what]) => `${(n as number).toLocaleString("en-US")} ${what}`);
+  return `no window was quoted: of ${c.lookups.toLocaleString("en-US")} seconds asked, ${parts.join(", ")} (${where}); do the quotes cover the prices' dates?`;
 }
 
 /** A backtest never writes into the live trader's data directory, not even with --force. */
@@ -91,7 +106,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const every = o.config.backtest.predictionEverySeconds;
   startAfresh(o.outDir, { madeBy: "backtest", force: o.force ?? false, flag: "--out" });
   const journal = new FileJournal(o.outDir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16, onWarning: o.onWarning, gzipLevel: 1 });
-  const recorded = quotes === null ? null : { ...DEFAULT_RECORDED_MARKET };
+  const recorded = quotes === null ? null : { ...DEFAULT_RECORDED_MARKET, quoteDelaySeconds: o.quoteDelaySeconds ?? 0 };
   const core = buildCore({
     config: o.config,
     market: quotes === null ? { kind: "synthetic" } : { kind: "recorded", tape: quotes, params: recorded! },
@@ -130,16 +145,17 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     const why = stats.parse.examples.length ? `; first problems:\n  ${stats.parse.examples.join("\n  ")}` : "";
     throw new BacktestError(`no usable price rows in ${o.files.join(", ")}${o.from !== undefined || o.to !== undefined ? " within --from/--to" : ""}${why}`);
   }
+  const market = quotes === null ? null : (core.market as RecordedMarket);
+  if (quotes !== null && market !== null && market.windowsQuoted === 0) throw new BacktestError(noWindowQuoted(quotes, market, stats));
   const files = journalFiles(o.outDir);
   writeJsonAtomic(files.performance, performanceSnapshot(engine.account.summary(), lastSecond));
   await exportCsv(o.outDir);
 
-  const market = quotes === null ? null : (core.market as RecordedMarket);
   const assumed = quotes?.stats.assumedSpreadCents ?? null;
   const marketNote =
     quotes === null
       ? null
-      : `recorded Kalshi quotes; fills at the quoted ask with ${recorded!.depth} contracts assumed there (the files have no depth)` +
+      : `recorded Kalshi quotes${recorded!.quoteDelaySeconds ? `, each row used from ${recorded!.quoteDelaySeconds} s after its label` : ""}; fills at the quoted ask with ${recorded!.depth} contracts assumed there (the files have no depth)` +
         (assumed === null ? "" : `; rows with only a mid got an assumed spread of ${assumed}¢ (bid = mid − ${assumed / 2}¢, ask = mid + ${assumed / 2}¢)`);
   const result: BacktestResult = {
     ...runResult(core, marketNote),
@@ -157,6 +173,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
             results: quotes.stats.results,
             assumed_spread_cents: assumed,
             depth_assumed: recorded!.depth,
+            quote_delay_seconds: recorded!.quoteDelaySeconds ?? 0,
             windows_quoted: market.windowsQuoted,
             windows_without_quotes: market.windowsWithoutQuotes,
           },

@@ -1,0 +1,87 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { backtestCommand } from "../../src/app/commands/backtest.ts";
+import { BacktestError, runBacktest } from "../../src/app/drivers/backtest.ts";
+import { defaultConfig } from "../../src/config/load.ts";
+import { tickerForClose } from "../../src/domain/window.ts";
+import { gaussian } from "../helpers.ts";
+
+const START = Date.parse("2026-03-15T00:00:00Z") / 1000;
+const dir = mkdtempSync(join(tmpdir(), "btc15-backtest-quotes-"));
+
+/** Four hours of made-up one-minute BTC bars. */
+function writePrices(start = START): string {
+  const g = gaussian(7);
+  const lines = ["timestamp_unix_seconds,open,high,low,close,volume"];
+  let p = 70_000;
+  for (let i = 0; i < 240; i++) {
+    const open = p;
+    p = Math.round(p * (1 + 0.0006 * g()) * 100) / 100;
+    lines.push(`${start + 60 * i},${open},${Math.max(open, p)},${Math.min(open, p)},${p},1`);
+  }
+  const path = join(dir, `prices-${start}.csv`);
+  writeFileSync(path, lines.join("\n") + "\n");
+  return path;
+}
+
+/** The mid recorded under label open + 60·j of window k, and made-up official results. */
+const midOf = (k: number, j: number) => (20 + ((3 * k + 7 * j) % 60)) / 100;
+const resultOf = (k: number) => (k % 2 === 0 ? "yes" : "no");
+
+function writeQuotes(): string {
+  const lines = ["minute_ts,ticker,open_ts,close_ts,yes_mid,volume,result"];
+  for (let k = 4; k <= 12; k++) {
+    const open = START + 900 * k;
+    for (let j = 0; j < 15; j++) lines.push(`${open + 60 * j},${tickerForClose(open + 900)},${open},${open + 900},${midOf(k, j).toFixed(4)},,${resultOf(k)}`);
+  }
+  const path = join(dir, "quotes.csv");
+  writeFileSync(path, lines.join("\n") + "\n");
+  return path;
+}
+
+/** Brier of the recorded mids at every checkpoint of windows 4…12 when the row labelled j minutes in is used `lagRows` minutes later. */
+function midBrier(lagRows: number): number {
+  let sum = 0;
+  let n = 0;
+  for (let k = 4; k <= 12; k++) {
+    for (let minutes = 1; minutes <= 14; minutes++) {
+      const y = resultOf(k) === "yes" ? 1 : 0;
+      sum += (midOf(k, 15 - minutes - lagRows) - y) ** 2;
+      n++;
+    }
+  }
+  return sum / n;
+}
+
+describe("a backtest against recorded quotes", () => {
+  const prices = writePrices();
+  const quotes = writeQuotes();
+
+  it("uses each row from its label, or from its label plus --quote-delay", async () => {
+    const now = await runBacktest({ files: [prices], quotes: [quotes], config: defaultConfig(), outDir: join(dir, "now") });
+    const late = await runBacktest({ files: [prices], quotes: [quotes], config: defaultConfig(), outDir: join(dir, "late"), quoteDelaySeconds: 30 });
+    expect(now.baselines.market!.forecasts_scored).toBe(9 * 14);
+    expect(now.baselines.market!.brier).toBeCloseTo(midBrier(0), 12);
+    // 30 s late: at each whole minute the row of the minute before is the latest usable one.
+    expect(late.baselines.market!.brier).toBeCloseTo(midBrier(1), 12);
+    expect(late.market_data!.quote_delay_seconds).toBe(30);
+    expect(late.baselines.note).toMatch(/each row used from 30 s after its label/);
+  });
+
+  it("is an error, in one line, when no window of the prices was quoted", async () => {
+    const elsewhere = writePrices(START + 86_400 * 10);
+    const run = runBacktest({ files: [elsewhere], quotes: [quotes], config: defaultConfig(), outDir: join(dir, "none") });
+    await expect(run).rejects.toThrow(BacktestError);
+    await expect(runBacktest({ files: [elsewhere], quotes: [quotes], config: defaultConfig(), outDir: join(dir, "none"), force: true })).rejects.toThrow(
+      /^no window was quoted: of [\d,]+ seconds asked, [\d,]+ no row of their market yet \(quotes 2026-03-15T01:00:00Z → 2026-03-15T03:14:00Z, prices 2026-03-25T00:00:00Z → 2026-03-25T03:59:00Z\); do the quotes cover the prices' dates\?$/,
+    );
+  });
+
+  it("refuses --quote-delay and --assume-spread without --quotes", async () => {
+    const io = { out: { write: () => true }, err: { write: () => true } } as never;
+    await expect(backtestCommand({ data: [prices], quoteDelay: 10, out: join(dir, "x") }, io)).rejects.toThrow(/--quote-delay only applies with --quotes/);
+    await expect(backtestCommand({ data: [prices], assumeSpread: 2, quoteDelay: 10, out: join(dir, "x") }, io)).rejects.toThrow(/--assume-spread and --quote-delay only apply with --quotes/);
+  });
+});
