@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { backtestCommand } from "../../src/app/commands/backtest.ts";
+import { readReportData } from "../../src/app/commands/report-html/command.ts";
 import { BacktestError, runBacktest } from "../../src/app/drivers/backtest.ts";
 import { defaultConfig } from "../../src/config/load.ts";
 import { tickerForClose } from "../../src/domain/window.ts";
@@ -68,6 +69,25 @@ describe("a backtest against recorded quotes", () => {
     expect(late.baselines.market!.brier).toBeCloseTo(midBrier(1), 12);
     expect(late.market_data!.quote_delay_seconds).toBe(30);
     expect(late.baselines.note).toMatch(/each row used from 30 s after its label/);
+  });
+
+  it("draws model and market in the HTML report only on identical checkpoints", async () => {
+    const out = join(dir, "report");
+    // Quotes for some windows only: the model forecasts in many more.
+    const r = await runBacktest({ files: [prices], quotes: [quotes], config: defaultConfig(), outDir: out });
+    expect(r.forecasts_scored).toBeGreaterThan(r.baselines.market!.forecasts_scored);
+    const d = await readReportData(out, "2026-03-16T00:00:00Z");
+    if ("absent" in d.scores) throw new Error(d.scores.absent);
+    const by = new Map(d.scores.forecasters.map((f) => [f.key, f]));
+    const m = r.baselines.market!;
+    expect(by.get("market")!.brier).toBe(m.brier);
+    expect(by.get("model")!.brier).toBe(m.model.brier);
+    expect(by.get("model")!.brier).not.toBe(r.brier);
+    expect(by.get("model")!.brierByMinutes).toEqual(m.model.brier_by_minutes_to_close);
+    expect(by.get("fair_value")!.brier).toBe(m.fair_value.brier);
+    for (const f of d.scores.forecasters) expect(f.n).toBe(m.forecasts_scored);
+    expect(d.scores.windows).toBe(m.windows);
+    expect(d.scores.notes[0]).toMatch(/scored on the same 126 checkpoints \(9 windows\)/);
   });
 
   it("is an error, in one line, when no window of the prices was quoted", async () => {

@@ -69,20 +69,27 @@ describe("reading a journal directory for the HTML report", () => {
     if (isAbsent(d.scores)) throw new Error(d.scores.absent);
     const byKey = new Map(d.scores.forecasters.map((f) => [f.key, f]));
     expect([...byKey.keys()]).toEqual(["model", "fair_value", "coin_flip", "market"]);
-    const model = expectedBrier(fx, (p) => p.p_up);
-    const fair = expectedBrier(fx, (p) => p.fair_value);
-    const market = expectedBrier(fx, (p) => (p.yes_ask === null || p.no_ask === null ? null : (p.yes_ask + 1 - p.no_ask) / 2));
-    expect(byKey.get("model")!.n).toBe(model.n);
-    expect(model.n).toBe(2 * 14); // two windows with a result, 14 checkpoints each
+    const mid = (p: (typeof fx.predictions)[number]) => (p.yes_ask === null || p.no_ask === null ? null : (p.yes_ask + 1 - p.no_ask) / 2);
+    const quoted = <T,>(p: (typeof fx.predictions)[number], v: T) => (mid(p) === null ? null : v);
+    // Side by side only where the market quoted: ours on exactly those checkpoints.
+    const model = expectedBrier(fx, (p) => quoted(p, p.p_up));
+    const fair = expectedBrier(fx, (p) => quoted(p, p.fair_value));
+    const market = expectedBrier(fx, mid);
+    const everywhere = expectedBrier(fx, (p) => p.p_up);
+    expect(everywhere.n).toBe(2 * 14); // two windows with a result, 14 checkpoints each
+    expect(market.n).toBeLessThan(everywhere.n); // half the minutes had no quote
+    for (const k of ["model", "fair_value", "coin_flip", "market"] as const) expect(byKey.get(k)!.n).toBe(market.n);
     expect(byKey.get("model")!.brier).toBeCloseTo(model.brier, 12);
     expect(byKey.get("fair_value")!.brier).toBeCloseTo(fair.brier, 12);
     expect(byKey.get("coin_flip")!.brier).toBe(0.25);
-    expect(byKey.get("market")!.n).toBe(market.n);
-    expect(market.n).toBeLessThan(model.n); // half the minutes had no quote
+    expect(byKey.get("market")!.brier).toBeCloseTo(market.brier, 12);
     for (const [m, v] of model.byMinute) expect(byKey.get("model")!.brierByMinutes[String(m)]).toBeCloseTo(v, 12);
     for (const [m, v] of market.byMinute) expect(byKey.get("market")!.brierByMinutes[String(m)]).toBeCloseTo(v, 12);
+    expect([...model.byMinute.keys()].sort()).toEqual([...market.byMinute.keys()].sort());
     expect(d.scores.windows).toBe(2);
-    expect(d.scores.calibration.reduce((a, b) => a + b.n, 0)).toBe(model.n);
+    // The all-window score is still said, and the calibration is over every checkpoint.
+    expect(d.scores.notes.join(" ")).toContain(`Brier ${everywhere.brier.toFixed(4)}`);
+    expect(d.scores.calibration.reduce((a, b) => a + b.n, 0)).toBe(everywhere.n);
     expect(d.scores.notes.join(" ")).toMatch(/1 window with forecasts but no record in windows\.jsonl/);
     expect(d.scores.notes.join(" ")).toMatch(/1 window without a known result/);
     expect(d.scores.notes.join(" ")).toMatch(/synthetic/);

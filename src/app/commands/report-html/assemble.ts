@@ -2,7 +2,7 @@ import { parseDollars } from "../../../domain/money.ts";
 import type { TradeJournalRecord } from "../../../domain/records.ts";
 import { WINDOW_SECONDS } from "../../../domain/window.ts";
 import { Account, JournalStateError } from "../../../engine/account.ts";
-import type { Absent, EquityPoint, ForecastScores, ForecasterScores, NoTradeCounts, ReportData, SummaryFigures, TradeRow, WindowView } from "../../../report/html/report-data.ts";
+import type { Absent, EquityPoint, ForecastScores, ForecasterKey, ForecasterScores, NoTradeCounts, ReportData, SummaryFigures, TradeRow, WindowView } from "../../../report/html/report-data.ts";
 import { CHECKPOINT_MINUTES, Scorecard } from "../../../report/scorecard.ts";
 import type { BacktestScores, WindowRecord } from "./journal-input.ts";
 import type { PredictionDigest } from "./prediction-digest.ts";
@@ -68,20 +68,49 @@ export function accountView(records: readonly TradeJournalRecord[], warnings: st
   };
 }
 
+const f4 = (x: number | null) => (x === null ? "n/a" : x.toFixed(4));
+
 function fromBacktest(b: BacktestScores): ForecastScores {
+  // A coin flip's every forecast scores (0.5 − outcome)² = 0.25, so its score at each minute is its overall score.
+  const coinBy = (by: Record<string, number | null>) => Object.fromEntries(Object.entries(by).map(([m, v]) => [m, v === null ? null : b.baselines.coin_flip.brier]));
+  const coin = (n: number, by: Record<string, number | null>): ForecasterScores => ({ key: "coin_flip", label: LABELS.coin_flip, n, brier: b.baselines.coin_flip.brier, brierByMinutes: coinBy(by) });
+  const m = b.baselines.market;
+  if (m !== null && m.model !== undefined && m.fair_value !== undefined) {
+    // Side by side only on identical checkpoints: the ones where the market quoted both sides.
+    const n = m.forecasts_scored ?? m.n ?? null;
+    return {
+      source: "backtest.json",
+      windows: m.windows ?? b.windows,
+      forecasters: [
+        { key: "model", label: LABELS.model, n, brier: m.model.brier, brierByMinutes: m.model.brier_by_minutes_to_close },
+        { key: "fair_value", label: LABELS.fair_value, n, brier: m.fair_value.brier, brierByMinutes: m.fair_value.brier_by_minutes_to_close },
+        coin(n ?? 0, m.model.brier_by_minutes_to_close),
+        { key: "market", label: LABELS.market, n, brier: m.brier, brierByMinutes: m.brier_by_minutes_to_close },
+      ],
+      calibration: b.calibration,
+      notes: [
+        `Every forecaster here is scored on the same ${n ?? "?"} checkpoints (${m.windows ?? "?"} windows): those where the market quoted both sides. Over every window and checkpoint (${b.forecasts_scored} forecasts, ${b.windows} windows) btc15's forecaster scored Brier ${f4(b.brier)}; the calibration below is over all of them.`,
+      ],
+    };
+  }
   const model: ForecasterScores = { key: "model", label: LABELS.model, n: b.forecasts_scored, brier: b.brier, brierByMinutes: b.brier_by_minutes_to_close };
   const fair: ForecasterScores = { key: "fair_value", label: LABELS.fair_value, n: b.forecasts_scored, brier: b.baselines.fair_value.brier, brierByMinutes: b.baselines.fair_value.brier_by_minutes_to_close };
-  // A coin flip's every forecast scores (0.5 − outcome)² = 0.25, so its score at each minute is its overall score.
-  const coinBy = Object.fromEntries(Object.entries(b.brier_by_minutes_to_close).map(([m, v]) => [m, v === null ? null : b.baselines.coin_flip.brier]));
-  const coin: ForecasterScores = { key: "coin_flip", label: LABELS.coin_flip, n: b.forecasts_scored, brier: b.baselines.coin_flip.brier, brierByMinutes: coinBy };
-  const m = b.baselines.market;
-  const market: ForecasterScores[] = m === null ? [] : [{ key: "market", label: LABELS.market, n: m.n ?? null, brier: m.brier, brierByMinutes: m.brier_by_minutes_to_close }];
+  if (m !== null) {
+    // An older backtest.json without the market's checkpoints for our forecasts: the two cannot be put side by side.
+    return {
+      source: "backtest.json",
+      windows: b.windows,
+      forecasters: [model, fair, coin(b.forecasts_scored, b.brier_by_minutes_to_close)],
+      calibration: b.calibration,
+      notes: [`The market's mid (Brier ${f4(m.brier)}) is not drawn beside them: this backtest.json does not hold our forecasts' scores on the market's own checkpoints, and scores on different checkpoints do not compare. Rerun the backtest to get them.`],
+    };
+  }
   return {
     source: "backtest.json",
     windows: b.windows,
-    forecasters: [model, fair, coin, ...market],
+    forecasters: [model, fair, coin(b.forecasts_scored, b.brier_by_minutes_to_close)],
     calibration: b.calibration,
-    notes: m === null && b.baselines.note ? [`Market baseline not scored: ${b.baselines.note}.`] : [],
+    notes: b.baselines.note ? [`Market baseline not scored: ${b.baselines.note}.`] : [],
   };
 }
 
@@ -100,7 +129,8 @@ function fromPredictions(digest: PredictionDigest, windows: readonly WindowRecor
   if (digest.checkpoints.size === 0) return { absent: "No forecasts at the whole minutes before a close were journaled (a backtest journals predictions only with --predictions N)." };
   const results = new Map(windows.map((w) => [w.window_close, w.result]));
   const card = new Scorecard(["model", "fair_value", "coin_flip"]);
-  const marketCard = new Scorecard(["market"]);
+  // The market exists only where there was a two-sided quote: it and ours are scored there, together.
+  const paired = new Scorecard(["model", "fair_value", "coin_flip", "market"]);
   let noRecord = 0;
   let unsettled = 0;
   let marketN = 0;
@@ -112,32 +142,37 @@ function fromPredictions(digest: PredictionDigest, windows: readonly WindowRecor
     for (const f of byMinute.values()) {
       card.record(close, f.minutes, [f.model, f.fairValue, 0.5]);
       if (f.market !== null) {
-        marketCard.record(close, f.minutes, [f.market]);
+        paired.record(close, f.minutes, [f.model, f.fairValue, 0.5, f.market]);
         marketN++;
       }
     }
     card.resolve(close, result === "yes");
-    marketCard.resolve(close, result === "yes");
+    paired.resolve(close, result === "yes");
   }
   const model = card.score("model");
   if (model.n === 0) {
     return { absent: `Forecasts were journaled for ${digest.checkpoints.size} windows, but none of them has a known outcome in windows.jsonl, so none could be scored.` };
   }
-  const series = (key: "model" | "fair_value" | "coin_flip"): ForecasterScores => {
-    const s = card.score(key);
+  const series = (from: Scorecard, key: ForecasterKey): ForecasterScores => {
+    const s = from.score(key);
     return { key, label: LABELS[key], n: s.n, brier: nullIfNaN(s.brier), brierByMinutes: byMinutes(s.brier_by_minutes_to_close) };
   };
-  const forecasters = [series("model"), series("fair_value"), series("coin_flip")];
   const notes: string[] = [];
+  let forecasters: ForecasterScores[];
+  let windowsScored = model.windows;
   if (marketN > 0) {
-    const s = marketCard.score("market");
-    forecasters.push({ key: "market", label: LABELS.market, n: s.n, brier: nullIfNaN(s.brier), brierByMinutes: byMinutes(s.brier_by_minutes_to_close) });
+    forecasters = (["model", "fair_value", "coin_flip", "market"] as const).map((k) => series(paired, k));
+    windowsScored = paired.score("market").windows;
+    notes.push(`Every forecaster here is scored on the same ${marketN} checkpoints (${windowsScored} windows): those where the market quoted both sides. Over every window and checkpoint (${model.n} forecasts, ${model.windows} windows) btc15's forecaster scored Brier ${f4(nullIfNaN(model.brier))}; the calibration below is over all of them.`);
     if (quotesFrom !== null) notes.push(`The market's quotes came from: ${quotesFrom}${quotesFrom.includes("synthetic") ? " (the fair value plus noise, not Kalshi: its score says nothing about the real market)" : ""}.`);
     else notes.push("The predictions do not say which market quoted: in a backtest or the demo it is the synthetic market (the fair value plus noise, so its score says nothing about Kalshi), live it is Kalshi's book.");
-  } else notes.push("Market baseline not scored: no two-sided quote at any checkpoint.");
+  } else {
+    forecasters = (["model", "fair_value", "coin_flip"] as const).map((k) => series(card, k));
+    notes.push("Market baseline not scored: no two-sided quote at any checkpoint.");
+  }
   if (noRecord > 0) notes.push(`${noRecord} window${noRecord === 1 ? "" : "s"} with forecasts but no record in windows.jsonl (still open, or closed after the journal stopped): not scored.`);
   if (unsettled > 0) notes.push(`${unsettled} window${unsettled === 1 ? "" : "s"} without a known result: not scored.`);
-  return { source: "predictions.jsonl and windows.jsonl", windows: model.windows, forecasters, calibration: model.calibration, notes };
+  return { source: "predictions.jsonl and windows.jsonl", windows: windowsScored, forecasters, calibration: model.calibration, notes };
 }
 
 export function forecastScores(backtest: BacktestScores | null, digest: PredictionDigest, windows: readonly WindowRecord[] | null, quotesFrom: string | null): ForecastScores | Absent {

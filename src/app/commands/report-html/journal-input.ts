@@ -76,7 +76,16 @@ export interface BacktestScores {
   readonly baselines: {
     readonly coin_flip: { readonly brier: number | null };
     readonly fair_value: { readonly brier: number | null; readonly brier_by_minutes_to_close: Record<string, number | null> };
-    readonly market: { readonly brier: number | null; readonly brier_by_minutes_to_close: Record<string, number | null>; readonly n?: number } | null;
+    readonly market: {
+      readonly brier: number | null;
+      readonly brier_by_minutes_to_close: Record<string, number | null>;
+      readonly n?: number;
+      readonly forecasts_scored?: number;
+      readonly windows?: number;
+      /** Ours on the very checkpoints the market was scored on (backtests since the identical-checkpoint rule). */
+      readonly model?: { readonly brier: number | null; readonly brier_by_minutes_to_close: Record<string, number | null> };
+      readonly fair_value?: { readonly brier: number | null; readonly brier_by_minutes_to_close: Record<string, number | null> };
+    } | null;
     readonly note?: string;
   };
   readonly no_trade_reasons: Record<string, number>;
@@ -92,7 +101,18 @@ const backtestSchema = z.object({
   baselines: z.object({
     coin_flip: z.object({ brier: z.number().nullable() }),
     fair_value: z.object({ brier: z.number().nullable(), brier_by_minutes_to_close: byMinutes }),
-    market: z.object({ brier: z.number().nullable(), brier_by_minutes_to_close: byMinutes, n: z.number().int().optional() }).nullable().optional(),
+    market: z
+      .object({
+        brier: z.number().nullable(),
+        brier_by_minutes_to_close: byMinutes,
+        n: z.number().int().optional(),
+        forecasts_scored: z.number().int().nonnegative().optional(),
+        windows: z.number().int().nonnegative().optional(),
+        model: z.object({ brier: z.number().nullable(), brier_by_minutes_to_close: byMinutes }).optional(),
+        fair_value: z.object({ brier: z.number().nullable(), brier_by_minutes_to_close: byMinutes }).optional(),
+      })
+      .nullable()
+      .optional(),
     note: z.string().optional(),
   }),
   no_trade_reasons: z.record(z.string(), z.number().int().nonnegative()),
