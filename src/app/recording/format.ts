@@ -44,5 +44,8 @@ export interface RecordedTick {
 
 export type RecordingLine = RecordingHeader | RecordedTick | EngineEvent;
 
+/** Every engine event type, checked against the union: a new event cannot be forgotten here (and so dropped by replay). */
+const EVENT_TYPES: Record<EngineEvent["type"], true> = { second: true, mean: true, gap: true, market: true, book: true, result: true, order: true, kill_switch: true, warm_up: true, stop: true };
+
 /** The engine's event types: every other line (header, tick) is not fed to it. */
-export const ENGINE_EVENT_TYPES: ReadonlySet<string> = new Set(["second", "gap", "market", "book", "result", "order", "kill_switch", "warm_up", "stop"]);
+export const ENGINE_EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENT_TYPES));
