@@ -32,28 +32,28 @@ export const FIT_PROVENANCE = {
   "pooledOutOfSample": {
     "fair_value": {
       "n": 233170,
-      "brier": 0.154176,
-      "logLoss": 0.458839
+      "brier": 0.150944,
+      "logLoss": 0.451734
     },
     "fair_value_scaled": {
       "n": 233170,
-      "brier": 0.15416,
-      "logLoss": 0.458953
+      "brier": 0.150919,
+      "logLoss": 0.451733
     },
     "momentum": {
       "n": 233170,
-      "brier": 0.154204,
-      "logLoss": 0.459086
+      "brier": 0.150798,
+      "logLoss": 0.451336
     },
     "mean_reversion": {
       "n": 233170,
-      "brier": 0.15405,
-      "logLoss": 0.458487
+      "brier": 0.150709,
+      "logLoss": 0.451154
     },
     "both": {
       "n": 233170,
-      "brier": 0.154012,
-      "logLoss": 0.458448
+      "brier": 0.150843,
+      "logLoss": 0.451463
     }
   },
   "decisions": [

@@ -6,21 +6,22 @@ import { type FitReport, VARIANTS, VARIANT_LABEL } from "./walk-forward.ts";
 const f5 = (x: number) => x.toFixed(5);
 
 /**
- * The fit before volatility used only exact prices (commit 5bbad4c, the same six files): 60-s
- * returns were taken every second, through the seconds drawn inside each rebuilt minute, which
- * read about 2/3 of the true variance. Kept as a record to compare the refit with.
+ * The fit before every price was placed at its true second (commit 958b82c, the same six files):
+ * a minute bar's prices were released over the following minute, so each forecast held the price
+ * of about a minute before, and the strike and settlement averages were those of a window shifted
+ * a minute early. Kept as a record to compare the refit with.
  */
-const BEFORE_EXACT_PRICES = {
-  commit: "5bbad4c",
-  selected: "fair_value_scaled" as const,
+const BEFORE_TRUE_SECONDS = {
+  commit: "958b82c",
+  selected: "fair_value" as const,
   halfLifeSeconds: 600,
-  scale: 1.1937,
+  scale: 1,
   pooled: {
-    fair_value: { logLoss: 0.461947, brier: 0.154373 },
-    fair_value_scaled: { logLoss: 0.458711, brier: 0.154114 },
-    momentum: { logLoss: 0.458726, brier: 0.15413 },
-    mean_reversion: { logLoss: 0.458294, brier: 0.154017 },
-    both: { logLoss: 0.458418, brier: 0.154044 },
+    fair_value: { logLoss: 0.458839, brier: 0.154176 },
+    fair_value_scaled: { logLoss: 0.458953, brier: 0.15416 },
+    momentum: { logLoss: 0.459086, brier: 0.154204 },
+    mean_reversion: { logLoss: 0.458487, brier: 0.15405 },
+    both: { logLoss: 0.458448, brier: 0.154012 },
   },
 };
 
@@ -81,14 +82,14 @@ export function fitMarkdown(r: FitReport, command: string): string {
   L.push("");
   L.push(`Selected: ${VARIANT_LABEL[r.selected]}.`);
   L.push("");
-  const b = BEFORE_EXACT_PRICES;
-  L.push("## Refit after the estimator change");
+  const b = BEFORE_TRUE_SECONDS;
+  L.push("## Refit on prices at their true second");
   L.push("");
-  L.push("Volatility now counts a 60-s return only between two exact prices (seen in their second: a trade, a tick,");
-  L.push("a bar's close), never through the seconds drawn inside a rebuilt minute or carried over a silence. Before,");
-  L.push("every overlapping 60-s return counted; on seconds rebuilt from minute bars those read about 2/3 of the true");
-  L.push(`variance, and the fitted scale (${b.scale}) mostly made up for it, which made the model under-confident on real`);
-  L.push(`seconds. Pooled out of sample, same files and folds, before (commit ${b.commit}) and after:`);
+  L.push("A minute bar [b, b + 60) now gives its close at second b + 59 (known when that second ends) and holds its open");
+  L.push("before it; the strike and settlement minutes are estimated from their own bars (typical price). Before, a bar's");
+  L.push("prices were released over the following minute (close at b + 118): every forecast held the price of about a");
+  L.push("minute before, and the strike and settlement were those of a window a minute early. Pooled out of sample, same");
+  L.push(`files and folds, before (commit ${b.commit}) and after:`);
   L.push("");
   L.push("| variant | log loss before | log loss after | Brier before | Brier after |");
   L.push("|---|---|---|---|---|");
