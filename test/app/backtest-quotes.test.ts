@@ -7,6 +7,7 @@ import { readReportData } from "../../src/app/commands/report-html/command.ts";
 import { BacktestError, runBacktest } from "../../src/app/drivers/backtest.ts";
 import { defaultConfig } from "../../src/config/load.ts";
 import { tickerForClose } from "../../src/domain/window.ts";
+import { loadTradeJournal } from "../../src/store/trade-journal.ts";
 import { gaussian } from "../helpers.ts";
 
 const START = Date.parse("2026-03-15T00:00:00Z") / 1000;
@@ -31,13 +32,13 @@ function writePrices(start = START): string {
 const midOf = (k: number, j: number) => (20 + ((3 * k + 7 * j) % 60)) / 100;
 const resultOf = (k: number) => (k % 2 === 0 ? "yes" : "no");
 
-function writeQuotes(): string {
-  const lines = ["minute_ts,ticker,open_ts,close_ts,yes_mid,volume,result"];
+function writeQuotes(strike: string | null = null): string {
+  const lines = [`minute_ts,ticker,open_ts,close_ts,yes_mid,volume,result${strike === null ? "" : ",floor_strike"}`];
   for (let k = 4; k <= 12; k++) {
     const open = START + 900 * k;
-    for (let j = 0; j < 15; j++) lines.push(`${open + 60 * j},${tickerForClose(open + 900)},${open},${open + 900},${midOf(k, j).toFixed(4)},,${resultOf(k)}`);
+    for (let j = 0; j < 15; j++) lines.push(`${open + 60 * j},${tickerForClose(open + 900)},${open},${open + 900},${midOf(k, j).toFixed(4)},,${resultOf(k)}${strike === null ? "" : `,${strike}`}`);
   }
-  const path = join(dir, "quotes.csv");
+  const path = join(dir, strike === null ? "quotes.csv" : "quotes-strike.csv");
   writeFileSync(path, lines.join("\n") + "\n");
   return path;
 }
@@ -88,6 +89,21 @@ describe("a backtest against recorded quotes", () => {
     for (const f of d.scores.forecasters) expect(f.n).toBe(m.forecasts_scored);
     expect(d.scores.windows).toBe(m.windows);
     expect(d.scores.notes[0]).toMatch(/scored on the same 126 checkpoints \(9 windows\)/);
+  });
+
+  it("decides against a quote file's floor_strike, as against Kalshi's live, with our own average beside it", async () => {
+    const out = join(dir, "strike");
+    // Far below every price: the fair value says up with near certainty, so the strategy buys YES.
+    await runBacktest({ files: [prices], quotes: [writeQuotes("60000.00")], config: defaultConfig(), outDir: out });
+    const trades = loadTradeJournal(out).records.filter((r) => r.type === "trade");
+    expect(trades.length).toBeGreaterThan(0);
+    for (const t of trades) {
+      if (t.type !== "trade") continue;
+      expect(t.strike).toBe("60000.00");
+      expect(t.strike_source).toBe("kalshi");
+      expect(Number(t.proxy_strike)).toBeGreaterThan(65_000);
+      expect(t.side).toBe("yes");
+    }
   });
 
   it("is an error, in one line, when no window of the prices was quoted", async () => {
