@@ -13,7 +13,16 @@ export interface HistoryFile {
   readonly firstTimestamp: number;
   /** Bar length in seconds: the smallest step between the first rows (60 for 1-minute bars). */
   readonly barSeconds: number;
+  /**
+   * Bars longer than a second whose open, high and low all equal the close (nearly every row at
+   * the top of the file): a file of closes only, whose "open" is not a price seen when the bar
+   * opened, so it is never used.
+   */
+  readonly closeOnly: boolean;
 }
+
+/** At least this share of flat rows (open = high = low = close) at the top of a file of bars longer than a second: closes only. */
+export const CLOSE_ONLY_SHARE = 0.95;
 
 /** Reads the first rows of a file to learn where it starts and its bar length. */
 export function inspectHistoryFile(path: string): HistoryFile {
@@ -35,7 +44,11 @@ export function inspectHistoryFile(path: string): HistoryFile {
     throw new HistoryError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const stamps: number[] = [];
-  const parser = new BarCsvParser(basename(path), (t) => stamps.push(t));
+  let flat = 0;
+  const parser = new BarCsvParser(basename(path), (t, o, h, l, c) => {
+    stamps.push(t);
+    if (o === c && h === c && l === c) flat++;
+  });
   const text = buf.toString("latin1", 0, n);
   // Only whole lines: the last one may be cut by the 64 KB limit.
   parser.push(bytes > n ? text.slice(0, text.lastIndexOf("\n") + 1) : text);
@@ -46,7 +59,8 @@ export function inspectHistoryFile(path: string): HistoryFile {
   }
   let step = Infinity;
   for (let i = 1; i < stamps.length; i++) step = Math.min(step, stamps[i]! - stamps[i - 1]!);
-  return { path, bytes, firstTimestamp: stamps[0]!, barSeconds: Number.isFinite(step) ? step : 60 };
+  const barSeconds = Number.isFinite(step) ? step : 60;
+  return { path, bytes, firstTimestamp: stamps[0]!, barSeconds, closeOnly: barSeconds > 1 && stamps.length >= 10 && flat >= CLOSE_ONLY_SHARE * stamps.length };
 }
 
 export interface ReplayOptions {
@@ -103,7 +117,8 @@ export async function replayHistory(paths: readonly string[], observer: PriceObs
   let lastBar: number | null = null;
   let lastAccepted = -Infinity;
   for (const file of files) {
-    const toSeconds = perSecondFromBars(options.barSeconds ?? file.barSeconds, observer);
+    const toSeconds = perSecondFromBars(options.barSeconds ?? file.barSeconds, observer, { closeOnly: file.closeOnly });
+    if (file.closeOnly) options.onWarning?.(`${file.path} holds closes only (open = high = low = close): each bar's price is used from its last second, never from its first`);
     const replay: BarHandler = (t, o, h, l, c) => {
       // Files may overlap: only bars after everything already replayed.
       if (t < from || t >= to || t <= lastAccepted) return;

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { placeBar } from "../../src/domain/bar-placement.ts";
 import { Engine } from "../../src/engine/engine.ts";
@@ -5,6 +8,7 @@ import { MemoryJournal } from "../../src/engine/journal.ts";
 import { Sampler } from "../../src/engine/sampler.ts";
 import { SyntheticMarket } from "../../src/engine/synthetic-market.ts";
 import { toSeconds } from "../../src/feeds/warm-start.ts";
+import { replayHistory } from "../../src/history/files.ts";
 import { perSecondFromBars } from "../../src/history/per-second.ts";
 import { TRADING_CONFIG } from "../engine/fixtures.ts";
 
@@ -55,6 +59,23 @@ describe("every price at the second it was known", () => {
     expect(fromMinutes.find((s) => s.price !== 100)).toEqual({ second: closeSecond, price: 101, exact: true });
     // The next bar opens at the new price: from then on every second holds it.
     expect(fromMinutes.filter((s) => s.second >= closeSecond).every((s) => s.price === 101)).toBe(true);
+  });
+
+  it("a file of closes only (open = high = low = close) never shows a bar's price before its last second", async () => {
+    const jump = T0 + 140;
+    const { bars } = jumpAt(T0, 12, jump);
+    const path = join(mkdtempSync(join(tmpdir(), "btc15-close-only-")), "closes.csv");
+    writeFileSync(path, "timestamp_unix_seconds,open,high,low,close,volume\n" + bars.map((b) => `${b.t},${b.close},${b.close},${b.close},${b.close},0`).join("\n") + "\n");
+    const seen: Seen[] = [];
+    const warnings: string[] = [];
+    const stats = await replayHistory([path], { observe: (second, price, exact = true) => seen.push({ second, price, exact }) }, { onWarning: (w) => warnings.push(w) });
+    expect(stats.files[0]!.closeOnly).toBe(true);
+    expect(warnings.join("\n")).toMatch(/closes only/);
+    // Read as opens, the jump bar's "open" (its close, 101) would show at T0 + 120, 20 s before the jump.
+    expect(seen.find((s) => s.price === 101)).toEqual({ second: T0 + 179, price: 101, exact: true });
+    // Its first minute shows only its close; later minutes hold the previous close, then their own.
+    expect(seen[0]).toEqual({ second: T0 + 59, price: 100, exact: true });
+    expect(seen.filter((s) => s.second >= T0 + 120 && s.second < T0 + 179).every((s) => s.price === 100 && !s.exact)).toBe(true);
   });
 
   it("the warm start and the backtest give the same seconds, and the same strike minute estimates, from the same bars", () => {

@@ -61,6 +61,8 @@ export interface BacktestResult extends RunResult {
     readonly first_bar: string | null;
     readonly last_bar: string | null;
     readonly bar_seconds: readonly number[];
+    /** Per file: it held closes only (open = high = low = close), so no bar's open was used. */
+    readonly close_only: readonly boolean[];
     readonly rows: number;
     readonly skipped_rows: number;
     readonly skipped_reasons: Record<string, number>;
@@ -182,6 +184,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       first_bar: stats.firstBar === null ? null : isoUtc(stats.firstBar),
       last_bar: stats.lastBar === null ? null : isoUtc(stats.lastBar),
       bar_seconds: stats.files.map((f) => f.barSeconds),
+      close_only: stats.files.map((f) => f.closeOnly),
       rows: stats.parse.rows,
       skipped_rows: stats.parse.skipped,
       skipped_reasons: stats.parse.reasons,
