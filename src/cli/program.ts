@@ -138,7 +138,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
 
   program
     .command("markets")
-    .description("show the current and next window's Kalshi market: ticker, strike, times, status, best bid/ask and depth on both sides (public data, no key)")
+    .description("show the current and next window's Kalshi market: ticker, strike, shard, times, status, best bid/ask and depth on both sides (the book signed when a key is set)")
     .option("--json", "print JSON: an array of {window, ticker, listed, status, open, close, strike, yes, no}")
     .option("--config <file>", "JSON configuration file (kalshi.baseUrl and timeouts)")
     .addOption(kalshiEnvOption())

@@ -92,6 +92,8 @@ describe("order books that need a key", () => {
     const socket = choice.kalshi!.socket!;
     socket.start();
     await until(() => socket.hasBook(W.ticker), "the socket's book");
+    // The order-book channel asks for YES-leg prices by default, as Kalshi's docs ask integrations to.
+    expect(fake.wsCommands.find((c) => (c.params as { market_ticker?: string }).market_ticker === W.ticker)!.params).toMatchObject({ use_yes_price: true });
     await choice.kalshi!.feed.pollOnce();
     expect(fake.requests.filter((r) => r.path.endsWith("/orderbook"))).toHaveLength(0);
     await choice.stop();

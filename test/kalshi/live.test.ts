@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readKalshiCredentials } from "../../src/app/venue/kalshi-credentials.ts";
-import { checkLiveGates, liveBroker, liveOrderPort, liveSummary, ordersLine, readLiveAccount, shardShortfall } from "../../src/app/venue/kalshi-live.ts";
+import { ShardBalanceWatch, checkLiveGates, liveBroker, liveOrderPort, liveSummary, ordersLine, readLiveAccount, shardShortfall } from "../../src/app/venue/kalshi-live.ts";
 import { kalshiClient } from "../../src/app/venue/kalshi-market.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import { UserError } from "../../src/domain/errors.ts";
@@ -215,6 +215,12 @@ describe("exchange shards (collateral is held per shard since 2026-08)", () => {
     const funded = await readLiveAccount(kalshiClient(c, { key: credentials(), clock }), "KXBTC15M", clock.now());
     expect(shardShortfall(c, funded)).toBeNull();
     expect(liveSummary(c, funded)).toMatch(/^live: Kalshi balance \$50\.00 \(shard 2: \$20\.00\)/);
+    // The status line's figure: the shard's balance, read again as it changes.
+    const watch = new ShardBalanceWatch(kalshiClient(c, { key: credentials(), clock }), funded, 60_000, 1_000);
+    expect(watch.line()).toBe("shard 2 balance $20.00");
+    fake.setBalance(5_000, { 0: "30.0000", 2: "12.3400" });
+    await watch.read();
+    expect(watch.line()).toBe("shard 2 balance $12.34");
     // A smaller per-order limit needs less there.
     expect(shardShortfall(config({ kalshi: { baseUrl: fake.baseUrl, live: { maxPerOrder: 5 } } }), { ...funded, portfolio: { ...funded.portfolio, shards: new Map([[2, 60_000]]) } })).toBeNull();
   });

@@ -299,8 +299,9 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     const t = now();
     const instant = Math.floor(t / 1000);
     reading = index.read(t);
-    if ((reading.price === null) !== sourcesDown) {
-      sourcesDown = reading.price === null;
+    // With a key the settlement index can price the seconds while every exchange is down.
+    if ((reading.price === null && pricer.mode !== "index") !== sourcesDown) {
+      sourcesDown = !sourcesDown;
       if (sourcesDown) log.warn(`ALL PRICE SOURCES DOWN at ${isoUtc(instant)}: ${sourcesLine(reading)}; no trades until a price returns`);
       else log.warn(`price sources back: ${priceLine(reading)}`);
     }
