@@ -30,12 +30,12 @@ describe("sizing a venue order so its worst case fits", () => {
 });
 
 describe("a live order against a deep mispriced book (issue 16, item 8)", () => {
-  // YES is offered from 5¢ up in steps, far below any fair value: the strategy wants $15 worth.
+  // Both sides offered from 5¢ up in steps, far below any fair value: the strategy wants $15 worth of whichever it picks.
   const deep: Quote = {
     ticker: "",
     source: "kalshi",
     yes: { bid: 400, asks: [5, 6, 7, 8, 9, 10, 11, 12].map((c) => ({ price: c * 100, size: 40 })) },
-    no: { bid: 8800, asks: [{ price: 9600, size: 500 }] },
+    no: { bid: 400, asks: [5, 6, 7, 8, 9, 10, 11, 12].map((c) => ({ price: c * 100, size: 40 })) },
   };
   const prices = randomWalk(3, 3 * 900);
 
@@ -66,8 +66,10 @@ describe("a live order against a deep mispriced book (issue 16, item 8)", () => 
     expect(sent).toHaveLength(1);
     const o = sent[0]!;
     expect(worst(o)).toBeLessThanOrEqual(150_000);
-    // The most that fits: one more contract at the same limit would pass $15.
-    expect(worst({ contracts: o.contracts + 1, limitPrice: o.limitPrice })).toBeGreaterThan(150_000);
+    // The most that fits: one more contract, at the price of the level it would come from, would pass $15.
+    const levelOf = (n: number) => (5 + Math.floor((n - 1) / 40)) * 100;
+    expect(o.limitPrice).toBe(levelOf(o.contracts));
+    expect(worst({ contracts: o.contracts + 1, limitPrice: levelOf(o.contracts + 1) })).toBeGreaterThan(150_000);
   });
 
   it("tells the listener what was sent (the sized order), not what the strategy first asked for", () => {
