@@ -3,7 +3,7 @@ import { type Io, PROCESS_IO } from "../app/commands/io.ts";
 import { VERSION } from "../app/core/version.ts";
 import { UserError } from "../domain/errors.ts";
 import { parseIsoTime } from "./args.ts";
-import { type DashboardFlags, type LiveFlags, type TradingFlags, addDashboardOptions, addTradingOptions, liveFlagsToConfig, numberArg, positiveIntArg, tradingFlagsToConfig } from "./trading-flags.ts";
+import { type DashboardFlags, type LiveFlags, type TradingFlags, addDashboardOptions, addTradingOptions, kalshiEnvOption, liveFlagsToConfig, numberArg, positiveIntArg, tradingFlagsToConfig } from "./trading-flags.ts";
 
 /** The demo's length unless --minutes says otherwise: 6 hours of market, 6 real minutes at the default 60×. */
 export const DEMO_MINUTES = 360;
@@ -68,6 +68,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
         .addOption(new Option("--mode <mode>", "paper, or live (real orders: also needs the Kalshi key and a confirmation)").choices(["paper", "live"]))
         .option("--confirm-live", "confirm live trading without the prompt (unattended runs)")
         .addOption(new Option("--markets <source>", "kalshi, synthetic, or auto (Kalshi when reachable)").choices(["auto", "kalshi", "synthetic"]))
+        .addOption(kalshiEnvOption())
         .option("--feeds <list>", "price sources in order, comma-separated: coinbase,binanceus,kraken,bitstamp,rest")
         .addOption(new Option("--feed-mode <mode>", "composite (median of fresh sources) or failover (first live source)").choices(["composite", "failover"]))
         .option("--verbose", "show debug lines (feed events, HTTP errors) on the console too")
@@ -144,10 +145,11 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
 
   program
     .command("markets")
-    .description("show the current and next window's Kalshi market: ticker, strike, times, status, best bid/ask and depth on both sides (public data, no key)")
+    .description("show the current and next window's Kalshi market: ticker, strike, shard, times, status, best bid/ask and depth on both sides (the book signed when a key is set)")
     .option("--json", "print JSON: an array of {window, ticker, listed, status, open, close, strike, yes, no}")
     .option("--config <file>", "JSON configuration file (kalshi.baseUrl and timeouts)")
-    .action(async (opts: { json?: boolean; config?: string }) => (await import("../app/commands/markets.ts")).marketsCommand(opts, io));
+    .addOption(kalshiEnvOption())
+    .action(async (opts: { json?: boolean; config?: string; kalshiEnv?: "production" | "demo" }) => (await import("../app/commands/markets.ts")).marketsCommand(opts, io));
 
   // btc15 fetch: historical Kalshi quotes and BTC minutes for the backtest. Dates are checked
   // here so that a bad or missing one is a user error (exit 2) like every other.

@@ -82,10 +82,16 @@ export function addDashboardOptions(cmd: Command): Command {
     .option("--dashboard-host <host>", "serve the dashboard on this address instead of 127.0.0.1 (other machines may reach it: a warning is printed)");
 }
 
+/** --kalshi-env: Kalshi's real exchange, or its demo exchange (play money, its own keys and URLs). */
+export function kalshiEnvOption(): Option {
+  return new Option("--kalshi-env <env>", "production, or demo: Kalshi's demo exchange with play money (keys from KALSHI_DEMO_API_KEY_ID and KALSHI_DEMO_PRIVATE_KEY_PATH)").choices(["production", "demo"]);
+}
+
 export interface LiveFlags {
   mode?: "paper" | "live";
   confirmLive?: boolean;
   markets?: "auto" | "kalshi" | "synthetic";
+  kalshiEnv?: "production" | "demo";
   feeds?: string;
   feedMode?: "composite" | "failover";
   verbose?: boolean;
@@ -98,6 +104,7 @@ export function liveFlagsToConfig(f: LiveFlags): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (f.mode !== undefined) out.mode = f.mode;
   if (f.markets !== undefined) out.markets = f.markets;
+  if (f.kalshiEnv !== undefined) out.kalshi = { env: f.kalshiEnv };
   const feeds: Record<string, unknown> = {};
   if (f.feedMode !== undefined) feeds.mode = f.feedMode;
   if (f.feeds !== undefined) {

@@ -9,7 +9,14 @@ function dollars(min: number, max: number, def: number) {
     .default(def);
 }
 
-const url = (scheme: RegExp, schemes: string, def: string) => z.string().regex(scheme, { error: `must be a URL starting with ${schemes}` }).default(def);
+
+/** Kalshi's two exchanges: real money, and the demo exchange's play money (its own keys and URLs). */
+export const KALSHI_ENVIRONMENTS = {
+  production: { baseUrl: "https://external-api.kalshi.com/trade-api/v2", wsUrl: "wss://external-api-ws.kalshi.com/trade-api/ws/v2" },
+  demo: { baseUrl: "https://external-api.demo.kalshi.co/trade-api/v2", wsUrl: "wss://external-api-ws.demo.kalshi.co/trade-api/ws/v2" },
+} as const;
+
+export type KalshiEnvironment = keyof typeof KALSHI_ENVIRONMENTS;
 
 /**
  * Kalshi: where to reach it, how often to ask, how gently, and the hard limits on live orders.
@@ -17,10 +24,27 @@ const url = (scheme: RegExp, schemes: string, def: string) => z.string().regex(s
  */
 export const kalshiConfigSchema = z
   .object({
-    /** REST base URL with /trade-api/v2 (demo: https://external-api.demo.kalshi.co/trade-api/v2). */
-    baseUrl: url(/^https?:\/\/[^/]/, "http:// or https://", "https://external-api.kalshi.com/trade-api/v2"),
-    /** WebSocket URL (demo: wss://external-api-ws.demo.kalshi.co/trade-api/ws/v2). */
-    wsUrl: url(/^wss?:\/\/[^/]/, "ws:// or wss://", "wss://external-api-ws.kalshi.com/trade-api/ws/v2"),
+    /** "production" (real money) or "demo" (Kalshi's demo exchange, play money): picks the URLs and the key variables. */
+    env: z.enum(["production", "demo"], { error: "must be production or demo" }).default("production"),
+    /** REST base URL with /trade-api/v2; default: the environment's. */
+    baseUrl: z.string().regex(/^https?:\/\/[^/]/, { error: "must be a URL starting with http:// or https://" }).optional(),
+    /** WebSocket URL; default: the environment's. */
+    wsUrl: z.string().regex(/^wss?:\/\/[^/]/, { error: "must be a URL starting with ws:// or wss://" }).optional(),
+    /**
+     * The order-book channel's `use_yes_price`: NO levels in YES-leg prices. Kalshi's docs ask
+     * integrations to move to it before it becomes the default and the flag is removed; false keeps
+     * the legacy NO-leg prices while that is still offered.
+     */
+    bookUseYesPrice: z.boolean({ error: "must be true or false" }).default(true),
+    /** With a key: the settlement index itself (CF Benchmarks via Kalshi's WebSocket) prices each second while it is fresh. */
+    index: z
+      .object({
+        enabled: z.boolean({ error: "must be true or false" }).default(true),
+        /** The index is stale (the exchange median takes over) when no value arrived, or the last one is older than this, ms. */
+        staleMs: int(500, 60_000, 3_000),
+      })
+      .strict()
+      .prefault({}),
     /** Every request gives up after this many ms. */
     requestTimeoutMs: int(100, 120_000, 5_000),
     /** REST order book poll while a window is open. */
@@ -65,11 +89,13 @@ export const kalshiConfigSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .transform((k) => ({ ...k, baseUrl: k.baseUrl ?? KALSHI_ENVIRONMENTS[k.env].baseUrl, wsUrl: k.wsUrl ?? KALSHI_ENVIRONMENTS[k.env].wsUrl }));
 
 
 /** Environment variables that set a value of this section: name → path inside the section. */
 export const KALSHI_ENV: Readonly<Record<string, string>> = {
+  KALSHI_ENV: "env",
   KALSHI_API_BASE_URL: "baseUrl",
   KALSHI_WS_URL: "wsUrl",
   KALSHI_KILL_SWITCH_FILE: "live.killSwitchFile",

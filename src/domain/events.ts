@@ -22,6 +22,15 @@ export interface SecondEvent {
    * inside a rebuilt minute: only returns between exact seconds measure volatility. Absent: not carried.
    */
   readonly exact?: boolean;
+  /**
+   * "index": the settlement index itself priced this second (CF Benchmarks' value, streamed by
+   * Kalshi with a key: the value stamped at the second's end, the instant `second + 1`, so the 60
+   * seconds before a boundary are exactly the 60 values Kalshi averages over (close − 60 s, close]).
+   * Absent: the exchange median (or a history file) priced it, as without a key.
+   */
+  readonly source?: "index";
+  /** Beside an index price: the exchange median's price of the same second, cents (the proxy's cross-check); absent when it had none. */
+  readonly proxyCents?: number;
 }
 
 /**

@@ -9,6 +9,7 @@ import { type Decision, NO_TRADE_REASONS, type NoTrade, type NoTradeReason } fro
 import { Declined, type StrategyParams, decide } from "../strategy/edge-strategy.ts";
 import { Account } from "./account.ts";
 import type { BookEvent, EngineEvent, MarketEvent, OrderEvent } from "../domain/events.ts";
+import { IndexCheck } from "./index-check.ts";
 import { type JournalPort, JournalQueue } from "./journal.ts";
 import type { MarketSource } from "./market.ts";
 import { type OrderPort, OrderRouter } from "./orders.ts";
@@ -87,6 +88,8 @@ export class Engine implements SampleSink {
   readonly tracker: WindowTracker;
   readonly forecaster: HybridForecaster;
   readonly counters: EngineCounters;
+  /** The exchange median against the settlement index, on the seconds the index priced. */
+  readonly indexCheck = new IndexCheck();
   private readonly settlements: Settlements;
   private readonly orders: OrderRouter;
   private readonly journal: JournalQueue;
@@ -180,6 +183,7 @@ export class Engine implements SampleSink {
   handle(e: EngineEvent): void {
     switch (e.type) {
       case "second":
+        if (e.source === "index") this.indexCheck.observe(e.cents, e.proxyCents);
         this.onSecond(e.second, e.cents, e.carried, e.exact ?? !e.carried);
         return;
       case "mean":
@@ -333,7 +337,8 @@ export class Engine implements SampleSink {
         if (trade === null) decision = this.declined.set("stopped", "the journal cannot be written: no new trades", decision.edges.yes, decision.edges.no, decision.confidence);
       } else if (routed.kind === "sent") {
         this.counters.ordersSent++;
-        this.deps.listener?.onOrderSent?.(ref, decision.contracts, decision.limitPrice);
+        // What was sent, which the venue sizing may have made smaller than the intent.
+        this.deps.listener?.onOrderSent?.(ref, routed.order.contracts, routed.order.limitPrice, routed.order.side);
       } else if (routed.kind === "refused") {
         this.counters.refused[routed.refusal.reason]++;
         decision = this.declined.set("risk_limit", routed.refusal.message, decision.edges.yes, decision.edges.no, decision.confidence);

@@ -1,5 +1,6 @@
 import type { Money } from "../domain/money.ts";
 import type { Quote } from "../domain/quote.ts";
+import type { Side } from "../domain/settlement.ts";
 import type { SettlementRecord, StrikeSource, TradeRecord, VoidRecord, WindowRecord } from "../domain/records.ts";
 import type { Window } from "../domain/window.ts";
 import type { Forecast } from "../model/forecaster.ts";
@@ -39,8 +40,8 @@ export interface EngineListener {
   onGap?(from: number, to: number): void;
   /** A journal write failed: trading has stopped; writes are retried. Once per episode. */
   onJournalError?(e: Error): void;
-  /** An order went to the venue; its outcome arrives later as an order event. */
-  onOrderSent?(ref: string, contracts: number, limitPrice: Money): void;
+  /** An order went to the venue (at most `contracts` of `side`, none above `limitPrice`); its outcome arrives later as an order event. */
+  onOrderSent?(ref: string, contracts: number, limitPrice: Money, side: Side): void;
   /** A venue order came back with nothing filled. */
   onOrderUnfilled?(ref: string, why: string | null): void;
 }

@@ -1,4 +1,5 @@
 import { takerFeeAt } from "../domain/fees.ts";
+import { contractsWithin } from "../strategy/kelly.ts";
 import type { Money } from "../domain/money.ts";
 import type { Quote } from "../domain/quote.ts";
 import type { Side } from "../domain/settlement.ts";
@@ -21,8 +22,8 @@ export interface OrderPort {
   send(order: VenueOrder): void;
 }
 
-/** What routing an intent gave: a fill to journal now, an order out, or a refusal. */
-export type Routed = { readonly kind: "filled"; readonly fill: Fill } | { readonly kind: "sent" } | { readonly kind: "unfilled" } | { readonly kind: "refused"; readonly refusal: RiskRefusal };
+/** What routing an intent gave: a fill to journal now, an order out (as sent), or a refusal. */
+export type Routed = { readonly kind: "filled"; readonly fill: Fill } | { readonly kind: "sent"; readonly order: VenueOrder } | { readonly kind: "unfilled" } | { readonly kind: "refused"; readonly refusal: RiskRefusal };
 
 interface Pending {
   readonly context: OrderContext;
@@ -30,9 +31,31 @@ interface Pending {
 }
 
 /**
+ * The largest immediate-or-cancel order, out of the contracts a paper fill would take from this
+ * book (ascending levels), whose worst case fits `cap`: a venue may fill every contract at the
+ * order's limit, so n contracts whose dearest level is P cost at most n × P + fee(n, P). The
+ * strategy's budget and the risk gate's per-order limit are both judged on that worst case, so
+ * one rule sizes the order for both. Null when not even one contract fits.
+ */
+export function sizeVenueOrder(levels: readonly { readonly price: Money; readonly contracts: number }[], cap: Money, feeRate: Money): { contracts: number; limitPrice: Money } | null {
+  let best: { contracts: number; limitPrice: Money } | null = null;
+  let before = 0;
+  for (const l of levels) {
+    const through = before + l.contracts;
+    // The most contracts whose worst case at this level's price fits, but no more than the book offers up to here.
+    const n = Math.min(through, contractsWithin(cap, l.price, feeRate));
+    if (n <= before) break; // dearer levels fit even fewer
+    best = { contracts: n, limitPrice: l.price };
+    before = through;
+  }
+  return best;
+}
+
+/**
  * The one order path: the fill paper trading would get on this book decides the order's size and
  * worst price; the risk gate sees that order; paper fills it at once, a venue is sent it and
- * answers later through complete().
+ * answers later through complete(). A venue order is sized so its worst case (every contract at
+ * the limit) fits both the strategy's budget and the per-order limit (sizeVenueOrder).
  */
 export class OrderRouter {
   private readonly pending = new Map<string, Pending>();
@@ -66,9 +89,21 @@ export class OrderRouter {
   route(ref: string, context: OrderContext, quote: Quote, risk: Omit<RiskState, "ordersInWindow">, killSwitchName: string): Routed {
     const preview = paperFill(context.intent, quote, this.feeRate);
     if (preview === null || preview.contracts === 0) return { kind: "unfilled" };
-    const limitPrice = Math.max(...preview.levels.map((l) => l.price));
-    // A venue may fill every contract at the limit: that is the order's worst case.
-    const worst = this.venue === null ? preview.cost + preview.fee : preview.contracts * limitPrice + takerFeeAt(preview.contracts, limitPrice, this.feeRate);
+    let contracts = preview.contracts;
+    let limitPrice = Math.max(...preview.levels.map((l) => l.price));
+    let worst = preview.cost + preview.fee;
+    if (this.venue !== null) {
+      const perOrder = this.limits.maxPerOrder ?? Infinity;
+      const sized = sizeVenueOrder(preview.levels, Math.min(context.intent.budget, perOrder), this.feeRate);
+      if (sized === null) {
+        // Not one contract fits: the gate says so when its limit is what binds; otherwise nothing can be bought.
+        if (perOrder >= context.intent.budget) return { kind: "unfilled" };
+        contracts = 1;
+        limitPrice = preview.levels[0]!.price;
+      } else ({ contracts, limitPrice } = sized);
+      // A venue may fill every contract at the limit: that is the order's worst case.
+      worst = contracts * limitPrice + takerFeeAt(contracts, limitPrice, this.feeRate);
+    }
     const close = context.window.close;
     const refusal = riskRefusal({ ticker: context.window.ticker, worstCost: worst }, { ...risk, ordersInWindow: this.sentIn.get(close) ?? 0 }, this.limits, killSwitchName);
     if (refusal !== null) return { kind: "refused", refusal };
@@ -76,8 +111,9 @@ export class OrderRouter {
     if (this.sentIn.size > 16) this.sentIn.delete(this.sentIn.keys().next().value!);
     if (this.venue === null) return { kind: "filled", fill: preview };
     this.pending.set(ref, { context, worst });
-    this.venue.send({ ref, ticker: context.window.ticker, side: context.intent.side, contracts: preview.contracts, limitPrice });
-    return { kind: "sent" };
+    const order: VenueOrder = { ref, ticker: context.window.ticker, side: context.intent.side, contracts, limitPrice };
+    this.venue.send(order);
+    return { kind: "sent", order };
   }
 
   /** The order an OrderEvent answers, or undefined for an order this engine did not send (a replay). */

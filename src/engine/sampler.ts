@@ -1,10 +1,18 @@
+/** Where a second's price came from, when not the plain feed (see SecondEvent.source). */
+export interface SecondNote {
+  readonly source: "index";
+  /** The exchange median's price of the same second, cents, when it had one. */
+  readonly proxyCents: number | null;
+}
+
 /** Receives one price per second, in order, and notice of seconds that have none. */
 export interface SampleSink {
   /**
    * The price (integer cents) for second `second`, i.e. the last one seen in [second, second + 1).
    * `exact` is false when that price was drawn inside a rebuilt bar or carried (see PriceHistory).
+   * `note` says the settlement index priced it (never on a carried second).
    */
-  onSecond(second: number, cents: number, carried: boolean, exact: boolean): void;
+  onSecond(second: number, cents: number, carried: boolean, exact: boolean, note?: SecondNote): void;
   /** Seconds [from, to) have no price and were too many to carry forward. */
   onGap(from: number, to: number): void;
   /**
@@ -50,6 +58,7 @@ export class Sampler {
   private next: number | null = null; // the second being collected
   private pending = NaN; // price seen during `next`, NaN when none yet
   private pendingExact = true;
+  private pendingNote: SecondNote | undefined = undefined;
   private lastCents = NaN;
   private lastObserved = -Infinity;
   private lastTickMs = -Infinity;
@@ -58,8 +67,8 @@ export class Sampler {
 
   constructor(private readonly sink: SampleSink, private readonly options: SamplerOptions) {}
 
-  /** A price seen during `second` (unix seconds); `exact` false when it was drawn inside a bar. */
-  observe(second: number, price: number, exact = true): void {
+  /** A price seen during `second` (unix seconds); `exact` false when it was drawn inside a bar; `note` when the index gave it. */
+  observe(second: number, price: number, exact = true, note?: SecondNote): void {
     if (!(price > 0) || !Number.isFinite(price)) {
       this.counters.rejected++;
       return;
@@ -71,6 +80,7 @@ export class Sampler {
     } else if (second > this.next) this.advanceTo(second);
     this.pending = price;
     this.pendingExact = exact;
+    this.pendingNote = note;
     this.lastObserved = second;
     this.counters.observed++;
   }
@@ -105,10 +115,11 @@ export class Sampler {
     if (next === null || second <= next) return;
     let from = next;
     if (!Number.isNaN(this.pending)) {
-      this.emit(next, Math.round(this.pending * 100), false, this.pendingExact);
+      this.emit(next, Math.round(this.pending * 100), false, this.pendingExact, this.pendingNote);
       from = next + 1;
     }
     this.pending = NaN;
+    this.pendingNote = undefined;
     this.next = second;
     if (from >= second || Number.isNaN(this.lastCents)) return;
     if (second - 1 - this.lastObserved > this.options.maxCarrySeconds) {
@@ -130,7 +141,7 @@ export class Sampler {
     if (this.next !== null && !Number.isNaN(this.pending)) this.advanceTo(this.next + 1);
   }
 
-  private emit(second: number, cents: number, carried: boolean, exact: boolean): void {
+  private emit(second: number, cents: number, carried: boolean, exact: boolean, note?: SecondNote): void {
     if (this.meanEnd === second + 1) {
       this.meanEnd = -1;
       this.sink.onMean?.(second + 1, this.meanCents);
@@ -138,6 +149,7 @@ export class Sampler {
     this.lastCents = cents;
     this.counters.emitted++;
     if (carried) this.counters.carried++;
-    this.sink.onSecond(second, cents, carried, exact);
+    if (note === undefined) this.sink.onSecond(second, cents, carried, exact);
+    else this.sink.onSecond(second, cents, carried, exact, note);
   }
 }

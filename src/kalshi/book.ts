@@ -1,5 +1,7 @@
 import type { BidBook } from "../domain/book.ts";
-import type { Money } from "../domain/money.ts";
+import { addContracts } from "../domain/contracts.ts";
+import { type Money, UNITS_PER_DOLLAR } from "../domain/money.ts";
+import type { BookLevel } from "../domain/quote.ts";
 import type { Side } from "../domain/settlement.ts";
 
 /**
@@ -19,7 +21,7 @@ export class LiveBidBook {
   /** Adds `delta` contracts (negative removes) at `price`; a level that reaches zero disappears. */
   apply(side: Side, price: Money, delta: number): void {
     const levels = this.sides[side];
-    const next = Math.round(((levels.get(price) ?? 0) + delta) * 100) / 100;
+    const next = addContracts(levels.get(price) ?? 0, delta);
     if (next <= 0) levels.delete(price);
     else levels.set(price, next);
   }
@@ -28,4 +30,12 @@ export class LiveBidBook {
     const asc = (m: Map<Money, number>) => [...m].map(([price, size]) => ({ price, size })).sort((a, b) => a.price - b.price);
     return { yes: asc(this.sides.yes), no: asc(this.sides.no) };
   }
+}
+
+/**
+ * NO levels given in YES-leg prices (the order-book channel with `use_yes_price`: a NO bid at q
+ * rests at 1 − q on the YES scale) as NO bids at NO prices, ascending like every side.
+ */
+export function noBidsAtNoPrices(levels: readonly BookLevel[]): BookLevel[] {
+  return levels.map((l) => ({ price: UNITS_PER_DOLLAR - l.price, size: l.size })).sort((a, b) => a.price - b.price);
 }

@@ -32,7 +32,7 @@ export class KalshiRequestError extends Error {
     message: string,
     /** HTTP status, or 0 for a timeout or network failure. */
     readonly status: number,
-    /** Kalshi's error code (`error.code`), when the reply had one. */
+    /** Kalshi's error code (top-level `code`, or `error.code`), when the reply had one. */
     readonly code: string | null = null,
   ) {
     super(message);
@@ -150,11 +150,12 @@ export class KalshiClient {
         if (res.ok) return { ok: false, transient: true, error: new KalshiRequestError(`${what}: reply is not JSON`, res.status) };
       }
       if (res.ok) return { ok: true, json };
-      const code = errorCode(json);
+      const { code, message } = kalshiError(json);
       if (res.status === 429) this.counters.rateLimited++;
       if (res.status >= 500) this.counters.serverErrors++;
       const transient = res.status === 429 || res.status >= 500;
-      return { ok: false, transient, error: new KalshiRequestError(`${what}: HTTP ${res.status}${code ? ` (${code})` : ""}`, res.status, code) };
+      const why = code === null ? "" : ` (${code}${message && message !== code ? `: ${message}` : ""})`;
+      return { ok: false, transient, error: new KalshiRequestError(`${what}: HTTP ${res.status}${why}`, res.status, code) };
     } catch (e) {
       const timedOut = controller.signal.aborted && !this.closing.signal.aborted;
       if (timedOut) this.counters.timeouts++;
@@ -168,13 +169,32 @@ export class KalshiClient {
   }
 }
 
-/** Kalshi errors look like {"error": {"code": "...", "message": "..."}} or {"error": "too many requests"}. */
+/** What a Kalshi error body says: its code and message, each null when absent. */
+export interface KalshiError {
+  readonly code: string | null;
+  readonly message: string | null;
+}
+
+const wordOf = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v.trim() : typeof v === "number" && Number.isFinite(v) ? String(v) : null);
+
+/**
+ * Kalshi's error bodies: `{code, message, details}` (every error since the 2026-08 changelog),
+ * `{error: {code, message}}` (older replies, the retired V1 order endpoint), or
+ * `{error: "too many requests"}` (a 429). The top-level `code` wins when both are present.
+ */
+export function kalshiError(json: unknown): KalshiError {
+  if (json === null || typeof json !== "object" || Array.isArray(json)) return { code: null, message: null };
+  const o = json as Record<string, unknown>;
+  const e = o.error;
+  const inner = e !== null && typeof e === "object" && !Array.isArray(e) ? (e as Record<string, unknown>) : null;
+  const code = wordOf(o.code) ?? wordOf(inner?.code) ?? wordOf(e);
+  const message = wordOf(o.message) ?? wordOf(inner?.message) ?? null;
+  return { code, message };
+}
+
+/** Kalshi's error code from a reply, or null (see kalshiError). */
 export function errorCode(json: unknown): string | null {
-  if (json === null || typeof json !== "object") return null;
-  const e = (json as Record<string, unknown>).error;
-  if (typeof e === "string") return e;
-  if (e !== null && typeof e === "object" && typeof (e as Record<string, unknown>).code === "string") return (e as Record<string, string>).code!;
-  return null;
+  return kalshiError(json).code;
 }
 
 function networkCause(e: unknown): string {

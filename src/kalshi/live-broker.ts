@@ -1,7 +1,8 @@
+import { addContracts, sumContracts } from "../domain/contracts.ts";
 import { type FillLevel, takerFeeAt } from "../domain/fees.ts";
 import type { Money } from "../domain/money.ts";
 import type { Side } from "../domain/settlement.ts";
-import type { KalshiClient } from "./client.ts";
+import { type KalshiClient, KalshiRequestError } from "./client.ts";
 import type { LiveTradingGrant } from "./live-grant.ts";
 import { type BuyOrder, type OrderOutcome, OrderFailedError, parseOrderOutcome, v2OrderBody } from "./orders.ts";
 import { type KalshiFill, parseFills } from "./wire.ts";
@@ -21,6 +22,8 @@ export interface LiveBrokerCounters {
   filled: number;
   unfilled: number;
   failed: number;
+  /** Failed orders by Kalshi's error code ("insufficient_balance"), or by cause when Kalshi gave none ("no_reply", "http_503"). */
+  readonly rejected: Record<string, number>;
 }
 
 export interface LiveBrokerOptions {
@@ -35,7 +38,7 @@ export interface LiveBrokerOptions {
  * mode shares; a broker exists only with a live-trading grant.
  */
 export class LiveBroker {
-  readonly counters: LiveBrokerCounters = { sent: 0, filled: 0, unfilled: 0, failed: 0 };
+  readonly counters: LiveBrokerCounters = { sent: 0, filled: 0, unfilled: 0, failed: 0, rejected: {} };
 
   constructor(
     _grant: LiveTradingGrant,
@@ -56,8 +59,10 @@ export class LiveBroker {
       outcome = parseOrderOutcome(json, order.side);
     } catch (e) {
       this.counters.failed++;
-      if (e instanceof OrderFailedError) throw e;
-      throw new OrderFailedError(`order not placed: ${(e as Error).message}`);
+      const failure = e instanceof OrderFailedError ? e : new OrderFailedError(`order not placed: ${(e as Error).message}`, causeOf(e));
+      const code = failure.code ?? "unknown";
+      this.counters.rejected[code] = (this.counters.rejected[code] ?? 0) + 1;
+      throw failure;
     }
     if (outcome.filled === 0) {
       this.counters.unfilled++;
@@ -76,10 +81,10 @@ export class LiveBroker {
     } catch {
       fills = [];
     }
-    const count = fills.reduce((s, f) => s + f.contracts, 0);
+    const count = sumContracts(fills.map((f) => f.contracts));
     if (fills.length > 0 && count === o.filled) {
       const byPrice = new Map<Money, number>();
-      for (const f of fills) byPrice.set(f.price, (byPrice.get(f.price) ?? 0) + f.contracts);
+      for (const f of fills) byPrice.set(f.price, addContracts(byPrice.get(f.price) ?? 0, f.contracts));
       const levels = [...byPrice].sort((a, b) => a[0] - b[0]).map(([price, contracts]) => ({ price, contracts }));
       const cost = levels.reduce((s, l) => s + l.price * l.contracts, 0);
       return { orderId: o.orderId, side: order.side, contracts: count, levels, cost, fee: fills.reduce((s, f) => s + f.fee, 0) };
@@ -88,4 +93,10 @@ export class LiveBroker {
     const fee = o.averageFee === null ? takerFeeAt(o.filled, price, this.opts.feeRate) : Math.round(o.averageFee * o.filled);
     return { orderId: o.orderId, side: order.side, contracts: o.filled, levels: [{ price, contracts: o.filled }], cost: price * o.filled, fee };
   }
+}
+
+/** Kalshi's code for a failed request, else what happened: no reply (a timeout, the network) or the bare HTTP status. */
+function causeOf(e: unknown): string {
+  if (e instanceof KalshiRequestError) return e.code ?? (e.status === 0 ? "no_reply" : `http_${e.status}`);
+  return "unknown";
 }

@@ -29,13 +29,15 @@ export interface LiveGates {
   readonly mode: string;
   readonly hasKey: boolean;
   readonly confirmed: boolean;
+  /** The variables that name the key, for the message ("KALSHI_DEMO_API_KEY_ID and KALSHI_DEMO_PRIVATE_KEY_PATH" on demo). */
+  readonly keyVariables?: string;
 }
 
 /** The gates not passed, in words a user can act on; empty when all three are. */
 export function missingGates(g: LiveGates): string[] {
   const missing: string[] = [];
   if (g.mode !== "live") missing.push("--mode live was not given");
-  if (!g.hasKey) missing.push("no Kalshi API key (set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_PATH)");
+  if (!g.hasKey) missing.push(`no Kalshi API key (set ${g.keyVariables ?? "KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_PATH"})`);
   if (!g.confirmed) missing.push("live trading was not confirmed (answer the prompt, or pass --confirm-live)");
   return missing;
 }

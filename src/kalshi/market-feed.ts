@@ -14,8 +14,16 @@ export interface MarketFeedOptions {
   readonly backoffMaxMs: number;
   /** Market facts (status, strike, ticks) again after this many ms (every round while incomplete). */
   readonly marketRefreshMs: number;
-  /** Poll the book (REST); false when the WebSocket keeps the book and only market facts are needed. */
-  readonly pollBook: boolean;
+  /**
+   * Poll this market's book (REST) this round: always without a WebSocket; with one, only while
+   * it has no in-sequence book (down, reconnecting, resynchronising).
+   */
+  readonly pollBook: (ticker: string) => boolean;
+  /**
+   * Kalshi answered a book request without a key with 401 (its API reference puts order books
+   * behind a key): told once; book polling then stops, market facts go on.
+   */
+  readonly onBookNeedsKey?: () => void;
   /** Each market fact and book, as the engine's events. */
   readonly onEvent: (e: MarketEvent | BookEvent) => void;
   readonly onError?: (message: string) => void;
@@ -29,6 +37,8 @@ export interface MarketFeedCounters {
   /** Book levels that could not be read and were skipped. */
   badLevels: number;
   notListed: number;
+  /** Book requests that went signed (with a key, every one). */
+  signedBooks: number;
 }
 
 /** A market's facts as Kalshi gave them at `t` (ms), as an engine event. */
@@ -52,7 +62,9 @@ export function marketEvent(m: KalshiMarket, t: number): MarketEvent {
  * (failed rounds back off). Never throws from the loop.
  */
 export class KalshiMarketFeed {
-  readonly counters: MarketFeedCounters = { polls: 0, marketFetches: 0, bookFetches: 0, errors: 0, badLevels: 0, notListed: 0 };
+  readonly counters: MarketFeedCounters = { polls: 0, marketFetches: 0, bookFetches: 0, errors: 0, badLevels: 0, notListed: 0, signedBooks: 0 };
+  /** Kalshi refused our keyless book requests: no more are sent. */
+  bookNeedsKey = false;
   private readonly known = new Map<string, { market: KalshiMarket; at: number }>();
   private readonly loop: PollLoop;
 
@@ -74,11 +86,12 @@ export class KalshiMarketFeed {
       // While the market is not yet open with its strike, ask every round: the open is a moment, not a schedule.
       let market = known?.market ?? null;
       if (incomplete || now - known.at >= this.opts.marketRefreshMs) market = await this.fetchMarket(ticker);
-      if (market === null || !this.opts.pollBook || market.status !== "active") return true;
+      if (market === null || this.bookNeedsKey || !this.opts.pollBook(ticker) || market.status !== "active") return true;
       this.counters.bookFetches++;
       // Stamped when asked for: the book is at least this old when it arrives.
       const requestedMs = this.opts.clock.now();
-      const json = await this.client.get(`/markets/${ticker}/orderbook`, { query: { depth: 0 } });
+      const json = await this.bookRequest(ticker);
+      if (json === null) return true;
       const { book, skipped } = parseOrderbook(json);
       this.counters.badLevels += skipped;
       this.opts.onEvent({ type: "book", ticker, requestedMs, receivedMs: this.opts.clock.now(), book });
@@ -88,6 +101,28 @@ export class KalshiMarketFeed {
       this.opts.onError?.(`kalshi ${ticker}: ${(e as Error).message}`);
       return false;
     }
+  }
+
+  /**
+   * GET /markets/{ticker}/orderbook, signed whenever there is a key (Kalshi's API reference puts it
+   * behind one). Null when Kalshi refused it for want of a key (said once, then never asked again).
+   */
+  private async bookRequest(ticker: string): Promise<unknown> {
+    const auth = this.client.hasKey;
+    if (auth) this.counters.signedBooks++;
+    try {
+      return await this.client.get(`/markets/${ticker}/orderbook`, { query: { depth: 0 }, auth });
+    } catch (e) {
+      if (auth || (e as { status?: number }).status !== 401) throw e;
+      this.bookNeedsKey = true;
+      this.opts.onBookNeedsKey?.();
+      return null;
+    }
+  }
+
+  /** The market's facts as last fetched, or null. */
+  market(ticker: string): KalshiMarket | null {
+    return this.known.get(ticker)?.market ?? null;
   }
 
   /** GET /markets/{ticker}, told to the engine; null when Kalshi does not list it (404). */

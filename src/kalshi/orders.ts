@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Money, UNITS_PER_DOLLAR, formatDecimal } from "../domain/money.ts";
 import type { Side } from "../domain/settlement.ts";
-import { errorCode } from "./client.ts";
+import { kalshiError } from "./client.ts";
 import { KalshiParseError, parseCount, parseDollarsNear } from "./wire.ts";
 
 /** A buy of one side at a limit price, as the strategy sees it. */
@@ -11,6 +11,8 @@ export interface BuyOrder {
   readonly contracts: number;
   /** Most paid per contract of `side` (a NO price for NO). */
   readonly limitPrice: Money;
+  /** The exchange shard the market lives on (Kalshi's `exchange_index`); null: let Kalshi route it. */
+  readonly exchangeIndex?: number | null;
 }
 
 /** The V2 body: every order is a bid or an ask on the single YES book. */
@@ -22,6 +24,8 @@ export interface V2OrderBody {
   readonly price: string;
   readonly time_in_force: "immediate_or_cancel";
   readonly self_trade_prevention_type: "taker_at_cross";
+  /** The market's shard: sent so the order is not auto-routed (Kalshi documents extra latency for that). */
+  readonly exchange_index?: number;
 }
 
 /**
@@ -39,7 +43,14 @@ export function v2OrderBody(order: BuyOrder, clientOrderId: string = randomUUID(
     price: formatDecimal(yesPrice),
     time_in_force: "immediate_or_cancel",
     self_trade_prevention_type: "taker_at_cross",
+    ...(order.exchangeIndex === null || order.exchangeIndex === undefined ? {} : { exchange_index: order.exchangeIndex }),
   };
+}
+
+/** The order as Kalshi's single YES book sees it, for a console line: "bid 197 YES at $0.0900". */
+export function describeV2(order: BuyOrder): string {
+  const body = v2OrderBody(order, "-");
+  return `${body.side} ${order.contracts} YES at $${body.price}${body.exchange_index === undefined ? "" : ` on shard ${body.exchange_index}`}`;
 }
 
 /** What Kalshi answered to a V2 create. */
@@ -54,6 +65,13 @@ export interface OrderOutcome {
 
 export class OrderFailedError extends Error {
   override name = "OrderFailedError";
+  constructor(
+    message: string,
+    /** Kalshi's error code when it gave one ("insufficient_balance"), else a short cause ("timeout", "http_500"). */
+    readonly code: string | null = null,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -62,21 +80,22 @@ export class OrderFailedError extends Error {
  * "deprecated_v1_order_endpoint"}}, and such an order never existed.
  */
 export function parseOrderOutcome(json: unknown, side: Side): OrderOutcome {
-  const code = errorCode(json);
-  if (code !== null) throw new OrderFailedError(`order rejected: ${code}`);
   const o = json !== null && typeof json === "object" ? (json as Record<string, unknown>) : null;
   // Some replies wrap the order ({"order": {...}}); read either shape.
   const order = o !== null && o.order !== null && typeof o.order === "object" ? (o.order as Record<string, unknown>) : o;
-  if (order === null || typeof order.order_id !== "string" || order.order_id === "") throw new OrderFailedError("order reply has no order_id: treated as not placed");
+  const orderId = order !== null && typeof order.order_id === "string" ? order.order_id : "";
+  const { code, message } = kalshiError(json);
+  if (code !== null && (orderId === "" || o?.error !== undefined)) throw new OrderFailedError(`order rejected: ${code}${message ? ` (${message})` : ""}`, code);
+  if (order === null || orderId === "") throw new OrderFailedError("order reply has no order_id: treated as not placed", "no_order_id");
   try {
     const filled = parseCount(order.fill_count ?? order.fill_count_fp ?? "0");
     const avg = typeof order.average_fill_price === "string" && order.average_fill_price !== "" ? parseDollarsNear(order.average_fill_price) : null;
     const fee = typeof order.average_fee_paid === "string" && order.average_fee_paid !== "" ? parseDollarsNear(order.average_fee_paid) : null;
     // The V2 book is the YES book: a NO buy's average is a YES price.
     const averagePrice = avg === null || filled === 0 ? null : side === "yes" ? avg : UNITS_PER_DOLLAR - avg;
-    return { orderId: order.order_id, filled, averagePrice, averageFee: fee };
+    return { orderId, filled, averagePrice, averageFee: fee };
   } catch (e) {
-    if (e instanceof KalshiParseError) throw new OrderFailedError(`order ${order.order_id} reply unreadable: ${e.message}`);
+    if (e instanceof KalshiParseError) throw new OrderFailedError(`order ${orderId} reply unreadable: ${e.message}`, "unreadable_reply");
     throw e;
   }
 }

@@ -6,7 +6,7 @@ import { type KalshiPortfolio, type KalshiPosition, parseBalance, parsePositions
  * start, before any live order, so limits start from the truth rather than from our journal.
  */
 export async function fetchPortfolio(client: KalshiClient): Promise<KalshiPortfolio> {
-  const balance = parseBalance(await client.get("/portfolio/balance", { auth: true }));
+  const { balance, shards } = parseBalance(await client.get("/portfolio/balance", { auth: true }));
   const positions: KalshiPosition[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < 50; page++) {
@@ -15,5 +15,5 @@ export async function fetchPortfolio(client: KalshiClient): Promise<KalshiPortfo
     cursor = reply.cursor;
     if (cursor === null) break;
   }
-  return { balance, positions };
+  return { balance, shards, positions };
 }

@@ -1,8 +1,10 @@
 import type { BidBook } from "../domain/book.ts";
+import { UNITS_PER_DOLLAR } from "../domain/money.ts";
 import { windowAt } from "../domain/window.ts";
 import { type FrameVerdict, ReconnectingSocket } from "../net/reconnecting-socket.ts";
-import { LiveBidBook } from "./book.ts";
+import { LiveBidBook, noBidsAtNoPrices } from "./book.ts";
 import type { Clock } from "./clock.ts";
+import { type IndexValue, readIndexFrame } from "./index-frames.ts";
 import { type KalshiFill, parseSocketFrame } from "./wire.ts";
 
 /** A market lifecycle event we act on (determinations hurry the result poll). */
@@ -36,6 +38,17 @@ export interface KalshiSocketOptions {
   readonly tickMs?: number;
   readonly onLifecycle?: (e: LifecycleEvent) => void;
   readonly onFill?: (f: KalshiFill) => void;
+  /**
+   * The order-book channel's `use_yes_price`: true, NO levels arrive as YES-leg prices (a NO bid
+   * at q is a level at 1 − q); false, as NO-leg prices (the legacy default). Kalshi will make true
+   * the default and then remove the flag, after which true is the only convention: each book is
+   * read by the convention its subscription asked for.
+   */
+  readonly useYesPrice: boolean;
+  /** Settlement indices to stream (`cfbenchmarks_value` and `cfbenchmarks_value_5hz`), e.g. ["BRTI"]; empty for none. */
+  readonly indexIds?: readonly string[];
+  /** Each index value, stamped with when it arrived. */
+  readonly onIndex?: (v: IndexValue, receivedMs: number) => void;
   /** Error frames, unreadable frames, and the connection's own notices (reconnects, terminations). */
   readonly onError?: (message: string) => void;
 }
@@ -51,6 +64,9 @@ export interface KalshiSocketCounters {
   snapshots: number;
   deltas: number;
   serverErrors: number;
+  /** Index values received, per channel. */
+  index1hz: number;
+  index5hz: number;
 }
 
 interface BookSub {
@@ -58,6 +74,8 @@ interface BookSub {
   seq: number | null;
   synced: boolean;
   readonly book: LiveBidBook;
+  /** The convention this subscription asked for (see KalshiSocketOptions.useYesPrice). */
+  readonly yesPrices: boolean;
 }
 
 /**
@@ -67,7 +85,7 @@ interface BookSub {
  * validated at the boundary (wire.ts); a data frame proves the connection, an error frame does not.
  */
 export class KalshiSocket {
-  private readonly frames = { parseErrors: 0, badLevels: 0, seqGaps: 0, snapshots: 0, deltas: 0, serverErrors: 0 };
+  private readonly frames = { parseErrors: 0, badLevels: 0, seqGaps: 0, snapshots: 0, deltas: 0, serverErrors: 0, index1hz: 0, index5hz: 0 };
   private readonly socket: ReconnectingSocket;
   private nextId = 1;
   private readonly books = new Map<string, BookSub>();
@@ -105,6 +123,16 @@ export class KalshiSocket {
     return { connects, reconnects, messages, ...this.frames };
   }
 
+  /** The connection is open. */
+  get isOpen(): boolean {
+    return this.socket.isOpen;
+  }
+
+  /** The socket holds an in-sequence book of `ticker` now (else REST should stand in). */
+  hasBook(ticker: string): boolean {
+    return this.socket.isOpen && this.books.get(ticker)?.synced === true;
+  }
+
   /** Connects and keeps connecting until stop(); once per socket. */
   start(): void {
     if (this.ticker !== null || this.socket.phase !== "idle") return;
@@ -124,6 +152,12 @@ export class KalshiSocket {
     this.pendingSubs.clear();
     this.send({ cmd: "subscribe", params: { channels: ["market_lifecycle_v2"] } });
     this.send({ cmd: "subscribe", params: { channels: ["fill"] } });
+    const ids = this.opts.indexIds ?? [];
+    if (ids.length > 0) {
+      // Both channels: the 1 Hz values are the ones Kalshi averages; the 5 Hz ones keep the price fresh if the 1 Hz lags.
+      this.send({ cmd: "subscribe", params: { channels: ["cfbenchmarks_value"], index_ids: [...ids] } });
+      this.send({ cmd: "subscribe", params: { channels: ["cfbenchmarks_value_5hz"], index_ids: [...ids] } });
+    }
     this.ensureTickers();
   }
 
@@ -147,8 +181,9 @@ export class KalshiSocket {
     const wanted = [current.ticker, windowAt(current.close, this.opts.series).ticker];
     for (const ticker of wanted) {
       if (this.books.has(ticker)) continue;
-      this.books.set(ticker, { sid: null, seq: null, synced: false, book: new LiveBidBook() });
-      const id = this.send({ cmd: "subscribe", params: { channels: ["orderbook_delta"], market_ticker: ticker, use_yes_price: false } });
+      const yesPrices = this.opts.useYesPrice;
+      this.books.set(ticker, { sid: null, seq: null, synced: false, book: new LiveBidBook(), yesPrices });
+      const id = this.send({ cmd: "subscribe", params: { channels: ["orderbook_delta"], market_ticker: ticker, use_yes_price: yesPrices } });
       this.pendingSubs.set(id, ticker);
     }
     for (const [ticker, sub] of this.books) {
@@ -173,6 +208,20 @@ export class KalshiSocket {
       this.frames.parseErrors++;
       return "unreadable";
     }
+    const now = this.opts.clock.now();
+    let index: IndexValue | null;
+    try {
+      index = readIndexFrame(json);
+    } catch (e) {
+      this.frames.parseErrors++;
+      this.opts.onError?.(`kalshi ws: unreadable index frame: ${(e as Error).message}`);
+      return "unreadable";
+    }
+    if (index !== null) {
+      this.frames[index.channel === "1hz" ? "index1hz" : "index5hz"]++;
+      this.opts.onIndex?.(index, now);
+      return "good";
+    }
     const frame = parseSocketFrame(json);
     switch (frame.type) {
       case "subscribed": {
@@ -187,7 +236,7 @@ export class KalshiSocket {
       case "orderbook_snapshot": {
         const sub = this.subFor(frame.ticker, frame.sid);
         if (sub === undefined) return "good";
-        sub.book.replace(frame.book);
+        sub.book.replace(sub.yesPrices ? { yes: frame.book.yes, no: noBidsAtNoPrices(frame.book.no) } : frame.book);
         sub.seq = frame.seq;
         sub.synced = true;
         this.frames.snapshots++;
@@ -205,7 +254,8 @@ export class KalshiSocket {
           return "good";
         }
         sub.seq = frame.seq;
-        sub.book.apply(frame.side, frame.price, frame.delta);
+        // In YES-leg pricing a NO level's price is the YES price it crosses: the NO bid is 1 − it.
+        sub.book.apply(frame.side, sub.yesPrices && frame.side === "no" ? UNITS_PER_DOLLAR - frame.price : frame.price, frame.delta);
         this.frames.deltas++;
         const now = this.opts.clock.now();
         this.opts.onBook(frame.ticker, sub.book.bids(), frame.venueMs !== null ? Math.min(frame.venueMs, now) : now, now);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HUNDREDTHS_PER_CONTRACT, fromHundredths } from "../domain/contracts.ts";
 import { type Money, UNITS_PER_DOLLAR, parseDollars } from "../domain/money.ts";
 import type { BookLevel } from "../domain/quote.ts";
 import type { Side } from "../domain/settlement.ts";
@@ -32,6 +33,8 @@ export interface KalshiMarket {
   readonly noAsk: Money | null;
   /** The tick structure; null when the reply lacks it. */
   readonly priceRanges: readonly PriceRange[] | null;
+  /** The exchange shard the market lives on (`exchange_index`); null when the reply lacks it. */
+  readonly exchangeIndex: number | null;
 }
 
 const decimal = z.union([z.string(), z.number()]).transform((v) => String(v));
@@ -49,6 +52,8 @@ const marketSchema = z.object({
   no_bid_dollars: decimal.nullish(),
   no_ask_dollars: decimal.nullish(),
   price_ranges: z.array(z.object({ start: decimal, end: decimal, step: decimal })).nullish(),
+  // A shard index that is not a whole number ≥ 0 reads as unknown: orders are then auto-routed.
+  exchange_index: z.number().int().nonnegative().nullish().catch(null),
 });
 
 function isoSeconds(text: string, field: string): number {
@@ -104,14 +109,19 @@ export function parseMarket(json: unknown): KalshiMarket {
     noBid: quotePrice(m.no_bid_dollars),
     noAsk: quotePrice(m.no_ask_dollars),
     priceRanges: m.price_ranges ? m.price_ranges.map((p) => ({ start: parseDollars(p.start), end: parseDollars(p.end), step: parseDollars(p.step) })) : null,
+    exchangeIndex: m.exchange_index ?? null,
   };
 }
 
-/** A fixed-point contract count ("12.00") as a number of contracts. */
+/**
+ * A fixed-point contract count ("12.00", "80.40") as a number of contracts, exact to the
+ * hundredth (see domain/contracts.ts); a finer count is not Kalshi's format and is refused.
+ */
 export function parseCount(text: unknown): number {
   const s = typeof text === "number" ? String(text) : text;
-  if (typeof s !== "string" || !/^\d+(\.\d+)?$/.test(s.trim())) throw new KalshiParseError(`not a contract count: ${JSON.stringify(text)}`);
-  return Number(s);
+  const m = typeof s === "string" ? /^(\d+)(?:\.(\d+))?$/.exec(s.trim()) : null;
+  if (m === null || /[1-9]/.test((m[2] ?? "").slice(2))) throw new KalshiParseError(`not a contract count: ${JSON.stringify(text)}`);
+  return fromHundredths(Number(m[1]) * HUNDREDTHS_PER_CONTRACT + Number((m[2] ?? "").slice(0, 2).padEnd(2, "0")));
 }
 
 /** Reads each item of a list on its own: one that throws is skipped and counted, one read as null is left out. */
@@ -163,19 +173,43 @@ export interface KalshiPosition {
 }
 
 export interface KalshiPortfolio {
+  /** The whole account, every shard together (`balance_dollars`). */
   readonly balance: Money;
+  /** Each exchange shard's own balance (`balance_breakdown`); empty when Kalshi gave none. */
+  readonly shards: ReadonlyMap<number, Money>;
   readonly positions: readonly KalshiPosition[];
 }
 
-const balanceSchema = z.object({ balance: z.number().int().optional(), balance_dollars: z.string().optional() });
+export interface KalshiBalance {
+  readonly balance: Money;
+  readonly shards: ReadonlyMap<number, Money>;
+}
 
-/** GET /portfolio/balance: `balance_dollars` when present, else `balance` in integer cents. */
-export function parseBalance(json: unknown): Money {
+const balanceSchema = z.object({
+  balance: z.number().int().optional(),
+  balance_dollars: z.union([z.string(), z.number()]).optional(),
+  balance_breakdown: z.array(z.unknown()).nullish(),
+});
+const shardBalance = z.object({ exchange_index: z.number().int().nonnegative(), balance: z.union([z.string(), z.number()]) });
+
+/**
+ * GET /portfolio/balance: the total (`balance_dollars`, else `balance` in integer cents) and,
+ * since collateral is held per exchange shard (2026-08), each shard's balance from
+ * `balance_breakdown: [{exchange_index, balance}]` (fixed-point dollars). An unreadable shard
+ * entry is left out: that shard then reads as holding nothing, which refuses orders there.
+ */
+export function parseBalance(json: unknown): KalshiBalance {
   const r = balanceSchema.safeParse(json);
   if (!r.success) throw new KalshiParseError("balance reply is not an object with balance fields");
-  if (r.data.balance_dollars !== undefined) return parseDollars(r.data.balance_dollars);
-  if (r.data.balance !== undefined) return r.data.balance * 100;
-  throw new KalshiParseError("balance reply has neither balance_dollars nor balance");
+  let balance: Money;
+  if (r.data.balance_dollars !== undefined) balance = parseDollarsNear(String(r.data.balance_dollars));
+  else if (r.data.balance !== undefined) balance = r.data.balance * 100;
+  else throw new KalshiParseError("balance reply has neither balance_dollars nor balance");
+  const shards = new Map<number, Money>();
+  for (const entry of readEach(r.data.balance_breakdown ?? [], (e) => shardBalance.parse(e)).items) {
+    shards.set(entry.exchange_index, (shards.get(entry.exchange_index) ?? 0) + parseDollarsNear(String(entry.balance)));
+  }
+  return { balance, shards };
 }
 
 const positionsSchema = z.object({
@@ -188,7 +222,7 @@ export function parsePositions(json: unknown): { positions: KalshiPosition[]; cu
   if (!r.success) throw new KalshiParseError(`positions reply: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
   const positions = (r.data.market_positions ?? []).map((p) => ({
     ticker: p.ticker,
-    contracts: Number(p.position_fp),
+    contracts: parseSignedCount(p.position_fp),
     exposure: p.market_exposure_dollars ? parseDollarsNear(p.market_exposure_dollars) : 0,
   }));
   return { positions, cursor: r.data.cursor ? r.data.cursor : null };

@@ -97,12 +97,14 @@ describe("btc15 fetch against loopback Kalshi, Coinbase and Kraken", () => {
     const paths = kalshi.requests.map((r) => r.path);
     const archivedLists = kalshi.requests.filter((r) => r.path === "/historical/markets");
     const liveLists = kalshi.requests.filter((r) => r.path === "/markets");
-    // 96 markets a day, 7 a page: 14 pages each, the cursor of each page passed to the next.
-    expect(archivedLists.length).toBe(14);
+    // 96 markets a day, 7 a page: 14 pages for the live day; the archive is listed once by series
+    // (the fake's holds the two days before the cutoff: 192 markets, 28 pages), each page's cursor passed on.
+    expect(archivedLists.length).toBe(28);
     expect(liveLists.length).toBe(14);
     expect(liveLists.map((r) => r.query.get("cursor"))).toEqual([null, ...Array.from({ length: 13 }, (_, i) => String(7 * (i + 1)))]);
     expect(liveLists[0]!.query.get("series_ticker")).toBe("KXBTC15M");
-    expect(archivedLists[0]!.query.get("tickers")!.split(",")).toContain(kalshi.market(D1).ticker);
+    expect(archivedLists.map((r) => r.query.get("series_ticker"))).toEqual(Array(28).fill("KXBTC15M"));
+    expect(archivedLists.some((r) => r.query.has("tickers"))).toBe(false);
     const archivedCandles = paths.filter((p) => p.startsWith("/historical/markets/"));
     const liveCandles = paths.filter((p) => p.startsWith("/series/KXBTC15M/markets/"));
     expect(archivedCandles.length).toBe(96);
@@ -111,7 +113,7 @@ describe("btc15 fetch against loopback Kalshi, Coinbase and Kraken", () => {
     expect(liveCandles).toContain(`/series/KXBTC15M/markets/${kalshi.market(D2 + 900).ticker}/candlesticks`);
     const candleQuery = kalshi.requests.find((r) => r.path.endsWith("/candlesticks"))!.query;
     expect(candleQuery.get("period_interval")).toBe("1");
-    expect(first.requests.kalshi).toBe(1 + 14 + 14 + 192);
+    expect(first.requests.kalshi).toBe(1 + 28 + 14 + 192);
   });
 
   it("writes each day's BTC/USD minutes from Coinbase in the backtest's price format, sorted", () => {
@@ -152,9 +154,9 @@ describe("btc15 fetch against loopback Kalshi, Coinbase and Kraken", () => {
     kalshi.failNext(429, 3, "/series/");
     kalshi.failNext(429, 2, "/historical/markets");
     const s = await runFetch({ from: D1, to: D3, series: "KXBTC15M", outDir: dir, config: config(kalshi.baseUrl, venues), now: () => NOW }, { http: quiet() });
-    expect(s.requests).toMatchObject({ kalshi_rate_limited: 5, kalshi_retries: 5, kalshi: 1 + 14 + 14 + 192 + 5 });
+    expect(s.requests).toMatchObject({ kalshi_rate_limited: 5, kalshi_retries: 5, kalshi: 1 + 28 + 14 + 192 + 5 });
     for (const f of ["KXBTC15M_2026-03-11.csv", "KXBTC15M_2026-03-12.csv"]) expect(readFileSync(join(dir, "kalshi", f), "utf8")).toBe(readFileSync(join(out, "kalshi", f), "utf8"));
-    expect(formatFetchSummary(s)).toMatch(/Kalshi 226 \(5 answered 429, 5 retried\)/);
+    expect(formatFetchSummary(s)).toMatch(/Kalshi 240 \(5 answered 429, 5 retried\)/);
   });
 
   it("paces Kalshi requests under the configured token bucket", async () => {
@@ -213,7 +215,7 @@ describe("btc15 fetch against loopback Kalshi, Coinbase and Kraken", () => {
     try {
       const err = await runFetch({ from: D1, to: D3, series: "KXBTC15M", outDir: dir, config: config(kalshi.baseUrl, venues, { kalshi: { baseUrl: kalshi.baseUrl, rateLimit: { readTokensPerSecond: 100_000 }, backoff: { baseMs: 10, maxMs: 100, maxRetries: 1 } } }), now: () => NOW }, { http: quiet() }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(FetchError);
-      expect((err as Error).message).toMatch(/^Kalshi, 2026-03-12: GET \/series\/KXBTC15M\/markets\/KXBTC15M-26MAR1120\d\d-\d\d\/candlesticks: HTTP 500 \(internal_server_error\)\. The 1 complete day\(s\) are kept: run the same command again to resume\.$/);
+      expect((err as Error).message).toMatch(/^Kalshi, 2026-03-12: GET \/series\/KXBTC15M\/markets\/KXBTC15M-26MAR1120\d\d-\d\d\/candlesticks: HTTP 500 \(internal_server_error: internal error\)\. The 1 complete day\(s\) are kept: run the same command again to resume\.$/);
       expect(existsSync(join(dir, "kalshi", "KXBTC15M_2026-03-11.csv"))).toBe(true);
       expect(existsSync(join(dir, "kalshi", "KXBTC15M_2026-03-12.csv"))).toBe(false);
     } finally {

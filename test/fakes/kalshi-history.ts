@@ -6,7 +6,7 @@ import { isoUtc, parseTicker } from "../../src/domain/window.ts";
 /**
  * A fake of Kalshi's public history endpoints on 127.0.0.1, in the documented 2026 formats:
  * GET /historical/cutoff ({market_settled_ts, …} ISO times), GET /markets (series_ticker,
- * min_close_ts/max_close_ts, limit, cursor), GET /historical/markets (tickers, limit, cursor),
+ * min_close_ts/max_close_ts, limit, cursor), GET /historical/markets (series_ticker or tickers, limit, cursor),
  * and one-minute candlesticks on both tiers: live ones with `{open,low,high,close}_dollars` and
  * `volume_fp`, historical ones with `{open,low,high,close}` and `volume`. Every 15-minute
  * window of the series has a settled market; it is historical when it settled before the cutoff.
@@ -21,6 +21,8 @@ export interface FakeKalshiHistoryOptions {
   readonly withoutCandles?: readonly string[];
   /** Historical markets (by ticker) whose candles only the live path serves (the archive 404s). */
   readonly liveCandlesFor?: readonly string[];
+  /** The series' first close (unix s): what /historical/markets lists by series_ticker; default two days before the cutoff. */
+  readonly seriesStart?: number;
 }
 
 export interface FakeKalshiHistory {
@@ -143,6 +145,13 @@ export async function startFakeKalshiHistory(opts: FakeKalshiHistoryOptions): Pr
       return [200, page(all, q)];
     }
     if (path === "/historical/markets") {
+      // Filters are mutually exclusive (Kalshi's reference): by series, every archived market of it, oldest first.
+      if (q.has("series_ticker")) {
+        if (q.get("series_ticker") !== series || opts.cutoff === null) return [200, { markets: [], cursor: "" }];
+        const all: FakeMarket[] = [];
+        for (let c = opts.seriesStart ?? Math.floor(opts.cutoff / 900) * 900 - 2 * 86_400; isHistorical(market(c)); c += 900) all.push(market(c));
+        return [200, page(all, q)];
+      }
       const all = (q.get("tickers") ?? "").split(",").map(closeOfTicker).filter((c): c is number => c !== null).map(market).filter(isHistorical);
       return [200, page(all, q)];
     }

@@ -39,6 +39,10 @@ export interface FakeKalshiOptions {
   now?: () => number;
   /** Verify signatures on /portfolio and the WebSocket with this key; without it, any headers pass. */
   publicKey?: KeyObject;
+  /** Order books need a signed request (Kalshi's OpenAPI 3.28+): a keyless one answers 401. */
+  booksNeedKey?: boolean;
+  /** Error bodies as Kalshi writes them since 2026-08: {code, message, details} at the top level. */
+  topLevelErrors?: boolean;
 }
 
 export interface FakeKalshi {
@@ -65,7 +69,10 @@ export interface FakeKalshi {
   dropField(name: string): void;
   /** Orders get the retired V1 answer: HTTP 200 with an error and no order. */
   setV1SilentFailure(on: boolean): void;
-  setBalance(cents: number): void;
+  /** The balance in cents; with `shards`, also `balance_breakdown` (exchange index → fixed-point dollars). */
+  setBalance(cents: number, shards?: Record<number, string>): void;
+  /** The next `count` orders are rejected with HTTP 400 and this Kalshi error code. */
+  rejectOrders(code: string, count: number): void;
   setPositions(positions: Record<string, unknown>[]): void;
   /** Changes a level and sends an orderbook_delta; `skipSeq` makes its seq jump (a gap). */
   pushDelta(ticker: string, side: "yes" | "no", price: string, delta: number, skipSeq?: boolean): void;
@@ -92,6 +99,8 @@ interface Sub {
   channel: string;
   ticker: string | null;
   seq: number;
+  /** The order-book channel's use_yes_price: NO levels in YES-leg prices. */
+  yesPrices: boolean;
 }
 
 export async function startFakeKalshi(opts: FakeKalshiOptions = {}): Promise<FakeKalshi> {
@@ -105,6 +114,8 @@ export async function startFakeKalshi(opts: FakeKalshiOptions = {}): Promise<Fak
   const dropped = new Set<string>();
   let v1Silent = false;
   let balanceCents = 100_000;
+  let shardBalances: Record<number, string> | null = null;
+  let rejections = { code: "", count: 0 };
   let positions: Record<string, unknown>[] = [];
   const subs = new Map<WebSocket, Sub[]>();
   let nextSid = 1;
@@ -169,6 +180,8 @@ export async function startFakeKalshi(opts: FakeKalshiOptions = {}): Promise<Fak
       floor_strike: 64839.26,
       strike_type: "greater_or_equal",
       custom_strike: { round_digits: "2" },
+      // New crypto events live on exchange shard 2 since 2026-08-24.
+      exchange_index: 2,
       expiration_value: expiration,
       settlement_value_dollars: result === "" ? undefined : result === "yes" ? "1.0000" : "0.0000",
       yes_bid_dollars: formatDecimal(yesBid ?? 0),
@@ -254,7 +267,10 @@ export async function startFakeKalshi(opts: FakeKalshiOptions = {}): Promise<Fak
     const method = req.method ?? "GET";
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(body));
+      // Since 2026-08 every error carries {code, message, details} at the top level.
+      const e = (body as { error?: unknown }).error;
+      const top = opts.topLevelErrors && status >= 400 && e !== null && typeof e === "object" ? { ...(e as object), details: {} } : body;
+      res.end(JSON.stringify(top));
     };
     let raw = "";
     for await (const chunk of req) raw += chunk;
@@ -280,6 +296,10 @@ export async function startFakeKalshi(opts: FakeKalshiOptions = {}): Promise<Fak
     let m: RegExpExecArray | null;
     if (method === "GET" && path === "/exchange/status") return send(200, { exchange_active: true, trading_active: true });
     if (method === "GET" && (m = /^\/markets\/([^/]+)\/orderbook$/.exec(path))) {
+      if (opts.booksNeedKey && !verified(method, url.pathname, req.headers)) {
+        fake.authFailures++;
+        return send(401, { error: { code: "authentication_error", message: "authentication required" } });
+      }
       const b = bookOf(m[1]!);
       const fp: Record<string, WireLevel[]> = {};
       if (b.yes.size) fp.yes_dollars = wireLevels(b.yes);
@@ -291,7 +311,10 @@ export async function startFakeKalshi(opts: FakeKalshiOptions = {}): Promise<Fak
       const market = marketJson(m[1]!);
       return market === null ? send(404, { error: { code: "not_found", message: "market not found" } }) : send(200, { market });
     }
-    if (method === "GET" && path === "/portfolio/balance") return send(200, { balance: balanceCents, portfolio_value: 0, updated_ts: Math.floor(now() / 1000) });
+    if (method === "GET" && path === "/portfolio/balance") {
+      const breakdown = shardBalances === null ? {} : { balance_breakdown: Object.entries(shardBalances).map(([i, b]) => ({ exchange_index: Number(i), balance: b })) };
+      return send(200, { balance: balanceCents, balance_dollars: formatDecimal(balanceCents * 100), portfolio_value: 0, updated_ts: Math.floor(now() / 1000), ...breakdown });
+    }
     if (method === "GET" && path === "/portfolio/positions") return send(200, { market_positions: positions, event_positions: [], cursor: "" });
     if (method === "GET" && path === "/portfolio/fills") return send(200, { fills: fills.get(url.searchParams.get("order_id") ?? "") ?? [], cursor: "" });
     if (method === "POST" && (path === "/portfolio/events/orders" || path === "/portfolio/orders")) {
@@ -300,6 +323,10 @@ export async function startFakeKalshi(opts: FakeKalshiOptions = {}): Promise<Fak
       notify();
       if (path === "/portfolio/orders") return send(410, { error: { code: "deprecated_v1_order_endpoint", message: "use /portfolio/events/orders" } });
       if (v1Silent) return send(200, { error: { code: "deprecated_v1_order_endpoint", message: "use /portfolio/events/orders" } });
+      if (rejections.count > 0) {
+        rejections.count--;
+        return send(400, { error: { code: rejections.code, message: `order rejected: ${rejections.code}` } });
+      }
       return send(201, execute(body));
     }
     return send(404, { error: { code: "not_found", message: `no route ${method} ${path}` } });
@@ -322,11 +349,13 @@ export async function startFakeKalshi(opts: FakeKalshiOptions = {}): Promise<Fak
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws));
   });
 
+  /** NO levels as a subscription asked for them: NO-leg prices, or (use_yes_price) the YES prices they cross at. */
+  const noLevels = (sub: Sub, levels: WireLevel[]): WireLevel[] => (sub.yesPrices ? levels.map(([p, c]): WireLevel => [formatDecimal(10_000 - parseDollars(p)), c]).reverse() : levels);
   const snapshotFrame = (sub: Sub) => {
     const b = bookOf(sub.ticker!);
     const msg: Record<string, unknown> = { market_ticker: sub.ticker, market_id: randomUUID() };
     if (b.yes.size) msg.yes_dollars_fp = wireLevels(b.yes);
-    if (b.no.size) msg.no_dollars_fp = wireLevels(b.no);
+    if (b.no.size) msg.no_dollars_fp = noLevels(sub, wireLevels(b.no));
     return { type: "orderbook_snapshot", sid: sub.sid, seq: ++sub.seq, msg };
   };
 
@@ -349,7 +378,7 @@ export async function startFakeKalshi(opts: FakeKalshiOptions = {}): Promise<Fak
       const mine = subs.get(ws) ?? [];
       if (cmd.cmd === "subscribe") {
         for (const channel of (params.channels as string[]) ?? []) {
-          const sub: Sub = { sid: nextSid++, channel, ticker: typeof params.market_ticker === "string" ? params.market_ticker : null, seq: 0 };
+          const sub: Sub = { sid: nextSid++, channel, ticker: typeof params.market_ticker === "string" ? params.market_ticker : null, seq: 0, yesPrices: params.use_yes_price === true };
           mine.push(sub);
           ws.send(JSON.stringify({ id: cmd.id, type: "subscribed", msg: { channel, sid: sub.sid } }));
           if (channel === "orderbook_delta" && sub.ticker !== null) ws.send(JSON.stringify(snapshotFrame(sub)));
@@ -386,7 +415,11 @@ export async function startFakeKalshi(opts: FakeKalshiOptions = {}): Promise<Fak
     slowNext: (ms, count) => void (slow = { ms, count }),
     dropField: (name) => void dropped.add(name),
     setV1SilentFailure: (on) => void (v1Silent = on),
-    setBalance: (cents) => void (balanceCents = cents),
+    setBalance(cents, shards) {
+      balanceCents = cents;
+      shardBalances = shards ?? null;
+    },
+    rejectOrders: (code, count) => void (rejections = { code, count }),
     setPositions: (p) => void (positions = p),
     pushDelta(ticker, side, price, delta, skipSeq = false) {
       const levels = bookOf(ticker)[side];
@@ -396,7 +429,8 @@ export async function startFakeKalshi(opts: FakeKalshiOptions = {}): Promise<Fak
           if (sub.channel !== "orderbook_delta" || sub.ticker !== ticker) continue;
           sub.seq += skipSeq ? 2 : 1;
           const d = delta >= 0 ? delta.toFixed(2) : `-${(-delta).toFixed(2)}`;
-          ws.send(JSON.stringify({ type: "orderbook_delta", sid: sub.sid, seq: sub.seq, msg: { market_ticker: ticker, price_dollars: price, delta_fp: d, side, ts_ms: now() } }));
+          const wirePrice = side === "no" && sub.yesPrices ? formatDecimal(10_000 - parseDollars(price)) : price;
+          ws.send(JSON.stringify({ type: "orderbook_delta", sid: sub.sid, seq: sub.seq, msg: { market_ticker: ticker, price_dollars: wirePrice, delta_fp: d, side, ts_ms: now() } }));
         }
       }
     },

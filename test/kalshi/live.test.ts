@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readKalshiCredentials } from "../../src/app/venue/kalshi-credentials.ts";
-import { checkLiveGates, liveBroker, liveOrderPort, liveSummary, readLiveAccount } from "../../src/app/venue/kalshi-live.ts";
+import { ShardBalanceWatch, checkLiveGates, liveBroker, liveOrderPort, liveSummary, ordersLine, readLiveAccount, shardShortfall } from "../../src/app/venue/kalshi-live.ts";
 import { kalshiClient } from "../../src/app/venue/kalshi-market.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import { UserError } from "../../src/domain/errors.ts";
@@ -15,6 +15,7 @@ import { windowAt } from "../../src/domain/window.ts";
 import { LiveBroker } from "../../src/kalshi/live-broker.ts";
 import { LiveTradingGrant, grantLiveTrading } from "../../src/kalshi/live-grant.ts";
 import { OrderFailedError, v2OrderBody } from "../../src/kalshi/orders.ts";
+import { KalshiRequestError, kalshiError } from "../../src/kalshi/client.ts";
 import { type FakeKalshi, startFakeKalshi } from "../fakes/kalshi.ts";
 import { ScriptedClock, until } from "./helpers.ts";
 
@@ -128,7 +129,7 @@ describe("live orders against the fake Kalshi", () => {
     fake.setBalance(12_345);
     fake.setPositions([{ ticker: "KXBTC15M-26JUL251330-30", position_fp: "4.00", market_exposure_dollars: "2.0000" }, { ticker: "KXETH15M-26JUL251330-30", position_fp: "-1.00", market_exposure_dollars: "0.5000" }]);
     const c = config();
-    const account = await readLiveAccount(kalshiClient(c, { key: credentials(), clock }), "KXBTC15M");
+    const account = await readLiveAccount(kalshiClient(c, { key: credentials(), clock }), "KXBTC15M", clock.now());
     expect(account.portfolio.balance).toBe(1_234_500);
     expect(account.exposure).toBe(20_000); // only this series counts against the limit
     const summary = liveSummary(c, account);
@@ -140,7 +141,7 @@ describe("live orders against the fake Kalshi", () => {
 
   it("says plainly when Kalshi refuses the key, without naming it", async () => {
     const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
-    const err = await readLiveAccount(kalshiClient(config(), { key: { keyId: KEY_ID, privateKey: other }, clock, maxRetries: 0 }), "KXBTC15M").catch((e: unknown) => e);
+    const err = await readLiveAccount(kalshiClient(config(), { key: { keyId: KEY_ID, privateKey: other }, clock, maxRetries: 0 }), "KXBTC15M", clock.now()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toMatch(/Kalshi refused the API key/);
     expect((err as Error).message).not.toContain(KEY_ID);
@@ -186,5 +187,92 @@ describe("live orders against the fake Kalshi", () => {
     port.send({ ref: "R-2", ticker: W.ticker, side: "yes", contracts: 1, limitPrice: 4000 });
     await until(() => events.length === 2, "failed order outcome");
     expect(events[1]).toMatchObject({ ref: "R-2", fill: null, error: expect.stringMatching(/deprecated_v1_order_endpoint/) });
+  });
+});
+
+describe("exchange shards (collateral is held per shard since 2026-08)", () => {
+  let fake: FakeKalshi;
+  const clock = new ScriptedClock((OPEN + 60) * 1000);
+  const config = (over: Record<string, unknown> = {}) => parseConfig({ kalshi: { baseUrl: fake.baseUrl, backoff: { baseMs: 10, maxMs: 100 } }, ...over });
+  const credentials = () => readKalshiCredentials({ KALSHI_API_KEY_ID: KEY_ID, KALSHI_PRIVATE_KEY_PATH: keyFile("shards.pem", 0o600) });
+
+  beforeAll(async () => {
+    fake = await startFakeKalshi({ now: () => clock.now(), publicKey, topLevelErrors: true });
+  });
+  afterAll(() => fake.close());
+
+  it("refuses live orders in one line when the market's shard 2 holds nothing and the collateral is on shard 0", async () => {
+    fake.setBalance(5_000, { 0: "50.0000", 2: "0.0000" });
+    const c = config();
+    const account = await readLiveAccount(kalshiClient(c, { key: credentials(), clock }), "KXBTC15M", clock.now());
+    expect(account.shard).toBe(2); // the market says exchange_index 2
+    expect(account.portfolio.balance).toBe(500_000); // a healthy all-shard total…
+    const refusal = shardShortfall(c, account);
+    expect(refusal).toBe("live orders refused: exchange shard 2, where KXBTC15M trades, holds $0.00, less than the largest order the limits allow ($15.00); $50.00 on shard 0 cannot be used there: move collateral to shard 2 on Kalshi first");
+    expect(refusal!.split("\n")).toHaveLength(1);
+    // Funded on shard 2: live orders may start, and the summary shows what the shard holds.
+    fake.setBalance(5_000, { 0: "30.0000", 2: "20.0000" });
+    const funded = await readLiveAccount(kalshiClient(c, { key: credentials(), clock }), "KXBTC15M", clock.now());
+    expect(shardShortfall(c, funded)).toBeNull();
+    expect(liveSummary(c, funded)).toMatch(/^live: Kalshi balance \$50\.00 \(shard 2: \$20\.00\)/);
+    // The status line's figure: the shard's balance, read again as it changes.
+    const watch = new ShardBalanceWatch(kalshiClient(c, { key: credentials(), clock }), funded, 60_000, 1_000);
+    expect(watch.line()).toBe("shard 2 balance $20.00");
+    fake.setBalance(5_000, { 0: "30.0000", 2: "12.3400" });
+    await watch.read();
+    expect(watch.line()).toBe("shard 2 balance $12.34");
+    // A smaller per-order limit needs less there.
+    expect(shardShortfall(config({ kalshi: { baseUrl: fake.baseUrl, live: { maxPerOrder: 5 } } }), { ...funded, portfolio: { ...funded.portfolio, shards: new Map([[2, 60_000]]) } })).toBeNull();
+  });
+
+  it("without a per-shard breakdown (an unsharded account) the total is what orders can spend", async () => {
+    fake.setBalance(1_000);
+    const account = await readLiveAccount(kalshiClient(config(), { key: credentials(), clock }), "KXBTC15M", clock.now());
+    expect(account.portfolio.shards.size).toBe(0);
+    expect(shardShortfall(config(), account)).toBe("live orders refused: your Kalshi balance holds $10.00, less than the largest order the limits allow ($15.00)");
+  });
+
+  it("sends each order with its market's exchange_index, says on the wire what is sent, and counts rejections by Kalshi's code", async () => {
+    fake.setBook(W.ticker, { yes: [["0.0900", "300.00"]], no: [["0.9000", "50.00"]] });
+    const c = config();
+    const creds = credentials();
+    const broker = liveBroker(checkLiveGates({ mode: "live", credentials: creds, confirmed: true }), kalshiClient(c, { key: creds, clock }), c);
+    const events: OrderEvent[] = [];
+    const said: string[] = [];
+    const port = liveOrderPort(broker, (e) => events.push(e), clock, (l) => said.push(l), () => 2);
+    // A NO buy at most 91¢: on Kalshi's single YES book, an ask at 9¢.
+    port.send({ ref: "R-1", ticker: W.ticker, side: "no", contracts: 197, limitPrice: 9100 });
+    await until(() => events.length === 1, "order outcome");
+    expect(fake.orders.at(-1)!.body).toMatchObject({ side: "ask", count: "197.00", price: "0.0900", exchange_index: 2 });
+    expect(said[0]).toBe("live order R-1: ask 197 YES at $0.0900 on shard 2, immediate-or-cancel (buy up to 197 NO at most $0.91 each)");
+    // Kalshi says no, with its code at the top level of the body.
+    fake.rejectOrders("insufficient_balance", 2);
+    port.send({ ref: "R-2", ticker: W.ticker, side: "yes", contracts: 1, limitPrice: 1000 });
+    port.send({ ref: "R-3", ticker: W.ticker, side: "yes", contracts: 1, limitPrice: 1000 });
+    await until(() => events.length === 3, "rejections");
+    expect(events[1]!.error).toMatch(/HTTP 400 \(insufficient_balance: order rejected: insufficient_balance\)/);
+    expect(broker.counters.rejected).toEqual({ insufficient_balance: 2 });
+    expect(ordersLine(broker)).toBe("orders 3 sent, 1 filled, 0 unfilled, 2 failed (insufficient_balance 2)");
+  });
+});
+
+describe("Kalshi's error bodies", () => {
+  it("reads the code at the top level ({code, message, details}), inside `error`, or as a bare string", () => {
+    expect(kalshiError({ code: "market_closed", message: "market is closed", details: { ticker: W.ticker } })).toEqual({ code: "market_closed", message: "market is closed" });
+    expect(kalshiError({ error: { code: "not_found", message: "market not found" } })).toEqual({ code: "not_found", message: "market not found" });
+    expect(kalshiError({ error: "too many requests" })).toEqual({ code: "too many requests", message: null });
+    expect(kalshiError({ markets: [] })).toEqual({ code: null, message: null });
+  });
+
+  it("shows the top-level code on a failed call", async () => {
+    const f = await startFakeKalshi({ topLevelErrors: true });
+    try {
+      const err = (await kalshiClient(parseConfig({ kalshi: { baseUrl: f.baseUrl } }), { maxRetries: 0 }).get("/markets/NOPE-1").catch((e: unknown) => e)) as KalshiRequestError;
+      expect(err).toBeInstanceOf(KalshiRequestError);
+      expect(err.code).toBe("not_found");
+      expect(err.message).toBe("GET /markets/NOPE-1: HTTP 404 (not_found: market not found)");
+    } finally {
+      await f.close();
+    }
   });
 });

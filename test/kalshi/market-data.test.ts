@@ -39,7 +39,7 @@ describe("Kalshi market data by REST polling", () => {
   beforeEach(() => {
     const v = venueOf();
     events = v.events;
-    feed = new KalshiMarketFeed(testClient(fake.baseUrl, { maxRetries: 0 }), { series: "KXBTC15M", clock, bookPollMs: 1000, backoffMaxMs: 8_000, marketRefreshMs: 30_000, pollBook: true, onEvent: v.onEvent });
+    feed = new KalshiMarketFeed(testClient(fake.baseUrl, { maxRetries: 0 }), { series: "KXBTC15M", clock, bookPollMs: 1000, backoffMaxMs: 8_000, marketRefreshMs: 30_000, pollBook: () => true, onEvent: v.onEvent });
     source = v.venue;
     fake.setBook(W.ticker, BOOK);
   });
@@ -71,7 +71,7 @@ describe("Kalshi market data by REST polling", () => {
     try {
       f2.setBook(windowAt(Date.now() / 1000).ticker, BOOK);
       const v = venueOf();
-      const live = new KalshiMarketFeed(testClient(f2.baseUrl), { series: "KXBTC15M", clock: systemClock, bookPollMs: 1000, backoffMaxMs: 8_000, marketRefreshMs: 30_000, pollBook: true, onEvent: v.onEvent });
+      const live = new KalshiMarketFeed(testClient(f2.baseUrl), { series: "KXBTC15M", clock: systemClock, bookPollMs: 1000, backoffMaxMs: 8_000, marketRefreshMs: 30_000, pollBook: () => true, onEvent: v.onEvent });
       await live.pollOnce(); // the market facts
       f2.slowNext(400, 1);
       const before = Date.now();
@@ -113,7 +113,7 @@ describe("Kalshi market data by REST polling", () => {
       f2.dropField("orderbook_fp");
       const v = venueOf();
       const errors: string[] = [];
-      const feed2 = new KalshiMarketFeed(testClient(f2.baseUrl), { series: "KXBTC15M", clock, bookPollMs: 1000, backoffMaxMs: 8_000, marketRefreshMs: 30_000, pollBook: true, onEvent: v.onEvent, onError: (m) => errors.push(m) });
+      const feed2 = new KalshiMarketFeed(testClient(f2.baseUrl), { series: "KXBTC15M", clock, bookPollMs: 1000, backoffMaxMs: 8_000, marketRefreshMs: 30_000, pollBook: () => true, onEvent: v.onEvent, onError: (m) => errors.push(m) });
       clock.t = (OPEN + 30) * 1000;
       await feed2.pollOnce();
       expect(v.venue.officialStrike(W.ticker)).toBeNull();
@@ -129,7 +129,7 @@ describe("Kalshi market data by REST polling", () => {
   it("counts a window Kalshi does not list yet, without an error", async () => {
     clock.t = (OPEN + 40) * 1000;
     // The fake lists any well-formed ticker; a series with a dash makes a ticker it answers 404 to.
-    const feed404 = new KalshiMarketFeed(testClient(fake.baseUrl), { series: "X-Y", clock, bookPollMs: 1000, backoffMaxMs: 8_000, marketRefreshMs: 30_000, pollBook: true, onEvent: () => {} });
+    const feed404 = new KalshiMarketFeed(testClient(fake.baseUrl), { series: "X-Y", clock, bookPollMs: 1000, backoffMaxMs: 8_000, marketRefreshMs: 30_000, pollBook: () => true, onEvent: () => {} });
     await feed404.pollOnce();
     expect(feed404.counters).toMatchObject({ notListed: 1, errors: 0, bookFetches: 0 });
   });

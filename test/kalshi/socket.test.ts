@@ -21,7 +21,7 @@ describe("Kalshi WebSocket (with a key)", () => {
     await fake.close();
   });
 
-  async function open(o: { keyed?: boolean } = {}) {
+  async function open(o: { keyed?: boolean; yesPrices?: boolean } = {}) {
     const clock = new ScriptedClock((OPEN + 5) * 1000);
     fake = await startFakeKalshi({ now: () => clock.now(), publicKey });
     fake.setBook(W.ticker, { yes: [["0.4500", "10.00"]], no: [["0.5200", "8.00"], ["0.5300", "6.00"]] });
@@ -46,6 +46,7 @@ describe("Kalshi WebSocket (with a key)", () => {
       onLifecycle: (e) => lifecycle.push(e),
       onFill: (f) => fills.push(f),
       onError: (m) => errors.push(m),
+      useYesPrice: o.yesPrices ?? false,
     });
     socket.start();
     return { clock, board, lifecycle, fills, errors, socket };
@@ -62,6 +63,24 @@ describe("Kalshi WebSocket (with a key)", () => {
     fake.pushDelta(W.ticker, "yes", "0.4600", 3);
     await until(() => socket.counters.deltas === 2, "deltas");
     expect(board.book(W.ticker)!.bids).toEqual({ yes: [{ price: 4500, size: 10 }, { price: 4600, size: 3 }], no: [{ price: 5200, size: 8 }] });
+  });
+
+  it("reads NO levels by the convention it subscribed with: the same book with use_yes_price true (the default) and false", async () => {
+    // One book: YES bids 0.45×10; NO bids 0.52×8, 0.53×6. With use_yes_price the NO bids travel as 0.48 and 0.47.
+    const want = { yes: [{ price: 4500, size: 10 }], no: [{ price: 5200, size: 8 }, { price: 5300, size: 6 }, { price: 5400, size: 5 }] };
+    for (const yesPrices of [true, false]) {
+      const { board, socket } = await open({ yesPrices });
+      await until(() => board.book(W.ticker) !== undefined, "snapshot");
+      const subscribe = fake.wsCommands.find((c) => (c.params as { market_ticker?: string }).market_ticker === W.ticker)!;
+      expect((subscribe.params as { use_yes_price: boolean }).use_yes_price).toBe(yesPrices);
+      fake.pushDelta(W.ticker, "no", "0.5400", 5); // a NO bid at 54¢: on the YES scale, 46¢
+      await until(() => socket.counters.deltas === 1, "delta");
+      expect(board.book(W.ticker)!.bids).toEqual(want);
+      await socket.stop();
+      await fake.close();
+    }
+    socket = null;
+    fake = await startFakeKalshi(); // for afterEach
   });
 
   it("on a sequence gap drops the book at once and resynchronises from a fresh snapshot", async () => {
@@ -145,6 +164,7 @@ describe("Kalshi WebSocket backoff", () => {
       backoffMaxMs: 1000,
       random: () => 1,
       onError: (m) => notices.push(m),
+      useYesPrice: true,
     });
     try {
       socket.start();

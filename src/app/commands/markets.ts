@@ -2,6 +2,7 @@ import { type Io, PROCESS_IO } from "./io.ts";
 import { resolveConfig } from "../../config/load.ts";
 import type { AppConfig } from "../../config/schema.ts";
 import { UserError } from "../../domain/errors.ts";
+import { sumContracts } from "../../domain/contracts.ts";
 import { formatDecimal } from "../../domain/money.ts";
 import type { Quote, SideQuote } from "../../domain/quote.ts";
 import { type Window, isoUtc, windowAt } from "../../domain/window.ts";
@@ -10,6 +11,8 @@ import type { KalshiClient } from "../../kalshi/client.ts";
 import { FALLBACK_GRID } from "../../domain/ticks.ts";
 import { type KalshiMarket, parseMarket, parseOrderbook } from "../../kalshi/wire.ts";
 import { kalshiClient } from "../venue/kalshi-market.ts";
+import { readKalshiCredentials } from "../venue/kalshi-credentials.ts";
+import { bookKeyNotice } from "../venue/kalshi-status.ts";
 
 export interface MarketView {
   readonly window: "current" | "next";
@@ -22,6 +25,10 @@ export interface MarketView {
   readonly strike: string | null;
   readonly yes: SideView | null;
   readonly no: SideView | null;
+  /** "api_key_required": Kalshi answered the keyless book request 401; null when the book was read (or not asked). */
+  readonly book_error: "api_key_required" | null;
+  /** The exchange shard the market lives on, when Kalshi says. */
+  readonly exchange_index: number | null;
 }
 
 interface SideView {
@@ -47,14 +54,23 @@ async function view(client: KalshiClient, which: "current" | "next", w: Window):
     if ((e as { status?: number }).status !== 404) throw e;
   }
   const base = { window: which, ticker: w.ticker, open: isoUtc(market?.openTime ?? w.open), close: isoUtc(market?.closeTime ?? w.close) };
-  if (market === null) return { ...base, listed: false, status: null, strike: null, yes: null, no: null };
+  if (market === null) return { ...base, listed: false, status: null, strike: null, yes: null, no: null, book_error: null, exchange_index: null };
   let quote: Quote | null = null;
+  let bookError: MarketView["book_error"] = null;
   if (market.status === "active") {
-    const { book } = parseOrderbook(await client.get(`/markets/${w.ticker}/orderbook`, { query: { depth: 0 } }));
-    quote = quoteFromBids(w.ticker, book, market.priceRanges ?? FALLBACK_GRID).quote;
+    try {
+      // Signed whenever there is a key: Kalshi's API reference puts order books behind one.
+      const { book } = parseOrderbook(await client.get(`/markets/${w.ticker}/orderbook`, { query: { depth: 0 }, auth: client.hasKey }));
+      quote = quoteFromBids(w.ticker, book, market.priceRanges ?? FALLBACK_GRID).quote;
+    } catch (e) {
+      if (client.hasKey || (e as { status?: number }).status !== 401) throw e;
+      bookError = "api_key_required";
+    }
   }
   return {
     ...base,
+    book_error: bookError,
+    exchange_index: market.exchangeIndex,
     listed: true,
     status: market.status,
     strike: market.strikeCents === null ? null : (market.strikeCents / 100).toFixed(2),
@@ -67,12 +83,13 @@ function side(s: SideQuote): SideView {
   return {
     bid: s.bid === null ? null : formatDecimal(s.bid),
     ask: s.asks[0] ? formatDecimal(s.asks[0].price) : null,
-    ask_depth: s.asks.reduce((n, l) => n + l.size, 0),
+    // Counts are fixed-point ("80.40"): summed in hundredths, never as floats.
+    ask_depth: sumContracts(s.asks.map((l) => l.size)),
     levels: s.asks.length,
   };
 }
 
-export function formatMarketViews(views: readonly MarketView[]): string {
+export function formatMarketViews(views: readonly MarketView[], config?: AppConfig): string {
   const lines: string[] = [];
   for (const v of views) {
     lines.push(`${v.window.padEnd(7)} ${v.ticker}`);
@@ -81,7 +98,11 @@ export function formatMarketViews(views: readonly MarketView[]): string {
       lines.push("  not listed by Kalshi (yet)");
       continue;
     }
-    lines.push(`  status ${v.status}  strike ${v.strike ?? "not set yet"}`);
+    lines.push(`  status ${v.status}  strike ${v.strike ?? "not set yet"}${v.exchange_index === null ? "" : `  exchange shard ${v.exchange_index}`}`);
+    if (v.book_error === "api_key_required") {
+      lines.push(`  ${config ? bookKeyNotice(config) : "Kalshi requires an API key for order books"}`);
+      continue;
+    }
     for (const [name, s] of [["YES", v.yes], ["NO", v.no]] as const) {
       if (s === null) continue;
       lines.push(`  ${name.padEnd(3)} bid ${s.bid ?? "none"}  ask ${s.ask ?? "none"}  depth ${s.ask_depth} contracts on ${s.levels} level(s)`);
@@ -91,9 +112,9 @@ export function formatMarketViews(views: readonly MarketView[]): string {
   return lines.join("\n");
 }
 
-async function marketsText(config: AppConfig, json: boolean): Promise<string> {
-  // Two quick tries at most: a command line answer, never a long wait.
-  const client = kalshiClient(config, { maxRetries: 1 });
+async function marketsText(config: AppConfig, json: boolean, env: NodeJS.ProcessEnv): Promise<string> {
+  // Two quick tries at most: a command line answer, never a long wait. With a key, the book request is signed.
+  const client = kalshiClient(config, { maxRetries: 1, key: readKalshiCredentials(env, config.kalshi.env) });
   let views: MarketView[];
   try {
     views = await fetchMarketViews(client, config.series, Math.floor(Date.now() / 1000));
@@ -102,11 +123,11 @@ async function marketsText(config: AppConfig, json: boolean): Promise<string> {
   } finally {
     client.close();
   }
-  return json ? JSON.stringify(views, null, 2) + "\n" : formatMarketViews(views) + "\n";
+  return json ? JSON.stringify(views, null, 2) + "\n" : formatMarketViews(views, config) + "\n";
 }
 
-/** `btc15 markets`: the current and next KXBTC15M markets from Kalshi's public data (no key). */
-export async function marketsCommand(o: { readonly json?: boolean; readonly config?: string }, io: Io = PROCESS_IO): Promise<void> {
-  const config = resolveConfig({ ...(o.config ? { file: o.config } : {}), env: io.env });
-  io.out.write(await marketsText(config, o.json === true));
+/** `btc15 markets`: the current and next KXBTC15M markets from Kalshi (the book signed when a key is set). */
+export async function marketsCommand(o: { readonly json?: boolean; readonly config?: string; readonly kalshiEnv?: "production" | "demo" }, io: Io = PROCESS_IO): Promise<void> {
+  const config = resolveConfig({ ...(o.config ? { file: o.config } : {}), env: io.env, ...(o.kalshiEnv ? { flags: { kalshi: { env: o.kalshiEnv } } } : {}) });
+  io.out.write(await marketsText(config, o.json === true, io.env));
 }

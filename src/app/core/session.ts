@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { dollarsToMoney, formatUsd, moneyToDollars } from "../../domain/money.ts";
 import type { AppConfig } from "../../config/schema.ts";
-import type { EngineEvent } from "../../domain/events.ts";
+import type { EngineEvent, SecondEvent } from "../../domain/events.ts";
 import type { WindowRecord } from "../../domain/records.ts";
 import { Account, type AccountSummary } from "../../engine/account.ts";
 import type { Engine, EngineListener } from "../../engine/engine.ts";
@@ -116,7 +116,8 @@ export class TradingSession {
           log.warn(`JOURNAL WRITE FAILED: ${e.message}. No new trades; open positions settle when the disk takes writes again (or at the next start). Stopping.`);
           o.onJournalError?.(e);
         },
-        onOrderSent: (ref, contracts, limit) => log.info(`live order ${ref}: buying up to ${contracts} at most ${formatUsd(limit)} each, immediate-or-cancel`),
+        // The venue's port shows the order as it goes on the wire; this is the engine's side of it.
+        onOrderSent: (ref, contracts, limit, side) => log.debug(`live order ${ref}: sent, buy up to ${contracts} ${side.toUpperCase()} at most ${formatUsd(limit)} each, immediate-or-cancel`),
         onOrderUnfilled: (ref, why) => log.info(`live order ${ref}: nothing filled${why ? ` (${why})` : ""}; the window's entry is free again`),
         onForecast: extra?.onForecast,
         onIdle: extra?.onIdle,
@@ -125,8 +126,11 @@ export class TradingSession {
     this.engine = this.core.engine;
     this.sampler = new Sampler(
       {
-        // Carried seconds are never exact; "exact" is written only when it says something.
-        onSecond: (second, cents, carried, exact) => this.feed(exact === !carried ? { type: "second", second, cents, carried } : { type: "second", second, cents, carried, exact }),
+        // Carried seconds are never exact; "exact" is written only when it says something, and so is an index price's note.
+        onSecond: (second, cents, carried, exact, note) => {
+          const e: SecondEvent = exact === !carried ? { type: "second", second, cents, carried } : { type: "second", second, cents, carried, exact };
+          this.feed(note === undefined ? e : { ...e, source: note.source, ...(note.proxyCents === null ? {} : { proxyCents: note.proxyCents }) });
+        },
         onMean: (end, cents) => this.feed({ type: "mean", end, cents }),
         onGap: (from, to) => {
           log.warn(`no prices from ${new Date(from * 1000).toISOString()} to ${new Date(to * 1000).toISOString()}: treated as a gap`);
@@ -158,9 +162,9 @@ export class TradingSession {
     this.writePerformance();
   }
 
-  /** A source's raw price, for the recording only (the engine takes the sampled seconds). */
-  tick(source: string, price: number, receivedMs: number): void {
-    this.recorder?.tick({ type: "tick", s: source, p: price, r: receivedMs });
+  /** A source's raw price, for the recording only (the engine takes the sampled seconds); `venueMs` when the source stamped it. */
+  tick(source: string, price: number, receivedMs: number, venueMs?: number): void {
+    this.recorder?.tick(venueMs === undefined ? { type: "tick", s: source, p: price, r: receivedMs } : { type: "tick", s: source, p: price, r: receivedMs, v: venueMs });
   }
 
   /** The one door into the engine: every event the session learns (and records). */

@@ -11,7 +11,11 @@ import { withBoard } from "../dashboard/board.ts";
 import type { DashboardServer } from "../dashboard/server.ts";
 import { count, duration, plural, usdFromNumber } from "../console/number-style.ts";
 import { readKalshiCredentials } from "../venue/kalshi-credentials.ts";
-import { type LiveAccount, checkLiveGates, liveBroker, liveOrderPort, liveSummary, readLiveAccount } from "../venue/kalshi-live.ts";
+import { type LiveAccount, ShardBalanceWatch, checkLiveGates, liveBroker, liveOrderPort, liveSummary, ordersLine, readLiveAccount, shardShortfall } from "../venue/kalshi-live.ts";
+import { SecondPricer } from "../venue/index-pricing.ts";
+import { bookKeyNotice, indexLine, shownPrice } from "../venue/kalshi-status.ts";
+import { UserError } from "../../domain/errors.ts";
+import type { LiveBroker } from "../../kalshi/live-broker.ts";
 import { type MarketChoice, chooseMarketSource, kalshiClient } from "../venue/kalshi-market.ts";
 import { Notices } from "../console/notices.ts";
 import type { RunLog } from "../console/run-log.ts";
@@ -76,9 +80,10 @@ export function feedProblemsLine(r: IndexReading): string | null {
 }
 
 /** Kalshi's counters, or null: requests, retries by cause, skipped levels, and why books gave no quote. */
-export function kalshiCountersLine(choice: MarketChoice, market: MarketSource): string | null {
+export function kalshiCountersLine(choice: MarketChoice, market: MarketSource, config?: AppConfig): string | null {
   const k = choice.kalshi;
   if (k === null || !(market instanceof VenueMarket)) return null;
+  if (k.feed.bookNeedsKey && config) return `kalshi: ${bookKeyNotice(config)}`;
   const c = k.client.counters;
   const v = market.counters;
   const retries = c.retries ? ` (${[c.rateLimited && `${count(c.rateLimited)}× 429`, c.serverErrors && `${count(c.serverErrors)}× 5xx`, c.timeouts && plural(c.timeouts, "timeout"), c.networkErrors && plural(c.networkErrors, "network error")].filter(Boolean).join(", ")})` : "";
@@ -111,20 +116,23 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
 
   // Live orders: check everything that can be checked (key file, key id, Kalshi accepting the
   // key) before asking the real-money question; nothing connects to the feeds before that.
-  const credentials = readKalshiCredentials(o.env);
+  const credentials = readKalshiCredentials(o.env, config.kalshi.env);
   let account: LiveAccount | null = null;
   let grant: ReturnType<typeof checkLiveGates> | null = null;
   if (live) {
-    if (credentials === null) checkLiveGates({ mode: config.mode, credentials, confirmed: o.confirmLive }); // throws, naming the missing gate(s)
+    if (credentials === null) checkLiveGates({ mode: config.mode, credentials, confirmed: o.confirmLive, kalshiEnv: config.kalshi.env }); // throws, naming the missing gate(s)
     const probe = kalshiClient(config, { key: credentials, clock });
     try {
-      account = await readLiveAccount(probe, config.series);
+      account = await readLiveAccount(probe, config.series, now());
     } finally {
       probe.close();
     }
+    // Collateral is per exchange shard: refuse before the question when the series' shard cannot pay for an order.
+    const short = shardShortfall(config, account);
+    if (short !== null) throw new UserError(short);
     let confirmed = o.confirmLive;
     if (!confirmed && o.ask) confirmed = await o.ask(`Trade REAL money on Kalshi (limits: ${usdFromNumber(config.kalshi.live.maxPerOrder)}/order, ${usdFromNumber(config.kalshi.live.maxDailyLoss)} daily loss)? Type "yes": `);
-    grant = checkLiveGates({ mode: config.mode, credentials, confirmed });
+    grant = checkLiveGates({ mode: config.mode, credentials, confirmed, kalshiEnv: config.kalshi.env });
   }
 
   let stopping = false;
@@ -198,6 +206,8 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
       if (trading) notices.say(`kalshi ${m.replace(/\d+/g, "#")}`, m.startsWith("kalshi") ? m : `kalshi: ${m}`);
     },
     onGiveUp: (ticker) => log.warn(`kalshi: no official result for ${ticker} after ${Math.round(config.kalshi.resultGiveUpMs / 60_000)} min; its positions stay open until the next start`),
+    onBookNeedsKey: () => log.warn(bookKeyNotice(config)),
+    onIndexCheck: (c) => log.debug(`index ${isoUtc(c.close)}: ours ${c.oursCents ?? "?"}¢ of ${c.count} values; Kalshi's final-minute ${c.finalCents ?? "?"}¢ (${c.finalSize ?? "?"}), 60-s ${c.avg60Cents ?? "?"}¢`),
   });
   log.show((c) => (choice.kind === "kalshi" ? `${c.green("✓")} ${choice.description}` : choice.description));
   if (live && choice.kind !== "kalshi") {
@@ -209,13 +219,20 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   // Live orders go to Kalshi; their outcomes come back through the session's one door.
   let orders: OrderPort | undefined;
   let session: TradingSession | null = null;
+  let broker: LiveBroker | null = null;
+  let balanceWatch: ShardBalanceWatch | null = null;
   if (grant !== null && account !== null) {
-    const broker = liveBroker(grant, kalshiClient(config, { key: credentials, clock }), config);
+    const liveClient = kalshiClient(config, { key: credentials, clock });
+    broker = liveBroker(grant, liveClient, config);
     log.show((c) => c.red(liveSummary(config, account!)));
-    orders = liveOrderPort(broker, (e) => session?.feed(e), clock, (l) => log.debug(l));
+    // Each order goes to its market's shard, as the market said (the start-up shard until then).
+    const shardOf = (ticker: string) => choice.kalshi?.feed.market(ticker)?.exchangeIndex ?? account!.shard;
+    orders = liveOrderPort(broker, (e) => session?.feed(e), clock, (l) => log.info(l), shardOf);
+    balanceWatch = new ShardBalanceWatch(liveClient, account, config.statusIntervalSeconds * 1000, config.kalshi.backoff.maxMs);
+    balanceWatch.start();
   }
 
-  const board = o.dashboard?.attach({ driver: "live", mode: live ? "live" : "paper", series: config.series, market: choice.kind, prices: () => reading, kalshi: () => (session ? kalshiCountersLine(choice, session.market) : null) });
+  const board = o.dashboard?.attach({ driver: "live", mode: live ? "live" : "paper", series: config.series, market: choice.kind, prices: () => reading, kalshi: () => (session ? kalshiCountersLine(choice, session.market, config) : null) });
   session = new TradingSession({
     config,
     dataDir: config.dataDir,
@@ -258,7 +275,14 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     early.length = 0;
     current.sampler.advanceTo(Math.floor(now() / 1000));
   });
-  onTick = (ts, price) => current.sampler.tick(ts, price);
+  // With a key, the settlement index prices the seconds while it is fresh; the exchange median otherwise.
+  const indexId = choice.kalshi?.indexId ?? null;
+  const pricer = new SecondPricer(current.sampler, { indexId: indexId ?? "", startSecond: Math.floor(now() / 1000), staleMs: config.kalshi.index.staleMs });
+  choice.kalshi?.onIndex((v, receivedMs) => {
+    current.tick(`kalshi-${v.indexId}-${v.channel}`, v.value / 10_000, receivedMs, v.sourceMs);
+    pricer.onIndex(v, receivedMs);
+  });
+  onTick = (ts, price) => pricer.onMedian(ts, price);
   trading = true;
   log.show((c) => c.bold(c.green("SYSTEM READY - MONITORING FOR OPPORTUNITIES")));
   // The forecaster needs historyNeeded seconds of prices; the warm start usually gives them all.
@@ -278,8 +302,9 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     const t = now();
     const instant = Math.floor(t / 1000);
     reading = index.read(t);
-    if ((reading.price === null) !== sourcesDown) {
-      sourcesDown = reading.price === null;
+    // With a key the settlement index can price the seconds while every exchange is down.
+    if ((reading.price === null && pricer.mode !== "index") !== sourcesDown) {
+      sourcesDown = !sourcesDown;
       if (sourcesDown) log.warn(`ALL PRICE SOURCES DOWN at ${isoUtc(instant)}: ${sourcesLine(reading)}; no trades until a price returns`);
       else log.warn(`price sources back: ${priceLine(reading)}`);
     }
@@ -289,7 +314,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
       current.feed({ type: "kill_switch", t, on: kill });
       log.warn(kill ? `kill switch ON (${killFile} exists): no new orders` : `kill switch off (${killFile} removed): orders allowed again`);
     }
-    current.sampler.advanceTo(instant);
+    pricer.onClock(t);
     current.recorder?.flush();
     const recordingError = current.recorder?.takeError();
     if (recordingError) notices.say("recording", `${recordingError}: the recording has a hole; trading goes on`);
@@ -302,8 +327,10 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     }
     if (instant >= lastStatus + every) {
       lastStatus = Math.floor(instant / every) * every;
-      const extra = [feedProblemsLine(reading), kalshiCountersLine(choice, current.market)].filter((x): x is string => x !== null);
-      current.status(instant, reading.price === null ? null : Math.round(reading.price * 100), priceLine(reading), extra, priceSourceShort(reading));
+      const liveBits = [balanceWatch?.line(), broker ? ordersLine(broker) : null].filter((x): x is string => !!x).join("; ");
+      const extra = [feedProblemsLine(reading), kalshiCountersLine(choice, current.market, config), indexLine(indexId, pricer, engine.indexCheck, choice.kalshi?.averages ?? null), liveBits ? `live: ${liveBits}` : null].filter((x): x is string => x !== null);
+      const shown = shownPrice(indexId === null ? null : pricer, indexId, { price: reading.price, short: priceSourceShort(reading) });
+      current.status(instant, shown.price === null ? null : Math.round(shown.price * 100), priceLine(reading), extra, shown.short);
     }
   };
   let timer: NodeJS.Timeout | null = null;
@@ -322,7 +349,7 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   // Graceful stop: no new trades, close every connection, export, summarise.
   if (timer) clearTimeout(timer);
   current.feed({ type: "stop", t: now() });
-  await Promise.all([index.stop(), choice.stop()]);
+  await Promise.all([index.stop(), choice.stop(), balanceWatch?.stop()]);
   let csv = { trades: 0, predictions: 0 };
   try {
     csv = await current.close();
@@ -342,7 +369,9 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     .slice(0, 5)
     .map(([k, n]) => `${k} ${count(n)}`)
     .join(", ");
-  const kalshiLine = kalshiCountersLine(choice, current.market);
+  const kalshiLine = kalshiCountersLine(choice, current.market, config);
+  const settlementIndexLine = indexLine(indexId, pricer, engine.indexCheck, choice.kalshi?.averages ?? null);
+  const ordersSummary = broker ? ordersLine(broker) : null;
   const extra: SummaryLine[] = [
     ["seconds", `${count(c.samples)} sampled, ${plural(c.forecasts, "forecast")}, ${plural(c.windowsClosed, "window")} closed`],
     ["no trade", reasons || "—"],
@@ -352,6 +381,8 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     ["exports", `trades.csv (${plural(csv.trades, "row")}), the open day's predictions CSV (${plural(csv.predictions, "row")}) in ${config.dataDir}/`],
     ...(current.summary.openPositions ? [["open positions", "settle when you next start (the journal keeps them)"] as const] : []),
     ...(kalshiLine ? [["kalshi", kalshiLine.replace(/^kalshi: /, "")] as const] : []),
+    ...(settlementIndexLine ? [["index", settlementIndexLine.replace(/^index: /, "")] as const] : []),
+    ...(ordersSummary ? [["live orders", ordersSummary] as const] : []),
     ["feeds", "messages"],
     ...feedLines,
   ];

@@ -6,6 +6,8 @@ import { KalshiMarketFeed } from "../../kalshi/market-feed.ts";
 import { ResultWatcher } from "../../kalshi/results.ts";
 import type { SigningKey } from "../../kalshi/signing.ts";
 import { KalshiSocket } from "../../kalshi/socket.ts";
+import { IndexAverages, type IndexWindowCheck } from "../../kalshi/index-averages.ts";
+import { type IndexValue, settlementIndexOf } from "../../kalshi/index-frames.ts";
 import type { MarketSpec } from "../core/builder.ts";
 
 export type MarketsMode = "kalshi" | "synthetic" | "auto";
@@ -33,6 +35,11 @@ export interface KalshiMarketData {
   readonly feed: KalshiMarketFeed;
   readonly socket: KalshiSocket | null;
   readonly results: ResultWatcher;
+  /** With a key: the settlement index streamed ("BRTI"), and Kalshi's averages checked against ours; null without. */
+  readonly indexId: string | null;
+  readonly averages: IndexAverages | null;
+  /** Every index value from now on also goes to `listener` (the second pricer). */
+  onIndex(listener: (v: IndexValue, receivedMs: number) => void): void;
 }
 
 export interface MarketChoice {
@@ -61,6 +68,10 @@ export interface MarketChoiceDeps {
   /** Kalshi's official result of a window (also sent to the engine as a result event). */
   readonly onResult?: (ticker: string) => void;
   readonly onGiveUp?: (ticker: string) => void;
+  /** Kalshi refused a keyless order-book request (401): say at once that books need a key. */
+  readonly onBookNeedsKey?: () => void;
+  /** Each boundary's index averages against Kalshi's. */
+  readonly onIndexCheck?: (c: IndexWindowCheck) => void;
 }
 
 /** Is Kalshi's public API answering? One quick request, no retries. */
@@ -97,6 +108,9 @@ function kalshiMarket(d: MarketChoiceDeps, auto: boolean): MarketChoice {
   const client = kalshiClient(d.config, { key: d.key ?? null, clock });
   // Everything learned goes through one door, set when the session starts.
   let emit: (e: EngineEvent) => void = () => {};
+  const indexId = d.key && k.index.enabled ? settlementIndexOf(d.config.series) : null;
+  const averages = indexId === null ? null : new IndexAverages(indexId, d.onIndexCheck);
+  const indexListeners: ((v: IndexValue, receivedMs: number) => void)[] = [];
   const socket = d.key
     ? new KalshiSocket({
         url: k.wsUrl,
@@ -111,18 +125,30 @@ function kalshiMarket(d: MarketChoiceDeps, auto: boolean): MarketChoice {
         onLifecycle: (e) => {
           if (e.eventType === "determined") results.hint(e.ticker);
         },
+        useYesPrice: k.bookUseYesPrice,
+        ...(indexId === null
+          ? {}
+          : {
+              indexIds: [indexId],
+              onIndex: (v: IndexValue, receivedMs: number) => {
+                averages?.onValue(v);
+                for (const l of indexListeners) l(v, receivedMs);
+              },
+            }),
         ...(d.onError ? { onError: d.onError } : {}),
       })
     : null;
-  // The poller always refreshes market facts (status, strike, ticks); it polls the book only without the socket.
+  // The poller always refreshes market facts (status, strike, ticks); it polls the book (signed, with a key)
+  // without the socket, and while the socket has no in-sequence book of the market (down, resynchronising).
   const feed = new KalshiMarketFeed(client, {
     series: d.config.series,
     clock,
     bookPollMs: k.bookPollMs,
     backoffMaxMs: k.backoff.maxMs,
     marketRefreshMs: socket ? Math.max(k.bookPollMs, 5_000) : k.marketRefreshMs,
-    pollBook: socket === null,
+    pollBook: (ticker) => socket === null || !socket.hasBook(ticker),
     onEvent: (e) => emit(e),
+    ...(d.onBookNeedsKey ? { onBookNeedsKey: d.onBookNeedsKey } : {}),
     ...(d.onError ? { onError: d.onError } : {}),
   });
   const results = new ResultWatcher(client, {
@@ -137,12 +163,13 @@ function kalshiMarket(d: MarketChoiceDeps, auto: boolean): MarketChoice {
     onGiveUp: (ticker) => d.onGiveUp?.(ticker),
     ...(d.onError ? { onError: d.onError } : {}),
   });
-  const how = socket ? `WebSocket ${k.wsUrl}` : `REST polling every ${k.bookPollMs} ms (no API key)`;
+  const how = socket ? `WebSocket ${k.wsUrl} (signed REST polling while it is down)` : `REST polling every ${k.bookPollMs} ms (no API key)`;
+  const index = indexId === null ? "" : `; settlement index ${indexId} by WebSocket`;
   return {
     market: { kind: "venue" },
     kind: "kalshi",
-    description: `markets: Kalshi ${k.baseUrl}, book by ${how}${auto ? " (auto: Kalshi reachable)" : ""}`,
-    kalshi: { client, feed, socket, results },
+    description: `markets: Kalshi ${k.env === "demo" ? "DEMO exchange " : ""}${k.baseUrl}, book by ${how}${index}${auto ? " (auto: Kalshi reachable)" : ""}`,
+    kalshi: { client, feed, socket, results, indexId, averages, onIndex: (l) => void indexListeners.push(l) },
     attach(sink) {
       emit = sink;
     },

@@ -1,4 +1,3 @@
-import { tickerForClose, WINDOW_SECONDS } from "../../../domain/window.ts";
 import { type KalshiClient, KalshiRequestError } from "../../../kalshi/client.ts";
 import { type KalshiCandle, type KalshiMarket, parseCandlesticks, parseMarketList } from "../../../kalshi/wire.ts";
 import type { QuoteDayRow } from "./day-files.ts";
@@ -16,13 +15,44 @@ export interface KalshiDay {
 }
 
 /**
+ * The historical tier's markets of one series, listed by `series_ticker` (accepted since
+ * 2026-04-10; the tier has no time filter) once, on first use, and kept for every day a run
+ * fetches: what Kalshi archived, whatever its tickers say (a ticker computed from a close time
+ * can miss a market named otherwise, as around the autumn DST change).
+ */
+export class HistoricalListing {
+  private listing: Promise<{ markets: KalshiMarket[]; skipped: number }> | null = null;
+  private skippedTold = false;
+
+  constructor(
+    private readonly client: KalshiClient,
+    private readonly series: string,
+  ) {}
+
+  /** The archived markets closing in [from, to); markets Kalshi sent that could not be read are counted once. */
+  async closingIn(from: number, to: number, onRequest: () => void): Promise<{ markets: KalshiMarket[]; skipped: number }> {
+    this.listing ??= listAll(this.client, "/historical/markets", { series_ticker: this.series }, onRequest);
+    let all: { markets: KalshiMarket[]; skipped: number };
+    try {
+      all = await this.listing;
+    } catch (e) {
+      this.listing = null; // a failed listing is asked again by the next run of the same command
+      throw e;
+    }
+    const skipped = this.skippedTold ? 0 : all.skipped;
+    this.skippedTold = true;
+    return { markets: all.markets.filter((m) => m.closeTime >= from && m.closeTime < to), skipped };
+  }
+}
+
+/**
  * One UTC day of a series from Kalshi's public API: the markets closing in it, then each one's
  * one-minute candlesticks, turned into one quote row per minute (the candle's closing YES bid
  * and ask, known at its end). Markets settled before `cutoff` live only under /historical: the
- * live tier is listed by close time, the historical one by the day's computed tickers (it has
- * no time filter). A candlestick request that finds nothing (404) on one tier tries the other.
+ * live tier is listed by close time, the historical one by series (`archive`, listed once a
+ * run). A candlestick request that finds nothing (404) on one tier tries the other.
  */
-export async function fetchKalshiDay(client: KalshiClient, series: string, day: number, cutoff: number | null, onRequest: () => void): Promise<KalshiDay> {
+export async function fetchKalshiDay(client: KalshiClient, series: string, day: number, cutoff: number | null, onRequest: () => void, archive: HistoricalListing = new HistoricalListing(client, series)): Promise<KalshiDay> {
   const end = day + DAY_SECONDS;
   const found = new Map<string, { market: KalshiMarket; historical: boolean }>();
   let skipped = 0;
@@ -33,13 +63,9 @@ export async function fetchKalshiDay(client: KalshiClient, series: string, day: 
     }
   };
   if (cutoff !== null && day < cutoff) {
-    const tickers: string[] = [];
-    for (let close = day; close < end; close += WINDOW_SECONDS) tickers.push(tickerForClose(close, series));
-    for (let i = 0; i < tickers.length; i += 100) {
-      const r = await listAll(client, "/historical/markets", { tickers: tickers.slice(i, i + 100).join(",") }, onRequest);
-      skipped += r.skipped;
-      keep(r.markets, true);
-    }
+    const r = await archive.closingIn(day, end, onRequest);
+    skipped += r.skipped;
+    keep(r.markets, true);
   }
   if (cutoff === null || end > cutoff) {
     const r = await listAll(client, "/markets", { series_ticker: series, min_close_ts: day, max_close_ts: end }, onRequest);

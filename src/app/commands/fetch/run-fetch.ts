@@ -8,7 +8,7 @@ import { kalshiClient } from "../../venue/kalshi-market.ts";
 import { fetchBtcDay } from "./btc-day.ts";
 import { writeBtcDay, writeQuoteDay } from "./day-files.ts";
 import { JsonGetter } from "./http-json.ts";
-import { fetchKalshiDay } from "./kalshi-day.ts";
+import { HistoricalListing, fetchKalshiDay } from "./kalshi-day.ts";
 import { DAY_SECONDS, dayLabel, fetchLayout, isComplete, utcDays } from "./layout.ts";
 import type { FetchProgress } from "./progress.ts";
 
@@ -92,6 +92,7 @@ export async function runFetch(o: FetchOptions, deps: FetchDeps = {}): Promise<F
   const http = deps.http ?? new JsonGetter({ timeoutMs: 10_000, maxRetries: 4, backoffBaseMs: 500, backoffMaxMs: 8_000, requestsPerSecond: 5 });
   try {
     let cutoff: number | null = null;
+    const archive = kalshi === null ? null : new HistoricalListing(kalshi, o.series);
     if (kalshi !== null) {
       cutoff = await historicalCutoff(kalshi, o.config.kalshi.baseUrl, s.notes);
       s.cutoff = cutoff === null ? null : isoUtc(cutoff);
@@ -101,7 +102,7 @@ export async function runFetch(o: FetchOptions, deps: FetchDeps = {}): Promise<F
       if (kalshi !== null && quoteDays.has(day)) {
         let k;
         try {
-          k = await fetchKalshiDay(kalshi, o.series, day, cutoff, () => progress?.step(label));
+          k = await fetchKalshiDay(kalshi, o.series, day, cutoff, () => progress?.step(label), archive!);
         } catch (e) {
           throw new FetchError(`Kalshi, ${label}: ${(e as Error).message}. The ${s.quotes.already_complete + s.quotes.written.length} complete day(s) are kept: run the same command again to resume.`);
         }
