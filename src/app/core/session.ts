@@ -93,13 +93,13 @@ export class TradingSession {
         onTrade: (r) => {
           // What made the trade is on disk as soon as the trade is, before anyone is told.
           this.recorder?.flush(true);
-          log.show((c) => tradeSignalBlock(r, c));
+          log.show((c, width) => tradeSignalBlock(r, c, width));
           this.writePerformance();
           extra?.onTrade?.(r);
         },
         onSettlement: (r) => {
           this.recorder?.flush(true);
-          log.show((c) => settlementLine(r, c));
+          log.show((c, width) => settlementLine(r, c, width));
           this.writePerformance();
           extra?.onSettlement?.(r);
         },
@@ -195,7 +195,7 @@ export class TradingSession {
       extra,
     };
     if (this.o.config.consoleDetail) return this.o.log.show((c) => statusBlock(input, c));
-    this.o.log.show((c) => statusLine(input, c));
+    this.o.log.show((c, width) => statusLine(input, c, width));
     this.o.log.debug(statusBlock(input, PLAIN));
   }
 
