@@ -13,7 +13,10 @@ export function consoleColumns(out: { readonly isTTY?: boolean; readonly columns
   return out.isTTY && typeof out.columns === "number" && out.columns > 0 ? out.columns : DEFAULT_COLUMNS;
 }
 
-const ESCAPE = /\x1b\[[0-9;]*[A-Za-z]/g;
+// Colour codes: ESC [ … letter (built from a string: a control character in a literal pattern reads as a mistake).
+const ESC = String.fromCharCode(27);
+const ESCAPE = new RegExp(`${ESC}\\[[0-9;]*[A-Za-z]`, "g");
+const UNIT = new RegExp(`${ESC}\\[[0-9;]*[A-Za-z]|[\\s\\S]`, "gu");
 
 /** Columns a line takes on a terminal: colour codes take none, every other character one. */
 export function visibleWidth(s: string): number {
@@ -39,8 +42,8 @@ function cut(word: string, room: number): string[] {
   const parts: string[] = [];
   let part = "";
   let n = 0;
-  for (const unit of word.match(/\x1b\[[0-9;]*[A-Za-z]|[\s\S]/gu) ?? []) {
-    const w = unit.startsWith("\x1b") ? 0 : 1;
+  for (const unit of word.match(UNIT) ?? []) {
+    const w = unit.startsWith(ESC) ? 0 : 1;
     if (n + w > room) {
       parts.push(part);
       part = "";
