@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { defaultConfig, loadConfigFile } from "../../config/load.ts";
+import { consoleColumns, fitLines } from "../console/fit.ts";
 import { ProgressBar } from "../console/progress.ts";
 import { formatBacktest } from "../console/run-summary.ts";
 import { BUNDLED_SAMPLE } from "../core/sample.ts";
@@ -45,7 +46,8 @@ export async function backtestCommand(opts: BacktestCommandOptions, io: Io = PRO
     onWarning: (w) => io.err.write(`warning: ${w}\n`),
   });
   bar.done();
-  const summary = formatBacktest(result) + "\n" + (await reportAfterRun(outDir, opts.html)) + "\n";
+  const text = formatBacktest(result) + "\n" + (await reportAfterRun(outDir, opts.html));
+  const summary = fitLines(text, consoleColumns(opts.json === "-" ? io.err : io.out)) + "\n";
   if (opts.json === "-") {
     io.err.write(summary);
     io.out.write(JSON.stringify(result, null, 2) + "\n");

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { loadConfigFile } from "../../config/load.ts";
+import { consoleColumns, fitLines } from "../console/fit.ts";
 import { formatReplay } from "../console/run-summary.ts";
 import { type DashboardRequest, dashboardBanner, openDashboard } from "../dashboard/server.ts";
 import { type Io, PROCESS_IO } from "./io.ts";
@@ -24,7 +25,8 @@ export async function replayCommand(o: ReplayCommandOptions, io: Io = PROCESS_IO
   checkWritableDir(o.out, "the replay output directory");
   if (o.json !== undefined && o.json !== "-") checkOutputFile(o.json, "the --json file");
   const toErr = o.json === "-";
-  const say = (line: string) => (toErr ? io.err : io.out).write(line + "\n");
+  const stream = toErr ? io.err : io.out;
+  const say = (line: string) => stream.write(fitLines(line, consoleColumns(stream)) + "\n");
   const dashboard = await openDashboard(o);
   if (dashboard) {
     const banner = dashboardBanner(dashboard);

@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from "node:path";
 import { isoUtc } from "../../domain/window.ts";
 import type { AppConfig } from "../../config/schema.ts";
 import { replayHistory } from "../../history/files.ts";
@@ -33,6 +34,12 @@ export interface DemoOptions {
 
 const TICK_MS = 100;
 
+/** A path as short as it can be said from here: relative when under the working directory. */
+function shortPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
+}
+
 /**
  * The offline demo: the live runner's session, console and journal (in its own directory,
  * started afresh), fed by recorded prices at `speed`× against the synthetic market. The
@@ -48,7 +55,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
   log.info(`strategy   ${describeStrategy(o.config)}`);
   log.info(`balance    ${usdFromNumber(o.config.balance)} (journal in ${o.dataDir}/, started afresh)`);
   log.info(`market     ${describeSynthetic(o.config)}`);
-  log.info(`prices     ${o.file} at ${o.speed}× (recorded Binance BTC/USDT, a proxy of the index Kalshi settles on)`);
+  log.info(`prices     ${shortPath(o.file)} at ${o.speed}× (recorded Binance BTC/USDT, a proxy of the index Kalshi settles on)`);
 
   const seconds: number[] = [];
   const prices: number[] = [];
@@ -85,7 +92,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
   log.info(`warm start ${count(warm)} s of history replayed at once (up to ${isoUtc(seconds[warm - 1]! + 1)})`);
   const end = Math.min(seconds.length, o.maxSeconds === undefined ? Infinity : warm + o.maxSeconds);
   const length = end - warm;
-  log.info(`length     ${duration(length)} of market at ${o.speed}×: about ${duration(length / o.speed)}${o.maxSeconds === undefined ? " (the whole file)" : ""}; --minutes changes it, Ctrl+C stops sooner`);
+  log.info(`length     ${duration(length)} of market${o.maxSeconds === undefined ? " (the whole file)" : ""}: about ${duration(length / o.speed)} (--minutes sets it, Ctrl+C ends it)`);
   log.show((c) => `${c.green("✓")} BTC Feed connected: replay (recorded prices, no network)`);
   log.show((c) => `${c.green("✓")} Current price: ${c.bold(usdFromCents(session.engine.history.latest))}  (replay, ${isoUtc(seconds[warm - 1]!).replace("T", " ").replace("Z", " UTC")})`);
   log.show((c) => c.bold(c.green("SYSTEM READY - MONITORING FOR OPPORTUNITIES")));
