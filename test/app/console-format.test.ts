@@ -1,7 +1,7 @@
 // What the console prints: one number style, the boxed trade signal, the one-line status, the
 // summary's aligned labels, a noun that agrees with its count.
 import { describe, expect, it } from "vitest";
-import { visibleWidth, wrapLine } from "../../src/app/console/fit.ts";
+import { consoleColumns, visibleWidth, wrapLine } from "../../src/app/console/fit.ts";
 import { COLOUR, PLAIN, type StatusInput, settlementLine, statusBlock, statusLine, summaryBlock, tradeBlock, tradeSignalBlock } from "../../src/app/console/console-format.ts";
 import { contractPrice, contractPriceText, count, dollars, duration, plural, signedPct, signedUsd, usd, usdFromCents, usdFromNumber } from "../../src/app/console/number-style.ts";
 import type { SettlementRecord, TradeRecord } from "../../src/domain/records.ts";
@@ -255,6 +255,13 @@ describe("a line too wide for the terminal", () => {
       expect(lines.join(" ").replace(/ +/g, " ")).toBe(money);
     }
     expect(wrapLine("short", 80)).toEqual(["short"]);
+  });
+
+  it("takes the terminal's width, else $COLUMNS, else 80", () => {
+    expect(consoleColumns({ isTTY: true, columns: 120 }, { COLUMNS: "100" })).toBe(120);
+    expect(consoleColumns({ isTTY: false }, { COLUMNS: "100" })).toBe(100);
+    expect(consoleColumns({}, { COLUMNS: "wide" })).toBe(80);
+    expect(consoleColumns({})).toBe(80);
   });
 
   it("counts colour codes as nothing, and cuts a word longer than the line only as a last resort", () => {

@@ -47,7 +47,7 @@ export async function backtestCommand(opts: BacktestCommandOptions, io: Io = PRO
   });
   bar.done();
   const text = formatBacktest(result) + "\n" + (await reportAfterRun(outDir, opts.html));
-  const summary = fitLines(text, consoleColumns(opts.json === "-" ? io.err : io.out)) + "\n";
+  const summary = fitLines(text, consoleColumns(opts.json === "-" ? io.err : io.out, io.env)) + "\n";
   if (opts.json === "-") {
     io.err.write(summary);
     io.out.write(JSON.stringify(result, null, 2) + "\n");

@@ -1,5 +1,6 @@
 import { deepMerge, resolveConfig } from "../../config/load.ts";
 import { UserError } from "../../domain/errors.ts";
+import { consoleColumns } from "../console/fit.ts";
 import { askYes } from "../console/prompt.ts";
 import { RunLog, logFileName } from "../console/run-log.ts";
 import { onShutdown } from "../console/shutdown.ts";
@@ -26,7 +27,7 @@ export async function liveCommand(o: LiveCommandOptions, io: Io = PROCESS_IO): P
   const config = resolveConfig({ file: o.config, env: io.env, flags: o.flags });
   preflightLive({ dataDir: config.dataDir, logsDir: LOGS_DIR });
   const dashboard = await openDashboard(o);
-  const log = new RunLog({ file: logFileName(LOGS_DIR, "live_trading", Date.now()), out: io.out, colour: Boolean(io.out.isTTY), now: Date.now, verbose: Boolean(o.verbose) });
+  const log = new RunLog({ file: logFileName(LOGS_DIR, "live_trading", Date.now()), out: io.out, colour: Boolean(io.out.isTTY), now: Date.now, verbose: Boolean(o.verbose), columns: () => consoleColumns(io.out, io.env) });
   announceDashboard(dashboard, log);
   let stop: () => void = () => {};
   const stopped = new Promise<void>((r) => (stop = r));
@@ -77,7 +78,7 @@ export async function demoCommand(o: DemoCommandOptions, io: Io = PROCESS_IO): P
   const force = Boolean(o.force);
   preflightDemo({ dataDir: config.dataDir, logsDir: LOGS_DIR, file, force });
   const dashboard = await openDashboard(o);
-  const log = new RunLog({ file: logFileName(LOGS_DIR, "demo", Date.now()), out: io.out, colour: Boolean(io.out.isTTY), now: Date.now });
+  const log = new RunLog({ file: logFileName(LOGS_DIR, "demo", Date.now()), out: io.out, colour: Boolean(io.out.isTTY), now: Date.now, columns: () => consoleColumns(io.out, io.env) });
   announceDashboard(dashboard, log);
   let stop: () => void = () => {};
   const stopped = new Promise<void>((r) => (stop = r));

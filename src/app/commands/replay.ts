@@ -26,7 +26,7 @@ export async function replayCommand(o: ReplayCommandOptions, io: Io = PROCESS_IO
   if (o.json !== undefined && o.json !== "-") checkOutputFile(o.json, "the --json file");
   const toErr = o.json === "-";
   const stream = toErr ? io.err : io.out;
-  const say = (line: string) => stream.write(fitLines(line, consoleColumns(stream)) + "\n");
+  const say = (line: string) => stream.write(fitLines(line, consoleColumns(stream, io.env)) + "\n");
   const dashboard = await openDashboard(o);
   if (dashboard) {
     const banner = dashboardBanner(dashboard);

@@ -46,7 +46,7 @@ export async function reportCommand(o: { readonly dataDir: string; readonly last
     io.out.write((await writeHtmlReport(o.dataDir, o.html === true ? undefined : o.html, new Date().toISOString())) + "\n");
     return;
   }
-  io.out.write(journalReport(o.dataDir, io.out.isTTY ? COLOUR : PLAIN, o.last, consoleColumns(io.out)) + "\n");
+  io.out.write(journalReport(o.dataDir, io.out.isTTY ? COLOUR : PLAIN, o.last, consoleColumns(io.out, io.env)) + "\n");
 }
 
 /** `btc15 export`: the CSV files of a journal. */

@@ -8,9 +8,11 @@
 /** The width a console is assumed to have when it does not say (a pipe, a log viewer). */
 export const DEFAULT_COLUMNS = 80;
 
-/** The width of a console: a terminal's own, 80 otherwise. */
-export function consoleColumns(out: { readonly isTTY?: boolean; readonly columns?: number }): number {
-  return out.isTTY && typeof out.columns === "number" && out.columns > 0 ? out.columns : DEFAULT_COLUMNS;
+/** The width of a console: a terminal's own; else $COLUMNS when set (the shell's convention), else 80. */
+export function consoleColumns(out: { readonly isTTY?: boolean; readonly columns?: number }, env: NodeJS.ProcessEnv = {}): number {
+  if (out.isTTY && typeof out.columns === "number" && out.columns > 0) return out.columns;
+  const given = Number(env.COLUMNS);
+  return Number.isInteger(given) && given > 0 ? given : DEFAULT_COLUMNS;
 }
 
 // Colour codes: ESC [ … letter (built from a string: a control character in a literal pattern reads as a mistake).

@@ -21,8 +21,8 @@ export interface RunLogOptions {
   readonly now: () => number;
   /** Also print debug lines on the console. */
   readonly verbose?: boolean;
-  /** The console's width; default: the terminal's (read at each line, so a resize counts), 80 when unknown. */
-  readonly columns?: number;
+  /** The console's width, asked at each line (a terminal may be resized); default: the terminal's, 80 when unknown. */
+  readonly columns?: number | (() => number);
 }
 
 /**
@@ -44,7 +44,8 @@ export class RunLog {
 
   /** How many columns a console line may take. */
   get width(): number {
-    return this.o.columns ?? consoleColumns(this.o.out);
+    const c = this.o.columns;
+    return c === undefined ? consoleColumns(this.o.out) : typeof c === "number" ? c : c();
   }
 
   /** Console and file. */

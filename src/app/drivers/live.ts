@@ -14,8 +14,10 @@ import { readKalshiCredentials } from "../venue/kalshi-credentials.ts";
 import { type LiveAccount, checkLiveGates, liveBroker, liveOrderPort, liveSummary, readLiveAccount } from "../venue/kalshi-live.ts";
 import { type MarketChoice, chooseMarketSource, kalshiClient } from "../venue/kalshi-market.ts";
 import { Notices } from "../console/notices.ts";
+import { SOURCE_REPORT_MS, everySourceFailed, sourceReport, warmStartLine } from "./live-startup.ts";
 import type { RunLog } from "../console/run-log.ts";
 import { TradingSession } from "../core/session.ts";
+import { journalFiles } from "../../store/trade-journal.ts";
 import { warmUp } from "../core/warm-up.ts";
 
 export interface LiveOptions {
@@ -61,8 +63,6 @@ export function priceSourceShort(r: IndexReading): string {
   return `median of ${r.contributors.length}/${r.sources.filter((s) => s.state !== "disabled").length}`;
 }
 
-const TRANSPORT: Record<string, string> = { ws: "WebSocket", rest: "REST" };
-
 /** Problems the feeds counted so far, or null: "feeds: kraken 2 reconnects · coinbase 1 gap". */
 export function feedProblemsLine(r: IndexReading): string | null {
   const parts = r.sources
@@ -105,7 +105,9 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   log.info(`mode       ${live ? "LIVE" : "PAPER"}`);
   log.info(`model      ${describeModel(config)}`);
   log.info(`strategy   ${describeStrategy(config)}`);
-  log.info(`balance    ${usdFromNumber(config.balance)} for a new journal; journal in ${config.dataDir}/`);
+  // A journal already there is resumed with its own balance: the configured one is only a new journal's.
+  if (existsSync(journalFiles(config.dataDir).trades)) log.info(`journal    ${config.dataDir}/: resumed with its own balance`);
+  else log.info(`balance    ${usdFromNumber(config.balance)}, a new journal in ${config.dataDir}/`);
   log.info(`feeds      ${config.feeds.mode}: ${config.feeds.order.join(" → ")}`);
   log.info(`markets    ${config.markets}`);
 
@@ -152,17 +154,22 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   onTick = (ts, price) => early.push([ts, price]);
   index.onComposite((ts, price) => onTick(ts, price));
   index.start();
-  const warm = await warmStart(config.feeds, { now, log: (_l, msg) => log.debug(`warm start: ${msg}`) });
-  log.info(
-    warm.seconds.length
-      ? `warm start ${count(warm.seconds.length)} s of history from ${warm.source} (to ${isoUtc(warm.seconds.at(-1)!.second + 1)})`
-      : `warm start none (${warm.notes.join("; ") || "no history"}): warming up from live prices`,
-  );
+  // The warm start's history is fetched while the sources connect: neither waits for the other.
+  const warming = warmStart(config.feeds, { now, log: (_l, msg) => log.debug(`warm start: ${msg}`) });
 
-  // Wait for a first live price; report each source's fate either way.
+  // Wait for a first live price. Without one, each source's fate is shown within a few seconds
+  // (at once when all have failed); then the runner keeps trying, quietly, until the timeout.
   const deadline = now() + config.startupTimeoutSeconds * 1000;
+  const reportAt = now() + SOURCE_REPORT_MS;
+  let reported = false;
   let reading = index.read(now());
   while (reading.price === null && now() < deadline && !stopping) {
+    if (!reported && (now() >= reportAt || everySourceFailed(reading))) {
+      reported = true;
+      const r = reading;
+      log.show((c) => sourceReport(r, c, config.startupTimeoutSeconds));
+      for (const s of r.sources) if (s.lastError) log.debug(`feeds: ${s.name}: ${s.lastError}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
     reading = index.read(now());
   }
@@ -172,19 +179,21 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     await new Promise((r) => setTimeout(r, 100));
     reading = index.read(now());
   }
-  for (const s of reading.sources.filter((x) => x.state !== "disabled")) {
-    const via = TRANSPORT[s.transport] ?? s.transport;
-    if (s.state === "live") log.show((c) => `${c.green("✓")} BTC Feed connected: ${s.name} (${via})${s.price !== null ? `  ${usdFromNumber(s.price)}` : ""}`);
-    else if (s.state === "connecting" && s.lastError === null) log.show((c) => `${c.yellow("…")} BTC Feed still connecting: ${s.name} (${via})`);
-    else log.show((c) => `${c.yellow("✗")} BTC Feed not connected: ${s.name} (${via}, ${s.state}${s.lastError ? `: ${s.lastError}` : ""})`);
-  }
   if (reading.price === null) {
-    await index.stop();
+    await Promise.all([index.stop(), warming]); // the warm start gives up on its own timeout
     if (stopping) return 0;
+    const r = reading;
+    if (!reported) log.show((c) => sourceReport(r, c, null));
     log.warn(`No price source could be reached within ${config.startupTimeoutSeconds} s (no network?). Nothing was traded.`);
-    log.warn("Try `npm run demo` to see btc15 work offline on recorded prices, or `npx btc15 feeds` to diagnose the sources.");
+    log.warn("Try `npm run demo` to see btc15 work offline on recorded prices,");
+    log.warn("or `npx btc15 feeds` to diagnose the sources.");
     return 1;
   }
+  const connected = reading;
+  log.show((c) => sourceReport(connected, c, null));
+  const warm = await warming;
+  log.info(warmStartLine(warm));
+  for (const note of warm.notes) log.debug(`warm start: ${note}`);
   const first = reading;
   log.show((c) => `${c.green("✓")} Current price: ${c.bold(usdFromNumber(first.price!))}  ${priceLine(first)}`);
 
