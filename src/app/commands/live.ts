@@ -32,6 +32,7 @@ export async function liveCommand(o: LiveCommandOptions, io: Io = PROCESS_IO): P
   let stop: () => void = () => {};
   const stopped = new Promise<void>((r) => (stop = r));
   const off = onShutdown(() => stop(), { warn: (s) => log.warn(s) });
+  let recording: string | null = null;
   try {
     const code = await runLive({
       config,
@@ -41,9 +42,11 @@ export async function liveCommand(o: LiveCommandOptions, io: Io = PROCESS_IO): P
       ...(process.stdin.isTTY ? { ask: askYes } : {}),
       stop: stopped,
       ...(dashboard ? { dashboard } : {}),
+      onRecording: (folder) => (recording = folder),
     });
     log.info(`log file ${log.file}`);
     if (code === 0) log.info(await reportAfterRun(config.dataDir, o.html));
+    if (recording !== null) log.info(replayLine(recording));
     return code;
   } finally {
     off();
@@ -84,7 +87,7 @@ export async function demoCommand(o: DemoCommandOptions, io: Io = PROCESS_IO): P
   const stopped = new Promise<void>((r) => (stop = r));
   const off = onShutdown(() => stop(), { warn: (s) => log.warn(s) });
   try {
-    await runDemo({
+    const session = await runDemo({
       config,
       file,
       dataDir: config.dataDir,
@@ -98,12 +101,19 @@ export async function demoCommand(o: DemoCommandOptions, io: Io = PROCESS_IO): P
     });
     log.info(`log file ${log.file}`);
     log.info(await reportAfterRun(config.dataDir, o.html));
+    if (session.recorder !== null && session.recorder.counters.files > 0) log.info(replayLine(session.recorder.folder));
     return 0;
   } finally {
     off();
     await dashboard?.close();
     log.close();
   }
+}
+
+/** The last line of a recorded run: the command that replays it, ready to paste. */
+export function replayLine(folder: string): string {
+  const arg = /^[\w./@:+,=-]+$/.test(folder) ? folder : `'${folder.replaceAll("'", `'\\''`)}'`;
+  return `Replay it: npx btc15 replay ${arg}`;
 }
 
 /** The dashboard's address at start, and a warning when other machines may reach it. */

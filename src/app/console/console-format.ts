@@ -209,6 +209,14 @@ export function settlementLine(r: SettlementRecord | VoidRecord, c: Paint, width
   return `■ SETTLED ${r.ticker}  ${r.result.toUpperCase()}  ${tail}\n  ${cmp}`;
 }
 
+/** The reasons for not trading, commonest first, with their counts: "low_edge 1,234, low_confidence 987". */
+export function noTradeText(counts: Readonly<Record<string, number>>): string {
+  const reasons = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  return reasons.length ? reasons.map(([k, n]) => `${k} ${count(n)}`).join(", ") : "—";
+}
+
 /** A line of a summary: a [label, value] pair (aligned), or a line of its own (indented as it is). */
 export type SummaryLine = readonly [label: string, value: string] | string;
 

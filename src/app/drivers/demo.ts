@@ -3,7 +3,7 @@ import { isoUtc } from "../../domain/window.ts";
 import type { AppConfig } from "../../config/schema.ts";
 import { replayHistory } from "../../history/files.ts";
 import { describeModel, describeStrategy, describeSynthetic } from "../console/banner.ts";
-import { summaryBlock } from "../console/console-format.ts";
+import { noTradeText, summaryBlock } from "../console/console-format.ts";
 import type { DashboardServer } from "../dashboard/server.ts";
 import { count, duration, plural, usdFromCents, usdFromNumber } from "../console/number-style.ts";
 import { etaSeconds, progressText } from "../console/progress.ts";
@@ -76,6 +76,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
     ...(board ? { listener: board.listener } : {}),
   });
   board?.follow(session.engine, o.dataDir);
+  if (session.recorder) log.info(`recording  ${session.recorder.folder}/ (--no-record turns it off)`);
   let stopped = false;
   void o.stop.then(() => (stopped = true));
 
@@ -142,6 +143,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
       [
         ["market", `${duration(simulated)} simulated in ${duration(realSeconds)}${stopped ? " (stopped early)" : ""}`],
         ["windows", `${count(session.engine.counters.windowsClosed)} closed`],
+        ["no trade", noTradeText(session.engine.counters.noTrade)],
         ["exports", `trades.csv (${plural(csv.trades, "row")}), the open day's predictions CSV (${plural(csv.predictions, "row")}) in ${o.dataDir}/`],
       ],
       c,

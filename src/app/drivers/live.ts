@@ -6,7 +6,7 @@ import type { MarketSource } from "../../engine/market.ts";
 import { VenueMarket } from "../../engine/venue-market.ts";
 import { type IndexReading, PriceIndex, warmStart } from "../../feeds/index.ts";
 import { describeModel, describeStrategy } from "../console/banner.ts";
-import { type SummaryLine, summaryBlock } from "../console/console-format.ts";
+import { type SummaryLine, noTradeText, summaryBlock } from "../console/console-format.ts";
 import { withBoard } from "../dashboard/board.ts";
 import type { DashboardServer } from "../dashboard/server.ts";
 import { count, duration, plural, usdFromNumber } from "../console/number-style.ts";
@@ -34,6 +34,8 @@ export interface LiveOptions {
   readonly now?: () => number;
   /** The dashboard (--dashboard), already listening: the session is shown on it. */
   readonly dashboard?: DashboardServer;
+  /** Told the session's recording folder once it is open (for the `btc15 replay` line at the end). */
+  readonly onRecording?: (folder: string) => void;
 }
 
 /** How the live run ended: 0 after a graceful stop, 1 when no price could be had, 2 for a gate. */
@@ -241,7 +243,10 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     onJournalError: () => requestStop(),
     ...(config.recording.enabled ? { record: { market: choice.kind, now } } : {}),
   });
-  if (session.recorder) log.info(`recording  ${session.recorder.folder}/ (every event the engine takes, and raw ticks; --no-record turns it off)`);
+  if (session.recorder) {
+    log.info(`recording  ${session.recorder.folder}/ (every event the engine takes, and raw ticks; --no-record turns it off)`);
+    o.onRecording?.(session.recorder.folder);
+  }
   index.onPrice((ts, price, source) => session?.tick(source, price, ts));
   board?.follow(session.engine, config.dataDir);
   const engine = session.engine;
@@ -342,16 +347,10 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
       const problems = [s.reconnects && plural(s.reconnects, "reconnect"), s.parseErrors && plural(s.parseErrors, "parse error"), s.rejected && plural(s.rejected, "price") + " rejected", s.gaps && plural(s.gaps, "gap")].filter(Boolean);
       return `  ${s.name.padEnd(15)} ${count(s.messages).padStart(9)} msgs${problems.length ? `, ${problems.join(", ")}` : ""}`;
     });
-  const reasons = Object.entries(c.noTrade)
-    .filter(([, n]) => n > 0)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 5)
-    .map(([k, n]) => `${k} ${count(n)}`)
-    .join(", ");
   const kalshiLine = kalshiCountersLine(choice, current.market);
   const extra: SummaryLine[] = [
     ["seconds", `${count(c.samples)} sampled, ${plural(c.forecasts, "forecast")}, ${plural(c.windowsClosed, "window")} closed`],
-    ["no trade", reasons || "—"],
+    ["no trade", noTradeText(c.noTrade)],
     ...(c.proxyCompared ? [["vs Kalshi", `${count(c.proxyDisagreements)} of ${plural(c.proxyCompared, "official result")} disagreed with our proxy settlement`] as const] : []),
     ...(engine.ordersPending ? [["pending", `${plural(engine.ordersPending, "live order")} unanswered at exit`] as const] : []),
     ...(engine.journalPending ? [["NOT JOURNALED", `${plural(engine.journalPending, "record")} could not be written (disk): they settle again at the next start`] as const] : []),
