@@ -153,6 +153,33 @@ describe("journals are never wiped by a command that did not make them", async (
   });
 });
 
+describe("the live trader's journal is never touched by the demo or a replay, not even with --force", async () => {
+  it.concurrent("demo --data-dir data/trading --force", async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, "data", "trading"), { recursive: true });
+    writeFileSync(join(dir, "data", "trading", "trades.jsonl"), ACCOUNT);
+    const r = await btc15(["demo", "--data-dir", "data/trading", "--force", "--minutes", "1"], dir);
+    expectOneLine(r, "the demo's data directory data/trading is the live data directory (npm start's journal; --force does not change that): choose another with --data-dir");
+    expect(readdirSync(join(dir, "data", "trading"))).toEqual(["trades.jsonl"]);
+    expect(readFileSync(join(dir, "data", "trading", "trades.jsonl"), "utf8")).toBe(ACCOUNT);
+    expect(existsSync(join(dir, "logs"))).toBe(false);
+  });
+
+  it.concurrent("demo into the data directory a configuration file gives the live trader", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "c.json"), JSON.stringify({ dataDir: "mine" }));
+    const r = await btc15(["demo", "--config", "c.json", "--data-dir", "./mine/", "--force", "--minutes", "1"], dir);
+    expectOneLine(r, "the demo's data directory ./mine/ is the live data directory (npm start's journal; --force does not change that): choose another with --data-dir");
+  });
+
+  it.concurrent("replay --out data/trading --force", async () => {
+    const dir = tmp();
+    const r = await btc15(["replay", "sessions", "--out", "data/trading", "--force"], dir);
+    expectOneLine(r, "the replay output directory data/trading is the live data directory (npm start's journal; --force does not change that): choose another with --out");
+    expect(existsSync(join(dir, "data"))).toBe(false);
+  });
+});
+
 describe("bad price files in a backtest", async () => {
   it.concurrent("skips a bar of 1e300 with a warning naming the file and line, and says so", async () => {
     const dir = tmp();

@@ -79,7 +79,9 @@ export async function demoCommand(o: DemoCommandOptions, io: Io = PROCESS_IO): P
   if (!(o.minutes > 0)) throw new UserError("--minutes must be positive");
   const file = o.data ?? BUNDLED_SAMPLE;
   const force = Boolean(o.force);
-  preflightDemo({ dataDir: config.dataDir, logsDir: LOGS_DIR, file, force });
+  // The directory `npm start` would journal in, with the same file and environment.
+  const liveDataDir = resolveConfig({ file: o.config, env: io.env, flags: {} }).dataDir;
+  preflightDemo({ dataDir: config.dataDir, logsDir: LOGS_DIR, file, force, liveDataDir });
   const dashboard = await openDashboard(o);
   const log = new RunLog({ file: logFileName(LOGS_DIR, "demo", Date.now()), out: io.out, colour: Boolean(io.out.isTTY), now: Date.now, columns: () => consoleColumns(io.out, io.env) });
   announceDashboard(dashboard, log);

@@ -69,9 +69,13 @@ export function preflightLive(o: { dataDir: string; logsDir: string }): void {
   checkWritableDir(o.logsDir, "the log directory");
 }
 
-/** `btc15 demo`: also its price file, and that the directory's journal is the demo's own to clear. */
-export function preflightDemo(o: { dataDir: string; logsDir: string; file: string; force: boolean }): void {
+/**
+ * `btc15 demo`: also its price file, that its directory is not the live trader's (not even with
+ * --force), and that the directory's journal is the demo's own to clear.
+ */
+export function preflightDemo(o: { dataDir: string; logsDir: string; file: string; force: boolean; liveDataDir: string }): void {
   checkInputFile(o.file, "the price file");
+  checkNotLiveDataDir(o.dataDir, o.liveDataDir, "the demo's data directory", "--data-dir");
   preflightLive(o);
   checkMayStartAfresh(o.dataDir, { madeBy: "demo", force: o.force, flag: "--data-dir" });
 }

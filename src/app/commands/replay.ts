@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
-import { loadConfigFile } from "../../config/load.ts";
+import { loadConfigFile, resolveConfig } from "../../config/load.ts";
+import { checkNotLiveDataDir } from "../drivers/backtest.ts";
 import { consoleColumns, fitLines } from "../console/fit.ts";
 import { formatReplay } from "../console/run-summary.ts";
 import { type DashboardRequest, dashboardBanner, openDashboard } from "../dashboard/server.ts";
@@ -22,6 +23,7 @@ export interface ReplayCommandOptions extends DashboardRequest {
 /** `btc15 replay`: checks, runs, and prints the summary (and the JSON where asked). */
 export async function replayCommand(o: ReplayCommandOptions, io: Io = PROCESS_IO): Promise<void> {
   const config = o.config ? loadConfigFile(o.config) : undefined;
+  checkNotLiveDataDir(o.out, resolveConfig({ env: io.env, flags: {} }).dataDir, "the replay output directory");
   checkWritableDir(o.out, "the replay output directory");
   if (o.json !== undefined && o.json !== "-") checkOutputFile(o.json, "the --json file");
   const toErr = o.json === "-";

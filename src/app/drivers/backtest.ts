@@ -66,10 +66,13 @@ export interface BacktestResult extends RunResult {
   readonly out_dir: string;
 }
 
-/** A backtest never writes into the live trader's data directory, not even with --force. */
-export function checkNotLiveDataDir(outDir: string, liveDataDir: string): void {
+/**
+ * A backtest (or the demo, or a replay) never writes into the live trader's data directory, not
+ * even with --force: its journal is the user's paper record.
+ */
+export function checkNotLiveDataDir(outDir: string, liveDataDir: string, role = "the backtest output directory", flag = "--out"): void {
   if (resolve(outDir) === resolve(liveDataDir)) {
-    throw new BacktestError(`the backtest output directory ${outDir} is the live data directory: choose another with --out`);
+    throw new BacktestError(`${role} ${outDir} is the live data directory (npm start's journal; --force does not change that): choose another with ${flag}`);
   }
 }
 
