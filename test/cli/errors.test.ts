@@ -119,6 +119,22 @@ describe("usage errors", async () => {
     expectOneLine(r, "--from 2024-12-03T00:00:00Z is not before --to 2024-12-02T00:00:00Z: nothing to backtest");
   });
 
+  it.concurrent("--from after the end of the data, or --to before its start: refused before anything is written", async () => {
+    const dir = tmp();
+    const file = prices(dir); // 2024-12-02 00:00 to 03:59 UTC
+    const late = await cli(["backtest", "--data", file, "--from", "2024-12-02T05:00:00Z", "--out", join(dir, "out")]);
+    expectOneLine(late, "--from 2024-12-02T05:00:00Z is after the end of the price data (its last bar opens at 2024-12-02T03:59:00Z): nothing to backtest");
+    const early = await cli(["backtest", "--data", file, "--to", "2024-12-01", "--out", join(dir, "out")]);
+    expectOneLine(early, "--to 2024-12-01T00:00:00Z is not after the start of the price data (its first bar opens at 2024-12-02T00:00:00Z): nothing to backtest");
+    expect(existsSync(join(dir, "out"))).toBe(false);
+    // A range inside the data but holding no bar (a gap) is an error too, never "Backtest ? → ?".
+    const gap = prices(dir, "gap.csv", (rows) => [...rows.slice(0, 60), ...rows.slice(180)]);
+    const none = await cli(["backtest", "--data", gap, "--from", "2024-12-02T01:30:00Z", "--to", "2024-12-02T02:30:00Z", "--out", join(dir, "out")]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^btc15: no usable price rows in .*gap\.csv within --from\/--to/);
+    expect(none.stdout).not.toMatch(/\?/);
+  });
+
   it.concurrent("report --last abc", async () => {
     const dir = tmp();
     writeFileSync(join(dir, "trades.jsonl"), ACCOUNT);

@@ -4,6 +4,8 @@ import { UserError } from "../../domain/errors.ts";
 import { isoUtc } from "../../domain/window.ts";
 import { checkNotLiveDataDir } from "../drivers/backtest.ts";
 import { checkMayStartAfresh } from "../../store/fresh-journal.ts";
+import { lastBarTimestamp } from "../../history/file-span.ts";
+import { inspectHistoryFile } from "../../history/files.ts";
 import { journalFiles } from "../../store/trade-journal.ts";
 import { fsCause } from "../../store/write-error.ts";
 
@@ -92,12 +94,26 @@ export interface BacktestPreflight {
   readonly force: boolean;
 }
 
+/** A --from after the data's last bar, or a --to at or before its first, leaves nothing to run. */
+function checkRangeMeetsData(files: readonly string[], from: number | undefined, to: number | undefined): void {
+  if (from !== undefined) {
+    const ends = files.map(lastBarTimestamp).filter((t): t is number => t !== null);
+    const end = ends.length ? Math.max(...ends) : null;
+    if (end !== null && from > end) throw new PreflightError(`--from ${isoUtc(from)} is after the end of the price data (its last bar opens at ${isoUtc(end)}): nothing to backtest`);
+  }
+  if (to !== undefined) {
+    const start = Math.min(...files.map((f) => inspectHistoryFile(f).firstTimestamp));
+    if (to <= start) throw new PreflightError(`--to ${isoUtc(to)} is not after the start of the price data (its first bar opens at ${isoUtc(start)}): nothing to backtest`);
+  }
+}
+
 /** `btc15 backtest`: the range, the price files, the output directory (a backtest's own) and the --json file. */
 export function preflightBacktest(o: BacktestPreflight): void {
   if (o.from !== undefined && o.to !== undefined && o.from >= o.to) {
     throw new PreflightError(`--from ${isoUtc(o.from)} is not before --to ${isoUtc(o.to)}: nothing to backtest`);
   }
   for (const f of o.files) checkInputFile(f, "the price file");
+  checkRangeMeetsData(o.files, o.from, o.to);
   checkNotLiveDataDir(o.outDir, o.liveDataDir);
   checkWritableDir(o.outDir, "the backtest output directory");
   checkMayStartAfresh(o.outDir, { madeBy: "backtest", force: o.force, flag: "--out" });

@@ -126,7 +126,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   }
   journal.close();
   await journal.idle();
-  if (stats.parse.bars === 0) {
+  if (stats.parse.bars === 0 || stats.firstBar === null) {
     const why = stats.parse.examples.length ? `; first problems:\n  ${stats.parse.examples.join("\n  ")}` : "";
     throw new BacktestError(`no usable price rows in ${o.files.join(", ")}${o.from !== undefined || o.to !== undefined ? " within --from/--to" : ""}${why}`);
   }
