@@ -86,6 +86,30 @@ describe("paths checked before anything connects or runs", async () => {
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
 
+  it.concurrent("--html into a missing folder: refused before the run, as --json is", async () => {
+    const dir = tmp();
+    const file = join(dir, "missing", "r.html");
+    const r = await cli(["backtest", "--data", prices(dir), "--html", file, "--out", join(dir, "out")]);
+    expectOneLine(r, `${file} (the --html file): the folder ${join(dir, "missing")} does not exist`);
+    expect(existsSync(join(dir, "out"))).toBe(false);
+    expect(existsSync(join(dir, "missing"))).toBe(false);
+    const replay = await cli(["replay", join(dir, "sessions"), "--html", file, "--out", join(dir, "replayed")]);
+    expectOneLine(replay, `${file} (the --html file): the folder ${join(dir, "missing")} does not exist`);
+  });
+
+  it.concurrent("--html and --json into a read-only folder: the same message, before the run", async () => {
+    const dir = tmp();
+    const file = prices(dir);
+    mkdirSync(join(dir, "out"));
+    chmodSync(join(dir, "out"), 0o777);
+    readOnly(join(dir, "ro"));
+    const html = await btc15(["backtest", "--data", file, "--html", join(dir, "ro", "r.html"), "--out", join(dir, "out")], dir, { unprivileged: true });
+    expectOneLine(html, `cannot write to ${join(dir, "ro")} (the folder of the --html file): permission denied (EACCES)`);
+    const json = await btc15(["backtest", "--data", file, "--json", join(dir, "ro", "r.json"), "--out", join(dir, "out")], dir, { unprivileged: true });
+    expectOneLine(json, `cannot write to ${join(dir, "ro")} (the folder of the --json file): permission denied (EACCES)`);
+    expect(readdirSync(join(dir, "out"))).toEqual([]); // neither ran
+  });
+
   it.concurrent("export into a read-only journal directory", async () => {
     const dir = tmp();
     mkdirSync(join(dir, "j"));
@@ -133,6 +157,36 @@ describe("usage errors", async () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^btc15: no usable price rows in .*gap\.csv within --from\/--to/);
     expect(none.stdout).not.toMatch(/\?/);
+  });
+
+  it.concurrent("replay --speed 0 or -5, as the demo refuses them", async () => {
+    const dir = tmp();
+    for (const speed of ["0", "-5"]) {
+      expectOneLine(await cli(["replay", join(dir, "sessions"), "--speed", speed, "--out", join(dir, "out")]), "--speed must be positive");
+      expectOneLine(await cli(["demo", "--speed", speed, "--data-dir", join(dir, "demo")]), "--speed must be positive");
+    }
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+
+  it.concurrent("--kelly-fraction 0, which would never trade", async () => {
+    const r = await cli(["config", "--kelly-fraction", "0"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/strategy\.kellyFraction: must be above 0 \(0 would never trade\) and at most 1 \(got 0\)/);
+    expect((await cli(["config", "--kelly-fraction", "0.25"])).code).toBe(0);
+  });
+
+  it.concurrent("window --at a year a ticker cannot name, or --series that is not a ticker", async () => {
+    const far = await cli(["window", "--at", "99999-01-01"]);
+    expect(far.code).toBe(2);
+    expect(far.stderr.split("\n")[0]).toBe("error: option '--at <iso-time>' argument '99999-01-01' is invalid. year 99999 is out of range (1970–9999): 99999-01-01");
+    const old = await cli(["window", "--at", "1999-06-01"]);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toMatch(/year 1999 is out of range: a ticker writes the year in two digits, so 2000–2099/);
+    const bad = await cli(["window", "--series", "foo bar!"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/argument 'foo bar!' is invalid\. not a series ticker \(letters and digits, like KXBTC15M\): foo bar!/);
+    const eth = await cli(["window", "--series", "kxeth15m", "--at", "2026-04-27T18:37:30Z", "--json"]);
+    expect(JSON.parse(eth.stdout).ticker).toBe("KXETH15M-26APR271445-45");
   });
 
   it.concurrent("report --last abc", async () => {

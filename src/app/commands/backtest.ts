@@ -31,7 +31,7 @@ export async function backtestCommand(opts: BacktestCommandOptions, io: Io = PRO
   const files = opts.data && opts.data.length ? opts.data : [BUNDLED_SAMPLE];
   const outDir = opts.out ?? config.backtest.outDir;
   const force = Boolean(opts.force);
-  preflightBacktest({ files, from: opts.from, to: opts.to, outDir, liveDataDir: config.dataDir, json: opts.json, force });
+  preflightBacktest({ files, from: opts.from, to: opts.to, outDir, liveDataDir: config.dataDir, json: opts.json, html: opts.html, force });
   const bar = new ProgressBar("backtest", io.err);
   const result = await runBacktest({
     files,

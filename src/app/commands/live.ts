@@ -25,7 +25,7 @@ export interface LiveCommandOptions extends DashboardRequest {
 /** `btc15 live` (npm start): checks, the dashboard if asked, the run log, Ctrl+C handling; returns the exit code. */
 export async function liveCommand(o: LiveCommandOptions, io: Io = PROCESS_IO): Promise<number> {
   const config = resolveConfig({ file: o.config, env: io.env, flags: o.flags });
-  preflightLive({ dataDir: config.dataDir, logsDir: LOGS_DIR });
+  preflightLive({ dataDir: config.dataDir, logsDir: LOGS_DIR, html: o.html });
   const dashboard = await openDashboard(o);
   const log = new RunLog({ file: logFileName(LOGS_DIR, "live_trading", Date.now()), out: io.out, colour: Boolean(io.out.isTTY), now: Date.now, verbose: Boolean(o.verbose), columns: () => consoleColumns(io.out, io.env) });
   announceDashboard(dashboard, log);
@@ -81,7 +81,7 @@ export async function demoCommand(o: DemoCommandOptions, io: Io = PROCESS_IO): P
   const force = Boolean(o.force);
   // The directory `npm start` would journal in, with the same file and environment.
   const liveDataDir = resolveConfig({ file: o.config, env: io.env, flags: {} }).dataDir;
-  preflightDemo({ dataDir: config.dataDir, logsDir: LOGS_DIR, file, force, liveDataDir });
+  preflightDemo({ dataDir: config.dataDir, logsDir: LOGS_DIR, file, force, liveDataDir, html: o.html });
   const dashboard = await openDashboard(o);
   const log = new RunLog({ file: logFileName(LOGS_DIR, "demo", Date.now()), out: io.out, colour: Boolean(io.out.isTTY), now: Date.now, columns: () => consoleColumns(io.out, io.env) });
   announceDashboard(dashboard, log);

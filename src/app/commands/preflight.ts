@@ -65,17 +65,27 @@ export function checkOutputFile(path: string, what: string): void {
 /** Where every run's log file goes. */
 export const LOGS_DIR = "logs";
 
-/** `btc15 live`: the journal directory and the log directory. */
-export function preflightLive(o: { dataDir: string; logsDir: string }): void {
+/**
+ * The HTML report a run writes when it ends (`--html [FILE]`): a FILE named is checked as the
+ * --json file is (its folder must exist and take writes), before the run rather than after it;
+ * the default file goes in the run's own directory, which is checked already.
+ */
+export function checkHtmlFile(html: string | true | undefined): void {
+  if (typeof html === "string") checkOutputFile(html, "the --html file");
+}
+
+/** `btc15 live`: the journal directory, the log directory and the --html file. */
+export function preflightLive(o: { dataDir: string; logsDir: string; html?: string | true }): void {
   checkWritableDir(o.dataDir, "the data directory");
   checkWritableDir(o.logsDir, "the log directory");
+  checkHtmlFile(o.html);
 }
 
 /**
  * `btc15 demo`: also its price file, that its directory is not the live trader's (not even with
  * --force), and that the directory's journal is the demo's own to clear.
  */
-export function preflightDemo(o: { dataDir: string; logsDir: string; file: string; force: boolean; liveDataDir: string }): void {
+export function preflightDemo(o: { dataDir: string; logsDir: string; file: string; force: boolean; liveDataDir: string; html?: string | true }): void {
   checkInputFile(o.file, "the price file");
   checkNotLiveDataDir(o.dataDir, o.liveDataDir, "the demo's data directory", "--data-dir");
   preflightLive(o);
@@ -91,6 +101,7 @@ export interface BacktestPreflight {
   readonly liveDataDir: string;
   /** The --json file, if any ("-" is standard output). */
   readonly json?: string;
+  readonly html?: string | true;
   readonly force: boolean;
 }
 
@@ -118,6 +129,14 @@ export function preflightBacktest(o: BacktestPreflight): void {
   checkWritableDir(o.outDir, "the backtest output directory");
   checkMayStartAfresh(o.outDir, { madeBy: "backtest", force: o.force, flag: "--out" });
   if (o.json !== undefined && o.json !== "-") checkOutputFile(o.json, "the --json file");
+  checkHtmlFile(o.html);
+}
+
+/** `btc15 report --html [FILE]`: the journal to read, and where the page goes (by default into the journal's directory). */
+export function preflightHtmlReport(dir: string, html: string | true): void {
+  preflightReport(dir);
+  if (html === true) checkWritableDir(dir, "the journal directory, where report.html goes");
+  else checkHtmlFile(html);
 }
 
 /** `btc15 report`: a journal to read. */

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { Account } from "../../engine/account.ts";
 import { exportCsv } from "../../store/export.ts";
 import { type Io, PROCESS_IO } from "./io.ts";
-import { preflightExport, preflightReport } from "./preflight.ts";
+import { preflightExport, preflightHtmlReport, preflightReport } from "./preflight.ts";
 import { writeHtmlReport } from "./report-html/command.ts";
 import { journalFiles, loadTradeJournal } from "../../store/trade-journal.ts";
 import { UserError } from "../../domain/errors.ts";
@@ -41,7 +41,8 @@ export async function exportJournal(dir: string): Promise<string> {
 
 /** `btc15 report`: the summary of a journal, or its HTML report with `html`. */
 export async function reportCommand(o: { readonly dataDir: string; readonly last: number; readonly html?: string | true }, io: Io = PROCESS_IO): Promise<void> {
-  preflightReport(o.dataDir);
+  if (o.html !== undefined) preflightHtmlReport(o.dataDir, o.html);
+  else preflightReport(o.dataDir);
   if (o.html !== undefined) {
     io.out.write((await writeHtmlReport(o.dataDir, o.html === true ? undefined : o.html, new Date().toISOString())) + "\n");
     return;
