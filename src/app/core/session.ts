@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { dollarsToMoney, formatUsd, moneyToDollars } from "../../domain/money.ts";
+import { dollarsToMoney, moneyToDollars } from "../../domain/money.ts";
 import type { AppConfig } from "../../config/schema.ts";
 import type { EngineEvent } from "../../domain/events.ts";
 import type { WindowRecord } from "../../domain/records.ts";
@@ -14,7 +14,7 @@ import { removeStaleTemps } from "../../store/recovery.ts";
 import { writeJsonAtomic } from "../../store/snapshot.ts";
 import { FileJournal, journalFiles, loadTradeJournal } from "../../store/trade-journal.ts";
 import { PLAIN, type StatusInput, settlementLine, statusBlock, statusLine, tradeSignalBlock } from "../console/console-format.ts";
-import { dollars, plural } from "../console/number-style.ts";
+import { contractPrice, count, dollars, plural, usd } from "../console/number-style.ts";
 import { type Core, type MarketSpec, buildCore } from "./builder.ts";
 import { performanceSnapshot } from "./performance.ts";
 import { SessionRecorder } from "../recording/recorder.ts";
@@ -116,7 +116,7 @@ export class TradingSession {
           log.warn(`JOURNAL WRITE FAILED: ${e.message}. No new trades; open positions settle when the disk takes writes again (or at the next start). Stopping.`);
           o.onJournalError?.(e);
         },
-        onOrderSent: (ref, contracts, limit) => log.info(`live order ${ref}: buying up to ${contracts} at most ${formatUsd(limit)} each, immediate-or-cancel`),
+        onOrderSent: (ref, contracts, limit) => log.info(`live order ${ref}: buying up to ${count(contracts)} at most ${contractPrice(limit)} each, immediate-or-cancel`),
         onOrderUnfilled: (ref, why) => log.info(`live order ${ref}: nothing filled${why ? ` (${why})` : ""}; the window's entry is free again`),
         onForecast: extra?.onForecast,
         onIdle: extra?.onIdle,
@@ -148,7 +148,7 @@ export class TradingSession {
     for (const w of loaded.warnings) log.warn(`journal: ${w}`);
     if (this.journal.repairedTail !== null) log.warn(`journal: an incomplete last line was set aside in ${journalFiles(o.dataDir).trades}.torn`);
     if (account.opened && account.startBalance !== dollarsToMoney(o.config.balance)) {
-      log.warn(`this journal started with ${formatUsd(account.startBalance)}; the configured balance applies only to a new data directory`);
+      log.warn(`this journal started with ${usd(account.startBalance)}; the configured balance applies only to a new data directory`);
     }
     // After a crash: performance.json may lag the journal, and interrupted writes leave temporaries.
     const temps = removeStaleTemps(o.dataDir);
