@@ -182,7 +182,8 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     reading = index.read(now());
   }
   if (reading.price === null) {
-    await Promise.all([index.stop(), warming]); // the warm start gives up on its own timeout
+    const [, unused] = await Promise.all([index.stop(), warming]); // the warm start gives up on its own timeout
+    for (const note of unused.notes) log.debug(`warm start: ${note}`);
     if (stopping) return 0;
     const r = reading;
     if (!reported) log.show((c) => sourceReport(r, c, null));
