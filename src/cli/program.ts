@@ -2,7 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { type Io, PROCESS_IO } from "../app/commands/io.ts";
 import { VERSION } from "../app/core/version.ts";
 import { UserError } from "../domain/errors.ts";
-import { parseIsoTime } from "./args.ts";
+import { parseIsoTime, seriesArg, windowTimeArg } from "./args.ts";
 import { type DashboardFlags, type LiveFlags, type TradingFlags, addDashboardOptions, addTradingOptions, kalshiEnvOption, liveFlagsToConfig, numberArg, positiveIntArg, tradingFlagsToConfig } from "./trading-flags.ts";
 
 /** The demo's length unless --minutes says otherwise: 6 hours of market, 6 real minutes at the default 60×. */
@@ -26,8 +26,8 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
   program
     .command("window")
     .description("show the 15-minute window containing a time (default: now): ticker, open and close in UTC and US Eastern, seconds left")
-    .option("--at <iso-time>", "the time to look up (UTC unless a zone is given)", parseIsoTime)
-    .option("--series <ticker>", "market series", "KXBTC15M")
+    .option("--at <iso-time>", "the time to look up (UTC unless a zone is given; years 2000–2099)", windowTimeArg)
+    .option("--series <ticker>", "market series", seriesArg, "KXBTC15M")
     .option("--json", "print JSON: ticker, open, close (ISO UTC), open_et, close_et, seconds_left")
     .action(async (opts: { at?: number; series: string; json?: boolean }) => (await import("../app/commands/window.ts")).windowCommand(opts, io));
 
@@ -158,7 +158,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
     .description("download each window's Kalshi market (ticker, strike, result) with one-minute quotes, and one-minute BTC/USD candles (Coinbase, Kraken if Coinbase fails), one file per UTC day; resumable")
     .option("--from <iso-time>", "first UTC day to fetch (required; whole days: the day containing this time)")
     .option("--to <iso-time>", "fetch the days before this time (required)")
-    .option("--series <ticker>", "market series (default: the configuration's, KXBTC15M)")
+    .option("--series <ticker>", "market series (default: the configuration's, KXBTC15M)", seriesArg)
     .option("--out <dir>", "where the files go: DIR/kalshi/ and DIR/btc/", "data/history")
     .option("--config <file>", "JSON configuration file (kalshi.baseUrl and rate limits, feeds.coinbase.restUrl, feeds.kraken.restUrl)")
     .option("--json", "print the summary as JSON")

@@ -31,7 +31,12 @@ export const configSchema = z
       .object({
         minEdge: num(0, 0.5, 0.015),
         minConfidence: num(0, 0.5, 0.03),
-        kellyFraction: num(0, 1, 0.5),
+        /** Share of the Kelly stake: above 0 (0 would never trade), at most 1. */
+        kellyFraction: z
+          .number({ error: "must be a number above 0 and at most 1" })
+          .gt(0, { error: "must be above 0 (0 would never trade) and at most 1" })
+          .max(1, { error: "must be above 0 and at most 1" })
+          .default(0.5),
         /** Most one trade may spend, fee included, dollars. */
         maxPosition: num(0.01, 1_000_000, 15),
         maxEntriesPerWindow: num(1, 100, 1, { int: true }),

@@ -74,6 +74,8 @@ export interface ReplayOptions {
   readonly barSeconds?: number;
   /** Each skipped row (the first few of each file, naming file and line) and each file's count of them. */
   readonly onWarning?: (message: string) => void;
+  /** Awaited after each chunk is replayed: a reader that keeps its own pace (the demo) holds the file back here. */
+  readonly afterChunk?: () => Promise<void>;
 }
 
 /** More bad rows than this share of a file's rows, and the file is refused rather than replayed in part. */
@@ -135,6 +137,7 @@ export async function replayHistory(paths: readonly string[], observer: PriceObs
       batch.replay(replay);
       done += (chunk as string).length;
       options.onProgress?.(done, total);
+      if (options.afterChunk) await options.afterChunk();
     }
     parser.end();
     batch.replay(replay);

@@ -1,6 +1,7 @@
 // What the console prints: one number style, the boxed trade signal, the one-line status, the
 // summary's aligned labels, a noun that agrees with its count.
 import { describe, expect, it } from "vitest";
+import { consoleColumns, visibleWidth, wrapLine } from "../../src/app/console/fit.ts";
 import { COLOUR, PLAIN, type StatusInput, settlementLine, statusBlock, statusLine, summaryBlock, tradeBlock, tradeSignalBlock } from "../../src/app/console/console-format.ts";
 import { contractPrice, contractPriceText, count, dollars, duration, plural, signedPct, signedUsd, usd, usdFromCents, usdFromNumber } from "../../src/app/console/number-style.ts";
 import type { SettlementRecord, TradeRecord } from "../../src/domain/records.ts";
@@ -57,7 +58,13 @@ const visible = (s: string) => s.replaceAll("\x1b", "⎋").replace(/⎋\[\d+m/g,
 describe("number style", () => {
   it("writes dollars as $63,999.60 and contract prices as 45¢, whatever form the number comes in", () => {
     expect(usd(639_996_000)).toBe("$63,999.60");
-    expect(usd(1_852_450)).toBe("$185.2450"); // exact money keeps its fourth place
+    // Always to the cent on the console, halves away from zero (the journal keeps the exact figure).
+    expect(usd(1_852_450)).toBe("$185.25");
+    expect(usd(999_489_240)).toBe("$99,948.92");
+    expect(usd(-1_852_450)).toBe("-$185.25");
+    expect(signedUsd(-49)).toBe("+$0.00");
+    expect(signedUsd(-50)).toBe("-$0.01");
+    expect(dollars("185.3560")).toBe("$185.36");
     expect(dollars("63999.6")).toBe("$63,999.60");
     expect(dollars("64839.2600")).toBe("$64,839.26");
     expect(dollars("0.123456")).toBe("$0.12"); // finer than the journal's unit: shown rounded, never refused
@@ -128,6 +135,15 @@ describe("the NEW TRADE SIGNAL block", () => {
     expect(new Set(lines.map((l) => visible(l).length)).size).toBe(1);
   });
 
+  it("drops the frame, keeping every row, on a terminal narrower than the box", () => {
+    expect(tradeSignalBlock(trade, PLAIN, 80)).toBe(tradeSignalBlock(trade, PLAIN));
+    const narrow = tradeSignalBlock(trade, PLAIN, 60).split("\n");
+    expect(narrow[0]).toBe("NEW TRADE SIGNAL");
+    expect(narrow).toContain("  Balance     $185.24 after this trade");
+    expect(narrow).toHaveLength(10);
+    expect(narrow.join("\n")).not.toMatch(/[│┌└]/);
+  });
+
   it("keeps the two-line form for listing many trades, in the same number style", () => {
     const text = tradeBlock({ ...trade, contracts: 1, requested_contracts: 1 }, PLAIN);
     expect(text).toMatch(/^▶ TRADE KXBTC15M-26NOV260845-45 {2}BUY NO {2}1 contract @ 55¢ = \$14\.30 \+ fee \$0\.46$/m);
@@ -140,6 +156,12 @@ describe("a settlement line", () => {
     const s: SettlementRecord = { type: "settlement", trade_id: "X-1", t: 0, ts: "", ticker: "KXBTC15M-24NOV301845-45", strike: "96335.95", settlement_value: "96446.22", result: "yes", won: false, payout: "0.0000", pnl: "-6.1900", balance_after: "193.8100", source: "proxy" };
     expect(settlementLine(s, PLAIN)).toBe("■ SETTLED KXBTC15M-24NOV301845-45  YES (settlement $96,446.22 ≥ strike $96,335.95)  LOST -$6.19  balance $193.81  [proxy]");
     expect(settlementLine({ ...s, result: "no", won: true, pnl: "1234.5", settlement_value: "96000" }, PLAIN)).toMatch(/NO \(settlement \$96,000\.00 < strike \$96,335\.95\) {2}WON \+\$1,234\.50 /);
+  });
+
+  it("goes on two lines on an 80-column terminal, the outcome first, never cutting a number", () => {
+    const s: SettlementRecord = { type: "settlement", trade_id: "X-1", t: 0, ts: "", ticker: "KXBTC15M-24NOV301900-00", strike: "96446.22", settlement_value: "96389.72", result: "no", won: true, payout: "8.0000", pnl: "5.4800", balance_after: "199.2900", source: "proxy" };
+    expect(settlementLine(s, COLOUR, 80).split("\n").map(visible)).toEqual(["■ SETTLED KXBTC15M-24NOV301900-00  NO  WON +$5.48  balance $199.29  [proxy]", "  settlement $96,389.72 < strike $96,446.22"]);
+    expect(settlementLine(s, PLAIN, 120)).not.toContain("\n");
   });
 });
 
@@ -177,6 +199,17 @@ describe("the status", () => {
     expect(settled).toMatch(/P&L: -\$7\.83 \(-3\.9%\) \| Trades: 3 \| Win Rate: 66\.7% \|/);
   });
 
+  it("drops fields on a narrow terminal, least useful first, and stays one line", () => {
+    const at = (width: number) => statusLine(base, COLOUR, width);
+    expect(visible(at(200))).toBe(statusLine(base, PLAIN));
+    expect(visible(at(125))).toBe("13:40:00 UTC  Balance: $185.24 | P&L: +$0.00 (+0.0%) | Trades: 1 (1 open) | BTC: $64,000.76 | No trade: already_positioned");
+    expect(visible(at(102))).toBe("13:40:00 UTC  Balance: $185.24 | P&L: +$0.00 (+0.0%) | BTC: $64,000.76 | No trade: already_positioned");
+    expect(visible(at(80))).toBe("13:40:00 UTC  Balance: $185.24 | P&L: +$0.00 | No trade: already_positioned");
+    const short = { ...base, idle: { reason: "low_edge", detail: "" } };
+    expect(visible(statusLine(short, PLAIN, 80))).toBe("13:40:00 UTC  Balance: $185.24 | P&L: +$0.00 (+0.0%) | No trade: low_edge");
+    for (const width of [45, 60, 72, 80, 90, 100, 130, 160]) expect(visibleWidth(at(width))).toBeLessThanOrEqual(width);
+  });
+
   it("says a trade was made this second, or that orders await a fill, instead of a stale reason", () => {
     const traded = { ...base, forecast: forecastAt(base.nowSeconds, { kind: "trade" } as ForecastEvent["decision"]) };
     expect(statusLine(traded, PLAIN)).toMatch(/\| Trade this second$/);
@@ -208,5 +241,32 @@ describe("the performance summary", () => {
     expect(text).toMatch(/^ {2}windows {9}2 closed$/m);
     expect(text).toMatch(/^ {4}coinbase {3}12 msgs$/m);
     expect(summaryBlock(account({ openPositions: 2 }), [], PLAIN)).toMatch(/in 2 open positions, at cost/);
+  });
+});
+
+describe("a line too wide for the terminal", () => {
+  it("breaks between words, never inside a number, and carries on under its value", () => {
+    const line = "strategy   min edge 1.5%, min confidence 3.0%, 0.5× Kelly, max $15.00/trade, 1 entry/window, fee rate 0.07";
+    expect(wrapLine(line, 80)).toEqual(["strategy   min edge 1.5%, min confidence 3.0%, 0.5× Kelly, max $15.00/trade, 1", "           entry/window, fee rate 0.07"]);
+    const money = "■ VOID KXBTC15M-24NOV301900-00 X-1: no result after 24 h; refunded $1,234,567.89, balance $96,389.72";
+    for (const w of [40, 50, 60, 70]) {
+      const lines = wrapLine(money, w);
+      for (const l of lines) expect(visibleWidth(l)).toBeLessThanOrEqual(w);
+      expect(lines.join(" ").replace(/ +/g, " ")).toBe(money);
+    }
+    expect(wrapLine("short", 80)).toEqual(["short"]);
+  });
+
+  it("takes the terminal's width, else $COLUMNS, else 80", () => {
+    expect(consoleColumns({ isTTY: true, columns: 120 }, { COLUMNS: "100" })).toBe(120);
+    expect(consoleColumns({ isTTY: false }, { COLUMNS: "100" })).toBe(100);
+    expect(consoleColumns({}, { COLUMNS: "wide" })).toBe(80);
+    expect(consoleColumns({})).toBe(80);
+  });
+
+  it("counts colour codes as nothing, and cuts a word longer than the line only as a last resort", () => {
+    const coloured = `${COLOUR.yellow("warning:")} ${"word ".repeat(20).trim()}`;
+    for (const l of wrapLine(coloured, 30)) expect(visibleWidth(l)).toBeLessThanOrEqual(30);
+    expect(wrapLine(`path ${"x".repeat(50)}`, 20).every((l) => visibleWidth(l) <= 20)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -17,8 +17,8 @@ function capture() {
   return { out, text: () => text };
 }
 
-/** The demo on the bundled sample with a fake clock that moves `msPerSleep` each tick: no real time passes. */
-async function fakeClockDemo(opts: { terminal?: boolean; hours: number; msPerSleep: number }) {
+/** The demo on the bundled sample (or `file`) with a fake clock that moves `msPerSleep` each tick: no real time passes. */
+async function fakeClockDemo(opts: { terminal?: boolean; hours?: number; msPerSleep: number; file?: string }) {
   const dir = mkdtempSync(join(tmpdir(), "btc15-demo-"));
   const con = capture();
   const logFile = join(dir, "demo.log");
@@ -26,13 +26,13 @@ async function fakeClockDemo(opts: { terminal?: boolean; hours: number; msPerSle
   let fake = 0;
   const session = await runDemo({
     config: parseConfig({ dataDir: join(dir, "journal"), synthetic: { mispricingCents: 3 } }),
-    file: BUNDLED_SAMPLE,
+    file: opts.file ?? BUNDLED_SAMPLE,
     dataDir: join(dir, "journal"),
     speed: 60,
     statusIntervalSeconds: 300,
     log,
     stop: new Promise(() => {}),
-    maxSeconds: opts.hours * 3600,
+    ...(opts.hours === undefined ? {} : { maxSeconds: opts.hours * 3600 }),
     sleep: async () => {
       fake += opts.msPerSleep;
     },
@@ -91,5 +91,19 @@ describe("demo", () => {
     expect(text).not.toMatch(/^demo \dh/m);
     expect(text.slice(text.lastIndexOf("\r⎋[K"))).toMatch(/^\r⎋\[K(Performance summary|$)/);
     expect(readFileSync(logFile, "utf8")).not.toMatch(/demo \[/);
+  });
+
+  it("plays a whole file with a gap to its end, though its ends promised more", async () => {
+    // Four hours of bars with the third hour missing: 3 h of prices, 4 h between first and last bar.
+    const dir = mkdtempSync(join(tmpdir(), "btc15-demo-gap-"));
+    const t0 = Date.parse("2024-12-02T00:00:00Z") / 1000;
+    const rows = [];
+    for (let i = 0; i < 240; i++) if (i < 120 || i >= 180) rows.push(`${t0 + 60 * i},${96_000 + (i % 5)},${96_003 + (i % 5)},${95_997 + (i % 5)},${96_000 + (i % 5)},1`);
+    const file = join(dir, "gap.csv");
+    writeFileSync(file, ["timestamp_unix_seconds,open,high,low,close,volume", ...rows].join("\n") + "\n");
+    const { text } = await fakeClockDemo({ file, msPerSleep: 60_000 });
+    // The warm-up takes 31 minutes; 4 h − 31 m were expected, 3 h − 31 m were there.
+    expect(text).toMatch(/^length {5}3h 29m of market \(the whole file\): /m);
+    expect(text).toMatch(/^ {2}market {10}2h 29m simulated in /m);
   });
 });

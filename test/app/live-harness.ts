@@ -31,6 +31,8 @@ export interface LiveRunOptions {
   readonly confirmLive?: boolean;
   /** A dashboard already listening, to show the session on. */
   readonly dashboard?: DashboardServer;
+  /** The console's width (default: unlimited, every line whole). */
+  readonly columns?: number;
 }
 
 export function startLive(o: LiveRunOptions): LiveRun {
@@ -40,7 +42,7 @@ export function startLive(o: LiveRunOptions): LiveRun {
   let text = "";
   sink.on("data", (d: Buffer) => (text += d.toString()));
   const now = o.now ?? Date.now;
-  const log = new RunLog({ file: join(dir, "live.log"), out: sink, colour: false, now });
+  const log = new RunLog({ file: join(dir, "live.log"), out: sink, colour: false, now, columns: o.columns ?? Infinity });
   let stop: () => void = () => {};
   const stopped = new Promise<void>((r) => (stop = r));
   const done = runLive({ config, log, env: o.env ?? {}, confirmLive: o.confirmLive ?? false, stop: stopped, now, ...(o.ask ? { ask: o.ask } : {}), ...(o.dashboard ? { dashboard: o.dashboard } : {}) }).finally(() => log.close());

@@ -36,8 +36,9 @@ class Run {
   }
 }
 
+// A wide console (COLUMNS, as a shell sets it), so the status line keeps every field.
 function start(dir: string, args: string[] = []): Run {
-  return new Run(spawn(process.execPath, [BIN, "live", "--config", join(dir, "config.json"), ...args], { cwd: dir, env: { ...process.env, KALSHI_API_KEY_ID: "", KALSHI_PRIVATE_KEY_PATH: "" } }));
+  return new Run(spawn(process.execPath, [BIN, "live", "--config", join(dir, "config.json"), ...args], { cwd: dir, env: { ...process.env, KALSHI_API_KEY_ID: "", KALSHI_PRIVATE_KEY_PATH: "", COLUMNS: "300" } }));
 }
 
 let ex: FakeExchanges;
@@ -101,6 +102,8 @@ describe("btc15 live (npm start) end to end", { timeout: 60_000 }, () => {
     expect(code).toBe(0);
     expect(run.out).toMatch(/Performance summary/);
     expect(run.out).toMatch(/trades {10}1 /);
+    // It ends with the command that replays what it recorded.
+    expect(run.out.trimEnd().split("\n").at(-1)).toMatch(/^Replay it: npx btc15 replay \S+\/trading\/sessions\/\d{8}T\d{6}Z$/);
     const csv = readFileSync(join(dir, "trading", "trades.csv"), "utf8").trim().split("\n");
     expect(csv).toHaveLength(2);
     expect(csv[1]).toMatch(/,yes,.*,0\.0500,/);
@@ -127,6 +130,9 @@ describe("btc15 live (npm start) end to end", { timeout: 60_000 }, () => {
     expect(before.trades).toBe(1);
     const second = start(dir);
     await second.waitFor(/^SYSTEM READY/m);
+    // The banner does not offer a resumed journal the configured balance.
+    expect(second.out).toMatch(/^journal {4}\S+\/trading\/: resumed with its own balance$/m);
+    expect(second.out).not.toMatch(/new journal/);
     expect(second.out).toMatch(new RegExp(`journal {4}resumed: [\\d,]+ records, balance \\${formatUsd(before.balance)}, ${before.openPositions} open position`));
     await second.waitFor(/^\d\d:\d\d:\d\d UTC {2}Balance: \$[\d,.]+ \| P&L: [+-]\$[\d,.]+ \([+-][\d.]+%\) \| Trades: \d+( \(\d+ open\))? \| Win Rate: (—|[\d.]+%) \| BTC: \$6[34],\d{3}\.\d\d \| Source: .+ \| (No trade: [a-z_]+|Trade this second)$/m);
     second.child.kill("SIGINT");
@@ -152,7 +158,8 @@ describe("btc15 live (npm start) end to end", { timeout: 60_000 }, () => {
     expect(code).toBe(1);
     expect(run.out).toMatch(/No price source could be reached within 3 s/);
     expect(run.out).toMatch(/npm run demo/);
-    expect(run.out).toMatch(/^✗ BTC Feed not connected: coinbase \(WebSocket, \w+: .*ECONNREFUSED/m);
+    expect(run.out).toMatch(/^✗ No price source reached yet \(still trying; giving up after 3 s\):$/m);
+    expect(run.out).toMatch(/^ {2}coinbase {7}WebSocket {2}.*(connection refused|bad port)$/m);
   });
 
   it("refuses bad flags and a corrupt config with a clear message", async () => {

@@ -64,6 +64,37 @@ describe("the run log's footer", () => {
   });
 });
 
+describe("the console's width", () => {
+  it("fits every console line to the terminal's width, 80 columns when it is not known, and keeps the file's lines whole", () => {
+    const long = "warm start none (coinbase, kraken: ECONNREFUSED; bitstamp: timed out after 5000 ms): warming up from live prices";
+    const c = capture(false);
+    c.log.info(long);
+    c.log.warn(long);
+    c.log.show((_p, width) => `${width} columns`);
+    c.log.close();
+    const lines = c.text().trimEnd().split("\n");
+    expect(lines.every((l) => l.length <= 80)).toBe(true);
+    expect(lines).toEqual(["warm start none (coinbase, kraken: ECONNREFUSED; bitstamp: timed out after 5000", "  ms): warming up from live prices", "warm start none (coinbase, kraken: ECONNREFUSED; bitstamp: timed out after 5000", "  ms): warming up from live prices", "80 columns"]);
+    expect(c.file()).toContain(`INFO  ${long}\n`);
+    expect(c.file()).toContain(`WARN  ${long}\n`);
+    expect(c.file()).toMatch(/INFO {2}Infinity columns/); // the file gets the whole line
+  });
+
+  it("follows a terminal's own width, and never lets the footer wrap", () => {
+    const out = Object.assign(new PassThrough(), { isTTY: true, columns: 40 });
+    let text = "";
+    out.on("data", (d: Buffer) => (text += d.toString()));
+    const log = new RunLog({ file: null, out, colour: false, terminal: true, now: () => 0 });
+    log.info("a line of more than forty columns, as a status line would be");
+    log.footer(`demo [${"#".repeat(30)}] 100%  6h 00m of 6h 00m`);
+    expect(screen(text)).toEqual(["a line of more than forty columns, as a", "  status line would be", `demo [${"#".repeat(30)}]`]);
+    out.columns = 100;
+    log.info("a line of more than forty columns, as a status line would be");
+    log.close();
+    expect(screen(text).slice(2, 3)).toEqual(["a line of more than forty columns, as a status line would be"]);
+  });
+});
+
 describe("progress text", () => {
   it("draws the bar, a note and the time left", () => {
     expect(progressText("demo", 0.3, 125, "1h 48m of 6h 00m")).toBe(`demo [${"#".repeat(9)}${" ".repeat(21)}]  30%  1h 48m of 6h 00m  ETA 2m 05s`);

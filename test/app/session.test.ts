@@ -34,7 +34,7 @@ function session(dataDir: string, fresh: SessionOptions["fresh"] = false) {
     dataDir,
     market: { kind: "synthetic" },
     settlement: "proxy",
-    log: new RunLog({ file: null, out, colour: false, now: () => 0 }),
+    log: new RunLog({ file: null, out, colour: false, now: () => 0, columns: Infinity }),
     fresh,
     maxCarrySeconds: 300,
   });

@@ -75,13 +75,29 @@ describe("btc15 command line", () => {
     expect((await cli(["--help"])).stdout).toMatch(/-V, --version +print btc15's version/);
   });
 
+  it("says where the demo recorded its session, counts why it did not trade, and ends with the command that replays it", () => {
+    const dir = tmp();
+    const r = btc15(["demo", "--speed", "1000000", "--minutes", "120", "--data-dir", "demo"], dir);
+    expect(r.code).toBe(0);
+    const id = /^recording {2}demo\/sessions\/(\d{8}T\d{6}Z)\/ /m.exec(r.stdout)?.[1];
+    expect(id).toBeDefined();
+    expect(r.stdout).toMatch(/^ {2}no trade {8}already_positioned [\d,]+, low_edge [\d,]+, /m);
+    const last = r.stdout.trimEnd().split("\n").at(-1)!;
+    expect(last).toBe(`Replay it: npx btc15 replay demo/sessions/${id}`);
+    // The command, run as printed, rebuilds the demo's journal byte for byte.
+    const replay = btc15(last.replace("Replay it: npx btc15 ", "").split(" "), dir);
+    expect(replay.code).toBe(0);
+    expect(readFileSync(join(dir, "data", "replay", "trades.jsonl"), "utf8")).toBe(readFileSync(join(dir, "demo", "trades.jsonl"), "utf8"));
+    for (const line of r.stdout.split("\n")) expect(line.length, line).toBeLessThanOrEqual(80);
+  });
+
   it("ends the demo by itself after 6 simulated hours unless --minutes says otherwise, and says so", async () => {
     const help = (await cli(["demo", "--help"])).stdout.replace(/\s+/g, " ");
     expect(help).toMatch(/--minutes <n> stop after this many simulated minutes; the default, 6 hours of market, takes 6 real minutes at 60× \(default: 360\)/);
     const dir = tmp();
     const r = btc15(["demo", "--speed", "1000000", "--data-dir", join(dir, "demo")], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^length {5}6h 00m of market at 1000000×: about 0s; --minutes changes it, Ctrl\+C stops sooner$/m);
+    expect(r.stdout).toMatch(/^length {5}6h 00m of market: about 0s \(--minutes sets it, Ctrl\+C ends it\)$/m);
     expect(r.stdout).toMatch(/^ {2}market {10}6h 00m simulated in \d+s$/m);
     // Piped, not a terminal: plain progress lines, no bar redrawn in place.
     expect(r.stdout).not.toMatch(/\r/);

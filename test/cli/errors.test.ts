@@ -86,6 +86,30 @@ describe("paths checked before anything connects or runs", async () => {
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
 
+  it.concurrent("--html into a missing folder: refused before the run, as --json is", async () => {
+    const dir = tmp();
+    const file = join(dir, "missing", "r.html");
+    const r = await cli(["backtest", "--data", prices(dir), "--html", file, "--out", join(dir, "out")]);
+    expectOneLine(r, `${file} (the --html file): the folder ${join(dir, "missing")} does not exist`);
+    expect(existsSync(join(dir, "out"))).toBe(false);
+    expect(existsSync(join(dir, "missing"))).toBe(false);
+    const replay = await cli(["replay", join(dir, "sessions"), "--html", file, "--out", join(dir, "replayed")]);
+    expectOneLine(replay, `${file} (the --html file): the folder ${join(dir, "missing")} does not exist`);
+  });
+
+  it.concurrent("--html and --json into a read-only folder: the same message, before the run", async () => {
+    const dir = tmp();
+    const file = prices(dir);
+    mkdirSync(join(dir, "out"));
+    chmodSync(join(dir, "out"), 0o777);
+    readOnly(join(dir, "ro"));
+    const html = await btc15(["backtest", "--data", file, "--html", join(dir, "ro", "r.html"), "--out", join(dir, "out")], dir, { unprivileged: true });
+    expectOneLine(html, `cannot write to ${join(dir, "ro")} (the folder of the --html file): permission denied (EACCES)`);
+    const json = await btc15(["backtest", "--data", file, "--json", join(dir, "ro", "r.json"), "--out", join(dir, "out")], dir, { unprivileged: true });
+    expectOneLine(json, `cannot write to ${join(dir, "ro")} (the folder of the --json file): permission denied (EACCES)`);
+    expect(readdirSync(join(dir, "out"))).toEqual([]); // neither ran
+  });
+
   it.concurrent("export into a read-only journal directory", async () => {
     const dir = tmp();
     mkdirSync(join(dir, "j"));
@@ -119,6 +143,52 @@ describe("usage errors", async () => {
     expectOneLine(r, "--from 2024-12-03T00:00:00Z is not before --to 2024-12-02T00:00:00Z: nothing to backtest");
   });
 
+  it.concurrent("--from after the end of the data, or --to before its start: refused before anything is written", async () => {
+    const dir = tmp();
+    const file = prices(dir); // 2024-12-02 00:00 to 03:59 UTC
+    const late = await cli(["backtest", "--data", file, "--from", "2024-12-02T05:00:00Z", "--out", join(dir, "out")]);
+    expectOneLine(late, "--from 2024-12-02T05:00:00Z is after the end of the price data (its last bar opens at 2024-12-02T03:59:00Z): nothing to backtest");
+    const early = await cli(["backtest", "--data", file, "--to", "2024-12-01", "--out", join(dir, "out")]);
+    expectOneLine(early, "--to 2024-12-01T00:00:00Z is not after the start of the price data (its first bar opens at 2024-12-02T00:00:00Z): nothing to backtest");
+    expect(existsSync(join(dir, "out"))).toBe(false);
+    // A range inside the data but holding no bar (a gap) is an error too, never "Backtest ? → ?".
+    const gap = prices(dir, "gap.csv", (rows) => [...rows.slice(0, 60), ...rows.slice(180)]);
+    const none = await cli(["backtest", "--data", gap, "--from", "2024-12-02T01:30:00Z", "--to", "2024-12-02T02:30:00Z", "--out", join(dir, "out")]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^btc15: no usable price rows in .*gap\.csv within --from\/--to/m);
+    expect(none.stdout).not.toMatch(/\?/);
+  });
+
+  it.concurrent("replay --speed 0 or -5, as the demo refuses them", async () => {
+    const dir = tmp();
+    for (const speed of ["0", "-5"]) {
+      expectOneLine(await cli(["replay", join(dir, "sessions"), "--speed", speed, "--out", join(dir, "out")]), "--speed must be positive");
+      expectOneLine(await cli(["demo", "--speed", speed, "--data-dir", join(dir, "demo")]), "--speed must be positive");
+    }
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+
+  it.concurrent("--kelly-fraction 0, which would never trade", async () => {
+    const r = await cli(["config", "--kelly-fraction", "0"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/strategy\.kellyFraction: must be above 0 \(0 would never trade\) and at most 1 \(got 0\)/);
+    expect((await cli(["config", "--kelly-fraction", "0.25"])).code).toBe(0);
+  });
+
+  it.concurrent("window --at a year a ticker cannot name, or --series that is not a ticker", async () => {
+    const far = await cli(["window", "--at", "99999-01-01"]);
+    expect(far.code).toBe(2);
+    expect(far.stderr.split("\n")[0]).toBe("error: option '--at <iso-time>' argument '99999-01-01' is invalid. year 99999 is out of range (1970–9999): 99999-01-01");
+    const old = await cli(["window", "--at", "1999-06-01"]);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toMatch(/year 1999 is out of range: a ticker writes the year in two digits, so 2000–2099/);
+    const bad = await cli(["window", "--series", "foo bar!"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/argument 'foo bar!' is invalid\. not a series ticker \(letters and digits, like KXBTC15M\): foo bar!/);
+    const eth = await cli(["window", "--series", "kxeth15m", "--at", "2026-04-27T18:37:30Z", "--json"]);
+    expect(JSON.parse(eth.stdout).ticker).toBe("KXETH15M-26APR271445-45");
+  });
+
   it.concurrent("report --last abc", async () => {
     const dir = tmp();
     writeFileSync(join(dir, "trades.jsonl"), ACCOUNT);
@@ -150,6 +220,33 @@ describe("journals are never wiped by a command that did not make them", async (
     const r = await btc15(["demo", "--data-dir", dir, "--minutes", "1"], tmp());
     expectOneLine(r, `${dir} holds a journal that btc15 demo did not make (trades.jsonl); it was left as it is: choose another directory with --data-dir, or add --force to delete it`);
     expect(readFileSync(join(dir, "trades.jsonl"), "utf8")).toBe(ACCOUNT);
+  });
+});
+
+describe("the live trader's journal is never touched by the demo or a replay, not even with --force", async () => {
+  it.concurrent("demo --data-dir data/trading --force", async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, "data", "trading"), { recursive: true });
+    writeFileSync(join(dir, "data", "trading", "trades.jsonl"), ACCOUNT);
+    const r = await btc15(["demo", "--data-dir", "data/trading", "--force", "--minutes", "1"], dir);
+    expectOneLine(r, "the demo's data directory data/trading is the live data directory (npm start's journal; --force does not change that): choose another with --data-dir");
+    expect(readdirSync(join(dir, "data", "trading"))).toEqual(["trades.jsonl"]);
+    expect(readFileSync(join(dir, "data", "trading", "trades.jsonl"), "utf8")).toBe(ACCOUNT);
+    expect(existsSync(join(dir, "logs"))).toBe(false);
+  });
+
+  it.concurrent("demo into the data directory a configuration file gives the live trader", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "c.json"), JSON.stringify({ dataDir: "mine" }));
+    const r = await btc15(["demo", "--config", "c.json", "--data-dir", "./mine/", "--force", "--minutes", "1"], dir);
+    expectOneLine(r, "the demo's data directory ./mine/ is the live data directory (npm start's journal; --force does not change that): choose another with --data-dir");
+  });
+
+  it.concurrent("replay --out data/trading --force", async () => {
+    const dir = tmp();
+    const r = await btc15(["replay", "sessions", "--out", "data/trading", "--force"], dir);
+    expectOneLine(r, "the replay output directory data/trading is the live data directory (npm start's journal; --force does not change that): choose another with --out");
+    expect(existsSync(join(dir, "data"))).toBe(false);
   });
 });
 

@@ -40,7 +40,7 @@ describe("configuration", () => {
       resolveConfig({ flags: { strategy: { kellyFraction: 3, minConfidence: -1 }, markets: "nasdaq" } });
     } catch (e) {
       const m = (e as Error).message;
-      expect(m).toMatch(/strategy\.kellyFraction: must be between 0 and 1 \(got 3\)/);
+      expect(m).toMatch(/strategy\.kellyFraction: must be above 0 and at most 1 \(got 3\)/);
       expect(m).toMatch(/strategy\.minConfidence: must be between 0 and 0\.5 \(got -1\)/);
       expect(m).toMatch(/markets: must be "auto", "kalshi" or "synthetic" \(got "nasdaq"\)/);
     }

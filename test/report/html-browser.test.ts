@@ -34,7 +34,7 @@ describe.skipIf(unavailable !== null)("the HTML report in Chromium", () => {
     await page.goto(url);
 
     // Each chart is on the page, laid out at a readable size, with its data marks drawn.
-    const ids = ["equity", "trade-pnl", "win-rate", "brier", "reliability", "no-trade", "windows"];
+    const ids = ["equity", "daily-pnl", "trade-pnl", "win-rate", "brier", "reliability", "no-trade", "windows"];
     for (const id of ids) {
       const box = await page.locator(`svg[data-chart="${id}"]`).boundingBox();
       expect(box, id).not.toBeNull();
@@ -45,6 +45,7 @@ describe.skipIf(unavailable !== null)("the HTML report in Chromium", () => {
     const attr = (id: string, sel: string) => page.locator(`svg[data-chart="${id}"] ${sel}`).evaluateAll((els) => els.map((e) => e.getAttribute("data-points")));
     expect(await attr("equity", "path.equity")).toEqual([String(data.equity.length)]);
     expect(data.equity.length).toBe(4); // the opening balance, two settlements, one void
+    expect(await marks("daily-pnl", "rect.bar.mark")).toBe(1);
     expect(await marks("trade-pnl", "rect.bar.mark")).toBe(2);
     expect(await marks("trade-pnl", "rect.fee")).toBe(2);
     expect(await marks("win-rate", "circle.rate")).toBe(1);
@@ -69,6 +70,8 @@ describe.skipIf(unavailable !== null)("the HTML report in Chromium", () => {
     expect(await field("wins")).toBe("1");
     expect(await field("losses")).toBe("1");
     expect(await field("voided")).toBe("1");
+    expect(await field("profit-factor")).toBe("2.07");
+    expect(await field("expectancy")).toBe("+$1.12");
     expect(await page.locator("h1").textContent()).toBe(`btc15 report: ${fx.dir}`);
 
     const shot = await screenshot(page, "html-report.png");
@@ -89,8 +92,8 @@ describe.skipIf(unavailable !== null)("the HTML report in Chromium", () => {
     await page.goto(pathToFileURL(file).href);
     expect(await page.locator("svg.chart").count()).toBe(0);
     const empty = page.locator("[data-empty]");
-    expect(await empty.count()).toBe(7);
-    for (let i = 0; i < 7; i++) expect(await empty.nth(i).isVisible()).toBe(true);
+    expect(await empty.count()).toBe(8);
+    for (let i = 0; i < 8; i++) expect(await empty.nth(i).isVisible()).toBe(true);
     expect(await page.locator('[data-empty="trades"]').textContent()).toBe("No trades in this journal.");
     await screenshot(page, "html-report-empty.png");
     expect(problems.consoleErrors).toEqual([]);

@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readReportData } from "../../src/app/commands/report-html/command.ts";
 import { UserError } from "../../src/domain/errors.ts";
@@ -198,6 +198,11 @@ describe("btc15 report --html", () => {
   it("writes to the file given, and exits 2 with a message when there is no journal", async () => {
     const fx = writeFixtureJournal(tmp());
     const out = join(tmp(), "sub", "r.html");
+    // A folder that is not there is refused, as for --json, not made.
+    const refused = await cli(["report", "--data-dir", fx.dir, "--html", out]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`btc15: ${out} (the --html file): the folder ${dirname(out)} does not exist\n`);
+    mkdirSync(dirname(out));
     const r = await cli(["report", "--data-dir", fx.dir, "--html", out]);
     expect(r.code).toBe(0);
     expect(existsSync(out)).toBe(true);

@@ -22,7 +22,7 @@ describe("the HTML report renderer", () => {
     expect(html).not.toMatch(/https?:/i);
     expect(html).not.toMatch(/\b(src|href|xlink:href)\s*=/i);
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
-    expect(charts(html)).toEqual(["equity", "trade-pnl", "win-rate", "brier", "reliability", "no-trade", "windows"]);
+    expect(charts(html)).toEqual(["equity", "daily-pnl", "trade-pnl", "win-rate", "brier", "reliability", "no-trade", "windows"]);
   });
 
   it("gives every chart a title, a description and axis labels, and the numbers in a table beside it", async () => {
@@ -50,13 +50,30 @@ describe("the HTML report renderer", () => {
     expect(field("win-rate")).toBe("50.0% (95% 9.5%–90.5%, n 2)");
   });
 
+  it("shows the tear sheet: the drawdown in % and its duration, profit factor, expectancy, P&L by day", async () => {
+    const html = renderReport(await readReportData(writeFixtureJournal(tmp()).dir, AT));
+    const field = (name: string) => new RegExp(`data-field="${name}"[^>]*>([^<]*)<`).exec(html)?.[1];
+    // Equity: $200.00, $204.32 at the first settlement (18:15, the peak), $202.23 after the loss (18:30) and the void.
+    // The fall is $2.09 of $204.32 = 1.02%; equity is still under that peak when the journal ends at 18:49:59.
+    expect(field("max-drawdown-pct")).toBe("1.02% of a $204.32 peak");
+    expect(field("drawdown-duration")).toBe("34m 59s (not yet recovered)");
+    // Won +$4.32, lost −$2.09 (the void is no trade): 4.32 / 2.09 = 2.07; (4.32 − 2.09) / 2 = +$1.115, shown +$1.12.
+    expect(field("profit-factor")).toBe("2.07");
+    expect(field("expectancy")).toBe("+$1.12");
+    expect(field("average-win-loss")).toBe("+$4.32 / −$2.09");
+    // Both settled on 2026-04-27: one day, up $2.23.
+    expect(field("days")).toBe("1");
+    expect(field("days-up-down")).toBe("1 / 0");
+    expect(html).toMatch(/<td>2026-04-27<\/td><td>2<\/td><td>1 \/ 1<\/td><td class="pos">\+\$2\.23<\/td><td>\+\$2\.23<\/td>/);
+  });
+
   it("says in words what an empty journal lacks instead of drawing empty boxes", async () => {
     const dir = tmp();
     writeEmptyJournal(dir);
     const html = renderReport(await readReportData(dir, AT));
     expect(charts(html)).toEqual([]);
     const empty = [...html.matchAll(/data-empty="([^"]+)">([^<]+)</g)].map((m) => [m[1], m[2]]);
-    expect(empty.map((e) => e[0])).toEqual(["equity", "trades", "win-rate", "brier", "reliability", "no-trade", "windows"]);
+    expect(empty.map((e) => e[0])).toEqual(["equity", "daily-pnl", "trades", "win-rate", "brier", "reliability", "no-trade", "windows"]);
     expect(Object.fromEntries(empty)).toMatchObject({ trades: "No trades in this journal.", "win-rate": "No settled trades, so no win rate." });
   });
 

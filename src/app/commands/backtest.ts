@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { defaultConfig, loadConfigFile } from "../../config/load.ts";
+import { consoleColumns, fitLines } from "../console/fit.ts";
 import { ProgressBar } from "../console/progress.ts";
 import { formatBacktest } from "../console/run-summary.ts";
 import { BUNDLED_SAMPLE } from "../core/sample.ts";
@@ -35,7 +36,7 @@ export async function backtestCommand(opts: BacktestCommandOptions, io: Io = PRO
     const without = [opts.assumeSpread !== undefined ? "--assume-spread" : "", opts.quoteDelay !== undefined ? "--quote-delay" : ""].filter(Boolean);
     if (without.length) throw new BacktestError(`${without.join(" and ")} only appl${without.length === 1 ? "ies" : "y"} with --quotes`);
   }
-  preflightBacktest({ files, from: opts.from, to: opts.to, outDir, liveDataDir: config.dataDir, json: opts.json, force });
+  preflightBacktest({ files, from: opts.from, to: opts.to, outDir, liveDataDir: config.dataDir, json: opts.json, html: opts.html, force });
   const bar = new ProgressBar("backtest", io.err);
   const result = await runBacktest({
     files,
@@ -51,7 +52,8 @@ export async function backtestCommand(opts: BacktestCommandOptions, io: Io = PRO
     onWarning: (w) => io.err.write(`warning: ${w}\n`),
   });
   bar.done();
-  const summary = formatBacktest(result) + "\n" + (await reportAfterRun(outDir, opts.html)) + "\n";
+  const text = formatBacktest(result) + "\n" + (await reportAfterRun(outDir, opts.html));
+  const summary = fitLines(text, consoleColumns(opts.json === "-" ? io.err : io.out, io.env)) + "\n";
   if (opts.json === "-") {
     io.err.write(summary);
     io.out.write(JSON.stringify(result, null, 2) + "\n");

@@ -1,5 +1,6 @@
 import { resolveConfig } from "../../config/load.ts";
 import { type Io, PROCESS_IO } from "./io.ts";
+import { count } from "../console/number-style.ts";
 import { type IndexReading, PriceIndex, type SourceStatus } from "../../feeds/index.ts";
 
 export interface FeedsOptions {
@@ -131,7 +132,7 @@ function formatTable(r: IndexReading, elapsed: number): string {
 function formatSummary(summary: SourceSummary[], r: IndexReading): string {
   const lines = ["", `summary: index ${r.price === null ? "stale" : r.price.toFixed(2)} from ${r.contributors.join(", ") || "no source"}; errors are parse/rejected/gaps`];
   for (const s of summary) {
-    const what = s.reached ? `${s.messages} messages (${s.messages_per_s}/s), last ${fmt(s.price)}, Δ index ${fmt(s.spread_to_index)}` : `NOT REACHED: ${s.problem}`;
+    const what = s.reached ? `${count(s.messages)} messages (${count(s.messages_per_s)}/s), last ${fmt(s.price)}, Δ index ${fmt(s.spread_to_index)}` : `NOT REACHED: ${s.problem}`;
     lines.push(`  ${s.name.padEnd(15)}${what}${s.reached && s.problem ? ` (now: ${s.problem})` : ""}`);
   }
   return lines.join("\n") + "\n";

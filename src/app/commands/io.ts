@@ -2,6 +2,8 @@
 export interface Output {
   write(text: string): unknown;
   readonly isTTY?: boolean;
+  /** A terminal's width. */
+  readonly columns?: number;
 }
 
 export interface Io {

@@ -1,5 +1,6 @@
 import { deepMerge, resolveConfig } from "../../config/load.ts";
 import { UserError } from "../../domain/errors.ts";
+import { consoleColumns } from "../console/fit.ts";
 import { askYes } from "../console/prompt.ts";
 import { RunLog, logFileName } from "../console/run-log.ts";
 import { onShutdown } from "../console/shutdown.ts";
@@ -24,13 +25,14 @@ export interface LiveCommandOptions extends DashboardRequest {
 /** `btc15 live` (npm start): checks, the dashboard if asked, the run log, Ctrl+C handling; returns the exit code. */
 export async function liveCommand(o: LiveCommandOptions, io: Io = PROCESS_IO): Promise<number> {
   const config = resolveConfig({ file: o.config, env: io.env, flags: o.flags });
-  preflightLive({ dataDir: config.dataDir, logsDir: LOGS_DIR });
+  preflightLive({ dataDir: config.dataDir, logsDir: LOGS_DIR, html: o.html });
   const dashboard = await openDashboard(o);
-  const log = new RunLog({ file: logFileName(LOGS_DIR, "live_trading", Date.now()), out: io.out, colour: Boolean(io.out.isTTY), now: Date.now, verbose: Boolean(o.verbose) });
+  const log = new RunLog({ file: logFileName(LOGS_DIR, "live_trading", Date.now()), out: io.out, colour: Boolean(io.out.isTTY), now: Date.now, verbose: Boolean(o.verbose), columns: () => consoleColumns(io.out, io.env) });
   announceDashboard(dashboard, log);
   let stop: () => void = () => {};
   const stopped = new Promise<void>((r) => (stop = r));
   const off = onShutdown(() => stop(), { warn: (s) => log.warn(s) });
+  let recording: string | null = null;
   try {
     const code = await runLive({
       config,
@@ -40,9 +42,11 @@ export async function liveCommand(o: LiveCommandOptions, io: Io = PROCESS_IO): P
       ...(process.stdin.isTTY ? { ask: askYes } : {}),
       stop: stopped,
       ...(dashboard ? { dashboard } : {}),
+      onRecording: (folder) => (recording = folder),
     });
     log.info(`log file ${log.file}`);
     if (code === 0) log.info(await reportAfterRun(config.dataDir, o.html));
+    if (recording !== null) log.info(replayLine(recording));
     return code;
   } finally {
     off();
@@ -75,15 +79,17 @@ export async function demoCommand(o: DemoCommandOptions, io: Io = PROCESS_IO): P
   if (!(o.minutes > 0)) throw new UserError("--minutes must be positive");
   const file = o.data ?? BUNDLED_SAMPLE;
   const force = Boolean(o.force);
-  preflightDemo({ dataDir: config.dataDir, logsDir: LOGS_DIR, file, force });
+  // The directory `npm start` would journal in, with the same file and environment.
+  const liveDataDir = resolveConfig({ file: o.config, env: io.env, flags: {} }).dataDir;
+  preflightDemo({ dataDir: config.dataDir, logsDir: LOGS_DIR, file, force, liveDataDir, html: o.html });
   const dashboard = await openDashboard(o);
-  const log = new RunLog({ file: logFileName(LOGS_DIR, "demo", Date.now()), out: io.out, colour: Boolean(io.out.isTTY), now: Date.now });
+  const log = new RunLog({ file: logFileName(LOGS_DIR, "demo", Date.now()), out: io.out, colour: Boolean(io.out.isTTY), now: Date.now, columns: () => consoleColumns(io.out, io.env) });
   announceDashboard(dashboard, log);
   let stop: () => void = () => {};
   const stopped = new Promise<void>((r) => (stop = r));
   const off = onShutdown(() => stop(), { warn: (s) => log.warn(s) });
   try {
-    await runDemo({
+    const session = await runDemo({
       config,
       file,
       dataDir: config.dataDir,
@@ -97,12 +103,19 @@ export async function demoCommand(o: DemoCommandOptions, io: Io = PROCESS_IO): P
     });
     log.info(`log file ${log.file}`);
     log.info(await reportAfterRun(config.dataDir, o.html));
+    if (session.recorder !== null && session.recorder.counters.files > 0) log.info(replayLine(session.recorder.folder));
     return 0;
   } finally {
     off();
     await dashboard?.close();
     log.close();
   }
+}
+
+/** The last line of a recorded run: the command that replays it, ready to paste. */
+export function replayLine(folder: string): string {
+  const arg = /^[\w./@:+,=-]+$/.test(folder) ? folder : `'${folder.replaceAll("'", `'\\''`)}'`;
+  return `Replay it: npx btc15 replay ${arg}`;
 }
 
 /** The dashboard's address at start, and a warning when other machines may reach it. */

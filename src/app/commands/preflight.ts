@@ -4,6 +4,8 @@ import { UserError } from "../../domain/errors.ts";
 import { isoUtc } from "../../domain/window.ts";
 import { checkNotLiveDataDir } from "../drivers/backtest.ts";
 import { checkMayStartAfresh } from "../../store/fresh-journal.ts";
+import { lastBarTimestamp } from "../../history/file-span.ts";
+import { inspectHistoryFile } from "../../history/files.ts";
 import { journalFiles } from "../../store/trade-journal.ts";
 import { fsCause } from "../../store/write-error.ts";
 
@@ -63,15 +65,29 @@ export function checkOutputFile(path: string, what: string): void {
 /** Where every run's log file goes. */
 export const LOGS_DIR = "logs";
 
-/** `btc15 live`: the journal directory and the log directory. */
-export function preflightLive(o: { dataDir: string; logsDir: string }): void {
-  checkWritableDir(o.dataDir, "the data directory");
-  checkWritableDir(o.logsDir, "the log directory");
+/**
+ * The HTML report a run writes when it ends (`--html [FILE]`): a FILE named is checked as the
+ * --json file is (its folder must exist and take writes), before the run rather than after it;
+ * the default file goes in the run's own directory, which is checked already.
+ */
+export function checkHtmlFile(html: string | true | undefined): void {
+  if (typeof html === "string") checkOutputFile(html, "the --html file");
 }
 
-/** `btc15 demo`: also its price file, and that the directory's journal is the demo's own to clear. */
-export function preflightDemo(o: { dataDir: string; logsDir: string; file: string; force: boolean }): void {
+/** `btc15 live`: the journal directory, the log directory and the --html file. */
+export function preflightLive(o: { dataDir: string; logsDir: string; html?: string | true }): void {
+  checkWritableDir(o.dataDir, "the data directory");
+  checkWritableDir(o.logsDir, "the log directory");
+  checkHtmlFile(o.html);
+}
+
+/**
+ * `btc15 demo`: also its price file, that its directory is not the live trader's (not even with
+ * --force), and that the directory's journal is the demo's own to clear.
+ */
+export function preflightDemo(o: { dataDir: string; logsDir: string; file: string; force: boolean; liveDataDir: string; html?: string | true }): void {
   checkInputFile(o.file, "the price file");
+  checkNotLiveDataDir(o.dataDir, o.liveDataDir, "the demo's data directory", "--data-dir");
   preflightLive(o);
   checkMayStartAfresh(o.dataDir, { madeBy: "demo", force: o.force, flag: "--data-dir" });
 }
@@ -85,7 +101,21 @@ export interface BacktestPreflight {
   readonly liveDataDir: string;
   /** The --json file, if any ("-" is standard output). */
   readonly json?: string;
+  readonly html?: string | true;
   readonly force: boolean;
+}
+
+/** A --from after the data's last bar, or a --to at or before its first, leaves nothing to run. */
+function checkRangeMeetsData(files: readonly string[], from: number | undefined, to: number | undefined): void {
+  if (from !== undefined) {
+    const ends = files.map(lastBarTimestamp).filter((t): t is number => t !== null);
+    const end = ends.length ? Math.max(...ends) : null;
+    if (end !== null && from > end) throw new PreflightError(`--from ${isoUtc(from)} is after the end of the price data (its last bar opens at ${isoUtc(end)}): nothing to backtest`);
+  }
+  if (to !== undefined) {
+    const start = Math.min(...files.map((f) => inspectHistoryFile(f).firstTimestamp));
+    if (to <= start) throw new PreflightError(`--to ${isoUtc(to)} is not after the start of the price data (its first bar opens at ${isoUtc(start)}): nothing to backtest`);
+  }
 }
 
 /** `btc15 backtest`: the range, the price files, the output directory (a backtest's own) and the --json file. */
@@ -94,10 +124,19 @@ export function preflightBacktest(o: BacktestPreflight): void {
     throw new PreflightError(`--from ${isoUtc(o.from)} is not before --to ${isoUtc(o.to)}: nothing to backtest`);
   }
   for (const f of o.files) checkInputFile(f, "the price file");
+  checkRangeMeetsData(o.files, o.from, o.to);
   checkNotLiveDataDir(o.outDir, o.liveDataDir);
   checkWritableDir(o.outDir, "the backtest output directory");
   checkMayStartAfresh(o.outDir, { madeBy: "backtest", force: o.force, flag: "--out" });
   if (o.json !== undefined && o.json !== "-") checkOutputFile(o.json, "the --json file");
+  checkHtmlFile(o.html);
+}
+
+/** `btc15 report --html [FILE]`: the journal to read, and where the page goes (by default into the journal's directory). */
+export function preflightHtmlReport(dir: string, html: string | true): void {
+  preflightReport(dir);
+  if (html === true) checkWritableDir(dir, "the journal directory, where report.html goes");
+  else checkHtmlFile(html);
 }
 
 /** `btc15 report`: a journal to read. */

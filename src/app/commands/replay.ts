@@ -1,9 +1,12 @@
 import { writeFileSync } from "node:fs";
-import { loadConfigFile } from "../../config/load.ts";
+import { loadConfigFile, resolveConfig } from "../../config/load.ts";
+import { UserError } from "../../domain/errors.ts";
+import { checkNotLiveDataDir } from "../drivers/backtest.ts";
+import { consoleColumns, fitLines } from "../console/fit.ts";
 import { formatReplay } from "../console/run-summary.ts";
 import { type DashboardRequest, dashboardBanner, openDashboard } from "../dashboard/server.ts";
 import { type Io, PROCESS_IO } from "./io.ts";
-import { checkOutputFile, checkWritableDir } from "./preflight.ts";
+import { checkHtmlFile, checkOutputFile, checkWritableDir } from "./preflight.ts";
 import { reportAfterRun } from "./report-html/command.ts";
 import { type ReplayResult, runReplay } from "../drivers/replay.ts";
 
@@ -20,11 +23,15 @@ export interface ReplayCommandOptions extends DashboardRequest {
 
 /** `btc15 replay`: checks, runs, and prints the summary (and the JSON where asked). */
 export async function replayCommand(o: ReplayCommandOptions, io: Io = PROCESS_IO): Promise<void> {
+  if (o.speed !== undefined && !(o.speed > 0)) throw new UserError("--speed must be positive"); // as the demo says
   const config = o.config ? loadConfigFile(o.config) : undefined;
+  checkNotLiveDataDir(o.out, resolveConfig({ env: io.env, flags: {} }).dataDir, "the replay output directory");
   checkWritableDir(o.out, "the replay output directory");
   if (o.json !== undefined && o.json !== "-") checkOutputFile(o.json, "the --json file");
+  checkHtmlFile(o.html);
   const toErr = o.json === "-";
-  const say = (line: string) => (toErr ? io.err : io.out).write(line + "\n");
+  const stream = toErr ? io.err : io.out;
+  const say = (line: string) => stream.write(fitLines(line, consoleColumns(stream, io.env)) + "\n");
   const dashboard = await openDashboard(o);
   if (dashboard) {
     const banner = dashboardBanner(dashboard);

@@ -2,15 +2,16 @@ import { existsSync } from "node:fs";
 import { Account } from "../../engine/account.ts";
 import { exportCsv } from "../../store/export.ts";
 import { type Io, PROCESS_IO } from "./io.ts";
-import { preflightExport, preflightReport } from "./preflight.ts";
+import { preflightExport, preflightHtmlReport, preflightReport } from "./preflight.ts";
 import { writeHtmlReport } from "./report-html/command.ts";
 import { journalFiles, loadTradeJournal } from "../../store/trade-journal.ts";
 import { UserError } from "../../domain/errors.ts";
 import { COLOUR, PLAIN, type Paint, summaryBlock, settlementLine, tradeBlock } from "../console/console-format.ts";
-import { plural } from "../console/number-style.ts";
+import { consoleColumns, fitLines } from "../console/fit.ts";
+import { count, plural } from "../console/number-style.ts";
 
 /** The performance summary of any journal (a past session, the demo, a backtest). */
-export function journalReport(dir: string, paint: Paint = PLAIN, recent = 10): string {
+export function journalReport(dir: string, paint: Paint = PLAIN, recent = 10, width = Infinity): string {
   if (!existsSync(journalFiles(dir).trades)) throw new UserError(`no journal in ${dir}/ (expected ${journalFiles(dir).trades})`);
   const journal = loadTradeJournal(dir);
   const account = Account.fromRecords(journal.records, 0);
@@ -18,12 +19,12 @@ export function journalReport(dir: string, paint: Paint = PLAIN, recent = 10): s
   for (const w of journal.warnings) lines.push(`warning: ${w}`);
   const events = journal.records.filter((r) => r.type !== "account");
   if (events.length) {
-    lines.push(paint.bold(`Last ${Math.min(recent, events.length)} of ${events.length} journal events`));
-    for (const r of events.slice(-recent)) lines.push(r.type === "trade" ? tradeBlock(r, paint) : settlementLine(r, paint));
+    lines.push(paint.bold(`Last ${count(Math.min(recent, events.length))} of ${plural(events.length, "journal event")}`));
+    for (const r of events.slice(-recent)) lines.push(r.type === "trade" ? tradeBlock(r, paint) : settlementLine(r, paint, width));
     lines.push("");
   }
   lines.push(summaryBlock(account.summary(), [["journal", `${journalFiles(dir).trades} (${plural(journal.records.length, "record")})`]], paint));
-  return lines.join("\n");
+  return fitLines(lines.join("\n"), width);
 }
 
 /** `btc15 export`: trades.csv, and the predictions of each day not yet archived (finished days have theirs in predictions/). */
@@ -32,20 +33,21 @@ export async function exportJournal(dir: string): Promise<string> {
   const out = await exportCsv(dir);
   const f = journalFiles(dir);
   return [
-    `wrote ${f.tradesCsv} (${out.trades} trades)`,
-    out.predictionFiles.length ? `wrote ${out.predictionFiles.join(", ")} (${out.predictions} predictions)` : `no open day of predictions to export`,
+    `wrote ${f.tradesCsv} (${plural(out.trades, "trade")})`,
+    out.predictionFiles.length ? `wrote ${out.predictionFiles.join(", ")} (${plural(out.predictions, "prediction")})` : `no open day of predictions to export`,
     ...out.warnings.map((w) => `warning: ${w}`),
   ].join("\n");
 }
 
 /** `btc15 report`: the summary of a journal, or its HTML report with `html`. */
 export async function reportCommand(o: { readonly dataDir: string; readonly last: number; readonly html?: string | true }, io: Io = PROCESS_IO): Promise<void> {
-  preflightReport(o.dataDir);
+  if (o.html !== undefined) preflightHtmlReport(o.dataDir, o.html);
+  else preflightReport(o.dataDir);
   if (o.html !== undefined) {
     io.out.write((await writeHtmlReport(o.dataDir, o.html === true ? undefined : o.html, new Date().toISOString())) + "\n");
     return;
   }
-  io.out.write(journalReport(o.dataDir, io.out.isTTY ? COLOUR : PLAIN, o.last) + "\n");
+  io.out.write(journalReport(o.dataDir, io.out.isTTY ? COLOUR : PLAIN, o.last, consoleColumns(io.out, io.env)) + "\n");
 }
 
 /** `btc15 export`: the CSV files of a journal. */

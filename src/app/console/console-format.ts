@@ -4,6 +4,7 @@ import type { SettlementRecord, TradeRecord, VoidRecord } from "../../domain/rec
 import { isoUtc } from "../../domain/window.ts";
 import type { AccountSummary } from "../../engine/account.ts";
 import type { ForecastEvent } from "../../engine/engine.ts";
+import { visibleWidth } from "./fit.ts";
 import { contractPrice, contractPriceText, count, dollars, mmss, pct, plural, signedPct, signedUsd, usd, usdFromCents } from "./number-style.ts";
 
 export { mmss } from "./number-style.ts";
@@ -79,22 +80,47 @@ function tradedNow(i: StatusInput): boolean {
 
 /**
  * The one-line status printed every status interval: balance, P&L, trades, win rate, BTC price
- * and its source, then why the last second did not trade (users ask "why no trades").
+ * and its source, then why the last second did not trade (users ask "why no trades"). On a
+ * terminal narrower than all of that it drops fields, least useful first (the source, the win
+ * rate, the trade count, the BTC price, the P&L's percentage, then the P&L and the balance), so
+ * it stays one line; --detailed shows everything.
  */
-export function statusLine(i: StatusInput, c: Paint): string {
+export function statusLine(i: StatusInput, c: Paint, width = Infinity): string {
   const s = i.account;
-  const parts = [
-    `Balance: ${c.bold(usd(s.balance))}`,
-    `P&L: ${pnlText(s, c)}`,
-    `Trades: ${count(s.trades)}${s.openPositions ? ` (${count(s.openPositions)} open)` : ""}`,
-    `Win Rate: ${winRate(s)}`,
-    `BTC: ${i.priceCents === null ? c.yellow("no price") : c.bold(usdFromCents(i.priceCents))}`,
-    `Source: ${i.source ?? i.priceSources}`,
+  const why = i.pendingOrders
+    ? c.yellow(`${plural(i.pendingOrders, "order")} awaiting a fill`)
+    : tradedNow(i)
+      ? c.green("Trade this second")
+      : i.idle !== null
+        ? `No trade: ${c.yellow(i.idle.reason)}`
+        : null;
+  const pnl = (withPct: boolean) => `P&L: ${withPct ? pnlText(s, c) : (s.pnl >= 0 ? c.green : c.red)(signedUsd(s.pnl))}`;
+  const all: readonly (readonly [key: string, text: string | null])[] = [
+    ["balance", `Balance: ${c.bold(usd(s.balance))}`],
+    ["pnl", pnl(true)],
+    ["trades", `Trades: ${count(s.trades)}${s.openPositions ? ` (${count(s.openPositions)} open)` : ""}`],
+    ["winRate", `Win Rate: ${winRate(s)}`],
+    ["btc", `BTC: ${i.priceCents === null ? c.yellow("no price") : c.bold(usdFromCents(i.priceCents))}`],
+    ["source", `Source: ${i.source ?? i.priceSources}`],
+    ["why", why],
   ];
-  if (i.pendingOrders) parts.push(c.yellow(`${plural(i.pendingOrders, "order")} awaiting a fill`));
-  else if (tradedNow(i)) parts.push(c.green("Trade this second"));
-  else if (i.idle !== null) parts.push(`No trade: ${c.yellow(i.idle.reason)}`);
-  return `${c.dim(`${isoUtc(i.nowSeconds).slice(11, 19)} UTC`)}  ${parts.join(c.dim(" | "))}`;
+  const line = (fields: typeof all) => `${c.dim(`${isoUtc(i.nowSeconds).slice(11, 19)} UTC`)}  ${fields.flatMap(([, t]) => (t === null ? [] : [t])).join(c.dim(" | "))}`;
+  // Each step drops a field, or shortens one, until the line fits.
+  const narrower: readonly (readonly [key: string, text: string | null])[] = [
+    ["source", null],
+    ["winRate", null],
+    ["trades", null],
+    ["btc", null],
+    ["pnl", pnl(false)],
+    ["pnl", null],
+    ["balance", null],
+  ];
+  let fields = all;
+  for (const [key, text] of narrower) {
+    if (visibleWidth(line(fields)) <= width) break;
+    fields = fields.map(([k, t]) => [k, k === key ? text : t] as const);
+  }
+  return line(fields);
 }
 
 /** The detailed status block (--detailed): window, strike, forecast, quote, the no-trade reason in full, counters. */
@@ -120,10 +146,14 @@ export function statusBlock(i: StatusInput, c: Paint): string {
 /** A row of a box: its label, its text, and how to colour the text once padded. */
 type BoxRow = readonly [label: string, text: string, paint?: (s: string) => string];
 
-/** Rows in a box drawn with line characters, labels aligned, as wide as its widest row. */
-function box(title: string, rows: readonly BoxRow[], c: Paint): string {
+/**
+ * Rows in a box drawn with line characters, labels aligned, as wide as its widest row; on a
+ * terminal too narrow for the box, the same rows under the title without the frame.
+ */
+function box(title: string, rows: readonly BoxRow[], c: Paint, width = Infinity): string {
   const labelWidth = Math.max(...rows.map(([l]) => l.length)) + 2;
   const inner = Math.max(58, title.length + 4, ...rows.map(([, t]) => labelWidth + t.length)) + 2;
+  if (inner + 2 > width) return [c.bold(title), ...rows.map(([label, text, paint]) => `  ${label.padEnd(labelWidth)}${(paint ?? ((x: string) => x))(text)}`)].join("\n");
   const top = c.dim("┌─ ") + c.bold(title) + c.dim(` ${"─".repeat(inner - title.length - 3)}┐`);
   const body = rows.map(([label, text, paint]) => `${c.dim("│")} ${label.padEnd(labelWidth)}${(paint ?? ((s: string) => s))(text)}${" ".repeat(inner - 2 - labelWidth - text.length)} ${c.dim("│")}`);
   return [top, ...body, c.dim(`└${"─".repeat(inner)}┘`)].join("\n");
@@ -136,7 +166,7 @@ function strikeText(r: TradeRecord): string {
 }
 
 /** The boxed block printed when a trade is made: market, side, size, entry, P(True), edge, confidence, balance. */
-export function tradeSignalBlock(r: TradeRecord, c: Paint): string {
+export function tradeSignalBlock(r: TradeRecord, c: Paint, width = Infinity): string {
   const side = r.side.toUpperCase();
   const partial = r.contracts < r.requested_contracts ? ` of ${count(r.requested_contracts)} wanted (partial fill)` : "";
   const asked = parseDollars(r.requested_price) === parseDollars(r.price) ? "" : `  (best ask was ${contractPriceText(r.requested_price)})`;
@@ -151,7 +181,7 @@ export function tradeSignalBlock(r: TradeRecord, c: Paint): string {
     ["Balance", `${dollars(r.balance_after)} after this trade`],
     ["BTC", `${dollars(r.btc_price)}, strike ${strikeText(r)}`],
   ];
-  return box("NEW TRADE SIGNAL", rows, c);
+  return box("NEW TRADE SIGNAL", rows, c, width);
 }
 
 /** A trade in two lines (journal reports, where many are listed). */
@@ -164,13 +194,27 @@ export function tradeBlock(r: TradeRecord, c: Paint): string {
   ].join("\n");
 }
 
-/** Printed when a position settles or is voided. */
-export function settlementLine(r: SettlementRecord | VoidRecord, c: Paint): string {
+/**
+ * Printed when a position settles or is voided: one line where it fits, else the outcome first
+ * and the settlement against the strike on a line of its own, so no number is cut.
+ */
+export function settlementLine(r: SettlementRecord | VoidRecord, c: Paint, width = Infinity): string {
   if (r.type === "void") return c.yellow(`■ VOID ${r.ticker} ${r.trade_id}: ${r.reason}; refunded ${dollars(r.refund)}, balance ${dollars(r.balance_after)}`);
   const verdict = r.won ? c.green("WON") : c.red("LOST");
-  const cmp = r.settlement_value && r.strike ? ` (settlement ${dollars(r.settlement_value)} ${r.result === "yes" ? "≥" : "<"} strike ${dollars(r.strike)})` : "";
+  const cmp = r.settlement_value && r.strike ? `settlement ${dollars(r.settlement_value)} ${r.result === "yes" ? "≥" : "<"} strike ${dollars(r.strike)}` : "";
   const pnl = r.pnl.trim().startsWith("-") ? c.red(`-${dollars(r.pnl.trim().slice(1))}`) : c.green(`+${dollars(r.pnl)}`);
-  return `■ SETTLED ${r.ticker}  ${r.result.toUpperCase()}${cmp}  ${verdict} ${pnl}  balance ${dollars(r.balance_after)}  [${r.source}]`;
+  const tail = `${verdict} ${pnl}  balance ${dollars(r.balance_after)}  [${r.source}]`;
+  const one = `■ SETTLED ${r.ticker}  ${r.result.toUpperCase()}${cmp ? ` (${cmp})` : ""}  ${tail}`;
+  if (cmp === "" || visibleWidth(one) <= width) return one;
+  return `■ SETTLED ${r.ticker}  ${r.result.toUpperCase()}  ${tail}\n  ${cmp}`;
+}
+
+/** The reasons for not trading, commonest first, with their counts: "low_edge 1,234, low_confidence 987". */
+export function noTradeText(counts: Readonly<Record<string, number>>): string {
+  const reasons = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  return reasons.length ? reasons.map(([k, n]) => `${k} ${count(n)}`).join(", ") : "—";
 }
 
 /** A line of a summary: a [label, value] pair (aligned), or a line of its own (indented as it is). */

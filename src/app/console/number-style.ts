@@ -1,24 +1,36 @@
-import { type Money, MoneyError, formatPriceCents, formatUsd, parseDollars } from "../../domain/money.ts";
+import { type Money, MoneyError, UNITS_PER_CENT, formatPriceCents, parseDollars } from "../../domain/money.ts";
 
 // One number style for everything a person reads: dollars as $63,999.60, contract prices as
 // 45¢, counts as 1,742, and a noun that agrees with its count ("1 trade", "2 trades").
 
 const TWO_DECIMALS = { minimumFractionDigits: 2, maximumFractionDigits: 2 } as const;
 
-/** An exact amount: "$1,234.56" (the fourth decimal shown only when it is not zero). */
-export function usd(m: Money): string {
-  return formatUsd(m);
+/** Whole cents of an exact amount, halves away from zero: what a person reads is always to the cent. */
+function centsOf(m: Money): number {
+  return Math.sign(m) * Math.round(Math.abs(m) / UNITS_PER_CENT);
 }
 
-/** "+$4.52", "-$6.19". */
+function centsText(cents: number): string {
+  const abs = Math.abs(cents);
+  return `$${Math.floor(abs / 100).toLocaleString("en-US")}.${String(abs % 100).padStart(2, "0")}`;
+}
+
+/** An exact amount to the cent: "$1,234.56" ($185.2450 shows as $185.25; the journal keeps the exact figure). */
+export function usd(m: Money): string {
+  const c = centsOf(m);
+  return (c < 0 ? "-" : "") + centsText(c);
+}
+
+/** "+$4.52", "-$6.19"; an amount that rounds to nothing is "+$0.00". */
 export function signedUsd(m: Money): string {
-  return (m >= 0 ? "+" : "-") + formatUsd(Math.abs(m));
+  const c = centsOf(m);
+  return (c < 0 ? "-" : "+") + centsText(c);
 }
 
 /** A journal's decimal dollar string ("64839.2600") in the same style; a value finer than the journal's precision is shown rounded, never refused. */
 export function dollars(text: string): string {
   try {
-    return formatUsd(parseDollars(text));
+    return usd(parseDollars(text));
   } catch (e) {
     if (!(e instanceof MoneyError)) throw e;
     return usdFromNumber(Number(text));

@@ -1,14 +1,18 @@
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { COLOUR, PLAIN, type Paint } from "./console-format.ts";
+import { consoleColumns, fitLines, wrapLine } from "./fit.ts";
 
-/** Something to show: rendered once with colours for a terminal and once plain for the log file. */
-export type Render = (paint: Paint) => string;
+/**
+ * Something to show: rendered once for the console (colours on a terminal, at most `width`
+ * columns a line) and once plain for the log file (width Infinity: each line whole).
+ */
+export type Render = (paint: Paint, width: number) => string;
 
 export interface RunLogOptions {
   /** The log file (created with its directory), or null for none. */
   readonly file: string | null;
-  readonly out: { write(text: string): unknown };
+  readonly out: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number };
   /** Colour the console (only when it is a terminal). */
   readonly colour: boolean;
   /** The console is a terminal, so a line can be redrawn in place (the footer); default: as colour. */
@@ -17,6 +21,8 @@ export interface RunLogOptions {
   readonly now: () => number;
   /** Also print debug lines on the console. */
   readonly verbose?: boolean;
+  /** The console's width, asked at each line (a terminal may be resized); default: the terminal's, 80 when unknown. */
+  readonly columns?: number | (() => number);
 }
 
 /**
@@ -36,10 +42,17 @@ export class RunLog {
     }
   }
 
+  /** How many columns a console line may take. */
+  get width(): number {
+    const c = this.o.columns;
+    return c === undefined ? consoleColumns(this.o.out) : typeof c === "number" ? c : c();
+  }
+
   /** Console and file. */
   show(render: Render): void {
-    this.toConsole(render(this.o.colour ? COLOUR : PLAIN));
-    this.toFile("INFO", render(PLAIN));
+    const width = this.width;
+    this.toConsole(fitLines(render(this.o.colour ? COLOUR : PLAIN, width), width));
+    this.toFile("INFO", render(PLAIN, Infinity));
   }
 
   info(text: string): void {
@@ -47,13 +60,17 @@ export class RunLog {
   }
 
   warn(text: string): void {
-    this.toConsole(this.o.colour ? COLOUR.yellow(text) : text);
+    const fitted = fitLines(text, this.width);
+    this.toConsole(this.o.colour ? COLOUR.yellow(fitted) : fitted);
     this.toFile("WARN", text);
   }
 
   /** File only (console too with verbose). */
   debug(text: string): void {
-    if (this.o.verbose) this.toConsole(this.o.colour ? COLOUR.dim(text) : text);
+    if (this.o.verbose) {
+      const fitted = fitLines(text, this.width);
+      this.toConsole(this.o.colour ? COLOUR.dim(fitted) : fitted);
+    }
     this.toFile("DEBUG", text);
   }
 
@@ -65,11 +82,12 @@ export class RunLog {
   /**
    * A line kept under everything else on a terminal (the demo's progress), redrawn in place and
    * below each new line; null removes it. Never written to the log file, nor anywhere but a
-   * terminal: it must be shorter than the terminal is wide.
+   * terminal; cut short of the terminal's width, since a footer that wrapped could not be redrawn.
    */
   footer(text: string | null): void {
     if (!this.terminal) return;
     if (text === null && this.footerText === null) return;
+    if (text !== null) text = wrapLine(text, this.width - 1)[0]!;
     this.footerText = text;
     this.o.out.write(`\r${text ?? ""}\x1b[K`);
   }

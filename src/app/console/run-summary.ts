@@ -1,21 +1,22 @@
 import type { BacktestResult } from "../drivers/backtest.ts";
 import type { ReplayResult } from "../drivers/replay.ts";
 import type { RunResult } from "../core/run-result.ts";
-import { usdFromNumber as usd } from "./number-style.ts";
+import { count, plural, usdFromNumber as usd } from "./number-style.ts";
 
 const f4 = (x: number | null) => (x === null ? "n/a" : x.toFixed(4));
 const pct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(1)}%`);
 
 /** The readable summary printed after a backtest. */
 export function formatBacktest(r: BacktestResult): string {
-  const head = `Backtest ${r.data.first_bar ?? "?"} → ${r.data.last_bar ?? "?"}  (${r.data.files.length} file${r.data.files.length === 1 ? "" : "s"}, ${r.samples.toLocaleString("en-US")} one-second prices)`;
+  const head = `Backtest ${r.data.first_bar ?? "?"} → ${r.data.last_bar ?? "?"}  (${plural(r.data.files.length, "file")}, ${count(r.samples)} one-second prices)`;
   const tail: string[] = [];
   if (r.market_data) {
     const d = r.market_data;
-    tail.push(`Quotes: ${d.rows.toLocaleString("en-US")} rows, ${d.tickers} markets (${d.results} with an official result), ${d.skipped_rows} rows skipped; ${d.windows_quoted} windows quoted, ${d.windows_without_quotes} without a quote (not traded)`);
+    tail.push(`Quotes: ${plural(d.rows, "row")}, ${plural(d.tickers, "market")} (${count(d.results)} with an official result), ${plural(d.skipped_rows, "row")} skipped; ${plural(d.windows_quoted, "window")} quoted, ${count(d.windows_without_quotes)} without a quote (not traded)`);
   }
   if (r.data.skipped_rows || r.data.gaps) {
-    tail.push(`Data: ${r.data.skipped_rows} bad rows skipped ${JSON.stringify(r.data.skipped_reasons)}, ${r.data.gaps} gaps (windows across a gap are not scored)`);
+    const reasons = Object.entries(r.data.skipped_reasons).map(([why, n]) => `${count(n)} ${why}`).join(", ");
+    tail.push(`Data: ${plural(r.data.skipped_rows, "bad row")} skipped${reasons ? ` (${reasons})` : ""}, ${plural(r.data.gaps, "gap")} (windows across a gap are not scored)`);
   }
   tail.push(`Journal and CSV in ${r.out_dir}/   (${(r.elapsed_ms / 1000).toFixed(1)} s)`);
   return formatRun(r, head, r.market, tail);
@@ -23,11 +24,11 @@ export function formatBacktest(r: BacktestResult): string {
 
 /** The readable summary printed after a replay. */
 export function formatReplay(r: ReplayResult): string {
-  const head = `Replay of ${r.sessions.length} session${r.sessions.length === 1 ? "" : "s"} (${r.events.toLocaleString("en-US")} events, ${r.samples.toLocaleString("en-US")} seconds) with ${r.config === "given" ? "the given configuration" : "each session's own configuration"}`;
+  const head = `Replay of ${plural(r.sessions.length, "session")} (${plural(r.events, "event")}, ${plural(r.samples, "second")}) with ${r.config === "given" ? "the given configuration" : "each session's own configuration"}`;
   const tail = [
-    ...r.sessions.map((s) => `  session ${s.id}: ${s.events.toLocaleString("en-US")} events, ${s.market} market, ${s.mode}`),
-    ...(r.recording.skipped ? [`Recording: ${r.recording.skipped} line(s) skipped (${r.recording.problems.join("; ")})`] : []),
-    `Journal and CSV in ${r.out_dir}/   (${(r.elapsed_ms / 1000).toFixed(1)} s, ${r.events_per_s.toLocaleString("en-US")} events/s)`,
+    ...r.sessions.map((s) => `  session ${s.id}: ${plural(s.events, "event")}, ${s.market} market, ${s.mode}`),
+    ...(r.recording.skipped ? [`Recording: ${plural(r.recording.skipped, "line")} skipped (${r.recording.problems.join("; ")})`] : []),
+    `Journal and CSV in ${r.out_dir}/   (${(r.elapsed_ms / 1000).toFixed(1)} s, ${count(r.events_per_s)} events/s)`,
   ];
   return formatRun(r, head, r.market, tail);
 }
@@ -39,16 +40,16 @@ function formatRun(r: RunResult, head: string, market: string, tail: readonly st
   lines.push("");
   lines.push("Trading (paper, fees included)");
   row("market", market);
-  row("windows settled", String(r.windows));
-  row("trades", `${r.trades}  (won ${r.wins}, lost ${r.losses}${r.open_positions ? `, open ${r.open_positions}` : ""}${r.voided ? `, voided ${r.voided}` : ""})`);
+  row("windows settled", count(r.windows));
+  row("trades", `${count(r.trades)}  (won ${count(r.wins)}, lost ${count(r.losses)}${r.open_positions ? `, open ${count(r.open_positions)}` : ""}${r.voided ? `, voided ${count(r.voided)}` : ""})`);
   row("win rate", pct(r.win_rate));
   row("P&L", `${usd(r.pnl)}  (ROI ${pct(r.roi)})`);
-  row("95% interval", r.pnl_ci95 === null ? `none (${r.wins + r.losses} settled trade${r.wins + r.losses === 1 ? "" : "s"}: too few)` : `${usd(r.pnl_ci95[0])} to ${usd(r.pnl_ci95[1])}  (t-interval over ${r.wins + r.losses} settled trades)`);
+  row("95% interval", r.pnl_ci95 === null ? `none (${plural(r.wins + r.losses, "settled trade")}: too few)` : `${usd(r.pnl_ci95[0])} to ${usd(r.pnl_ci95[1])}  (t-interval over ${plural(r.wins + r.losses, "settled trade")})`);
   row("fees paid", usd(r.fees));
   row("max drawdown", usd(r.max_drawdown));
   row("balance", `${usd(r.start_balance)} → ${usd(r.final_balance)}`);
   lines.push("");
-  lines.push(`Forecast quality (${r.forecasts_scored.toLocaleString("en-US")} forecasts: every window, every whole minute before the close; lower is better)`);
+  lines.push(`Forecast quality (${plural(r.forecasts_scored, "forecast")}: every window, every whole minute before the close; lower is better)`);
   lines.push(`  ${"".padEnd(22)}${"Brier".padStart(8)}${"log loss".padStart(10)}${"10 min".padStart(9)}${"5 min".padStart(9)}${"2 min".padStart(9)}`);
   const fr = (name: string, b: number | null, l: number | null, by?: Record<string, number | null>) =>
     lines.push(`  ${name.padEnd(22)}${f4(b).padStart(8)}${f4(l).padStart(10)}${(by ? f4(by["10"] ?? null) : "").padStart(9)}${(by ? f4(by["5"] ?? null) : "").padStart(9)}${(by ? f4(by["2"] ?? null) : "").padStart(9)}`);
@@ -59,7 +60,7 @@ function formatRun(r: RunResult, head: string, market: string, tail: readonly st
   if (m === null) lines.push(`  market price baseline: not available (${r.baselines.note.split(":")[0]})`);
   else {
     lines.push("");
-    lines.push(`Against the market's own mid, on the ${m.forecasts_scored.toLocaleString("en-US")} checkpoints (${m.windows} windows) where it quoted both sides`);
+    lines.push(`Against the market's own mid, on the ${plural(m.forecasts_scored, "checkpoint")} (${plural(m.windows, "window")}) where it quoted both sides`);
     fr("market mid", m.brier, m.log_loss, m.brier_by_minutes_to_close);
     fr("model, same checkpoints", m.model.brier, m.model.log_loss, m.model.brier_by_minutes_to_close);
     fr("fair value, same", m.fair_value.brier, m.fair_value.log_loss, m.fair_value.brier_by_minutes_to_close);
@@ -80,11 +81,11 @@ function formatRun(r: RunResult, head: string, market: string, tail: readonly st
   }
   lines.push("");
   lines.push("Calibration (hybrid): forecast bin → mean forecast, how often up, count");
-  for (const b of r.calibration) lines.push(`  ${b.lo.toFixed(1)}–${b.hi.toFixed(1)}  ${b.mean_p.toFixed(3)}  ${b.freq.toFixed(3)}  ${b.n}`);
+  for (const b of r.calibration) lines.push(`  ${b.lo.toFixed(1)}–${b.hi.toFixed(1)}  ${b.mean_p.toFixed(3)}  ${b.freq.toFixed(3)}  ${count(b.n)}`);
   const reasons = Object.entries(r.no_trade_reasons).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
   if (reasons.length) {
     lines.push("");
-    lines.push(`Seconds without a trade, by reason: ${reasons.map(([k, n]) => `${k} ${n.toLocaleString("en-US")}`).join(", ")}`);
+    lines.push(`Seconds without a trade, by reason: ${reasons.map(([k, n]) => `${k} ${count(n)}`).join(", ")}`);
   }
   lines.push(...tail);
   return lines.join("\n");

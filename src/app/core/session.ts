@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { dollarsToMoney, formatUsd, moneyToDollars } from "../../domain/money.ts";
+import { dollarsToMoney, moneyToDollars } from "../../domain/money.ts";
 import type { AppConfig } from "../../config/schema.ts";
 import type { EngineEvent, SecondEvent } from "../../domain/events.ts";
 import type { WindowRecord } from "../../domain/records.ts";
@@ -14,7 +14,7 @@ import { removeStaleTemps } from "../../store/recovery.ts";
 import { writeJsonAtomic } from "../../store/snapshot.ts";
 import { FileJournal, journalFiles, loadTradeJournal } from "../../store/trade-journal.ts";
 import { PLAIN, type StatusInput, settlementLine, statusBlock, statusLine, tradeSignalBlock } from "../console/console-format.ts";
-import { dollars, plural } from "../console/number-style.ts";
+import { contractPrice, count, dollars, plural, usd } from "../console/number-style.ts";
 import { type Core, type MarketSpec, buildCore } from "./builder.ts";
 import { performanceSnapshot } from "./performance.ts";
 import { SessionRecorder } from "../recording/recorder.ts";
@@ -93,13 +93,13 @@ export class TradingSession {
         onTrade: (r) => {
           // What made the trade is on disk as soon as the trade is, before anyone is told.
           this.recorder?.flush(true);
-          log.show((c) => tradeSignalBlock(r, c));
+          log.show((c, width) => tradeSignalBlock(r, c, width));
           this.writePerformance();
           extra?.onTrade?.(r);
         },
         onSettlement: (r) => {
           this.recorder?.flush(true);
-          log.show((c) => settlementLine(r, c));
+          log.show((c, width) => settlementLine(r, c, width));
           this.writePerformance();
           extra?.onSettlement?.(r);
         },
@@ -117,7 +117,7 @@ export class TradingSession {
           o.onJournalError?.(e);
         },
         // The venue's port shows the order as it goes on the wire; this is the engine's side of it.
-        onOrderSent: (ref, contracts, limit, side) => log.debug(`live order ${ref}: sent, buy up to ${contracts} ${side.toUpperCase()} at most ${formatUsd(limit)} each, immediate-or-cancel`),
+        onOrderSent: (ref, contracts, limit, side) => log.debug(`live order ${ref}: sent, buy up to ${count(contracts)} ${side.toUpperCase()} at most ${contractPrice(limit)} each, immediate-or-cancel`),
         onOrderUnfilled: (ref, why) => log.info(`live order ${ref}: nothing filled${why ? ` (${why})` : ""}; the window's entry is free again`),
         onForecast: extra?.onForecast,
         onIdle: extra?.onIdle,
@@ -153,7 +153,7 @@ export class TradingSession {
     for (const w of loaded.warnings) log.warn(`journal: ${w}`);
     if (this.journal.repairedTail !== null) log.warn(`journal: an incomplete last line was set aside in ${journalFiles(o.dataDir).trades}.torn`);
     if (account.opened && account.startBalance !== dollarsToMoney(o.config.balance)) {
-      log.warn(`this journal started with ${formatUsd(account.startBalance)}; the configured balance applies only to a new data directory`);
+      log.warn(`this journal started with ${usd(account.startBalance)}; the configured balance applies only to a new data directory`);
     }
     // After a crash: performance.json may lag the journal, and interrupted writes leave temporaries.
     const temps = removeStaleTemps(o.dataDir);
@@ -200,7 +200,7 @@ export class TradingSession {
       extra,
     };
     if (this.o.config.consoleDetail) return this.o.log.show((c) => statusBlock(input, c));
-    this.o.log.show((c) => statusLine(input, c));
+    this.o.log.show((c, width) => statusLine(input, c, width));
     this.o.log.debug(statusBlock(input, PLAIN));
   }
 

@@ -36,6 +36,17 @@
     if (negative) return "−" + text;
     return signed && centsAbs > 0 ? "+" + text : text;
   }
+  /** A contract price as the console writes it: "0.8700" → "87¢", "0.4550" → "45.5¢" (integer units, no float drift). */
+  function priceCents(dec) {
+    if (dec === null || dec === undefined) return "—";
+    const m = /^(\d+)(?:\.(\d{1,4}))?$/.exec(String(dec));
+    if (!m) return String(dec);
+    const units = Number(m[1]) * 10000 + Number((m[2] || "").padEnd(4, "0"));
+    const whole = Math.floor(units / 100);
+    const frac = String(units % 100).padStart(2, "0").replace(/0+$/, "");
+    return whole.toLocaleString("en-US") + (frac ? "." + frac : "") + "¢";
+  }
+  const count = (n) => (n === null || n === undefined ? "—" : Number(n).toLocaleString("en-US"));
   const signClass = (dec) => (dec === null || dec === undefined ? "" : String(dec).startsWith("-") ? "neg" : /[1-9]/.test(String(dec)) ? "pos" : "");
   const dollars = (x) => (x === null || x === undefined ? "—" : "$" + x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
   const centsText = (c) => (c === null || c === undefined ? "—" : (Math.round(c * 10) / 10).toString() + "¢");
@@ -267,10 +278,10 @@
       [price2(s.price), "num"],
       [s.ageMs === null ? "—" : (s.ageMs / 1000).toFixed(1) + " s ago", "num"],
       [s.messages.toLocaleString("en-US"), "num"],
-      [String(s.reconnects), "num"],
-      [String(s.parseErrors), "num"],
-      [String(s.rejected), "num"],
-      [String(s.gaps), "num"],
+      [count(s.reconnects), "num"],
+      [count(s.parseErrors), "num"],
+      [count(s.rejected), "num"],
+      [count(s.gaps), "num"],
       [s.lastError === null ? "" : s.lastError],
     ], "no sources yet");
 
@@ -314,10 +325,10 @@
     pnl.textContent = a === null ? "—" : usd(a.pnl, true) + " (" + (Number(a.startBalance) > 0 ? ((Number(a.pnl) / Number(a.startBalance)) * 100).toFixed(1) + "%" : "—") + ")";
     pnl.className = a === null ? "" : signClass(a.pnl);
     setText("fees", a === null ? "—" : usd(a.fees));
-    setText("trades", a === null ? "—" : String(a.trades));
-    setText("record", a === null ? "—" : a.wins + " / " + a.losses + " / " + a.voided);
+    setText("trades", a === null ? "—" : count(a.trades));
+    setText("record", a === null ? "—" : count(a.wins) + " / " + count(a.losses) + " / " + count(a.voided));
     setText("win-rate", a === null || a.winRate === null ? "—" : pct(a.winRate));
-    setText("open", a === null ? "—" : a.openPositions + (a.openPositions ? " (" + usd(a.openCost) + " at cost)" : ""));
+    setText("open", a === null ? "—" : count(a.openPositions) + (a.openPositions ? " (" + usd(a.openCost) + " at cost)" : ""));
     setText("max-drawdown", a === null ? "—" : usd(a.maxDrawdown));
 
     // Charts.
@@ -330,8 +341,8 @@
       [stamp(r.t)],
       [short(r.ticker)],
       [r.side.toUpperCase()],
-      [String(r.contracts), "num"],
-      [usd(r.price), "num"],
+      [count(r.contracts), "num"],
+      [priceCents(r.price), "num"],
       [usd(r.cost) + " + " + usd(r.fee), "num"],
       [pct(r.pSide), "num"],
       [pct(r.edge), "num"],
@@ -359,9 +370,9 @@
     const c = st.counters;
     setText("samples", c.samples.toLocaleString("en-US"));
     setText("forecasts", c.forecasts.toLocaleString("en-US"));
-    setText("windows-closed", String(c.windowsClosed));
-    setText("gaps", String(c.gaps));
-    setText("proxy", c.proxyCompared ? c.proxyDisagreements + " of " + c.proxyCompared + " disagreed" : "—");
+    setText("windows-closed", count(c.windowsClosed));
+    setText("gaps", count(c.gaps));
+    setText("proxy", c.proxyCompared ? count(c.proxyDisagreements) + " of " + count(c.proxyCompared) + " disagreed" : "—");
     fill("no-trade", c.noTrade.slice(0, 8), (r) => [[r[0]], [r[1].toLocaleString("en-US"), "num"]], "none yet");
     setText("kalshi-counters", c.kalshi === null ? "" : c.kalshi);
 
@@ -403,7 +414,7 @@
     });
     es.addEventListener("trade", (e) => {
       const r = JSON.parse(e.data);
-      notice("▶ TRADE " + r.ticker + ": " + r.side.toUpperCase() + " " + r.contracts + " at " + usd(r.price) + " (" + usd(r.cost) + " + fee " + usd(r.fee) + ")");
+      notice("▶ TRADE " + r.ticker + ": " + r.side.toUpperCase() + " " + count(r.contracts) + " at " + priceCents(r.price) + " (" + usd(r.cost) + " + fee " + usd(r.fee) + ")");
     });
     es.addEventListener("settlement", (e) => {
       const r = JSON.parse(e.data);

@@ -83,10 +83,13 @@ function noWindowQuoted(quotes: QuoteHistory, market: RecordedMarket, stats: Rep
   return `no window was quoted: of ${c.lookups.toLocaleString("en-US")} seconds asked, ${parts.join(", ")} (${where}); do the quotes cover the prices' dates?`;
 }
 
-/** A backtest never writes into the live trader's data directory, not even with --force. */
-export function checkNotLiveDataDir(outDir: string, liveDataDir: string): void {
+/**
+ * A backtest (or the demo, or a replay) never writes into the live trader's data directory, not
+ * even with --force: its journal is the user's paper record.
+ */
+export function checkNotLiveDataDir(outDir: string, liveDataDir: string, role = "the backtest output directory", flag = "--out"): void {
   if (resolve(outDir) === resolve(liveDataDir)) {
-    throw new BacktestError(`the backtest output directory ${outDir} is the live data directory: choose another with --out`);
+    throw new BacktestError(`${role} ${outDir} is the live data directory (npm start's journal; --force does not change that): choose another with ${flag}`);
   }
 }
 
@@ -143,7 +146,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   }
   journal.close();
   await journal.idle();
-  if (stats.parse.bars === 0) {
+  if (stats.parse.bars === 0 || stats.firstBar === null) {
     const why = stats.parse.examples.length ? `; first problems:\n  ${stats.parse.examples.join("\n  ")}` : "";
     throw new BacktestError(`no usable price rows in ${o.files.join(", ")}${o.from !== undefined || o.to !== undefined ? " within --from/--to" : ""}${why}`);
   }

@@ -1,14 +1,15 @@
+import { isAbsolute, relative } from "node:path";
 import { isoUtc } from "../../domain/window.ts";
 import type { AppConfig } from "../../config/schema.ts";
-import { replayHistory } from "../../history/files.ts";
 import { describeModel, describeStrategy, describeSynthetic } from "../console/banner.ts";
-import { summaryBlock } from "../console/console-format.ts";
+import { noTradeText, summaryBlock } from "../console/console-format.ts";
 import type { DashboardServer } from "../dashboard/server.ts";
 import { count, duration, plural, usdFromCents, usdFromNumber } from "../console/number-style.ts";
 import { etaSeconds, progressText } from "../console/progress.ts";
 import type { RunLog } from "../console/run-log.ts";
 import { TradingSession } from "../core/session.ts";
 import { warmUp } from "../core/warm-up.ts";
+import { type InputSecond, StreamedSeconds } from "./demo-input.ts";
 
 export interface DemoOptions {
   readonly config: AppConfig;
@@ -33,6 +34,12 @@ export interface DemoOptions {
 
 const TICK_MS = 100;
 
+/** A path as short as it can be said from here: relative when under the working directory. */
+function shortPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
+}
+
 /**
  * The offline demo: the live runner's session, console and journal (in its own directory,
  * started afresh), fed by recorded prices at `speed`× against the synthetic market. The
@@ -48,19 +55,18 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
   log.info(`strategy   ${describeStrategy(o.config)}`);
   log.info(`balance    ${usdFromNumber(o.config.balance)} (journal in ${o.dataDir}/, started afresh)`);
   log.info(`market     ${describeSynthetic(o.config)}`);
-  log.info(`prices     ${o.file} at ${o.speed}× (recorded Binance BTC/USDT, a proxy of the index Kalshi settles on)`);
+  log.info(`prices     ${shortPath(o.file)} at ${o.speed}× (recorded Binance BTC/USDT, a proxy of the index Kalshi settles on)`);
 
-  const seconds: number[] = [];
-  const prices: number[] = [];
-  const exact: boolean[] = [];
-  // Minute bars' estimates of the strike and settlement minutes' means, by the instant they end.
-  const means = new Map<number, number>();
-  await replayHistory(
-    [o.file],
-    { observe: (s, p, e = true) => (seconds.push(s), prices.push(p), exact.push(e)), mean: (end, p) => means.set(end, p) },
-    { onWarning: (w) => log.warn(w) },
-  );
-  if (seconds.length === 0) throw new Error(`no prices in ${o.file}`);
+  // The prices are read as the demo goes, never loaded whole. What is read before the session
+  // starts covers the warm-up, and all of a short file: a bad one is refused before its journal is touched.
+  const input = new StreamedSeconds(o.file, (w) => log.warn(w));
+  try {
+    await input.fill(input.ahead);
+  } catch (e) {
+    input.close();
+    throw e;
+  }
+  if (input.available === 0) throw new Error(`no prices in ${o.file}`);
 
   const board = o.dashboard?.attach({ driver: "demo", mode: "paper", series: o.config.series, market: "synthetic" });
   const session = new TradingSession({
@@ -75,66 +81,86 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
     ...(board ? { listener: board.listener } : {}),
   });
   board?.follow(session.engine, o.dataDir);
+  if (session.recorder) log.info(`recording  ${session.recorder.folder}/ (--no-record turns it off)`);
   let stopped = false;
   void o.stop.then(() => (stopped = true));
 
-  const feed = (i: number) => {
-    const mean = means.get(seconds[i]! + 1);
-    if (mean !== undefined) session.sampler.mean(seconds[i]! + 1, mean);
-    session.sampler.observe(seconds[i]!, prices[i]!, exact[i]);
-    session.sampler.advanceTo(seconds[i]! + 1);
+  let last = 0;
+  const feed = (p: InputSecond) => {
+    if (p.mean !== undefined) session.sampler.mean(p.second + 1, p.mean);
+    session.sampler.observe(p.second, p.price, p.exact);
+    session.sampler.advanceTo(p.second + 1);
+    last = p.second;
   };
   // Warm start: enough history for the forecaster and the first strike, at once (no trades: the
   // live runner's rule).
-  const warm = Math.min(seconds.length, session.engine.forecaster.historyNeeded + 60);
+  const warm = Math.min(input.available, session.engine.forecaster.historyNeeded + 60);
   warmUp(session, () => {
-    for (let i = 0; i < warm; i++) feed(i);
+    for (let k = 0; k < warm; k++) feed(input.shift()!);
   });
-  log.info(`warm start ${count(warm)} s of history replayed at once (up to ${isoUtc(seconds[warm - 1]! + 1)})`);
-  const end = Math.min(seconds.length, o.maxSeconds === undefined ? Infinity : warm + o.maxSeconds);
-  const length = end - warm;
-  log.info(`length     ${duration(length)} of market at ${o.speed}×: about ${duration(length / o.speed)}${o.maxSeconds === undefined ? " (the whole file)" : ""}; --minutes changes it, Ctrl+C stops sooner`);
+  const warmEnd = last;
+  log.info(`warm start ${count(warm)} s of history replayed at once (up to ${isoUtc(warmEnd + 1)})`);
+  // The market to play: --minutes of it, or what the file holds after the warm-up (known from its
+  // first and last bars; corrected if the file turns out shorter).
+  let length = Math.min(o.maxSeconds ?? Infinity, Math.max(0, input.estimatedSeconds - warm));
+  log.info(`length     ${duration(length)} of market${o.maxSeconds === undefined ? " (the whole file)" : ""}: about ${duration(length / o.speed)} (--minutes sets it, Ctrl+C ends it)`);
   log.show((c) => `${c.green("✓")} BTC Feed connected: replay (recorded prices, no network)`);
-  log.show((c) => `${c.green("✓")} Current price: ${c.bold(usdFromCents(session.engine.history.latest))}  (replay, ${isoUtc(seconds[warm - 1]!).replace("T", " ").replace("Z", " UTC")})`);
+  log.show((c) => `${c.green("✓")} Current price: ${c.bold(usdFromCents(session.engine.history.latest))}  (replay, ${isoUtc(warmEnd).replace("T", " ").replace("Z", " UTC")})`);
   log.show((c) => c.bold(c.green("SYSTEM READY - MONITORING FOR OPPORTUNITIES")));
 
   const t0 = now();
-  let i = warm;
+  let done = 0; // seconds of market played after the warm-up
   const every = o.statusIntervalSeconds;
-  let nextStatus = Math.ceil((seconds[warm - 1]! + 2) / every) * every; // on round times: :00, :05, …
+  let nextStatus = Math.ceil((warmEnd + 2) / every) * every; // on round times: :00, :05, …
   // Progress: a bar redrawn in place on a terminal; elsewhere a plain line every simulated hour.
-  const progress = (done: number) => {
-    const frac = length > 0 ? done / length : 1;
+  const progress = (played: number) => {
+    const frac = length > 0 ? played / length : 1;
     // Paced by the clock unless the machine cannot keep up with the speed asked for.
-    const eta = Math.max((length - done) / o.speed, etaSeconds(frac, (now() - t0) / 1000) ?? 0);
-    return { frac, eta, of: `${duration(done)} of ${duration(length)}` };
+    const eta = Math.max((length - played) / o.speed, etaSeconds(frac, (now() - t0) / 1000) ?? 0);
+    return { frac, eta, of: `${duration(played)} of ${duration(length)}` };
   };
   const hourly = !log.terminal;
-  let nextHour = warm + 3600;
-  while (i < end && !stopped) {
-    const due = warm + Math.floor(((now() - t0) / 1000) * o.speed);
-    for (; i < Math.min(due, end) && !stopped; i++) {
-      feed(i);
-      const t = seconds[i]! + 1;
-      if (t >= nextStatus) {
-        session.status(t, session.engine.history.size ? session.engine.history.latest : null, "replay");
-        nextStatus = Math.floor(t / every) * every + every;
+  let nextHour = 3600;
+  let exhausted = false;
+  let inputFailed = false;
+  while (done < length && !stopped) {
+    const due = Math.min(length, Math.floor(((now() - t0) / 1000) * o.speed));
+    // Taken a read-ahead at a time, so however fast the demo runs, the file is never read further ahead.
+    while (done < due && !stopped && !exhausted) {
+      try {
+        if (!inputFailed) await input.fill(Math.min(due - done, input.ahead));
+      } catch (e) {
+        inputFailed = true; // a bad file found at its end: what was read is played, then the demo ends
+        log.warn(`${(e as Error).message}: the demo ends here`);
       }
-      if (hourly && i + 1 === nextHour && i + 1 < end) {
-        nextHour += 3600;
-        const p = progress(i + 1 - warm);
-        log.info(`demo ${p.of} simulated (${Math.floor(p.frac * 100)}%), about ${duration(p.eta)} left`);
+      const batchEnd = Math.min(due, done + input.available);
+      if (batchEnd === done) exhausted = true; // the file is read to its end
+      for (; done < batchEnd && !stopped; done++) {
+        const p = input.shift()!;
+        feed(p);
+        const t = p.second + 1;
+        if (t >= nextStatus) {
+          session.status(t, session.engine.history.size ? session.engine.history.latest : null, "replay");
+          nextStatus = Math.floor(t / every) * every + every;
+        }
+        if (hourly && done + 1 === nextHour && done + 1 < length) {
+          nextHour += 3600;
+          const q = progress(done + 1);
+          log.info(`demo ${q.of} simulated (${Math.floor(q.frac * 100)}%), about ${duration(q.eta)} left`);
+        }
       }
     }
+    if (exhausted) length = done; // the file held less than its first and last bars promised
     session.recorder?.flush();
     if (!hourly) {
-      const p = progress(i - warm);
-      log.footer(progressText("demo", p.frac, p.eta, p.of));
+      const q = progress(done);
+      log.footer(progressText("demo", q.frac, q.eta, q.of));
     }
-    if (i < end && !stopped) await sleep(TICK_MS);
+    if (done < length && !stopped) await sleep(TICK_MS);
   }
+  input.close();
   log.footer(null);
-  const simulated = i - warm;
+  const simulated = done;
   const realSeconds = (now() - t0) / 1000;
   const csv = await session.close();
   log.show((c) =>
@@ -143,6 +169,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
       [
         ["market", `${duration(simulated)} simulated in ${duration(realSeconds)}${stopped ? " (stopped early)" : ""}`],
         ["windows", `${count(session.engine.counters.windowsClosed)} closed`],
+        ["no trade", noTradeText(session.engine.counters.noTrade)],
         ["exports", `trades.csv (${plural(csv.trades, "row")}), the open day's predictions CSV (${plural(csv.predictions, "row")}) in ${o.dataDir}/`],
       ],
       c,

@@ -6,7 +6,7 @@ import type { MarketSource } from "../../engine/market.ts";
 import { VenueMarket } from "../../engine/venue-market.ts";
 import { type IndexReading, PriceIndex, warmStart } from "../../feeds/index.ts";
 import { describeModel, describeStrategy } from "../console/banner.ts";
-import { type SummaryLine, summaryBlock } from "../console/console-format.ts";
+import { type SummaryLine, noTradeText, summaryBlock } from "../console/console-format.ts";
 import { withBoard } from "../dashboard/board.ts";
 import type { DashboardServer } from "../dashboard/server.ts";
 import { count, duration, plural, usdFromNumber } from "../console/number-style.ts";
@@ -18,8 +18,10 @@ import { UserError } from "../../domain/errors.ts";
 import type { LiveBroker } from "../../kalshi/live-broker.ts";
 import { type MarketChoice, chooseMarketSource, kalshiClient } from "../venue/kalshi-market.ts";
 import { Notices } from "../console/notices.ts";
+import { SOURCE_REPORT_MS, everySourceFailed, sourceReport, warmStartLine } from "./live-startup.ts";
 import type { RunLog } from "../console/run-log.ts";
 import { TradingSession } from "../core/session.ts";
+import { journalFiles } from "../../store/trade-journal.ts";
 import { warmUp } from "../core/warm-up.ts";
 
 export interface LiveOptions {
@@ -36,6 +38,8 @@ export interface LiveOptions {
   readonly now?: () => number;
   /** The dashboard (--dashboard), already listening: the session is shown on it. */
   readonly dashboard?: DashboardServer;
+  /** Told the session's recording folder once it is open (for the `btc15 replay` line at the end). */
+  readonly onRecording?: (folder: string) => void;
 }
 
 /** How the live run ended: 0 after a graceful stop, 1 when no price could be had, 2 for a gate. */
@@ -64,8 +68,6 @@ export function priceSourceShort(r: IndexReading): string {
   if (r.mode !== "composite" || r.contributors.length === 1) return r.contributors.join(", ");
   return `median of ${r.contributors.length}/${r.sources.filter((s) => s.state !== "disabled").length}`;
 }
-
-const TRANSPORT: Record<string, string> = { ws: "WebSocket", rest: "REST" };
 
 /** Problems the feeds counted so far, or null: "feeds: kraken 2 reconnects · coinbase 1 gap". */
 export function feedProblemsLine(r: IndexReading): string | null {
@@ -110,7 +112,9 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   log.info(`mode       ${live ? "LIVE" : "PAPER"}`);
   log.info(`model      ${describeModel(config)}`);
   log.info(`strategy   ${describeStrategy(config)}`);
-  log.info(`balance    ${usdFromNumber(config.balance)} for a new journal; journal in ${config.dataDir}/`);
+  // A journal already there is resumed with its own balance: the configured one is only a new journal's.
+  if (existsSync(journalFiles(config.dataDir).trades)) log.info(`journal    ${config.dataDir}/: resumed with its own balance`);
+  else log.info(`balance    ${usdFromNumber(config.balance)}, a new journal in ${config.dataDir}/`);
   log.info(`feeds      ${config.feeds.mode}: ${config.feeds.order.join(" → ")}`);
   log.info(`markets    ${config.markets}`);
 
@@ -160,17 +164,22 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   onTick = (ts, price) => early.push([ts, price]);
   index.onComposite((ts, price) => onTick(ts, price));
   index.start();
-  const warm = await warmStart(config.feeds, { now, log: (_l, msg) => log.debug(`warm start: ${msg}`) });
-  log.info(
-    warm.seconds.length
-      ? `warm start ${count(warm.seconds.length)} s of history from ${warm.source} (to ${isoUtc(warm.seconds.at(-1)!.second + 1)})`
-      : `warm start none (${warm.notes.join("; ") || "no history"}): warming up from live prices`,
-  );
+  // The warm start's history is fetched while the sources connect: neither waits for the other.
+  const warming = warmStart(config.feeds, { now, log: (_l, msg) => log.debug(`warm start: ${msg}`) });
 
-  // Wait for a first live price; report each source's fate either way.
+  // Wait for a first live price. Without one, each source's fate is shown within a few seconds
+  // (at once when all have failed); then the runner keeps trying, quietly, until the timeout.
   const deadline = now() + config.startupTimeoutSeconds * 1000;
+  const reportAt = now() + SOURCE_REPORT_MS;
+  let reported = false;
   let reading = index.read(now());
   while (reading.price === null && now() < deadline && !stopping) {
+    if (!reported && (now() >= reportAt || everySourceFailed(reading))) {
+      reported = true;
+      const r = reading;
+      log.show((c) => sourceReport(r, c, config.startupTimeoutSeconds));
+      for (const s of r.sources) if (s.lastError) log.debug(`feeds: ${s.name}: ${s.lastError}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
     reading = index.read(now());
   }
@@ -180,19 +189,22 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     await new Promise((r) => setTimeout(r, 100));
     reading = index.read(now());
   }
-  for (const s of reading.sources.filter((x) => x.state !== "disabled")) {
-    const via = TRANSPORT[s.transport] ?? s.transport;
-    if (s.state === "live") log.show((c) => `${c.green("✓")} BTC Feed connected: ${s.name} (${via})${s.price !== null ? `  ${usdFromNumber(s.price)}` : ""}`);
-    else if (s.state === "connecting" && s.lastError === null) log.show((c) => `${c.yellow("…")} BTC Feed still connecting: ${s.name} (${via})`);
-    else log.show((c) => `${c.yellow("✗")} BTC Feed not connected: ${s.name} (${via}, ${s.state}${s.lastError ? `: ${s.lastError}` : ""})`);
-  }
   if (reading.price === null) {
-    await index.stop();
+    const [, unused] = await Promise.all([index.stop(), warming]); // the warm start gives up on its own timeout
+    for (const note of unused.notes) log.debug(`warm start: ${note}`);
     if (stopping) return 0;
+    const r = reading;
+    if (!reported) log.show((c) => sourceReport(r, c, null));
     log.warn(`No price source could be reached within ${config.startupTimeoutSeconds} s (no network?). Nothing was traded.`);
-    log.warn("Try `npm run demo` to see btc15 work offline on recorded prices, or `npx btc15 feeds` to diagnose the sources.");
+    log.warn("Try `npm run demo` to see btc15 work offline on recorded prices,");
+    log.warn("or `npx btc15 feeds` to diagnose the sources.");
     return 1;
   }
+  const connected = reading;
+  log.show((c) => sourceReport(connected, c, null));
+  const warm = await warming;
+  log.info(warmStartLine(warm));
+  for (const note of warm.notes) log.debug(`warm start: ${note}`);
   const first = reading;
   log.show((c) => `${c.green("✓")} Current price: ${c.bold(usdFromNumber(first.price!))}  ${priceLine(first)}`);
 
@@ -249,7 +261,10 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
     onJournalError: () => requestStop(),
     ...(config.recording.enabled ? { record: { market: choice.kind, now } } : {}),
   });
-  if (session.recorder) log.info(`recording  ${session.recorder.folder}/ (every event the engine takes, and raw ticks; --no-record turns it off)`);
+  if (session.recorder) {
+    log.info(`recording  ${session.recorder.folder}/ (every event the engine takes, and raw ticks; --no-record turns it off)`);
+    o.onRecording?.(session.recorder.folder);
+  }
   index.onPrice((ts, price, source) => session?.tick(source, price, ts));
   board?.follow(session.engine, config.dataDir);
   const engine = session.engine;
@@ -363,18 +378,12 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
       const problems = [s.reconnects && plural(s.reconnects, "reconnect"), s.parseErrors && plural(s.parseErrors, "parse error"), s.rejected && plural(s.rejected, "price") + " rejected", s.gaps && plural(s.gaps, "gap")].filter(Boolean);
       return `  ${s.name.padEnd(15)} ${count(s.messages).padStart(9)} msgs${problems.length ? `, ${problems.join(", ")}` : ""}`;
     });
-  const reasons = Object.entries(c.noTrade)
-    .filter(([, n]) => n > 0)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 5)
-    .map(([k, n]) => `${k} ${count(n)}`)
-    .join(", ");
   const kalshiLine = kalshiCountersLine(choice, current.market, config);
   const settlementIndexLine = indexLine(indexId, pricer, engine.indexCheck, choice.kalshi?.averages ?? null);
   const ordersSummary = broker ? ordersLine(broker) : null;
   const extra: SummaryLine[] = [
     ["seconds", `${count(c.samples)} sampled, ${plural(c.forecasts, "forecast")}, ${plural(c.windowsClosed, "window")} closed`],
-    ["no trade", reasons || "—"],
+    ["no trade", noTradeText(c.noTrade)],
     ...(c.proxyCompared ? [["vs Kalshi", `${count(c.proxyDisagreements)} of ${plural(c.proxyCompared, "official result")} disagreed with our proxy settlement`] as const] : []),
     ...(engine.ordersPending ? [["pending", `${plural(engine.ordersPending, "live order")} unanswered at exit`] as const] : []),
     ...(engine.journalPending ? [["NOT JOURNALED", `${plural(engine.journalPending, "record")} could not be written (disk): they settle again at the next start`] as const] : []),

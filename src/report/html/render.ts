@@ -1,5 +1,6 @@
 import { type ReportData, isAbsent } from "./report-data.ts";
 import { brierFigure } from "./charts/brier.ts";
+import { dailyPnlFigure } from "./charts/daily-pnl.ts";
 import { equityFigure } from "./charts/equity.ts";
 import type { Figure } from "./charts/figure.ts";
 import { noTradeFigure } from "./charts/no-trade.ts";
@@ -7,7 +8,7 @@ import { reliabilityFigure } from "./charts/reliability.ts";
 import { tradePnlFigure } from "./charts/trade-pnl.ts";
 import { winRateFigure } from "./charts/win-rate.ts";
 import { windowsFigure } from "./charts/windows.ts";
-import { count, pct, signedUsd, usd } from "./format.ts";
+import { count, duration, pct, signedCents, signedUsd, usd } from "./format.ts";
 import { REPORT_CSS } from "./style.ts";
 import { esc, utcMinute } from "./svg.ts";
 import { table } from "./table.ts";
@@ -44,7 +45,23 @@ function summary(d: ReportData): string {
     ["from", s.firstRecord === null ? "—" : utcMinute(s.firstRecord)],
     ["to", s.lastRecord === null ? "—" : utcMinute(s.lastRecord)],
   ], "summary");
-  return `<section aria-labelledby="summary"><h2 id="summary">Summary</h2><div class="summary-grid">${money}${trades}</div></section>`;
+  return `<section aria-labelledby="summary"><h2 id="summary">Summary</h2><div class="summary-grid">${money}${trades}${riskTable(d)}</div></section>`;
+}
+
+/** The tear sheet's figures: the drawdown in % and how long it lasted, profit factor, expectancy. */
+function riskTable(d: ReportData): string {
+  const t = d.tearSheet;
+  const pctOfPeak = t.maxDrawdownPct === null ? "—" : t.maxDrawdownPeak === null ? pct(t.maxDrawdownPct, 2) : `${pct(t.maxDrawdownPct, 2)} of a ${usd(t.maxDrawdownPeak)} peak`;
+  const spell = t.longestDrawdownSeconds === null ? "none" : `${duration(t.longestDrawdownSeconds)} (${t.longestDrawdownRecovered ? "recovered" : "not yet recovered"})`;
+  const factor = t.settledTrades === 0 ? "—" : t.profitFactor === null ? (t.grossProfit > 0 ? "∞ (no losing trade)" : "—") : t.profitFactor.toFixed(2);
+  return table("Risk and return (settled trades, after fees)", [], [
+    ["max drawdown", { text: pctOfPeak, field: "max-drawdown-pct" }],
+    ["longest under a peak", { text: spell, field: "drawdown-duration" }],
+    ["profit factor", { text: factor, field: "profit-factor" }],
+    ["expectancy per trade", { text: t.expectancy === null ? "—" : signedCents(t.expectancy), field: "expectancy" }],
+    ["average win / loss", { text: `${t.averageWin === null ? "—" : signedCents(t.averageWin)} / ${t.averageLoss === null ? "—" : signedCents(t.averageLoss)}`, field: "average-win-loss" }],
+    ["gross won / lost", `${usd(t.grossProfit)} / ${usd(t.grossLoss)}`],
+  ], "summary");
 }
 
 /**
@@ -61,6 +78,7 @@ export function renderReport(d: ReportData): string {
   const sections = [
     summary(d),
     figure("equity", "Equity and drawdown", "Equity counts open positions at what they cost; it changes when a trade settles.", equityFigure(d.equity)),
+    figure("daily-pnl", "P&L by day", "Settled trades' P&L after fees, by the UTC day they settled.", dailyPnlFigure(d.tearSheet.days)),
     figure("trades", "P&L per trade", "Each settled trade's profit or loss after its fee; the grey bar beside it is the fee paid.", tradePnlFigure(d.trades)),
     figure("win-rate", "Win rate", "The interval is where the true win rate plausibly lies given this many trades (95%, Wilson).", winRateFigure(d.trades)),
     figure(

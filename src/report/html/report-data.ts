@@ -1,6 +1,7 @@
 import type { Money } from "../../domain/money.ts";
 import type { Side } from "../../domain/settlement.ts";
 import type { CalibrationBin } from "../metrics.ts";
+import type { TearSheet } from "../tear-sheet.ts";
 
 /**
  * Everything the HTML report shows, already read from a journal and computed. The renderer only
@@ -20,6 +21,8 @@ export interface ReportData {
   readonly equity: readonly EquityPoint[];
   /** Every trade in journal order. */
   readonly trades: readonly TradeRow[];
+  /** Drawdown in % and its duration, profit factor, expectancy, P&L by day. */
+  readonly tearSheet: TearSheet;
   readonly scores: ForecastScores | Absent;
   readonly noTrade: NoTradeCounts | Absent;
   /** The last few windows, oldest first. */
@@ -75,6 +78,8 @@ export interface TradeRow {
   readonly fee: Money;
   /** After the fee; null while open, zero when voided (refunded). */
   readonly pnl: Money | null;
+  /** When it settled or was voided; null while open. */
+  readonly settledAt: number | null;
   readonly status: "won" | "lost" | "open" | "void";
 }
 

@@ -69,7 +69,10 @@ describe.skipIf(unavailable !== null)("the dashboard in Chromium", { timeout: 15
     // Trades and settlements arrive as the demo trades (the synthetic market is mispriced at random).
     await until(async () => (await rows(page, "trades")) >= 1 && (await rows(page, "settlements")) >= 1, "a trade and a settlement", 60_000);
     // Each one also came as its own event, shown in the header as it happened.
-    expect(await field(page, "notice")).toMatch(/^(▶ TRADE KXBTC15M-\w+-\d+: (YES|NO) \d+ at \$0\.\d\d|■ (SETTLED|VOID) KXBTC15M-)/);
+    expect(await field(page, "notice")).toMatch(/^(▶ TRADE KXBTC15M-\w+-\d+: (YES|NO) [\d,]+ at \d+(\.\d+)?¢|■ (SETTLED|VOID) KXBTC15M-)/);
+    // Contract prices as the console writes them (87¢, never $0.87).
+    const priceCell = await page.locator('[data-table="trades"] tbody tr.row td:nth-child(5)').first().textContent();
+    expect(priceCell).toMatch(/^\d+(\.\d+)?¢$/);
 
     // The price on the page moves as events arrive.
     const before = await field(page, "btc-price");

@@ -4,6 +4,7 @@ import { WINDOW_SECONDS } from "../../../domain/window.ts";
 import { Account, JournalStateError } from "../../../engine/account.ts";
 import type { Absent, EquityPoint, ForecastScores, ForecasterKey, ForecasterScores, NoTradeCounts, ReportData, SummaryFigures, TradeRow, WindowView } from "../../../report/html/report-data.ts";
 import { CHECKPOINT_MINUTES, Scorecard } from "../../../report/scorecard.ts";
+import { tearSheet } from "../../../report/tear-sheet.ts";
 import type { BacktestScores, WindowRecord } from "./journal-input.ts";
 import type { PredictionDigest } from "./prediction-digest.ts";
 
@@ -35,11 +36,11 @@ export function accountView(records: readonly TradeJournalRecord[], warnings: st
       if (equity.length === 0) mark(r.t);
       const cost = parseDollars(r.cost);
       const fee = parseDollars(r.fee);
-      trades.set(r.id, { id: r.id, t: r.t, ticker: r.ticker, side: r.side, contracts: r.contracts, price: parseDollars(r.price), cost, fee, pnl: null, status: "open" });
+      trades.set(r.id, { id: r.id, t: r.t, ticker: r.ticker, side: r.side, contracts: r.contracts, price: parseDollars(r.price), cost, fee, pnl: null, settledAt: null, status: "open" });
     } else {
       const row = trades.get(r.trade_id);
       if (row !== undefined) {
-        trades.set(r.trade_id, r.type === "settlement" ? { ...row, pnl: parseDollars(r.pnl), status: r.won ? "won" : "lost" } : { ...row, pnl: 0, status: "void" });
+        trades.set(r.trade_id, r.type === "settlement" ? { ...row, pnl: parseDollars(r.pnl), settledAt: r.t, status: r.won ? "won" : "lost" } : { ...row, pnl: 0, settledAt: r.t, status: "void" });
       }
       mark(r.t);
     }
@@ -241,6 +242,7 @@ export interface AssembleInput {
 export function assembleReport(i: AssembleInput): ReportData {
   const otherTimes = [...(i.windows ?? []).flatMap((w) => [w.window_open, w.t]), ...[i.digest.first, i.digest.last].filter((t): t is number => t !== null)];
   const { summary, equity, trades } = accountView(i.records, i.warnings, otherTimes);
+  const settled = trades.flatMap((t) => ((t.status === "won" || t.status === "lost") && t.pnl !== null && t.settledAt !== null ? [{ settledAt: t.settledAt, pnl: t.pnl }] : []));
   const markets = [...new Set(i.records.flatMap((r) => (r.type === "trade" ? [r.market] : [])))];
   const windows = lastWindows(i.records, i.windows, i.digest, summary.lastRecord);
   return {
@@ -251,6 +253,7 @@ export function assembleReport(i: AssembleInput): ReportData {
     summary,
     equity,
     trades,
+    tearSheet: tearSheet(equity, settled, summary.lastRecord),
     scores: forecastScores(i.backtest, i.digest, i.windows, markets.length ? markets.join(", ") : null),
     noTrade: noTradeCounts(i.backtest, i.digest),
     windows,

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, writeSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, writeSync } from "node:fs";
+import { join } from "node:path";
 import { UserError } from "../../../domain/errors.ts";
 import { renderReport } from "../../../report/html/render.ts";
 import type { ReportData } from "../../../report/html/report-data.ts";
@@ -45,7 +45,7 @@ export async function writeHtmlReport(dir: string, file: string | undefined, gen
   const out = file ?? join(dir, "report.html");
   const data = await readReportData(dir, generatedAt);
   const html = renderReport(data);
-  mkdirSync(dirname(out), { recursive: true });
+  // No folder is made here: a missing one was refused before the run (as for --json).
   writeAtomic(out, (fd) => writeSync(fd, html));
   const lines = [`wrote ${out} (${Math.ceil(Buffer.byteLength(html) / 1024)} KB)`];
   for (const w of data.warnings) lines.push(`warning: ${w}`);
