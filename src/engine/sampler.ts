@@ -1,13 +1,10 @@
-/** Receives one price per second, in order, and notice of seconds that have none. */
-export interface SampleSink {
-  /**
-   * The price (integer cents) for second `second`, i.e. the last one seen in [second, second + 1).
-   * `exact` is false when that price was drawn inside a rebuilt bar or carried (see PriceHistory).
-   */
-  onSecond(second: number, cents: number, carried: boolean, exact: boolean): void;
-  /** Seconds [from, to) have no price and were too many to carry forward. */
-  onGap(from: number, to: number): void;
-}
+import type { GapEvent, SecondEvent } from "../domain/events.ts";
+
+/**
+ * Receives the engine's events, in order: one second event per second (the last price seen in
+ * [second, second + 1), in cents) and a gap event for seconds too many to carry forward.
+ */
+export type SampleSink = (e: SecondEvent | GapEvent) => void;
 
 export interface SamplerCounters {
   observed: number;
@@ -93,7 +90,7 @@ export class Sampler {
     if (from >= second || Number.isNaN(this.lastCents)) return;
     if (second - 1 - this.lastObserved > this.options.maxCarrySeconds) {
       this.counters.gaps++;
-      this.sink.onGap(from, second);
+      this.sink({ type: "gap", from, to: second });
       return;
     }
     // A silent second: carried, unless live ticks were recent enough that the price simply held
@@ -114,6 +111,7 @@ export class Sampler {
     this.lastCents = cents;
     this.counters.emitted++;
     if (carried) this.counters.carried++;
-    this.sink.onSecond(second, cents, carried, exact);
+    // Carried seconds are never exact; "exact" is written only when it says something.
+    this.sink(exact === !carried ? { type: "second", second, cents, carried } : { type: "second", second, cents, carried, exact });
   }
 }

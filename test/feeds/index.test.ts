@@ -1,5 +1,6 @@
 // The price index over all four fake exchanges and their REST tickers: composite, failover, fallback.
 import { afterEach, describe, expect, it } from "vitest";
+import { systemScheduler } from "../../src/net/scheduler.ts";
 import { PriceIndex } from "../../src/feeds/index.ts";
 import { type FakeExchanges, startFakeExchanges } from "../fakes/exchanges.ts";
 import { feedsConfig, waitFor } from "./helpers.ts";
@@ -102,7 +103,7 @@ describe("failover index", () => {
     const fx = await fakes();
     let t = 1_800_000_000_000; // a clock the test moves: deadlines are checked in clock time, not wall time
     const config = feedsConfig(fx.feedsConfig, { mode: "failover" });
-    const index = track(new PriceIndex(config, { now: () => t }));
+    const index = track(new PriceIndex(config, { scheduler: { ...systemScheduler, now: () => t } }));
     index.start();
     const stamped = (names: readonly string[]) => names.every((n) => index.source(n)!.status(t).lastUpdateMs === t);
     const advance = async (ms: number, names: readonly string[]) => {

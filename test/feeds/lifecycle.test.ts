@@ -1,6 +1,7 @@
 // The shared connection lifecycle against fake exchanges on 127.0.0.1 speaking each documented protocol.
 import { type Socket, createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { systemScheduler } from "../../src/net/scheduler.ts";
 import type { FeedsConfig } from "../../src/feeds/config.ts";
 import { exchangeAdapter } from "../../src/feeds/exchanges/index.ts";
 import { WsSource } from "../../src/feeds/ws-source.ts";
@@ -35,7 +36,7 @@ function source(name: FakeName, url: string, over: { quietTimeoutMs?: number; ba
       maxJumpFraction: 0.05,
       jumpWindowMs: 60_000,
     },
-    { now: Date.now, log, onTick: (_t, price, src) => ticks.push({ price, source: src }) },
+    { scheduler: systemScheduler, log, onTick: (_t, price, src) => ticks.push({ price, source: src }) },
   );
   cleanup.push(() => s.stop());
   return { s, ticks, lines };
@@ -190,7 +191,7 @@ describe("connection lifecycle", () => {
       return new Promise((r) => mute.close(() => r()));
     });
     await new Promise<void>((r) => mute.listen(0, "127.0.0.1", r));
-    const stalled = new WsSource(exchangeAdapter("kraken", feedsConfig(null, { kraken: { wsUrl: `ws://127.0.0.1:${(mute.address() as { port: number }).port}/v2` } })), { handshakeTimeoutMs: 150, pingIntervalMs: 100, quietTimeoutMs: 1000, backoffBaseMs: 1000, backoffMaxMs: 1000, stalenessMs: 1000, maxJumpFraction: 0.05, jumpWindowMs: 1000 }, { now: Date.now, log: () => {}, onTick: () => {} });
+    const stalled = new WsSource(exchangeAdapter("kraken", feedsConfig(null, { kraken: { wsUrl: `ws://127.0.0.1:${(mute.address() as { port: number }).port}/v2` } })), { handshakeTimeoutMs: 150, pingIntervalMs: 100, quietTimeoutMs: 1000, backoffBaseMs: 1000, backoffMaxMs: 1000, stalenessMs: 1000, maxJumpFraction: 0.05, jumpWindowMs: 1000 }, { scheduler: systemScheduler, log: () => {}, onTick: () => {} });
     cleanup.push(() => stalled.stop());
     stalled.start();
     await waitFor(() => /ECONNREFUSED/.test(status(refused.s).lastError ?? ""), "ECONNREFUSED");

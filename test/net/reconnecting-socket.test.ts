@@ -3,6 +3,7 @@ import { type IncomingHttpHeaders, createServer } from "node:http";
 import { type Socket, createServer as createTcpServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { systemScheduler } from "../../src/net/scheduler.ts";
 import { type WebSocket, WebSocketServer } from "ws";
 import { type ReconnectingSocketHooks, type ReconnectingSocketOptions, ReconnectingSocket } from "../../src/net/reconnecting-socket.ts";
 
@@ -80,7 +81,7 @@ function lifecycle(url: string, over: Partial<ReconnectingSocketOptions> = {}, h
   const socket = new ReconnectingSocket(
     { url, handshakeTimeoutMs: 2000, pingIntervalMs: 0, quietTimeoutMs: 5000, backoffBaseMs: 20, backoffMaxMs: 1000, ...over },
     {
-      now: Date.now,
+      scheduler: systemScheduler,
       random: () => 1,
       log: (level, m) => notices.push(`${level} ${m}`),
       onOpen: (send) => send("subscribe"),

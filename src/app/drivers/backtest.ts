@@ -2,7 +2,6 @@ import { resolve } from "node:path";
 import { UserError } from "../../domain/errors.ts";
 import { isoUtc } from "../../domain/window.ts";
 import type { AppConfig } from "../../config/schema.ts";
-import { Sampler } from "../../engine/sampler.ts";
 import { DEFAULT_RECORDED_MARKET, type RecordedMarket } from "../../engine/recorded-market.ts";
 import { type ReplayStats, replayHistory } from "../../history/files.ts";
 import { type QuoteHistory, readQuoteFiles } from "../../history/quote-files.ts";
@@ -99,20 +98,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     journal,
     predictionEverySeconds: every,
   });
-  const { engine } = core;
-  let lastSecond: number | null = null;
-  const sampler = new Sampler(
-    {
-      onSecond(second, cents, carried, exact) {
-        lastSecond = second;
-        engine.onSecond(second, cents, carried, exact);
-      },
-      onGap(from, to) {
-        engine.onGap(from, to);
-      },
-    },
-    { maxCarrySeconds: o.config.backtest.maxCarrySeconds },
-  );
+  const { engine, sampler } = core;
   let stats: ReplayStats;
   try {
     stats = await replayHistory(o.files, sampler, { from: o.from, to: o.to, onProgress: o.onProgress, onWarning: o.onWarning });
@@ -128,7 +114,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     throw new BacktestError(`no usable price rows in ${o.files.join(", ")}${o.from !== undefined || o.to !== undefined ? " within --from/--to" : ""}${why}`);
   }
   const files = journalFiles(o.outDir);
-  writeJsonAtomic(files.performance, performanceSnapshot(engine.account.summary(), lastSecond));
+  writeJsonAtomic(files.performance, performanceSnapshot(engine.account.summary(), core.lastSecond));
   await exportCsv(o.outDir);
 
   const market = quotes === null ? null : (core.market as RecordedMarket);

@@ -24,7 +24,7 @@ function tradingCore(board: SessionBoard, journal = new MemoryJournal()): Core {
     settlement: "proxy",
     journal,
     predictionEverySeconds: 0,
-    listener: board.listener,
+    listeners: [board.listener],
   });
   board.follow(core.engine);
   return core;
@@ -126,7 +126,7 @@ describe("the dashboard's state", () => {
   it("a resumed journal shows its earlier trades, settlements and equity from the first page", () => {
     const fx = writeFixtureJournal(mkdtempSync(join(tmpdir(), "btc15-board-")));
     const b = board();
-    const core = buildCore({ config: parseConfig({}), market: { kind: "synthetic" }, settlement: "proxy", journal: new MemoryJournal(), predictionEverySeconds: 0, listener: b.listener });
+    const core = buildCore({ config: parseConfig({}), market: { kind: "synthetic" }, settlement: "proxy", journal: new MemoryJournal(), predictionEverySeconds: 0, listeners: [b.listener] });
     b.follow(core.engine, fx.dir);
     const s = b.snapshot("abc", AT, 0);
     const trades = fx.trades.filter((r): r is Extract<TradeJournalRecord, { type: "trade" }> => r.type === "trade");

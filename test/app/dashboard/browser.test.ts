@@ -11,7 +11,7 @@ import { DashboardServer } from "../../../src/app/dashboard/server.ts";
 import { runDemo } from "../../../src/app/drivers/demo.ts";
 import { RunLog } from "../../../src/app/console/run-log.ts";
 import { BUNDLED_SAMPLE } from "../../../src/app/core/sample.ts";
-import type { TradingSession } from "../../../src/app/core/session.ts";
+import type { TradingSession } from "../../../src/app/drivers/session.ts";
 import { parseConfig } from "../../../src/config/load.ts";
 import { type Browser, browserUnavailable, launchBrowser, screenshot } from "../../browser.ts";
 

@@ -171,7 +171,7 @@ describe("the dashboard server", () => {
     expect(before).toMatchObject({ v: 1, phase: "starting", driver: null, account: null, trades: [] });
 
     const board = d.attach({ driver: "demo", mode: "paper", series: "KXBTC15M", market: "synthetic" });
-    const core = buildCore({ config: parseConfig({}), market: { kind: "synthetic" }, settlement: "proxy", journal: new MemoryJournal(), predictionEverySeconds: 0, listener: board.listener });
+    const core = buildCore({ config: parseConfig({}), market: { kind: "synthetic" }, settlement: "proxy", journal: new MemoryJournal(), predictionEverySeconds: 0, listeners: [board.listener] });
     board.follow(core.engine);
     core.engine.handle({ type: "second", second: 1_733_047_800, cents: 9_605_012, carried: false });
     const r = await get(d.port, "/api/state");
