@@ -162,14 +162,14 @@ async function trade(o: LiveOptions, scheduler: Scheduler, kalshi: Awaited<Retur
   seconds = new LiveSeconds({ config, log, scheduler, session, index, choice, notices, first });
 
   // Each second, just after it ends (a second with no tick is closed here). After a journal
-  // failure: no new trades, and the run goes on only while open positions still await results.
-  const giveUpSeconds = Math.ceil(config.kalshi.resultGiveUpMs / 1000);
+  // failure: no new trades, and the run goes on while open positions await their results.
+  const drained = journalDrain(session, config);
   let timer: Timer | null = null;
   const schedule = () => {
     timer = scheduler.after(1020 - (scheduler.now() % 1000), () => {
       if (stopping) return;
       seconds!.tick();
-      if (journalError !== null && session.engine.awaitingSettlement(Math.floor(scheduler.now() / 1000) - giveUpSeconds) === 0) return requestStop();
+      if (journalError !== null && drained(Math.floor(scheduler.now() / 1000))) return requestStop();
       schedule();
     });
   };
@@ -196,6 +196,27 @@ async function trade(o: LiveOptions, scheduler: Scheduler, kalshi: Awaited<Retur
       `Free space on its disk (or fix the error), then start again${pending ? `: the ${plural(pending, "record")} not written settle again then` : ""}.`,
   );
   return 3;
+}
+
+/** After every result is in, a disk that still refuses gets this long to take the records back. */
+const JOURNAL_RETRY_SECONDS = 60;
+
+/**
+ * When a session whose journal failed has done what it still can: every open position's result
+ * is in (or given up on), and the records are written, or the disk has refused them for
+ * JOURNAL_RETRY_SECONDS more (they settle again at the next start).
+ */
+function journalDrain(session: TradingSession, config: AppConfig): (nowSeconds: number) => boolean {
+  const giveUpSeconds = Math.ceil(config.kalshi.resultGiveUpMs / 1000);
+  let resultsInAt: number | null = null;
+  return (now) => {
+    if (session.engine.awaitingSettlement(now - giveUpSeconds) > 0) {
+      resultsInAt = null;
+      return false;
+    }
+    resultsInAt ??= now;
+    return session.engine.journalPending === 0 || now - resultsInAt >= JOURNAL_RETRY_SECONDS;
+  };
 }
 
 function banner(config: AppConfig, log: RunLog): void {
