@@ -7,7 +7,7 @@ import type { EquityPoint } from "../../report/html/report-data.ts";
 import { thinEquity } from "../../report/html/charts/equity.ts";
 import type { NoTrade } from "../../strategy/decision.ts";
 import { loadTradeJournal } from "../../store/trade-journal.ts";
-import { accountView } from "../commands/report-html/assemble.ts";
+import { accountView } from "../core/account-view.ts";
 import type { AccountPanel, DashboardState, DecisionPanel, PricePanel, QuotePanel, SettlementRow, TradeRow, WindowPanel, WindowRow } from "./state.ts";
 
 export interface BoardOptions {

@@ -11,7 +11,9 @@ import { startAfresh } from "../../store/fresh-journal.ts";
 import { FileJournal, journalFiles } from "../../store/trade-journal.ts";
 import { buildCore } from "../core/builder.ts";
 import { performanceSnapshot } from "../core/performance.ts";
-import { type RunResult, runResult } from "../core/run-result.ts";
+import { type BacktestResult, runResult } from "../core/run-result.ts";
+
+export type { BacktestResult } from "../core/run-result.ts";
 
 export class BacktestError extends UserError {}
 
@@ -31,38 +33,6 @@ export interface BacktestOptions {
   readonly force?: boolean;
   /** Bad price rows skipped (file and line), and journal problems that do not stop the run. */
   readonly onWarning?: (message: string) => void;
-}
-
-/** The backtest's answer; `--json` prints exactly this. Money in dollars. */
-export interface BacktestResult extends RunResult {
-  readonly elapsed_ms: number;
-  readonly market: string;
-  /** The quotes traded against, when --quotes was given. */
-  readonly market_data: {
-    readonly files: readonly string[];
-    readonly rows: number;
-    readonly skipped_rows: number;
-    readonly skipped_reasons: Record<string, number>;
-    readonly tickers: number;
-    readonly results: number;
-    /** The spread assumed for mid-only rows, cents; null when every row had a bid and an ask. */
-    readonly assumed_spread_cents: number | null;
-    readonly depth_assumed: number;
-    readonly windows_quoted: number;
-    readonly windows_without_quotes: number;
-  } | null;
-  readonly data: {
-    readonly files: readonly string[];
-    readonly first_bar: string | null;
-    readonly last_bar: string | null;
-    readonly bar_seconds: readonly number[];
-    readonly rows: number;
-    readonly skipped_rows: number;
-    readonly skipped_reasons: Record<string, number>;
-    readonly carried_seconds: number;
-    readonly gaps: number;
-  };
-  readonly out_dir: string;
 }
 
 /** A backtest never writes into the live trader's data directory, not even with --force. */

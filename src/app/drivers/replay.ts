@@ -17,7 +17,9 @@ import { performanceSnapshot } from "../core/performance.ts";
 import type { RecordedWriteFailure } from "../recording/format.ts";
 import { type ReadCounters, type RecordedSession, findSessions, isEngineEvent, readRecording } from "../recording/reader.ts";
 import { RefusedWrites } from "../recording/refused-writes.ts";
-import { type RunResult, runResult } from "../core/run-result.ts";
+import { type ReplayResult, type ReplayedSession, runResult } from "../core/run-result.ts";
+
+export type { ReplayResult, ReplayedSession } from "../core/run-result.ts";
 
 export interface ReplayOptions {
   /** Session recordings: files, a session's folder, or a whole sessions directory. */
@@ -35,31 +37,6 @@ export interface ReplayOptions {
   readonly onWarning?: (message: string) => void;
   /** The dashboard (--dashboard), already listening: the replay is shown on it (best with a speed). */
   readonly dashboard?: DashboardServer;
-}
-
-export interface ReplayedSession {
-  readonly id: string;
-  readonly started: string;
-  readonly files: number;
-  readonly events: number;
-  readonly market: string;
-  readonly settlement: string;
-  readonly mode: string;
-  readonly btc15_version: string;
-}
-
-/** The replay's answer: the backtest's figures on the real recorded books, plus what was replayed. */
-export interface ReplayResult extends RunResult {
-  readonly sessions: readonly ReplayedSession[];
-  /** "recorded": each session's own configuration; "given": the --config file. */
-  readonly config: "recorded" | "given";
-  readonly events: number;
-  readonly ticks_skipped: number;
-  readonly elapsed_ms: number;
-  readonly events_per_s: number;
-  readonly market: string;
-  readonly recording: { readonly lines: number; readonly skipped: number; readonly problems: readonly string[] };
-  readonly out_dir: string;
 }
 
 const sameRecords = (a: readonly TradeJournalRecord[], b: readonly TradeJournalRecord[]) => a.length <= b.length && a.every((r, i) => JSON.stringify(r) === JSON.stringify(b[i]));
