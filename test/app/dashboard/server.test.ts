@@ -20,7 +20,9 @@ interface Reply {
 
 function get(port: number, path: string, o: { method?: string; host?: string } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, method: o.method ?? "GET", headers: o.host ? { host: o.host } : {} }, (res) => {
+    // A connection of its own (no keep-alive pool): a closed server then refuses it, rather than
+    // cutting a pooled one that the client has not yet seen closed.
+    const req = request({ host: "127.0.0.1", port, path, method: o.method ?? "GET", headers: o.host ? { host: o.host } : {}, agent: false }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (d: string) => (body += d));
