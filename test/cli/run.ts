@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { main } from "../../src/cli/program.ts";
+import type { Scheduler } from "../../src/net/scheduler.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const BIN = fileURLToPath(new URL("../../bin/btc15.js", import.meta.url));
@@ -62,10 +63,10 @@ export function btc15Async(args: string[], cwd = ROOT, options: { unprivileged?:
  * The CLI in this process, its output captured: for tests whose subject is what a command says
  * and does, not the process (its signals, its exit). Much faster than a child process.
  */
-export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+export async function cli(args: string[], env: NodeJS.ProcessEnv = {}, scheduler?: Scheduler): Promise<Run> {
   let stdout = "";
   let stderr = "";
-  const io = { out: { write: (s: string) => (stdout += s) }, err: { write: (s: string) => (stderr += s) }, env };
+  const io = { out: { write: (s: string) => (stdout += s) }, err: { write: (s: string) => (stderr += s) }, env, ...(scheduler ? { scheduler } : {}) };
   const code = await main(["node", "btc15", ...args], io);
   return { code, stdout, stderr };
 }

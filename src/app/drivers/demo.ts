@@ -1,6 +1,7 @@
 import { isoUtc } from "../../domain/window.ts";
 import type { AppConfig } from "../../config/schema.ts";
-import { replayHistory } from "../../history/files.ts";
+import { inspectHistoryFile, replayHistory } from "../../history/files.ts";
+import { HybridForecaster } from "../../model/forecaster.ts";
 import { type Scheduler, sleep, systemScheduler } from "../../net/scheduler.ts";
 import { describeModel, describeStrategy, describeSynthetic } from "../console/banner.ts";
 import { summaryBlock } from "../console/console-format.ts";
@@ -53,7 +54,10 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
   const seconds: number[] = [];
   const prices: number[] = [];
   const exact: boolean[] = [];
-  await replayHistory([o.file], { observe: (s, p, e = true) => (seconds.push(s), prices.push(p), exact.push(e)) }, { onWarning: (w) => log.warn(w) });
+  // Only as much of the file as the run can use (the warm-up and maxSeconds, with a day to spare for holes).
+  const needed = new HybridForecaster(o.config.model).historyNeeded + 60 + (o.maxSeconds ?? Infinity);
+  const to = inspectHistoryFile(o.file).firstTimestamp + 2 * needed + 86_400;
+  await replayHistory([o.file], { observe: (s, p, e = true) => (seconds.push(s), prices.push(p), exact.push(e)) }, { onWarning: (w) => log.warn(w), ...(Number.isFinite(to) ? { to } : {}) });
   if (seconds.length === 0) throw new Error(`no prices in ${o.file}`);
 
   const board = o.dashboard?.attach({ driver: "demo", mode: "paper", series: o.config.series, market: "synthetic" });
