@@ -64,8 +64,12 @@ describe("btc15 --dashboard", { timeout: 60_000 }, () => {
       expect(url, out).toBeDefined();
       const first = (await (await fetch(`${url}api/state`)).json()) as DashboardState;
       expect(first).toMatchObject({ phase: "running", driver: "demo", mode: "paper", market: "synthetic" });
-      await new Promise((r) => setTimeout(r, 1500));
-      const later = (await (await fetch(`${url}api/state`)).json()) as DashboardState;
+      // The state moves on while the demo runs (asked until it has, at most for 10 s).
+      let later = first;
+      for (const until = Date.now() + 10_000; later.t! <= first.t! && Date.now() < until; ) {
+        await new Promise((r) => setTimeout(r, 100));
+        later = (await (await fetch(`${url}api/state`)).json()) as DashboardState;
+      }
       expect(later.t!).toBeGreaterThan(first.t!);
       child.kill("SIGINT");
       expect(await exited).toBe(0);
