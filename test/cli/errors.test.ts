@@ -4,6 +4,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { marketBaseline } from "../../src/app/research/market-baseline.ts";
+import { UserError } from "../../src/domain/errors.ts";
 import { ROOT, type Run, UNPRIVILEGED_UNREACHABLE, btc15Async as btc15, cli, nodeAsync as node } from "./run.ts";
 
 if (UNPRIVILEGED_UNREACHABLE !== null) console.warn(`SKIPPED: 3 tests of test/cli/errors.test.ts: ${UNPRIVILEGED_UNREACHABLE}`);
@@ -105,14 +107,12 @@ describe("paths checked before anything connects or runs", async () => {
     const m = join(dir, "markets.csv");
     writeFileSync(p, "ticker,minute_ts,open,high,low,close,contracts,n_trades\nA,1777314600,0.5,0.6,0.4,0.52,1,1\n");
     writeFileSync(m, "ticker,open_ts,close_ts,n_trades,contracts,first_trade_ts,first_yes_price,last_trade_ts,last_yes_price,vwap_yes_price,inferred_result\nA,1777314600,1777315500,1,1,1,0.5,1,0.9,0.8,yes\n");
-    const baseline = (a: string, b: string) => node(["--import", "tsx", "scripts/market-baseline.ts", a, b]);
-    const missing = await baseline(join(dir, "nope.csv"), m);
+    // The script's own line and exit code once, in a process; the checks behind it here.
+    const missing = await node(["--import", "tsx", "scripts/market-baseline.ts", join(dir, "nope.csv"), m]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(`market-baseline: cannot read ${join(dir, "nope.csv")} (the prices file): no such file or directory (ENOENT)\n`);
-    const swapped = await baseline(m, p);
-    expect(swapped.code).toBe(2);
-    expect(swapped.stderr).toBe(`market-baseline: the files are swapped: ${m} is the markets file and ${p} the prices file; give the one-minute prices file first\n`);
-    expect((await baseline(p, m)).code).toBe(0);
+    expect(() => marketBaseline(m, p)).toThrow(new UserError(`the files are swapped: ${m} is the markets file and ${p} the prices file; give the one-minute prices file first`));
+    expect(marketBaseline(p, m).markets).toBe(1);
   });
 });
 
@@ -151,7 +151,7 @@ describe("journals are never wiped by a command that did not make them", async (
   it.concurrent("demo --data-dir refuses a journal the demo did not make", async () => {
     const dir = tmp();
     writeFileSync(join(dir, "trades.jsonl"), ACCOUNT);
-    const r = await btc15(["demo", "--data-dir", dir, "--minutes", "1"], tmp());
+    const r = await cli(["demo", "--data-dir", dir, "--minutes", "1"]);
     expectOneLine(r, `${dir} holds a journal that btc15 demo did not make (trades.jsonl); it was left as it is: choose another directory with --data-dir, or add --force to delete it`);
     expect(readFileSync(join(dir, "trades.jsonl"), "utf8")).toBe(ACCOUNT);
   });

@@ -55,7 +55,8 @@ describe.skipIf(unavailable !== null)("the dashboard in Chromium", { timeout: 15
   });
 
   it("draws every chart with data, follows the events, fills a page opened mid-session, and reconnects after a restart", async () => {
-    const dashboard = await DashboardServer.open({ port: 0 });
+    // States four times a second (not one): the page has less to wait for.
+    const dashboard = await DashboardServer.open({ port: 0, intervalMs: 250 });
     const origin = dashboard.url.replace(/\/$/, "");
     const run = demo(dashboard, 300);
     const { page, problems } = await browser.open();
@@ -155,7 +156,7 @@ describe.skipIf(unavailable !== null)("the dashboard in Chromium", { timeout: 15
     await until(async () => problems.failedRequests.length >= 1, "a reconnection attempt to fail while no server listens");
 
     // A new server on the same port with a new session: the page follows it by itself.
-    const again = await DashboardServer.open({ port: dashboard.port });
+    const again = await DashboardServer.open({ port: dashboard.port, intervalMs: 250 });
     const second = demo(again, 300);
     try {
       await until(async () => (await attr(page, "body", "data-session")) !== firstSession && (await attr(page, "body", "data-connection")) === "live" && (await attr(page, "body", "data-phase")) === "running", "the page to reconnect", 30_000);
