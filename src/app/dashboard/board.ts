@@ -318,35 +318,6 @@ export class SessionBoard {
   }
 }
 
-/** The driver's own listener and the board's: both hear everything the board needs. */
-export function withBoard(own: EngineListener, board: SessionBoard | null | undefined): EngineListener {
-  if (!board) return own;
-  const b = board.listener;
-  return {
-    ...own,
-    onForecast: (e) => {
-      own.onForecast?.(e);
-      b.onForecast?.(e);
-    },
-    onIdle: (t, d) => {
-      own.onIdle?.(t, d);
-      b.onIdle?.(t, d);
-    },
-    onTrade: (r) => {
-      own.onTrade?.(r);
-      b.onTrade?.(r);
-    },
-    onSettlement: (r) => {
-      own.onSettlement?.(r);
-      b.onSettlement?.(r);
-    },
-    onWindowResolved: (r) => {
-      own.onWindowResolved?.(r);
-      b.onWindowResolved?.(r);
-    },
-  };
-}
-
 function settled(row: TradeRow, r: SettlementRecord | VoidRecord): TradeRow {
   if (r.type === "void") return { ...row, status: "void", pnl: "0.0000" };
   return { ...row, status: r.won ? "won" : "lost", pnl: r.pnl };
