@@ -10,9 +10,8 @@ import { count, plural, usdFromNumber } from "../console/number-style.ts";
 import type { RunLog } from "../console/run-log.ts";
 import type { DashboardServer } from "../dashboard/server.ts";
 import type { MarketChoice } from "../venue/kalshi-market.ts";
-import { feedSummaryLines, priceLine } from "./live-feeds.ts";
-import { startFeeds } from "./live-feeds.ts";
-import { kalshiCountersLine, openKalshi } from "./live-kalshi.ts";
+import { type LiveFeeds, feedSummaryLines, priceLine, startFeeds } from "./live-feeds.ts";
+import { type LiveKalshi, kalshiCountersLine, openKalshi } from "./live-kalshi.ts";
 import { LiveSeconds } from "./live-seconds.ts";
 import { TradingSession } from "./session.ts";
 import { warmUp } from "./warm-up.ts";
@@ -65,7 +64,17 @@ export async function runLive(o: LiveOptions): Promise<LiveExit> {
   }
 }
 
-async function trade(o: LiveOptions, scheduler: Scheduler, kalshi: Awaited<ReturnType<typeof openKalshi>>, live: boolean): Promise<LiveExit> {
+/** What a live run is made of once the market is chosen. */
+interface LiveRun {
+  readonly session: TradingSession;
+  readonly seconds: LiveSeconds;
+  readonly choice: MarketChoice;
+  readonly feeds: LiveFeeds;
+  /** The first journal write that failed, if one did. */
+  journalError(): Error | null;
+}
+
+async function trade(o: LiveOptions, scheduler: Scheduler, kalshi: LiveKalshi, live: boolean): Promise<LiveExit> {
   const { config, log } = o;
   let stopping = false;
   let requestStop: () => void = () => {};
@@ -112,13 +121,42 @@ async function trade(o: LiveOptions, scheduler: Scheduler, kalshi: Awaited<Retur
     return 1;
   }
 
+  const run = openSession(o, scheduler, kalshi, choice, feeds, notices, live);
+  trading = true;
+
+  // Each second, just after it ends (a second with no tick is closed here). After a journal
+  // failure: no new trades, and the run goes on while open positions await their results.
+  const drained = journalDrain(run.session, config);
+  let timer: Timer | null = null;
+  const schedule = () => {
+    timer = scheduler.after(1020 - (scheduler.now() % 1000), () => {
+      if (stopping) return;
+      run.seconds.tick();
+      if (run.journalError() !== null && drained(Math.floor(scheduler.now() / 1000))) return requestStop();
+      schedule();
+    });
+  };
+  schedule();
+  await stopRequested;
+  stopping = true;
+  (timer as Timer | null)?.cancel();
+  return closeSession(run, o, scheduler);
+}
+
+/**
+ * The session over the data directory (journal resumed, recording opened), shown on the dashboard
+ * and fed by the market and the feeds; the backfill and the ticks that arrived meanwhile are
+ * replayed into it (no trades) up to the current second, and then it is live.
+ */
+function openSession(o: LiveOptions, scheduler: Scheduler, kalshi: LiveKalshi, choice: MarketChoice, feeds: LiveFeeds, notices: Notices, live: boolean): LiveRun {
+  const { config, log } = o;
   // Everything reaches the engine through the session's one door, orders' outcomes included.
   let door: (e: EngineEvent) => void = () => {};
   const orders = kalshi.orders((e) => door(e));
   let journalError: Error | null = null;
   let seconds: LiveSeconds | null = null;
   let opened: TradingSession | null = null;
-  const board = o.dashboard?.attach({ driver: "live", mode: live ? "live" : "paper", series: config.series, market: choice.kind, prices: () => seconds?.reading ?? first, kalshi: () => (opened ? kalshiCountersLine(choice, opened.market) : null) });
+  const board = o.dashboard?.attach({ driver: "live", mode: live ? "live" : "paper", series: config.series, market: choice.kind, prices: () => seconds?.reading ?? feeds.first, kalshi: () => (opened ? kalshiCountersLine(choice, opened.market) : null) });
   const session: TradingSession = (opened = new TradingSession({
     config,
     dataDir: config.dataDir,
@@ -139,7 +177,7 @@ async function trade(o: LiveOptions, scheduler: Scheduler, kalshi: Awaited<Retur
   }));
   door = (e) => session.feed(e);
   if (session.recorder) log.info(`recording  ${session.recorder.folder}/ (every event the engine takes, and raw ticks; --no-record turns it off)`);
-  index.onPrice((ts, price, source) => session.tick(source, price, ts));
+  feeds.index.onPrice((ts, price, source) => session.tick(source, price, ts));
   board?.follow(session.engine, config.dataDir);
   const r = session.recovery;
   log.info(
@@ -150,46 +188,31 @@ async function trade(o: LiveOptions, scheduler: Scheduler, kalshi: Awaited<Retur
   for (const p of session.engine.account.positions.values()) choice.watchResult(p.ticker, p.windowClose);
   choice.start(door);
 
-  // Warm start: the backfill and the ticks that arrived meanwhile fill the buffers (no trades),
-  // up to the current second; then live.
   warmUp(session, () => {
     for (const p of feeds.warm.seconds) session.sampler.observe(p.second, p.price, p.exact);
     feeds.onComposite((ts, price) => session.sampler.tick(ts, price));
     session.sampler.advanceTo(Math.floor(scheduler.now() / 1000));
   });
-  trading = true;
   log.show((c) => c.bold(c.green("SYSTEM READY - MONITORING FOR OPPORTUNITIES")));
-  seconds = new LiveSeconds({ config, log, scheduler, session, index, choice, notices, first });
+  seconds = new LiveSeconds({ config, log, scheduler, session, index: feeds.index, choice, notices, first: feeds.first });
+  return { session, seconds, choice, feeds, journalError: () => journalError };
+}
 
-  // Each second, just after it ends (a second with no tick is closed here). After a journal
-  // failure: no new trades, and the run goes on while open positions await their results.
-  const drained = journalDrain(session, config);
-  let timer: Timer | null = null;
-  const schedule = () => {
-    timer = scheduler.after(1020 - (scheduler.now() % 1000), () => {
-      if (stopping) return;
-      seconds!.tick();
-      if (journalError !== null && drained(Math.floor(scheduler.now() / 1000))) return requestStop();
-      schedule();
-    });
-  };
-  schedule();
-  await stopRequested;
-  stopping = true;
-
-  // Graceful stop: no new trades, close every connection, export, summarise.
-  (timer as Timer | null)?.cancel();
+/** Graceful stop: no new trades, close every connection, export, summarise; the exit code. */
+async function closeSession(run: LiveRun, o: LiveOptions, scheduler: Scheduler): Promise<LiveExit> {
+  const { config, log } = o;
+  const { session, choice } = run;
   session.feed({ type: "stop", t: scheduler.now() });
-  await Promise.all([index.stop(), choice.stop()]);
+  await Promise.all([run.feeds.index.stop(), choice.stop()]);
   let csv = { trades: 0, predictions: 0 };
   try {
     csv = await session.close();
   } catch (e) {
     log.warn(`could not write the CSV exports: ${(e as Error).message}`);
   }
-  log.show((p) => summaryBlock(session.summary, summaryLines(session, choice, seconds!, config, csv), p));
-  if (journalError === null) return 0;
-  const failed: Error = journalError;
+  log.show((p) => summaryBlock(session.summary, summaryLines(session, choice, run.seconds, config, csv), p));
+  const failed = run.journalError();
+  if (failed === null) return 0;
   const pending = session.engine.journalPending;
   log.warn(
     `STOPPED: the trade journal ${journalFiles(config.dataDir).trades} could not be written (${failed.message}). ` +
