@@ -79,6 +79,21 @@ function layerRules(layer) {
   return { files: [`src/${layer}/**/*.ts`], rules };
 }
 
+/**
+ * One clock (architecture.md): the net layer, the venues and the drivers take a scheduler and read
+ * no other clock, so a test's simulated one runs them; only the wall-clock adapters touch Node's.
+ */
+const clockMessage = "one clock: take the scheduler (src/net/scheduler.ts), so a simulated clock runs this too";
+const oneClock = {
+  files: ["src/net/**/*.ts", "src/feeds/**/*.ts", "src/kalshi/**/*.ts", "src/app/drivers/**/*.ts", "src/app/venue/**/*.ts", "src/app/dashboard/**/*.ts", "src/app/recording/**/*.ts"],
+  ignores: ["src/net/scheduler.ts", "src/kalshi/clock.ts"],
+  rules: {
+    "no-restricted-properties": ["error", { object: "Date", property: "now", message: clockMessage }],
+    "no-restricted-globals": ["error", ...["setTimeout", "setInterval"].map((name) => ({ name, message: clockMessage }))],
+    "no-restricted-syntax": ["error", { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: clockMessage }],
+  },
+};
+
 /** One part of app: the app layer's own rule, and the direction between app's parts. */
 function appPartRules(part) {
   const forbidden = appParts.filter((p) => p !== part && !appAllowed[part].includes(p));
@@ -104,4 +119,5 @@ export default tseslint.config(
   },
   ...layers.map(layerRules),
   ...appParts.map(appPartRules),
+  oneClock,
 );
