@@ -3,7 +3,6 @@ import { buildCore } from "../src/app/core/builder.ts";
 import { BUNDLED_SAMPLE } from "../src/app/core/sample.ts";
 import type { AppConfig } from "../src/config/schema.ts";
 import { MemoryJournal } from "../src/engine/journal.ts";
-import { Sampler } from "../src/engine/sampler.ts";
 import { BarBatch, BarCsvParser } from "../src/history/bars-csv.ts";
 import { perSecondFromBars } from "../src/history/per-second.ts";
 
@@ -53,8 +52,7 @@ export function parseOnly(chunks: readonly string[]): { rows: number; checksum: 
 
 /** The pipeline: parse, sampler, and the backtest's own engine (forecaster, strategy, paper broker, scorecard) with the journal in memory. */
 export function fullPipeline(chunks: readonly string[], config: AppConfig): { samples: number; trades: number; forecasts: number } {
-  const { engine } = buildCore({ config, market: { kind: "synthetic" }, settlement: "proxy", journal: new MemoryJournal(), predictionEverySeconds: 0 });
-  const sampler = new Sampler(engine, { maxCarrySeconds: 300 });
+  const { engine, sampler } = buildCore({ config, market: { kind: "synthetic" }, settlement: "proxy", journal: new MemoryJournal(), predictionEverySeconds: 0, sampler: { maxCarrySeconds: 300 } });
   const toSeconds = perSecondFromBars(1, sampler);
   const batch = new BarBatch();
   const p = new BarCsvParser("bench", batch.add);

@@ -16,7 +16,6 @@ import { type OrderPort, OrderRouter } from "./orders.ts";
 import type { Fill } from "./paper-broker.ts";
 import { type OrderContext, predictionRecord, tradeRecord } from "./records.ts";
 import { NO_LIMITS, type RiskLimits, type RiskRefusalReason, dayStart } from "./risk-gate.ts";
-import type { SampleSink } from "./sampler.ts";
 import { type SettlementCounters, Settlements } from "./settlements.ts";
 import type { EngineListener, ForecastEvent } from "./listener.ts";
 import { WindowTracker } from "./window-tracker.ts";
@@ -82,7 +81,7 @@ const DEFAULT_MAX_CARRIED = 5;
  * inside events. Each second: track the window, forecast, decide, route the order, and at each
  * close settle.
  */
-export class Engine implements SampleSink {
+export class Engine {
   readonly account: Account;
   readonly history: PriceHistory;
   readonly tracker: WindowTracker;
@@ -217,9 +216,12 @@ export class Engine implements SampleSink {
     }
   }
 
-  /** Stops new entries (shutdown); open positions still settle. Same as a stop event. */
-  stopTrading(): void {
-    this.trading = false;
+  /**
+   * Open positions still waiting for their window's outcome (none written or queued yet), among
+   * windows that closed after `closedAfter` (unix seconds): what the session can still settle.
+   */
+  awaitingSettlement(closedAfter: number): number {
+    return this.settlements.awaiting(closedAfter);
   }
 
   /** Our own outcome of a recent window, while its official result is awaited. */
@@ -227,7 +229,7 @@ export class Engine implements SampleSink {
     return this.settlements.proxyOf(close);
   }
 
-  onSecond(second: number, cents: number, carried: boolean, exact = !carried): void {
+  private onSecond(second: number, cents: number, carried: boolean, exact: boolean): void {
     if (!this.account.opened) this.openAccount(second);
     if (this.journal.pending > 0) this.flushJournal();
     this.history.push(second, cents, carried, exact);
@@ -243,11 +245,11 @@ export class Engine implements SampleSink {
   }
 
   /** A minute bar's estimate of the mean over [end − 60, end): the strike or settlement at `end`. */
-  onMean(end: number, cents: number): void {
+  private onMean(end: number, cents: number): void {
     this.tracker.meanFromBar(end, cents);
   }
 
-  onGap(from: number, to: number): void {
+  private onGap(from: number, to: number): void {
     this.counters.gaps++;
     this.deps.listener?.onGap?.(from, to);
     // Positions whose settlement minute has no prices cannot be settled on our own prices.

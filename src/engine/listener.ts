@@ -46,3 +46,39 @@ export interface EngineListener {
   onOrderUnfilled?(ref: string, why: string | null): void;
 }
 
+
+/** Every method of a listener, checked against the interface so a new one cannot be missed. */
+const LISTENER_METHODS = Object.keys({
+  onForecast: true,
+  onWindowClosed: true,
+  onWindowResolved: true,
+  onTrade: true,
+  onSettlement: true,
+  onIdle: true,
+  onGap: true,
+  onJournalError: true,
+  onOrderSent: true,
+  onOrderUnfilled: true,
+} satisfies Record<keyof EngineListener, true>) as (keyof EngineListener)[];
+
+/**
+ * The one fan-out: a listener that tells each of `list`, in order (absent ones skipped). A
+ * method none of them has stays absent, so the engine's hot path pays only for what is heard.
+ */
+export function listenAll(list: readonly (EngineListener | null | undefined)[]): EngineListener {
+  const present = list.filter((l): l is EngineListener => l != null);
+  const out: Record<string, (...args: never[]) => void> = {};
+  for (const name of LISTENER_METHODS) {
+    const calls = present.flatMap((l) => {
+      const f = l[name] as ((...args: never[]) => void) | undefined;
+      return f === undefined ? [] : [f.bind(l)];
+    });
+    if (calls.length === 1) out[name] = calls[0]!;
+    else if (calls.length > 1) {
+      out[name] = (...args: never[]) => {
+        for (const call of calls) call(...args);
+      };
+    }
+  }
+  return out as EngineListener;
+}

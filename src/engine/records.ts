@@ -5,7 +5,7 @@ import type { Side } from "../domain/settlement.ts";
 import { type Window, isoUtc } from "../domain/window.ts";
 import type { OrderIntent } from "../strategy/decision.ts";
 import type { Position } from "./account.ts";
-import type { ForecastEvent } from "./engine.ts";
+import type { ForecastEvent } from "./listener.ts";
 import type { Fill } from "./paper-broker.ts";
 
 /** The journal's records, built from what the engine knows; money as exact decimal strings. */

@@ -1,3 +1,5 @@
+import type { GapEvent, MeanEvent, SecondEvent } from "../domain/events.ts";
+
 /** Where a second's price came from, when not the plain feed (see SecondEvent.source). */
 export interface SecondNote {
   readonly source: "index";
@@ -5,22 +7,13 @@ export interface SecondNote {
   readonly proxyCents: number | null;
 }
 
-/** Receives one price per second, in order, and notice of seconds that have none. */
-export interface SampleSink {
-  /**
-   * The price (integer cents) for second `second`, i.e. the last one seen in [second, second + 1).
-   * `exact` is false when that price was drawn inside a rebuilt bar or carried (see PriceHistory).
-   * `note` says the settlement index priced it (never on a carried second).
-   */
-  onSecond(second: number, cents: number, carried: boolean, exact: boolean, note?: SecondNote): void;
-  /** Seconds [from, to) have no price and were too many to carry forward. */
-  onGap(from: number, to: number): void;
-  /**
-   * The mean over [end − 60, end) estimated from a one-minute bar (cents), given just before the
-   * second end − 1, when it became known; history without one-second prices only.
-   */
-  onMean?(end: number, cents: number): void;
-}
+/**
+ * Receives the engine's events, in order: one second event per second (the last price seen in
+ * [second, second + 1), in cents), a gap event for seconds too many to carry forward, and a
+ * minute bar's estimate of a strike or settlement minute's mean just before that minute's last
+ * second (history without one-second prices only).
+ */
+export type SampleSink = (e: SecondEvent | GapEvent | MeanEvent) => void;
 
 export interface SamplerCounters {
   observed: number;
@@ -124,7 +117,7 @@ export class Sampler {
     if (from >= second || Number.isNaN(this.lastCents)) return;
     if (second - 1 - this.lastObserved > this.options.maxCarrySeconds) {
       this.counters.gaps++;
-      this.sink.onGap(from, second);
+      this.sink({ type: "gap", from, to: second });
       return;
     }
     // A silent second: carried, unless live ticks were recent enough that the price simply held
@@ -144,12 +137,13 @@ export class Sampler {
   private emit(second: number, cents: number, carried: boolean, exact: boolean, note?: SecondNote): void {
     if (this.meanEnd === second + 1) {
       this.meanEnd = -1;
-      this.sink.onMean?.(second + 1, this.meanCents);
+      this.sink({ type: "mean", end: second + 1, cents: this.meanCents });
     }
     this.lastCents = cents;
     this.counters.emitted++;
     if (carried) this.counters.carried++;
-    if (note === undefined) this.sink.onSecond(second, cents, carried, exact);
-    else this.sink.onSecond(second, cents, carried, exact, note);
+    // Carried seconds are never exact; "exact" is written only when it says something, and so is an index price's note.
+    const e: SecondEvent = exact === !carried ? { type: "second", second, cents, carried } : { type: "second", second, cents, carried, exact };
+    this.sink(note === undefined ? e : { ...e, source: note.source, ...(note.proxyCents === null ? {} : { proxyCents: note.proxyCents }) });
   }
 }

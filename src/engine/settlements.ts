@@ -122,6 +122,16 @@ export class Settlements {
     );
   }
 
+  /**
+   * Open positions with nothing yet written or queued to end them, whose window closed after
+   * `closedAfter` (unix seconds) and has no outcome yet: what this session may still settle.
+   */
+  awaiting(closedAfter: number): number {
+    let n = 0;
+    for (const p of this.d.account.positions.values()) if (p.windowClose > closedAfter && !this.ending.has(p.id) && !this.resolved.has(p.windowClose)) n++;
+    return n;
+  }
+
   /** Voids every position closing after `from` (their prices are gone: a gap). */
   voidFrom(from: number, reason: string): void {
     for (const p of [...this.d.account.positions.values()]) if (p.windowClose > from && !this.ending.has(p.id)) this.voidPosition(p, from, reason);

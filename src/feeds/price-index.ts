@@ -1,3 +1,4 @@
+import { type Scheduler, type Timer, systemScheduler } from "../net/scheduler.ts";
 import type { FeedLog, FeedsConfig, ExchangeName } from "./config.ts";
 import { EXCHANGES } from "./config.ts";
 import { exchangeAdapter } from "./exchanges/index.ts";
@@ -9,7 +10,8 @@ import { UsdtRate } from "./usdt-rate.ts";
 import { WsSource } from "./ws-source.ts";
 
 export interface PriceIndexDeps {
-  now?: () => number;
+  /** The clock and timers (default the wall clock). */
+  scheduler?: Scheduler;
   log?: FeedLog;
   random?: () => number;
   fetch?: typeof fetch;
@@ -26,7 +28,7 @@ export interface PriceIndexDeps {
  * learned against the USD sources, and until then only when nothing else is live.
  */
 export class PriceIndex {
-  private readonly now: () => number;
+  private readonly scheduler: Scheduler;
   private readonly log: FeedLog;
   private readonly ws: WsSource[] = [];
   private readonly rest: RestSource[] = [];
@@ -40,11 +42,11 @@ export class PriceIndex {
   private current: PriceSource | null = null;
   private lastSelected: PriceSource | null = null;
   private switches = 0;
-  private supervisor: NodeJS.Timeout | null = null;
+  private supervisor: Timer | null = null;
   private started = false;
 
   constructor(private readonly config: FeedsConfig, private readonly deps: PriceIndexDeps = {}) {
-    this.now = deps.now ?? Date.now;
+    this.scheduler = deps.scheduler ?? systemScheduler;
     this.log = deps.log ?? (() => {});
     // In failover a source counts as gone early enough to switch within the deadline.
     const staleness = config.mode === "failover" ? Math.min(config.stalenessMs, config.failover.switchDeadlineMs - config.superviseIntervalMs) : config.stalenessMs;
@@ -56,13 +58,13 @@ export class PriceIndex {
         continue;
       }
       this.ws.push(
-        new WsSource(exchangeAdapter(name, config), { ...config.connection, quietTimeoutMs: ex.quietTimeoutMs, stalenessMs: staleness, ...config.guard }, { now: this.now, log: this.log, random: deps.random, onTick }),
+        new WsSource(exchangeAdapter(name, config), { ...config.connection, quietTimeoutMs: ex.quietTimeoutMs, stalenessMs: staleness, ...config.guard }, { scheduler: this.scheduler, log: this.log, random: deps.random, onTick }),
       );
     }
     if (config.rest.enabled) {
       for (const name of new Set(config.rest.sources)) {
         this.rest.push(
-          new RestSource(restTicker(name, config), { ...config.rest, backoffMaxMs: config.connection.backoffMaxMs, stalenessMs: staleness, ...config.guard }, { now: this.now, log: this.log, onTick, fetch: deps.fetch, random: deps.random }),
+          new RestSource(restTicker(name, config), { ...config.rest, backoffMaxMs: config.connection.backoffMaxMs, stalenessMs: staleness, ...config.guard }, { scheduler: this.scheduler, log: this.log, onTick, fetch: deps.fetch, random: deps.random }),
         );
       }
     }
@@ -77,13 +79,13 @@ export class PriceIndex {
     if (this.started) return;
     this.started = true;
     for (const s of this.ws) s.start();
-    this.evaluate(this.now());
-    this.supervisor = setInterval(() => this.evaluate(this.now()), this.config.superviseIntervalMs);
+    this.evaluate(this.scheduler.now());
+    this.supervisor = this.scheduler.every(this.config.superviseIntervalMs, () => this.evaluate(this.scheduler.now()));
   }
 
   /** Closes every socket, request and timer; resolves when all are closed. */
   async stop(): Promise<void> {
-    if (this.supervisor) clearInterval(this.supervisor);
+    this.supervisor?.cancel();
     this.supervisor = null;
     await Promise.all([...this.ws, ...this.rest].map((s) => s.stop()));
   }
@@ -107,7 +109,7 @@ export class PriceIndex {
     return this.ws.find((s) => s.name === name) ?? this.rest.find((s) => s.name === name);
   }
 
-  read(nowMs: number = this.now()): IndexReading {
+  read(nowMs: number = this.scheduler.now()): IndexReading {
     const { price, contributors } = this.evaluate(nowMs);
     const sources: SourceStatus[] = [...this.ws, ...this.rest].map((s) => s.status(nowMs));
     for (const name of this.disabled) sources.push(disabledStatus(name));

@@ -1,5 +1,6 @@
 import { describe } from "../net/network-error.ts";
 import { PollLoop } from "../net/poll-loop.ts";
+import type { Scheduler } from "../net/scheduler.ts";
 import type { FeedLog } from "./config.ts";
 import { PriceGuard } from "./price-guard.ts";
 import type { RestTicker } from "./rest-tickers.ts";
@@ -15,7 +16,7 @@ export interface RestSourceOptions {
 }
 
 export interface RestSourceDeps {
-  now: () => number;
+  scheduler: Scheduler;
   log: FeedLog;
   onTick: TickListener;
   fetch?: typeof fetch;
@@ -50,7 +51,7 @@ export class RestSource implements PriceSource {
     this.name = `${ticker.exchange}-rest`;
     this.usd = ticker.usd;
     this.guard = new PriceGuard(opts.maxJumpFraction, opts.jumpWindowMs);
-    this.loop = new PollLoop(() => this.request(), { intervalMs: opts.pollIntervalMs, backoffMaxMs: opts.backoffMaxMs, random: deps.random });
+    this.loop = new PollLoop(() => this.request(), { intervalMs: opts.pollIntervalMs, backoffMaxMs: opts.backoffMaxMs, random: deps.random, scheduler: deps.scheduler });
   }
 
   /** Polling starts only when the index asks for it. */
@@ -111,8 +112,8 @@ export class RestSource implements PriceSource {
   private async request(): Promise<boolean> {
     const abort = new AbortController();
     this.abort = abort;
-    const t0 = this.deps.now();
-    const timeout = setTimeout(() => abort.abort(new Error(`timed out after ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
+    const t0 = this.deps.scheduler.now();
+    const timeout = this.deps.scheduler.after(this.opts.timeoutMs, () => abort.abort(new Error(`timed out after ${this.opts.timeoutMs} ms`)));
     try {
       const res = await (this.deps.fetch ?? fetch)(this.ticker.url, { signal: abort.signal, headers: { accept: "application/json" } });
       const text = await res.text();
@@ -125,7 +126,7 @@ export class RestSource implements PriceSource {
         this.parseErrors++;
         throw e;
       }
-      const now = this.deps.now();
+      const now = this.deps.scheduler.now();
       if (!this.guard.accept(price, now)) {
         this.rejected++;
         throw new Error(`refused price ${String(price)}`);
@@ -143,7 +144,7 @@ export class RestSource implements PriceSource {
       this.lastError = abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason.message : describe(e);
       return false;
     } finally {
-      clearTimeout(timeout);
+      timeout.cancel();
       this.abort = null;
     }
   }

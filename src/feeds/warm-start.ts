@@ -4,6 +4,7 @@ import type { FeedLog, FeedsConfig } from "./config.ts";
 import { isObject, num } from "./frame.ts";
 import { trim } from "./rest-tickers.ts";
 import { describe } from "../net/network-error.ts";
+import { type Scheduler, systemScheduler, timeoutSignal } from "../net/scheduler.ts";
 
 export interface WarmStart {
   /** Contiguous ascending unix seconds ending at the last completed second; empty when nothing could be had. */
@@ -25,7 +26,8 @@ export interface WarmSecond {
 }
 
 export interface WarmStartDeps {
-  now?: () => number;
+  /** The clock and the timeout's timer (default the wall clock). */
+  scheduler?: Scheduler;
   fetch?: typeof fetch;
   log?: FeedLog;
 }
@@ -53,11 +55,13 @@ type Trade = [number, number];
 export async function warmStart(config: FeedsConfig, deps: WarmStartDeps = {}): Promise<WarmStart> {
   const w = config.warmStart;
   if (!w.enabled) return { seconds: [], source: "none", notes: ["warm start is off (feeds.warmStart.enabled)"] };
-  const now = (deps.now ?? Date.now)();
+  const scheduler = deps.scheduler ?? systemScheduler;
+  const now = scheduler.now();
   const end = Math.floor(now / 1000) - 1;
   const start = end - w.seconds + 1;
   const doFetch = deps.fetch ?? fetch;
-  const signal = AbortSignal.timeout(w.timeoutMs);
+  const timeout = timeoutSignal(scheduler, w.timeoutMs, () => new Error(`timed out after ${w.timeoutMs} ms`));
+  const signal = timeout.signal;
   const get = async (url: string): Promise<unknown> => {
     const res = await doFetch(url, { signal, headers: { accept: "application/json" } });
     const text = await res.text();
@@ -69,22 +73,26 @@ export async function warmStart(config: FeedsConfig, deps: WarmStartDeps = {}): 
     { name: "coinbase", enabled: config.coinbase.enabled || config.rest.sources.includes("coinbase"), run: () => coinbase(config, start, end, get, notes) },
     { name: "kraken", enabled: config.kraken.enabled || config.rest.sources.includes("kraken"), run: () => kraken(config, start, get) },
   ];
-  for (const a of attempts) {
-    if (!a.enabled) continue;
-    try {
-      const { bars, trades } = await a.run();
-      const seconds = toSeconds(bars, trades, start, end);
-      if (seconds.length === 0) {
-        notes.push(`${a.name}: no prices in the last ${w.seconds} s`);
-        continue;
+  try {
+    for (const a of attempts) {
+      if (!a.enabled) continue;
+      try {
+        const { bars, trades } = await a.run();
+        const seconds = toSeconds(bars, trades, start, end);
+        if (seconds.length === 0) {
+          notes.push(`${a.name}: no prices in the last ${w.seconds} s`);
+          continue;
+        }
+        const carried = end - lastKnown(bars, trades, end);
+        if (carried > 60) notes.push(`${a.name}: last price is ${carried} s old; carried forward`);
+        deps.log?.("info", `warm start: ${seconds.length} s from ${a.name}`);
+        return { seconds, source: a.name, notes };
+      } catch (e) {
+        notes.push(`${a.name}: ${signal.aborted ? `timed out after ${w.timeoutMs} ms` : describe(e)}`);
       }
-      const carried = end - lastKnown(bars, trades, end);
-      if (carried > 60) notes.push(`${a.name}: last price is ${carried} s old; carried forward`);
-      deps.log?.("info", `warm start: ${seconds.length} s from ${a.name}`);
-      return { seconds, source: a.name, notes };
-    } catch (e) {
-      notes.push(`${a.name}: ${signal.aborted ? `timed out after ${w.timeoutMs} ms` : describe(e)}`);
     }
+  } finally {
+    timeout.cancel();
   }
   if (notes.length === 0) notes.push("no REST source for warm start is enabled (coinbase or kraken)");
   return { seconds: [], source: "none", notes };

@@ -1,4 +1,5 @@
 import { type FrameVerdict, ReconnectingSocket } from "../net/reconnecting-socket.ts";
+import type { Scheduler } from "../net/scheduler.ts";
 import type { FeedLog } from "./config.ts";
 import type { ExchangeAdapter } from "./frame.ts";
 import { PriceGuard } from "./price-guard.ts";
@@ -16,7 +17,7 @@ export interface WsSourceOptions {
 }
 
 export interface WsSourceDeps {
-  now: () => number;
+  scheduler: Scheduler;
   log: FeedLog;
   random?: () => number;
   onTick: TickListener;
@@ -56,7 +57,7 @@ export class WsSource implements PriceSource {
         backoffMaxMs: opts.backoffMaxMs,
       },
       {
-        now: deps.now,
+        scheduler: deps.scheduler,
         random: deps.random,
         log: (level, msg) => deps.log(level, `${this.name}: ${msg}`),
         onOpen: (send) => {
@@ -118,7 +119,7 @@ export class WsSource implements PriceSource {
 
   /** One text frame from the exchange. Public so the benchmark can drive it without a socket. */
   receive(text: string): FrameVerdict {
-    const now = this.deps.now();
+    const now = this.deps.scheduler.now();
     let msg: unknown;
     try {
       msg = JSON.parse(text);

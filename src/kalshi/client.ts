@@ -1,5 +1,6 @@
 import { Backoff } from "../net/backoff.ts";
-import { type Clock, sleep, systemClock } from "./clock.ts";
+import { type Scheduler, sleep as sleepOn, systemScheduler } from "../net/scheduler.ts";
+import { type Clock, systemClock } from "./clock.ts";
 import { TokenBucket } from "./rate-limit.ts";
 import { type SigningKey, signRequest } from "./signing.ts";
 
@@ -23,6 +24,8 @@ export interface KalshiClientOptions {
   /** In [0, 1): the jitter of the backoff. */
   readonly random?: () => number;
   readonly wait?: (ms: number) => Promise<void>;
+  /** Timers (request timeouts, retry waits, pacing) and, unless given apart, the clocks; default the wall clock. */
+  readonly scheduler?: Scheduler;
 }
 
 /** A request that failed for good; its message names the method, path and cause, never a secret. */
@@ -76,14 +79,16 @@ export class KalshiClient {
   private readonly read: TokenBucket;
   private readonly write: TokenBucket;
   private readonly closing = new AbortController();
+  private readonly scheduler: Scheduler;
 
   constructor(private readonly opts: KalshiClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, "");
     this.basePath = new URL(this.baseUrl).pathname.replace(/\/+$/, "");
-    this.clock = opts.clock ?? systemClock;
+    this.scheduler = opts.scheduler ?? systemScheduler;
+    this.clock = opts.clock ?? opts.scheduler ?? systemClock;
     this.random = opts.random ?? Math.random;
-    this.wait = opts.wait ?? ((ms) => sleep(ms, this.closing.signal));
-    const pacing = opts.pacingClock ?? systemClock;
+    this.wait = opts.wait ?? ((ms) => sleepOn(this.scheduler, ms, this.closing.signal));
+    const pacing = opts.pacingClock ?? opts.scheduler ?? systemClock;
     this.read = new TokenBucket(opts.readTokensPerSecond, pacing, this.wait);
     this.write = new TokenBucket(opts.writeTokensPerSecond, pacing, this.wait);
   }
@@ -138,7 +143,7 @@ export class KalshiClient {
     const controller = new AbortController();
     const onClose = () => controller.abort();
     this.closing.signal.addEventListener("abort", onClose, { once: true });
-    const timer = setTimeout(() => controller.abort(), this.opts.timeoutMs);
+    const timer = this.scheduler.after(this.opts.timeoutMs, () => controller.abort());
     this.counters.requests++;
     try {
       const res = await fetch(url, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body), signal: controller.signal });
@@ -163,7 +168,7 @@ export class KalshiClient {
       const cause = timedOut ? `no reply within ${this.opts.timeoutMs} ms` : networkCause(e);
       return { ok: false, transient: !this.closing.signal.aborted, error: new KalshiRequestError(`${what}: ${cause}`, 0) };
     } finally {
-      clearTimeout(timer);
+      timer.cancel();
       this.closing.signal.removeEventListener("abort", onClose);
     }
   }

@@ -1,6 +1,7 @@
 import type { BookEvent, MarketEvent } from "../domain/events.ts";
 import { windowAt } from "../domain/window.ts";
 import { PollLoop } from "../net/poll-loop.ts";
+import type { Scheduler } from "../net/scheduler.ts";
 import type { KalshiClient } from "./client.ts";
 import type { Clock } from "./clock.ts";
 import { type KalshiMarket, parseMarket, parseOrderbook } from "./wire.ts";
@@ -8,6 +9,8 @@ import { type KalshiMarket, parseMarket, parseOrderbook } from "./wire.ts";
 export interface MarketFeedOptions {
   readonly series: string;
   readonly clock: Clock;
+  /** The poll loop's timers (default the wall clock's). */
+  readonly scheduler?: Scheduler;
   /** Order book every this many ms while the window is open. */
   readonly bookPollMs: number;
   /** After failed rounds the next waits longer, doubling up to this cap. */
@@ -72,7 +75,7 @@ export class KalshiMarketFeed {
     private readonly client: KalshiClient,
     private readonly opts: MarketFeedOptions,
   ) {
-    this.loop = new PollLoop(() => this.pollOnce(), { intervalMs: opts.bookPollMs, backoffMaxMs: opts.backoffMaxMs });
+    this.loop = new PollLoop(() => this.pollOnce(), { intervalMs: opts.bookPollMs, backoffMaxMs: opts.backoffMaxMs, ...(opts.scheduler ? { scheduler: opts.scheduler } : {}) });
   }
 
   /** One round: refresh the current window's market facts if due, then its book. False when it failed (counted and reported). */

@@ -1,5 +1,6 @@
 import type { Side } from "../domain/settlement.ts";
 import { PollLoop } from "../net/poll-loop.ts";
+import type { Scheduler } from "../net/scheduler.ts";
 import type { KalshiClient } from "./client.ts";
 import type { Clock } from "./clock.ts";
 import { parseMarket } from "./wire.ts";
@@ -18,6 +19,8 @@ export interface OfficialResult {
 
 export interface ResultWatcherOptions {
   readonly clock: Clock;
+  /** The poll loop's timers (default the wall clock's). */
+  readonly scheduler?: Scheduler;
   readonly pollMs: number;
   /** After rounds where every request failed the next waits longer, doubling up to this cap. */
   readonly backoffMaxMs: number;
@@ -50,7 +53,7 @@ export class ResultWatcher {
     private readonly opts: ResultWatcherOptions,
   ) {
     // Looks once a second for windows that are due, so a hint() is acted on within a second.
-    this.loop = new PollLoop(() => this.pollOnce(), { intervalMs: Math.min(1000, opts.pollMs), backoffMaxMs: opts.backoffMaxMs });
+    this.loop = new PollLoop(() => this.pollOnce(), { intervalMs: Math.min(1000, opts.pollMs), backoffMaxMs: opts.backoffMaxMs, ...(opts.scheduler ? { scheduler: opts.scheduler } : {}) });
   }
 
   watch(ticker: string, close: number): void {

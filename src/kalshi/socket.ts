@@ -2,6 +2,7 @@ import type { BidBook } from "../domain/book.ts";
 import { UNITS_PER_DOLLAR } from "../domain/money.ts";
 import { windowAt } from "../domain/window.ts";
 import { type FrameVerdict, ReconnectingSocket } from "../net/reconnecting-socket.ts";
+import { type Scheduler, type Timer, systemScheduler } from "../net/scheduler.ts";
 import { LiveBidBook, noBidsAtNoPrices } from "./book.ts";
 import type { Clock } from "./clock.ts";
 import { type IndexValue, readIndexFrame } from "./index-frames.ts";
@@ -28,6 +29,8 @@ export interface KalshiSocketOptions {
   readonly onBookLost?: (ticker: string) => void;
   readonly series: string;
   readonly clock: Clock;
+  /** The connection's timers (default the wall clock's). */
+  readonly scheduler?: Scheduler;
   /** A connection silent this long (no frame, no ping) is terminated and reopened; also the handshake timeout. */
   readonly staleMs: number;
   readonly backoffBaseMs: number;
@@ -90,10 +93,12 @@ export class KalshiSocket {
   private nextId = 1;
   private readonly books = new Map<string, BookSub>();
   private readonly pendingSubs = new Map<number, string>();
-  private ticker: NodeJS.Timeout | null = null;
+  private ticker: Timer | null = null;
+  private readonly scheduler: Scheduler;
 
   constructor(private readonly opts: KalshiSocketOptions) {
     const report = (m: string) => opts.onError?.(`kalshi ws: ${m}`);
+    this.scheduler = opts.scheduler ?? { ...systemScheduler, now: () => opts.clock.now() };
     this.socket = new ReconnectingSocket(
       {
         url: opts.url,
@@ -107,7 +112,7 @@ export class KalshiSocket {
         compress: true,
       },
       {
-        now: () => opts.clock.now(),
+        scheduler: this.scheduler,
         random: opts.random,
         log: (_level, m) => report(m),
         headers: opts.headers,
@@ -137,12 +142,12 @@ export class KalshiSocket {
   start(): void {
     if (this.ticker !== null || this.socket.phase !== "idle") return;
     this.socket.start();
-    this.ticker = setInterval(() => this.tick(), this.opts.tickMs ?? 1000);
+    this.ticker = this.scheduler.every(this.opts.tickMs ?? 1000, () => this.tick());
   }
 
   /** Says goodbye with a close frame; resolves when the socket has closed. */
   stop(): Promise<void> {
-    if (this.ticker !== null) clearInterval(this.ticker);
+    this.ticker?.cancel();
     this.ticker = null;
     return this.socket.stop();
   }

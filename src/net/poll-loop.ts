@@ -1,4 +1,5 @@
 import { Backoff } from "./backoff.ts";
+import { type Scheduler, type Timer, systemScheduler } from "./scheduler.ts";
 
 export interface PollLoopOptions {
   /** A round starts this long after the previous one started (at once if that one took longer). */
@@ -7,6 +8,8 @@ export interface PollLoopOptions {
   readonly backoffMaxMs: number;
   /** In [0, 1): the backoff's jitter. */
   readonly random?: () => number;
+  /** The clock the rounds are timed on (default the wall clock). */
+  readonly scheduler?: Scheduler;
 }
 
 /**
@@ -17,12 +20,14 @@ export interface PollLoopOptions {
  */
 export class PollLoop {
   private wanted = false;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: Timer | null = null;
   private inFlight: Promise<void> | null = null;
   private readonly backoff: Backoff;
+  private readonly scheduler: Scheduler;
 
   constructor(private readonly round: () => Promise<boolean>, private readonly opts: PollLoopOptions) {
     this.backoff = new Backoff(2 * opts.intervalMs, opts.backoffMaxMs, opts.random);
+    this.scheduler = opts.scheduler ?? systemScheduler;
   }
 
   /** Starts at once; started again before a stopped loop's last round ends, it goes on after that round. */
@@ -34,19 +39,19 @@ export class PollLoop {
 
   stop(): Promise<void> {
     this.wanted = false;
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = null;
     return this.inFlight ?? Promise.resolve();
   }
 
   private run(): void {
     this.timer = null;
-    const began = Date.now();
+    const began = this.scheduler.now();
     this.inFlight = this.once().then((ok) => {
       this.inFlight = null;
       if (!this.wanted) return;
-      const wait = ok ? Math.max(0, this.opts.intervalMs - (Date.now() - began)) : Math.max(this.opts.intervalMs, this.backoff.next());
-      this.timer = setTimeout(() => this.run(), wait);
+      const wait = ok ? Math.max(0, this.opts.intervalMs - (this.scheduler.now() - began)) : Math.max(this.opts.intervalMs, this.backoff.next());
+      this.timer = this.scheduler.after(wait, () => this.run());
     });
   }
 

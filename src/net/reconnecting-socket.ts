@@ -1,6 +1,7 @@
 import WebSocket from "ws";
 import { Backoff } from "./backoff.ts";
 import { describe } from "./network-error.ts";
+import type { Scheduler, Timer } from "./scheduler.ts";
 
 /** What one frame told the lifecycle about the connection. */
 export type FrameVerdict =
@@ -41,7 +42,8 @@ export interface ReconnectingSocketOptions {
 const CLOSE_GRACE_MS = 1000;
 
 export interface ReconnectingSocketHooks {
-  readonly now: () => number;
+  /** The clock and timers: handshake timeout, pings, the quiet check, reconnect waits, the polite close. */
+  readonly scheduler: Scheduler;
   /** In [0, 1): the backoff's jitter. */
   readonly random?: () => number;
   /** Connections, reconnect waits and terminations, in words for the console. */
@@ -75,9 +77,10 @@ export class ReconnectingSocket {
   private good = false;
   /** Frames that proved life; the quiet timer compares it between checks, so a frame costs no clock read. */
   private heard = 0;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private pingTimer: NodeJS.Timeout | null = null;
-  private quietTimer: NodeJS.Timeout | null = null;
+  private retryTimer: Timer | null = null;
+  private handshakeTimer: Timer | null = null;
+  private pingTimer: Timer | null = null;
+  private quietTimer: Timer | null = null;
   private closed: Promise<void> = Promise.resolve();
   private readonly backoff: Backoff;
 
@@ -111,10 +114,10 @@ export class ReconnectingSocket {
   /** Closes with a close frame and stops for good; resolves when the socket has closed. */
   async stop(): Promise<void> {
     this.current = "stopped";
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer?.cancel();
     this.retryTimer = null;
     this.clearConnectionTimers();
-    if (this.ws) await closePolitely(this.ws);
+    if (this.ws) await closePolitely(this.ws, this.hooks.scheduler);
     await this.closed;
   }
 
@@ -140,13 +143,19 @@ export class ReconnectingSocket {
     let ws: WebSocket;
     try {
       const headers = this.hooks.headers?.();
-      ws = new WebSocket(this.opts.url, { handshakeTimeout: this.opts.handshakeTimeoutMs, perMessageDeflate: this.opts.compress ?? false, ...(headers ? { headers } : {}) });
+      ws = new WebSocket(this.opts.url, { perMessageDeflate: this.opts.compress ?? false, ...(headers ? { headers } : {}) });
     } catch (e) {
       this.error = describe(e);
       this.scheduleReconnect();
       return;
     }
     this.ws = ws;
+    // On the scheduler's clock rather than the library's own timer, so a simulated clock times it too.
+    this.handshakeTimer = this.hooks.scheduler.after(this.opts.handshakeTimeoutMs, () => {
+      if (ws !== this.ws || ws.readyState !== WebSocket.CONNECTING) return;
+      this.error = this.pendingError = "Opening handshake has timed out";
+      ws.terminate();
+    });
     this.closed = new Promise((resolve) => ws.once("close", () => resolve()));
     ws.on("open", () => this.onOpen(ws));
     ws.on("message", (data, isBinary) => {
@@ -173,22 +182,25 @@ export class ReconnectingSocket {
 
   private onOpen(ws: WebSocket): void {
     if (ws !== this.ws || this.current === "stopped") return;
+    this.handshakeTimer?.cancel();
+    this.handshakeTimer = null;
     this.current = "open";
     this.hooks.onOpen((text) => ws.send(text));
+    const scheduler = this.hooks.scheduler;
     if (this.opts.pingIntervalMs > 0) {
-      this.pingTimer = setInterval(() => {
+      this.pingTimer = scheduler.every(this.opts.pingIntervalMs, () => {
         if (ws.readyState !== WebSocket.OPEN) return;
         ws.ping();
         const k = this.hooks.keepalive?.();
         if (k) ws.send(k);
-      }, this.opts.pingIntervalMs);
+      });
     }
     // Checked on a timer rather than re-armed per frame: hundreds of frames a second would each reset a timeout.
     const every = Math.max(20, Math.min(1000, Math.floor(this.opts.quietTimeoutMs / 4)));
     let seen = this.heard;
-    let lifeAt = this.hooks.now();
-    this.quietTimer = setInterval(() => {
-      const now = this.hooks.now();
+    let lifeAt = scheduler.now();
+    this.quietTimer = scheduler.every(every, () => {
+      const now = scheduler.now();
       if (this.heard !== seen) {
         seen = this.heard;
         lifeAt = now;
@@ -200,7 +212,7 @@ export class ReconnectingSocket {
         this.hooks.log("warn", this.error);
         ws.terminate();
       }
-    }, every);
+    });
     this.hooks.log("info", `connected to ${this.opts.url}`);
   }
 
@@ -217,16 +229,17 @@ export class ReconnectingSocket {
     this.current = "backoff";
     const delay = this.backoff.next();
     this.hooks.log("info", `reconnecting in ${delay} ms (${this.error ?? "closed"})`);
-    this.retryTimer = setTimeout(() => {
+    this.retryTimer = this.hooks.scheduler.after(delay, () => {
       this.counters.reconnects++;
       this.connect();
-    }, delay);
+    });
   }
 
   private clearConnectionTimers(): void {
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    if (this.quietTimer) clearInterval(this.quietTimer);
-    this.pingTimer = this.quietTimer = null;
+    this.handshakeTimer?.cancel();
+    this.pingTimer?.cancel();
+    this.quietTimer?.cancel();
+    this.handshakeTimer = this.pingTimer = this.quietTimer = null;
   }
 }
 
@@ -234,12 +247,12 @@ export class ReconnectingSocket {
  * Closes with a close frame (1000: we are going away on purpose), so the venue sees a clean
  * goodbye rather than a dropped line (1006); a peer that does not answer within a second is cut off.
  */
-function closePolitely(ws: WebSocket): Promise<void> {
+function closePolitely(ws: WebSocket, scheduler: Scheduler): Promise<void> {
   if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+    const timer = scheduler.after(CLOSE_GRACE_MS, () => ws.terminate());
     ws.once("close", () => {
-      clearTimeout(timer);
+      timer.cancel();
       resolve();
     });
     if (ws.readyState === WebSocket.OPEN) ws.close(1000, "client stopping");

@@ -1,10 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { PredictionRecord, TradeJournalRecord, WindowRecord } from "../domain/records.ts";
-import type { FileOps } from "./file-ops.ts";
+import { type FileOps, nodeFileOps, writeAll } from "./file-ops.ts";
 import { JsonlWriter, type JsonlReadReport, readJsonl } from "./jsonl.ts";
 import { PredictionLog } from "./prediction-log.ts";
 import { parseTradeRecord } from "./record-schema.ts";
+import { writeAtomic } from "./snapshot.ts";
 import { StoreWriteError, fsCause } from "./write-error.ts";
 
 /** The files of one data directory. */
@@ -46,7 +47,7 @@ export interface JournalOptions {
   readonly onWarning?: (message: string) => void;
   /** gzip level of finished days of predictions (default zlib's 6; backtests use 1, for speed). */
   readonly gzipLevel?: number;
-  /** The trade journal's writes (a test's full disk). */
+  /** The journal files' writes, trades and windows (a test's full disk). */
   readonly ops?: FileOps;
 }
 
@@ -58,11 +59,11 @@ export interface JournalOptions {
  */
 export class FileJournal {
   readonly files: JournalFiles;
-  private readonly trades: JsonlWriter;
+  private trades: JsonlWriter;
   private readonly predictions: PredictionLog | null;
   private windows: JsonlWriter | null = null;
 
-  constructor(dir: string, options: JournalOptions) {
+  constructor(dir: string, private readonly options: JournalOptions) {
     try {
       mkdirSync(dir, { recursive: true });
     } catch (e) {
@@ -88,13 +89,23 @@ export class FileJournal {
     this.trades.append(record);
   }
 
+  /**
+   * Replaces the whole trade journal with `records`, in one step (a replay adopting the journal
+   * a recorded session started from, when its own differs).
+   */
+  replaceTrades(records: readonly TradeJournalRecord[]): void {
+    this.trades.close();
+    writeAtomic(this.files.trades, (fd) => writeAll(nodeFileOps, fd, Buffer.from(records.map((r) => JSON.stringify(r) + "\n").join(""), "utf8")));
+    this.trades = new JsonlWriter(this.files.trades, this.options.durable, this.options.ops);
+  }
+
   prediction(record: PredictionRecord): void {
     this.predictions?.add(record);
   }
 
   /** One line per window whose outcome became known (opened on first use). */
   window(record: WindowRecord): void {
-    this.windows ??= new JsonlWriter(this.files.windows, false);
+    this.windows ??= new JsonlWriter(this.files.windows, false, this.options.ops);
     this.windows.append(record);
   }
 

@@ -9,6 +9,7 @@ import { BUNDLED_SAMPLE } from "../../src/app/core/sample.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import { Account } from "../../src/engine/account.ts";
 import { journalFiles, loadTradeJournal } from "../../src/store/trade-journal.ts";
+import { SimScheduler } from "../sim/scheduler.ts";
 
 function capture() {
   const out = new PassThrough();
@@ -17,14 +18,14 @@ function capture() {
   return { out, text: () => text };
 }
 
-/** The demo on the bundled sample (or `file`) with a fake clock that moves `msPerSleep` each tick: no real time passes. */
-async function fakeClockDemo(opts: { terminal?: boolean; hours?: number; msPerSleep: number; file?: string }) {
+/** The demo on the bundled sample (or `file`) on a simulated clock: no real time passes. */
+async function fakeClockDemo(opts: { terminal?: boolean; hours?: number; file?: string }) {
   const dir = mkdtempSync(join(tmpdir(), "btc15-demo-"));
   const con = capture();
   const logFile = join(dir, "demo.log");
   const log = new RunLog({ file: logFile, out: con.out, colour: false, ...(opts.terminal ? { terminal: true } : {}), now: () => 0 });
-  let fake = 0;
-  const session = await runDemo({
+  const sim = new SimScheduler(0);
+  const session = await sim.run(runDemo({
     config: parseConfig({ dataDir: join(dir, "journal"), synthetic: { mispricingCents: 3 } }),
     file: opts.file ?? BUNDLED_SAMPLE,
     dataDir: join(dir, "journal"),
@@ -33,19 +34,15 @@ async function fakeClockDemo(opts: { terminal?: boolean; hours?: number; msPerSl
     log,
     stop: new Promise(() => {}),
     ...(opts.hours === undefined ? {} : { maxSeconds: opts.hours * 3600 }),
-    sleep: async () => {
-      fake += opts.msPerSleep;
-    },
-    now: () => fake,
-  });
+    scheduler: sim,
+  }), "the demo", { simMs: (opts.hours ?? 6) * 3600_000 });
   log.close();
   return { dir, logFile, session, text: con.text() };
 }
 
 describe("demo", () => {
   it("replays recorded prices through the session: trades, settles, journals, summarises", async () => {
-    // A fake clock that leaps a minute of demo time per tick: the whole run takes no real time.
-    const { dir, logFile, session, text } = await fakeClockDemo({ hours: 4, msPerSleep: 60_000 });
+    const { dir, logFile, session, text } = await fakeClockDemo({ hours: 4 });
     expect(text).toMatch(/btc15 DEMO/);
     expect(text).toMatch(/^SYSTEM READY - MONITORING FOR OPPORTUNITIES$/m);
     expect(text).toMatch(/^│ Market {6}KXBTC15M-\S+ {2}\(synthetic\) +│$/m);
@@ -79,8 +76,7 @@ describe("demo", () => {
   });
 
   it("draws its progress with the time left on a terminal, under the other lines, and never in the log file", async () => {
-    // Half a real minute per tick: 30 minutes of market at 60×, a quarter of the run.
-    const run = await fakeClockDemo({ terminal: true, hours: 2, msPerSleep: 30_000 });
+    const run = await fakeClockDemo({ terminal: true, hours: 2 });
     const logFile = run.logFile;
     const text = run.text.replaceAll("\x1b", "⎋"); // ESC, readable in a pattern
     // At 60×, what is left takes (left / 60) s: a quarter of the way, 1h 30m of market is 1m 30s.
@@ -101,7 +97,7 @@ describe("demo", () => {
     for (let i = 0; i < 240; i++) if (i < 120 || i >= 180) rows.push(`${t0 + 60 * i},${96_000 + (i % 5)},${96_003 + (i % 5)},${95_997 + (i % 5)},${96_000 + (i % 5)},1`);
     const file = join(dir, "gap.csv");
     writeFileSync(file, ["timestamp_unix_seconds,open,high,low,close,volume", ...rows].join("\n") + "\n");
-    const { text } = await fakeClockDemo({ file, msPerSleep: 60_000 });
+    const { text } = await fakeClockDemo({ file });
     // The warm-up takes 31 minutes; 4 h − 31 m were expected, 3 h − 31 m were there.
     expect(text).toMatch(/^length {5}3h 29m of market \(the whole file\): /m);
     expect(text).toMatch(/^ {2}market {10}2h 29m simulated in /m);

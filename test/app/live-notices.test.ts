@@ -4,25 +4,28 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { windowAt } from "../../src/domain/window.ts";
 import { type FakeExchanges, startFakeExchanges } from "../fakes/exchanges.ts";
 import { type FakeKalshi, startFakeKalshi } from "../fakes/kalshi.ts";
+import { SimScheduler } from "../sim/scheduler.ts";
 import { startLive } from "./live-harness.ts";
 
 let ex: FakeExchanges;
 let kalshi: FakeKalshi;
+const sim = new SimScheduler(Date.parse("2026-11-20T14:03:07.400Z"));
 
 beforeAll(async () => {
-  ex = await startFakeExchanges({ price: 64_000 });
-  ex.exchanges.coinbase.history = { get nowMs() { return Date.now(); }, priceAt: (s) => 64_000 + 40 * Math.sin(s / 97), tradeSeconds: 120 };
-  kalshi = await startFakeKalshi();
-  for (let t = Date.now() / 1000 - 900; t < Date.now() / 1000 + 3600; t += 900) kalshi.setMarket(windowAt(t).ticker, { floor_strike: 64_000 });
+  ex = await startFakeExchanges({ price: 64_000, scheduler: sim });
+  ex.exchanges.coinbase.history = { get nowMs() { return sim.now(); }, priceAt: (s) => 64_000 + 40 * Math.sin(s / 97), tradeSeconds: 120 };
+  kalshi = await startFakeKalshi({ scheduler: sim });
+  for (let t = sim.now() / 1000 - 900; t < sim.now() / 1000 + 3600; t += 900) kalshi.setMarket(windowAt(t).ticker, { floor_strike: 64_000 });
 });
 
 afterAll(async () => {
   await Promise.all([ex?.close(), kalshi?.close()]);
 });
 
-describe("trouble on the console", { timeout: 40_000 }, () => {
+describe("trouble on the console", () => {
   it("shows a hung socket killed, a refused reconnect and all sources down at once, counts Kalshi's retries, and says goodbye with close frames", async () => {
     const run = startLive({
+      sim,
       config: {
         markets: "kalshi",
         statusIntervalSeconds: 3,
@@ -54,7 +57,7 @@ describe("trouble on the console", { timeout: 40_000 }, () => {
       ex.exchanges[name].refuse(false);
     }
     await run.waitFor(/price sources back/, 10_000);
-    await new Promise((r) => setTimeout(r, 500));
+    await sim.advance(500);
     const open = (["coinbase", "kraken", "bitstamp", "binanceus"] as const).map((n) => ex.exchanges[n].closeCodes.length);
     expect(await run.stop()).toBe(0);
     // The summary carries the same counters.

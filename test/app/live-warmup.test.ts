@@ -2,22 +2,25 @@
 // does, then once "Warmed up", then never again.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeExchanges, startFakeExchanges } from "../fakes/exchanges.ts";
+import { SimScheduler } from "../sim/scheduler.ts";
 import { startLive } from "./live-harness.ts";
 
 let ex: FakeExchanges;
+const sim = new SimScheduler(Date.parse("2026-11-20T14:03:07.400Z"));
 
 beforeAll(async () => {
-  ex = await startFakeExchanges({ price: 64_000 });
-  ex.exchanges.coinbase.history = { get nowMs() { return Date.now(); }, priceAt: (s: number) => 64_000 + 20 * Math.sin(s / 50), tradeSeconds: 120 };
+  ex = await startFakeExchanges({ price: 64_000, scheduler: sim });
+  ex.exchanges.coinbase.history = { get nowMs() { return sim.now(); }, priceAt: (s: number) => 64_000 + 20 * Math.sin(s / 50), tradeSeconds: 120 };
 });
 
 afterAll(async () => {
   await ex?.close();
 });
 
-describe("warming up on the live console", { timeout: 40_000 }, () => {
+describe("warming up on the live console", () => {
   it("counts the prices it still needs, and says when it has them", async () => {
     const run = startLive({
+      sim,
       config: {
         markets: "synthetic",
         statusIntervalSeconds: 600,
@@ -36,7 +39,7 @@ describe("warming up on the live console", { timeout: 40_000 }, () => {
     for (const [have, left] of notes) expect(left).toBe(70 - have);
     for (let i = 1; i < notes.length; i++) expect(notes[i]![0]).toBeGreaterThan(notes[i - 1]![0]);
     // Nothing more once warmed up.
-    await new Promise((r) => setTimeout(r, 1_500));
+    await sim.advance(1_500);
     expect(run.out().slice(run.out().search(/^✓ Warmed up/m))).not.toMatch(/Warming up/);
     expect(await run.stop()).toBe(0);
   });

@@ -9,24 +9,23 @@ import { windowAt } from "../../src/domain/window.ts";
 import { loadTradeJournal } from "../../src/store/trade-journal.ts";
 import { type FakeExchanges, startFakeExchanges } from "../fakes/exchanges.ts";
 import { type FakeKalshi, startFakeKalshi } from "../fakes/kalshi.ts";
+import { SimScheduler } from "../sim/scheduler.ts";
 import { startLive } from "./live-harness.ts";
 
 let ex: FakeExchanges;
 let kalshi: FakeKalshi;
 // The runner's clock: the current window closes 14 s after it starts.
-const realStart = Date.now();
-const CLOSE = windowAt(realStart / 1000 + 7200).close;
-const offset = (CLOSE - 14) * 1000 - realStart;
-const now = () => Date.now() + offset;
+const CLOSE = Date.parse("2026-11-20T14:30:00Z") / 1000;
+const sim = new SimScheduler((CLOSE - 14) * 1000 + 370);
 const W = windowAt(CLOSE - 1);
 const NEXT = windowAt(CLOSE);
 
 beforeAll(async () => {
-  ex = await startFakeExchanges({ price: 64_000 });
-  const history = { get nowMs() { return now(); }, priceAt: (s: number) => 64_000 + 40 * Math.sin(s / 97), tradeSeconds: 120 };
+  ex = await startFakeExchanges({ price: 64_000, scheduler: sim });
+  const history = { get nowMs() { return sim.now(); }, priceAt: (s: number) => 64_000 + 40 * Math.sin(s / 97), tradeSeconds: 120 };
   ex.exchanges.coinbase.history = history;
   ex.exchanges.kraken.history = history;
-  kalshi = await startFakeKalshi({ now });
+  kalshi = await startFakeKalshi({ scheduler: sim });
   // YES offered cheap on this window and the next (the best NO bid is 95¢), against a strike a little below the price.
   for (const w of [W, NEXT]) {
     kalshi.setBook(w.ticker, { yes: [["0.0300", "500.00"]], no: [["0.9500", "500.00"]] });
@@ -39,14 +38,12 @@ afterAll(async () => {
   await Promise.all([ex?.close(), kalshi?.close()]);
 });
 
-async function until(instant: number): Promise<void> {
-  while (now() < instant * 1000) await new Promise((r) => setTimeout(r, 20));
-}
+const until = (instant: number) => sim.advanceTo(instant * 1000);
 
-describe("record a live session, replay it", { timeout: 60_000 }, () => {
+describe("record a live session, replay it", () => {
   it("reproduces the live journal byte for byte with the session's own configuration, and shows another strategy's result with another", async () => {
     const run = startLive({
-      now,
+      sim,
       config: {
         markets: "kalshi",
         statusIntervalSeconds: 600,

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { RunLog } from "../../src/app/console/run-log.ts";
-import { type SessionOptions, TradingSession } from "../../src/app/core/session.ts";
+import { type SessionOptions, TradingSession } from "../../src/app/drivers/session.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import type { TradeJournalRecord, TradeRecord } from "../../src/domain/records.ts";
 import { JournalInUseError } from "../../src/store/fresh-journal.ts";
@@ -93,7 +93,7 @@ describe("a fresh start (the demo)", () => {
 
   it("clears its own journal, and another's only with --force", () => {
     const dir = mkdtempSync(join(tmpdir(), "btc15-session-"));
-    session(dir, demo).s.engine.stopTrading(); // an empty directory: the demo makes it its own
+    session(dir, demo).s.engine.handle({ type: "stop", t: 0 }); // an empty directory: the demo makes it its own
     writeFileSync(journalFiles(dir).trades, journal.map((r) => JSON.stringify(r)).join("\n") + "\n");
     writeFileSync(join(dir, `performance.json.tmp-${deadPid()}`), "half");
     expect(session(dir, demo).s.summary.trades).toBe(0); // its own: cleared, with what a killed run left

@@ -73,7 +73,7 @@ describe("Ctrl+C", () => {
     fill(join(dir, "predictions", "2024-12-02.jsonl"), day, 80_000);
     const p = run(`import { onShutdown } from ${JSON.stringify(SHUTDOWN)};
 import { RunLog } from ${src("app/console/run-log.ts")};
-import { TradingSession } from ${src("app/core/session.ts")};
+import { TradingSession } from ${src("app/drivers/session.ts")};
 import { parseConfig } from ${src("config/load.ts")};
 const dir = ${JSON.stringify(dir)};
 const config = parseConfig({ dataDir: dir });

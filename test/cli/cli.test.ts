@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, btc15, cli } from "./run.ts";
+import { ROOT, btc15, btc15Async, cli } from "./run.ts";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "btc15-cli-"));
 
@@ -95,16 +95,17 @@ describe("btc15 command line", () => {
     const help = (await cli(["demo", "--help"])).stdout.replace(/\s+/g, " ");
     expect(help).toMatch(/--minutes <n> stop after this many simulated minutes; the default, 6 hours of market, takes 6 real minutes at 60× \(default: 360\)/);
     const dir = tmp();
-    const r = btc15(["demo", "--speed", "1000000", "--data-dir", join(dir, "demo")], dir);
+    const other = tmp();
+    // Two real processes at once (the log file goes to each one's logs/), the refusal in this one.
+    const [r, short] = await Promise.all([btc15Async(["demo", "--speed", "1000000", "--data-dir", join(dir, "demo")], dir), btc15Async(["demo", "--speed", "1000000", "--minutes", "30", "--data-dir", join(other, "demo")], other)]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^length {5}6h 00m of market: about 0s \(--minutes sets it, Ctrl\+C ends it\)$/m);
     expect(r.stdout).toMatch(/^ {2}market {10}6h 00m simulated in \d+s$/m);
     // Piped, not a terminal: plain progress lines, no bar redrawn in place.
     expect(r.stdout).not.toMatch(/\r/);
     expect(r.stdout.match(/^demo \dh 00m of 6h 00m simulated/gm)).toHaveLength(5);
-    const short = btc15(["demo", "--speed", "1000000", "--minutes", "30", "--data-dir", join(dir, "demo")], dir);
     expect(short.stdout).toMatch(/^ {2}market {10}30m 00s simulated in /m);
-    const bad = btc15(["demo", "--minutes", "0", "--data-dir", join(dir, "demo")], dir);
+    const bad = await cli(["demo", "--minutes", "0", "--data-dir", join(dir, "demo")]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe("btc15: --minutes must be positive\n");
   });

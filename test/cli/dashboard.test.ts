@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { DashboardState } from "../../src/app/dashboard/state.ts";
-import { btc15Async } from "./run.ts";
+import { btc15Async, cli } from "./run.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/btc15.js", import.meta.url));
 const tmp = () => mkdtempSync(join(tmpdir(), "btc15-cli-dash-"));
@@ -32,14 +32,16 @@ describe("btc15 --dashboard", { timeout: 60_000 }, () => {
   });
 
   it("flag mistakes are usage errors: --port without --dashboard, a port that is not one", async () => {
-    const dir = tmp();
-    const alone = await btc15Async(["demo", "--port", "8016", "--minutes", "1", "--data-dir", "journal"], dir);
+    // Refused before anything is read or written: the CLI in this process says the same.
+    const journal = join(tmp(), "journal");
+    const alone = await cli(["demo", "--port", "8016", "--minutes", "1", "--data-dir", journal]);
     expect(alone.code).toBe(2);
     expect(alone.stderr).toBe("btc15: --port only applies with --dashboard\n");
-    const bad = await btc15Async(["live", "--dashboard", "--port", "80000"], dir);
+    expect(existsSync(journal)).toBe(false);
+    const bad = await cli(["live", "--dashboard", "--port", "80000"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/not a port \(0–65535\): 80000/);
-    const help = await btc15Async(["help", "replay"], dir);
+    const help = await cli(["help", "replay"]);
     expect(help.stdout).toMatch(/--dashboard\b/);
     expect(help.stdout).toMatch(/--port <n>/);
     expect(help.stdout).toMatch(/--dashboard-host <host>/);
@@ -62,8 +64,12 @@ describe("btc15 --dashboard", { timeout: 60_000 }, () => {
       expect(url, out).toBeDefined();
       const first = (await (await fetch(`${url}api/state`)).json()) as DashboardState;
       expect(first).toMatchObject({ phase: "running", driver: "demo", mode: "paper", market: "synthetic" });
-      await new Promise((r) => setTimeout(r, 1500));
-      const later = (await (await fetch(`${url}api/state`)).json()) as DashboardState;
+      // The state moves on while the demo runs (asked until it has, at most for 10 s).
+      let later = first;
+      for (const until = Date.now() + 10_000; later.t! <= first.t! && Date.now() < until; ) {
+        await new Promise((r) => setTimeout(r, 100));
+        later = (await (await fetch(`${url}api/state`)).json()) as DashboardState;
+      }
       expect(later.t!).toBeGreaterThan(first.t!);
       child.kill("SIGINT");
       expect(await exited).toBe(0);

@@ -6,12 +6,12 @@ import { Engine, type EngineConfig } from "../../src/engine/engine.ts";
 import { MemoryJournal } from "../../src/engine/journal.ts";
 import { SyntheticMarket } from "../../src/engine/synthetic-market.ts";
 import type { ClosedWindow } from "../../src/engine/window-tracker.ts";
-import { TRADING_CONFIG, randomWalk } from "./fixtures.ts";
+import { TRADING_CONFIG, randomWalk, second } from "./fixtures.ts";
 
 function run(config: EngineConfig, prices: { second: number; cents: number }[], journal = new MemoryJournal()) {
   const closed: ClosedWindow[] = [];
   const engine = new Engine(config, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal, listener: { onWindowClosed: (w) => closed.push(w) } });
-  for (const p of prices) engine.onSecond(p.second, p.cents, false);
+  for (const p of prices) engine.handle(second(p.second, p.cents, false));
   return { engine, journal, closed };
 }
 
@@ -78,11 +78,11 @@ describe("engine", () => {
     const j = new MemoryJournal();
     const e = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: j });
     const half = Math.floor(prices.length / 2);
-    prices.slice(0, half).forEach((p) => e.onSecond(p.second, p.cents, false));
+    prices.slice(0, half).forEach((p) => e.handle(second(p.second, p.cents, false)));
     const open = e.account.positions.size;
     const tradesBefore = e.counters.trades;
-    e.stopTrading();
-    prices.slice(half).forEach((p) => e.onSecond(p.second, p.cents, false));
+    e.handle({ type: "stop", t: 0 });
+    prices.slice(half).forEach((p) => e.handle(second(p.second, p.cents, false)));
     expect(e.counters.trades).toBe(tradesBefore);
     expect(e.counters.noTrade.stopped).toBeGreaterThan(0);
     expect(e.account.positions.size).toBe(0);
@@ -92,7 +92,7 @@ describe("engine", () => {
   it("stops trading on a stale price", () => {
     const j = new MemoryJournal();
     const e = new Engine({ ...TRADING_CONFIG, maxStaleSeconds: 3 }, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: j });
-    prices.forEach((p, i) => e.onSecond(p.second, p.cents, i > 1200));
+    prices.forEach((p, i) => e.handle(second(p.second, p.cents, i > 1200)));
     expect(e.counters.noTrade.stale_price).toBeGreaterThan(0);
     expect(j.records.filter((r) => r.type === "trade" && r.t > prices[1200 + 3]!.second + 1)).toHaveLength(0);
   });
@@ -103,10 +103,10 @@ describe("engine", () => {
     let i = 0;
     while (e.account.positions.size === 0) {
       const p = prices[i++]!;
-      e.onSecond(p.second, p.cents, false);
+      e.handle(second(p.second, p.cents, false));
     }
     const before = e.account.balance + e.account.summary().openCost;
-    e.onGap(prices[i]!.second, prices[i]!.second + 3600);
+    e.handle({ type: "gap", from: prices[i]!.second, to: prices[i]!.second + 3600 });
     expect(e.account.positions.size).toBe(0);
     expect(e.account.balance).toBe(before);
     expect(j.records.at(-1)).toMatchObject({ type: "void" });
@@ -128,12 +128,12 @@ describe("engine with venue orders (live)", () => {
     let i = 0;
     while (refs.length === 0) {
       const p = prices[i++]!;
-      e.onSecond(p.second, p.cents, false);
+      e.handle(second(p.second, p.cents, false));
     }
     // More seconds in the same window: no second order while the first is out.
     for (let k = 0; k < 30; k++) {
       const p = prices[i++]!;
-      e.onSecond(p.second, p.cents, false);
+      e.handle(second(p.second, p.cents, false));
     }
     expect(refs).toHaveLength(1);
     expect(e.ordersPending).toBe(1);
@@ -157,12 +157,12 @@ describe("engine with venue orders (live)", () => {
     let i = 0;
     while (refs.length === 0) {
       const p = prices[i++]!;
-      e.onSecond(p.second, p.cents, false);
+      e.handle(second(p.second, p.cents, false));
     }
     e.handle({ type: "order", t: 0, ref: refs[0]!, fill: null, error: "nothing at that price" });
     expect(e.counters.ordersUnfilled).toBe(1);
     const p = prices[i]!;
-    e.onSecond(p.second, p.cents, false); // the edge is still there: it orders again at once
+    e.handle(second(p.second, p.cents, false)); // the edge is still there: it orders again at once
     expect(refs).toEqual([refs[0], refs[0]]); // the same window, the same entry: the same id
   });
 });
@@ -174,7 +174,7 @@ describe("engine settling on official results", () => {
     const closed: ClosedWindow[] = [];
     const j = new MemoryJournal();
     const e = new Engine({ ...TRADING_CONFIG, settlement: "official" }, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: j, listener: { onWindowClosed: (w) => closed.push(w) } });
-    for (const p of prices) e.onSecond(p.second, p.cents, false);
+    for (const p of prices) e.handle(second(p.second, p.cents, false));
     expect(j.records.filter((r) => r.type === "settlement")).toHaveLength(0);
     const open = [...e.account.positions.values()];
     expect(open.length).toBeGreaterThan(1);
@@ -200,27 +200,27 @@ describe("engine after a restart", () => {
     let i = 0;
     while (e1.account.positions.size === 0) {
       const p = prices[i++]!;
-      e1.onSecond(p.second, p.cents, false);
+      e1.handle(second(p.second, p.cents, false));
     }
     const position = [...e1.account.positions.values()][0]!;
     // Crash; restart from the journal a little later in the same window (the tracker joins midway).
     const account = Account.fromRecords(first.records, 0);
-    const second = new MemoryJournal();
-    const e2 = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: second, account });
+    const after = new MemoryJournal();
+    const e2 = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: after, account });
     const restartAt = i + 20;
     let k = restartAt;
     while (prices[k]!.second < position.windowClose) {
-      e2.onSecond(prices[k]!.second, prices[k]!.cents, false);
+      e2.handle(second(prices[k]!.second, prices[k]!.cents, false));
       k++;
     }
-    const s = second.records.find((r): r is SettlementRecord => r.type === "settlement");
+    const s = after.records.find((r): r is SettlementRecord => r.type === "settlement");
     expect(s).toBeDefined();
     expect(s!.trade_id).toBe(position.id);
     const minute = prices.filter((p) => p.second >= position.windowClose - 60 && p.second < position.windowClose).reduce((a, p) => a + p.cents, 0);
     const settleCents = Math.floor((2 * minute + 60) / 120);
     expect(s!.settlement_value).toBe((settleCents / 100).toFixed(2));
     expect(s!.result).toBe(settleCents >= Math.round(Number(position.strike) * 100) ? "yes" : "no");
-    expect(second.records.some((r) => r.type === "account")).toBe(false); // the journal was already opened
+    expect(after.records.some((r) => r.type === "account")).toBe(false); // the journal was already opened
   });
 });
 
@@ -230,7 +230,7 @@ describe("engine edge cases", () => {
   it("counts an order a risk limit refused as risk_limit and journals nothing", () => {
     const j = new MemoryJournal();
     const e = new Engine({ ...TRADING_CONFIG, risk: { maxPerOrder: null, maxOpenExposure: 1000, maxDailyLoss: null, maxOrdersPerWindow: null, dayStartHourUtc: 0 } }, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: j });
-    for (const p of prices) e.onSecond(p.second, p.cents, false);
+    for (const p of prices) e.handle(second(p.second, p.cents, false));
     expect(e.counters.noTrade.risk_limit).toBeGreaterThan(0);
     expect(e.counters.refused.max_open_exposure).toBe(e.counters.noTrade.risk_limit);
     expect(j.records.filter((r) => r.type === "trade")).toHaveLength(0);
@@ -241,12 +241,12 @@ describe("engine edge cases", () => {
     const e = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: j });
     e.handle({ type: "warm_up", on: true });
     const half = 3 * 900;
-    prices.slice(0, half).forEach((p) => e.onSecond(p.second, p.cents, false));
+    prices.slice(0, half).forEach((p) => e.handle(second(p.second, p.cents, false)));
     expect(e.counters.trades).toBe(0);
     expect(j.predictions).toHaveLength(0);
     expect(e.counters.forecasts).toBeGreaterThan(0); // the forecaster is warm
     e.handle({ type: "warm_up", on: false });
-    prices.slice(half).forEach((p) => e.onSecond(p.second, p.cents, false));
+    prices.slice(half).forEach((p) => e.handle(second(p.second, p.cents, false)));
     expect(e.counters.trades).toBeGreaterThan(0);
     expect(j.predictions.length).toBeGreaterThan(0);
   });
@@ -255,7 +255,7 @@ describe("engine edge cases", () => {
     const j = new MemoryJournal();
     const base = new SyntheticMarket({ spread: 200, depth: 1000 });
     const e = new Engine(TRADING_CONFIG, { market: { name: "venue", quote: (t, w, fv) => base.quote(t, w, fv), officialStrike: () => 9_600_012 }, journal: j });
-    for (const p of prices) e.onSecond(p.second, p.cents, false);
+    for (const p of prices) e.handle(second(p.second, p.cents, false));
     const trade = j.records.find((r): r is TradeRecord => r.type === "trade");
     expect(trade).toMatchObject({ strike: "96000.12", strike_source: "kalshi" });
     expect(trade?.proxy_strike).toMatch(/^\d+\.\d\d$/);

@@ -1,3 +1,4 @@
+import type { SecondEvent } from "../../src/domain/events.ts";
 import type { EngineConfig } from "../../src/engine/engine.ts";
 import { gaussian } from "../helpers.ts";
 
@@ -27,4 +28,9 @@ export function randomWalk(seed: number, seconds: number, start = 1_733_011_200,
     out.push({ second: start + i, cents: p });
   }
   return out;
+}
+
+/** The engine's event for one second's price (the one door takes nothing else). */
+export function second(second: number, cents: number, carried = false): SecondEvent {
+  return { type: "second", second, cents, carried };
 }

@@ -4,7 +4,7 @@ import { Account } from "../../src/engine/account.ts";
 import { Engine } from "../../src/engine/engine.ts";
 import { MemoryJournal } from "../../src/engine/journal.ts";
 import { SyntheticMarket } from "../../src/engine/synthetic-market.ts";
-import { TRADING_CONFIG, randomWalk } from "./fixtures.ts";
+import { TRADING_CONFIG, randomWalk, second } from "./fixtures.ts";
 
 /** A journal on a disk that can fill up: while full, every write throws and nothing is kept. */
 class FillingJournal extends MemoryJournal {
@@ -26,7 +26,7 @@ describe("when the journal cannot be written", () => {
     // Trade normally until a position is open, then fill the disk.
     while (e.account.positions.size === 0) {
       const p = prices[i++]!;
-      e.onSecond(p.second, p.cents, false);
+      e.handle(second(p.second, p.cents, false));
     }
     const written = j.records.length;
     const open = [...e.account.positions.values()][0]!;
@@ -35,7 +35,7 @@ describe("when the journal cannot be written", () => {
     // Through the position's close and a few windows more: its settlement cannot be written.
     while (prices[i]!.second < open.windowClose + 3 * 900) {
       const p = prices[i++]!;
-      e.onSecond(p.second, p.cents, false);
+      e.handle(second(p.second, p.cents, false));
     }
     expect(errors).toEqual(["cannot write to trades.jsonl: no space left on device (ENOSPC)"]);
     expect(j.records.length).toBe(written);
@@ -48,7 +48,7 @@ describe("when the journal cannot be written", () => {
     // Space again: the settlement is written at the next second, and the account follows.
     j.full = false;
     const p = prices[i]!;
-    e.onSecond(p.second, p.cents, false);
+    e.handle(second(p.second, p.cents, false));
     expect(e.journalPending).toBe(0);
     expect(j.records.at(-1)).toMatchObject({ type: "settlement", trade_id: open.id });
     expect(e.account.positions.has(open.id)).toBe(false);
@@ -67,7 +67,7 @@ describe("when the journal cannot be written", () => {
       }
     }
     const e = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: new NoSpace() });
-    for (const p of prices.slice(0, 4 * 900)) e.onSecond(p.second, p.cents, false);
+    for (const p of prices.slice(0, 4 * 900)) e.handle(second(p.second, p.cents, false));
     expect(e.counters.recordWriteFailures).toBeGreaterThan(0);
     expect(e.isTrading).toBe(true);
     expect(e.counters.trades).toBeGreaterThan(0);

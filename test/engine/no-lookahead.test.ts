@@ -6,21 +6,21 @@ import { Sampler } from "../../src/engine/sampler.ts";
 import { SyntheticMarket } from "../../src/engine/synthetic-market.ts";
 import { BarCsvParser } from "../../src/history/bars-csv.ts";
 import { perSecondFromBars } from "../../src/history/per-second.ts";
-import { TRADING_CONFIG, randomWalk } from "./fixtures.ts";
+import { TRADING_CONFIG, randomWalk, second } from "./fixtures.ts";
 
 type Bar = [number, number, number, number, number];
 
 function forecastsFromSeconds(prices: { second: number; cents: number }[]): Seen[] {
   const out: Seen[] = [];
   const e = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: new MemoryJournal(), listener: { onForecast: (f) => out.push(strip(f)) } });
-  for (const p of prices) e.onSecond(p.second, p.cents, false);
+  for (const p of prices) e.handle(second(p.second, p.cents, false));
   return out;
 }
 
 function forecastsFromBars(bars: Bar[]): Seen[] {
   const out: Seen[] = [];
   const e = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: new MemoryJournal(), listener: { onForecast: (f) => out.push(strip(f)) } });
-  const sampler = new Sampler(e, { maxCarrySeconds: 300 });
+  const sampler = new Sampler((s) => e.handle(s), { maxCarrySeconds: 300 });
   const toSeconds = perSecondFromBars(60, sampler);
   for (const b of bars) toSeconds(...b);
   sampler.flush();

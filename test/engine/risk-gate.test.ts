@@ -8,7 +8,7 @@ import { Engine, type EngineConfig } from "../../src/engine/engine.ts";
 import { MemoryJournal } from "../../src/engine/journal.ts";
 import { type RiskLimits, NO_LIMITS, dayStart, riskRefusal } from "../../src/engine/risk-gate.ts";
 import { SyntheticMarket } from "../../src/engine/synthetic-market.ts";
-import { TRADING_CONFIG, randomWalk } from "./fixtures.ts";
+import { TRADING_CONFIG, randomWalk, second } from "./fixtures.ts";
 
 const STATE = { killSwitch: false, openExposure: 0, dayPnl: 0, ordersInWindow: 0 };
 const ORDER = { ticker: "T", worstCost: 100_000 };
@@ -59,7 +59,7 @@ describe("the daily loss limit after a restart", () => {
     expect(account.realisedSince(dayStart(first, 0))).toBe(-280_000);
     const j = new MemoryJournal();
     const e = new Engine(config, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: j, account });
-    for (const p of prices) e.onSecond(p.second, p.cents, false);
+    for (const p of prices) e.handle(second(p.second, p.cents, false));
     expect(e.counters.refused.max_daily_loss).toBeGreaterThan(0);
     // Only orders small enough to keep the loss within $30 went through.
     for (const r of j.records) if (r.type === "trade") expect(Number(r.cost) + Number(r.fee)).toBeLessThanOrEqual(2);
@@ -69,7 +69,7 @@ describe("the daily loss limit after a restart", () => {
     const firstTrade = (account: Account) => {
       const j = new MemoryJournal();
       const e = new Engine(config, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: j, account });
-      for (const p of prices) e.onSecond(p.second, p.cents, false);
+      for (const p of prices) e.handle(second(p.second, p.cents, false));
       return j.records.find((r) => r.type === "trade")?.t;
     };
     const fresh = firstTrade(Account.fromRecords(journalWithLoss(first - 86_400 - 1200).slice(0, 1), 0));

@@ -4,10 +4,7 @@ import { Sampler, type SampleSink } from "../../src/engine/sampler.ts";
 function recorder() {
   const seconds: [number, number, boolean][] = [];
   const gaps: [number, number][] = [];
-  const sink: SampleSink = {
-    onSecond: (s, c, carried) => seconds.push([s, c, carried]),
-    onGap: (from, to) => gaps.push([from, to]),
-  };
+  const sink: SampleSink = (e) => (e.type === "second" ? seconds.push([e.second, e.cents, e.carried]) : e.type === "gap" ? gaps.push([e.from, e.to]) : 0);
   return { sink, seconds, gaps };
 }
 

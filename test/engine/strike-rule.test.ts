@@ -6,7 +6,7 @@ import { windowAt } from "../../src/domain/window.ts";
 import { Engine, type ForecastEvent } from "../../src/engine/engine.ts";
 import { MemoryJournal } from "../../src/engine/journal.ts";
 import { SyntheticMarket } from "../../src/engine/synthetic-market.ts";
-import { TRADING_CONFIG, randomWalk } from "./fixtures.ts";
+import { TRADING_CONFIG, randomWalk, second } from "./fixtures.ts";
 
 const market = () => new SyntheticMarket({ spread: 200, depth: 1000 });
 
@@ -25,7 +25,7 @@ function run(carried: (second: number) => boolean, officialStrike: (ticker: stri
   for (const p of prices) {
     const c = carried(p.second);
     if (!c) last = p.cents;
-    e.onSecond(p.second, last, c);
+    e.handle(second(p.second, last, c));
   }
   return { e, j, prices, forecasts };
 }

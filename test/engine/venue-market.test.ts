@@ -5,7 +5,7 @@ import { windowAt } from "../../src/domain/window.ts";
 import { Engine } from "../../src/engine/engine.ts";
 import { MemoryJournal } from "../../src/engine/journal.ts";
 import { VenueMarket } from "../../src/engine/venue-market.ts";
-import { TRADING_CONFIG, randomWalk } from "./fixtures.ts";
+import { TRADING_CONFIG, randomWalk, second } from "./fixtures.ts";
 
 const OPEN = 1_785_000_600;
 const W = windowAt(OPEN);
@@ -61,7 +61,7 @@ describe("a venue's books as quotes", () => {
       const w = windowAt(p.second + 1);
       // A crossed book every second: 99¢ YES bid against a 50¢ NO bid.
       e.handle({ type: "book", ticker: w.ticker, requestedMs: (p.second + 1) * 1000, receivedMs: (p.second + 1) * 1000, book: { yes: [{ price: 9900, size: 100 }], no: [{ price: 5000, size: 100 }] } });
-      e.onSecond(p.second, p.cents, false);
+      e.handle(second(p.second, p.cents, false));
     }
     expect(e.counters.trades).toBe(0);
     expect(e.counters.noTrade.no_quote).toBeGreaterThan(0);

@@ -54,7 +54,7 @@ describe("a live order against a deep mispriced book (issue 16, item 8)", () => 
       listener: { onOrderSent: (ref, contracts, limit, side) => said.push(`${ref} ${contracts} ${side} ${limit}`) },
     });
     for (const p of prices) {
-      e.onSecond(p.second, p.cents, false);
+      e.handle({ type: "second", second: p.second, cents: p.cents, carried: false });
       if (sent.length > 0) break;
     }
     return { e, sent, said };

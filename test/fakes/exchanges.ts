@@ -6,6 +6,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { Socket } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
+import { type Scheduler, type Timer, systemScheduler } from "../../src/net/scheduler.ts";
 
 export type FakeName = "coinbase" | "binanceus" | "kraken" | "bitstamp";
 export const FAKE_NAMES: readonly FakeName[] = ["coinbase", "binanceus", "kraken", "bitstamp"];
@@ -94,6 +95,8 @@ export interface FakeExchangeOptions {
   heartbeatMs?: number;
   /** Starting price. */
   price?: number;
+  /** The clock of its frames, heartbeats and ticks (default the wall clock). */
+  scheduler?: Scheduler;
 }
 
 /** What the REST history endpoints (candles, trades, OHLC) serve: a price for every second up to `nowMs`. */
@@ -126,9 +129,11 @@ export class FakeExchange {
   private readonly sockets = new Set<WebSocket>();
   private readonly rawSockets = new Set<Socket>();
   private readonly wss = new WebSocketServer({ noServer: true });
-  private heartbeat: NodeJS.Timeout | null = null;
+  private heartbeat: Timer | null = null;
+  private readonly scheduler: Scheduler;
   private constructor(readonly name: FakeName, private readonly server: Server, private readonly opts: FakeExchangeOptions) {
     this.price = opts.price ?? 65_000;
+    this.scheduler = opts.scheduler ?? systemScheduler;
   }
 
   static async start(name: FakeName, opts: FakeExchangeOptions = {}): Promise<FakeExchange> {
@@ -141,7 +146,7 @@ export class FakeExchange {
     });
     server.on("upgrade", (req, socket, head) => fake.onUpgrade(req, socket as Socket, head));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    fake.heartbeat = setInterval(() => fake.sendHeartbeats(), opts.heartbeatMs ?? 1000);
+    fake.heartbeat = fake.scheduler.every(opts.heartbeatMs ?? 1000, () => fake.sendHeartbeats());
     return fake;
   }
 
@@ -230,7 +235,7 @@ export class FakeExchange {
   }
 
   async close(): Promise<void> {
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat?.cancel();
     for (const ws of this.sockets) ws.terminate();
     for (const s of this.rawSockets) s.destroy();
     this.wss.close();
@@ -242,7 +247,7 @@ export class FakeExchange {
   }
 
   private dataFrames(p: number): string[] {
-    const now = Date.now();
+    const now = this.scheduler.now();
     switch (this.name) {
       case "coinbase": {
         const id = ++this.tradeId;
@@ -260,7 +265,7 @@ export class FakeExchange {
 
   private sendHeartbeats(): void {
     if (this.silent) return;
-    const now = Date.now();
+    const now = this.scheduler.now();
     if (this.name === "coinbase") this.broadcast(frames.coinbaseHeartbeat(++this.sequence, this.tradeId, now));
     else if (this.name === "kraken") this.broadcast(frames.krakenHeartbeat());
   }
@@ -302,7 +307,7 @@ export class FakeExchange {
     } catch {
       return;
     }
-    const now = Date.now();
+    const now = this.scheduler.now();
     switch (this.name) {
       case "coinbase":
         if (m.type === "subscribe") {
@@ -353,7 +358,7 @@ export class FakeExchange {
     const h = this.history;
     switch (route) {
       case "coinbase /products/BTC-USD/ticker":
-        return reply(res, 200, { ask: px(p + 0.01), bid: px(p - 0.01), volume: "8123.45678901", trade_id: this.tradeId, price: px(p), size: "0.001", time: new Date().toISOString(), rfq_volume: "0" });
+        return reply(res, 200, { ask: px(p + 0.01), bid: px(p - 0.01), volume: "8123.45678901", trade_id: this.tradeId, price: px(p), size: "0.001", time: new Date(this.scheduler.now()).toISOString(), rfq_volume: "0" });
       case "coinbase /products/BTC-USD/candles": {
         if (!h) return reply(res, 200, []);
         const start = Date.parse(url.searchParams.get("start") ?? "") / 1000;
@@ -381,7 +386,7 @@ export class FakeExchange {
         return reply(res, 200, { error: [], result: { XXBTZUSD: rows, last: rows.at(-1)?.[0] ?? 0 } });
       }
       case "bitstamp /api/v2/ticker/btcusd/":
-        return reply(res, 200, { last: px(p), bid: px(p - 0.5), ask: px(p + 0.5), timestamp: String(Math.floor(Date.now() / 1000)) });
+        return reply(res, 200, { last: px(p), bid: px(p - 0.5), ask: px(p + 0.5), timestamp: String(Math.floor(this.scheduler.now() / 1000)) });
       default:
         return reply(res, 404, { message: "NotFound" });
     }
@@ -432,7 +437,7 @@ export async function startFakeExchanges(opts: StartFakeExchangesOptions = {}): 
   const list = await Promise.all(FAKE_NAMES.map((n) => FakeExchange.start(n, { ...opts, heartbeatMs })));
   const exchanges = Object.fromEntries(list.map((f) => [f.name, f])) as Record<FakeName, FakeExchange>;
   const tickMs = opts.tickMs ?? 100;
-  const ticker = tickMs > 0 ? setInterval(() => list.forEach((f) => f.tick()), tickMs) : null;
+  const ticker = tickMs > 0 ? (opts.scheduler ?? systemScheduler).every(tickMs, () => list.forEach((f) => f.tick())) : null;
   const urls = (f: FakeExchange) => ({ wsUrl: f.wsUrl, restUrl: f.restUrl, quietTimeoutMs: 1000 });
   return {
     exchanges,
@@ -450,7 +455,7 @@ export async function startFakeExchanges(opts: StartFakeExchangesOptions = {}): 
     },
     setPrice: (p) => list.forEach((f) => f.setPrice(p)),
     close: async () => {
-      if (ticker) clearInterval(ticker);
+      ticker?.cancel();
       await Promise.all(list.map((f) => f.close()));
     },
   };

@@ -5,6 +5,7 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { takerFee } from "../../src/domain/fees.ts";
 import { formatDecimal, parseDollars } from "../../src/domain/money.ts";
 import { isoUtc, parseTicker } from "../../src/domain/window.ts";
+import { type Scheduler, systemScheduler } from "../../src/net/scheduler.ts";
 
 /**
  * A fake Kalshi on 127.0.0.1 speaking the 2026 formats: markets with fixed-point dollar strings,
@@ -43,6 +44,8 @@ export interface FakeKalshiOptions {
   booksNeedKey?: boolean;
   /** Error bodies as Kalshi writes them since 2026-08: {code, message, details} at the top level. */
   topLevelErrors?: boolean;
+  /** The clock of slow replies (and of `now` when not given apart); default the wall clock. */
+  scheduler?: Scheduler;
 }
 
 export interface FakeKalshi {
@@ -104,7 +107,8 @@ interface Sub {
 }
 
 export async function startFakeKalshi(opts: FakeKalshiOptions = {}): Promise<FakeKalshi> {
-  const now = opts.now ?? (() => Date.now());
+  const scheduler = opts.scheduler ?? systemScheduler;
+  const now = opts.now ?? (() => scheduler.now());
   const markets = new Map<string, Record<string, unknown>>();
   const books = new Map<string, { yes: Map<string, number>; no: Map<string, number> }>();
   const results = new Map<string, FakeResult & { polls: number }>();
@@ -278,7 +282,7 @@ export async function startFakeKalshi(opts: FakeKalshiOptions = {}): Promise<Fak
     notify();
     if (slow.count > 0) {
       slow.count--;
-      await new Promise((r) => setTimeout(r, slow.ms));
+      await new Promise((r) => scheduler.after(slow.ms, () => r(undefined)));
     }
     const failure = failures.find((f) => f.count > 0 && url.pathname.startsWith(API + f.prefix));
     if (failure) {

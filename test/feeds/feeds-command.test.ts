@@ -3,9 +3,11 @@ import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { cli } from "../cli/run.ts";
 import { startFakeExchanges } from "../fakes/exchanges.ts";
+import { SimScheduler } from "../sim/scheduler.ts";
 
-/** The CLI in this process (the fakes live here too and keep answering while it awaits them). */
-const btc15 = (args: string[], env: Record<string, string>) => cli(args, env);
+/** The CLI in this process on a simulated clock (the fakes live here too, on the same clock). */
+const sim = new SimScheduler(Date.parse("2026-11-20T14:03:07.400Z"));
+const btc15 = (args: string[], env: Record<string, string>) => sim.run(cli(args, env, sim), `btc15 ${args.join(" ")}`);
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -14,7 +16,7 @@ afterEach(async () => {
 
 describe("btc15 feeds", () => {
   it("reaches every source and prints a JSON summary", async () => {
-    const fx = await startFakeExchanges({ price: 65_000 });
+    const fx = await startFakeExchanges({ price: 65_000, scheduler: sim });
     cleanup.push(() => fx.close());
     const env: Record<string, string> = { BTC15_FEEDS_STALENESS_MS: "1000" };
     for (const [name, f] of Object.entries(fx.exchanges)) {

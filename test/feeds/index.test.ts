@@ -1,16 +1,20 @@
-// The price index over all four fake exchanges and their REST tickers: composite, failover, fallback.
+// The price index over all four fake exchanges and their REST tickers: composite, failover,
+// fallback; on a simulated clock (the fakes on the same one), so deadlines are exact.
 import { afterEach, describe, expect, it } from "vitest";
 import { PriceIndex } from "../../src/feeds/index.ts";
 import { type FakeExchanges, startFakeExchanges } from "../fakes/exchanges.ts";
-import { feedsConfig, waitFor } from "./helpers.ts";
+import { SimScheduler } from "../sim/scheduler.ts";
+import { feedsConfig } from "./helpers.ts";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!();
 });
 
-async function fakes(price = 65_000): Promise<FakeExchanges> {
-  const fx = await startFakeExchanges({ price });
+const T0 = Date.parse("2026-11-20T14:03:07.400Z");
+
+async function fakes(sim: SimScheduler, price = 65_000): Promise<FakeExchanges> {
+  const fx = await startFakeExchanges({ price, scheduler: sim });
   cleanup.push(() => fx.close());
   return fx;
 }
@@ -24,10 +28,12 @@ const WS = ["coinbase", "binanceus", "kraken", "bitstamp"] as const;
 
 describe("composite index", () => {
   it("takes the median of fresh USD prices, converts Binance.US's USDT with a learned rate, and drops a stale source", async () => {
-    const fx = await fakes();
+    const sim = new SimScheduler(T0);
+    const waitFor = (cond: () => boolean, what: string) => sim.until(cond, what, { simMs: 30_000 });
+    const fx = await fakes(sim);
     fx.exchanges.binanceus.price = 65_065; // BTC/USDT with a 0.1 % USDT discount
     // Kraken's quiet timeout is long here so that, once silent, it stays connected and shows as stale.
-    const index = track(new PriceIndex(feedsConfig(fx.feedsConfig, { kraken: { quietTimeoutMs: 60_000 } })));
+    const index = track(new PriceIndex(feedsConfig(fx.feedsConfig, { kraken: { quietTimeoutMs: 60_000 } }), { scheduler: sim }));
     index.start();
     await waitFor(() => index.read().contributors.length === 4, "all four sources to contribute");
     let r = index.read();
@@ -57,14 +63,16 @@ describe("composite index", () => {
   });
 
   it("polls REST only when no USD WebSocket is live, and marks the price stale when REST fails too", async () => {
-    const fx = await fakes();
-    const index = track(new PriceIndex(feedsConfig(fx.feedsConfig, { binanceus: { enabled: false } })));
+    const sim = new SimScheduler(T0);
+    const waitFor = (cond: () => boolean, what: string) => sim.until(cond, what, { simMs: 30_000 });
+    const fx = await fakes(sim);
+    const index = track(new PriceIndex(feedsConfig(fx.feedsConfig, { binanceus: { enabled: false } }), { scheduler: sim }));
     index.start();
     // REST fills in at start-up until a WebSocket has been live for the fail-back delay, then stops.
     await waitFor(() => index.read().contributors.length === 3 && index.read().sources.find((s) => s.name === "coinbase-rest")!.state === "stopped", "three WebSocket sources, REST stopped");
     const polled = fx.exchanges.coinbase.requests.length;
-    const m0 = index.source("coinbase")!.status(Date.now()).messages;
-    await waitFor(() => index.source("coinbase")!.status(Date.now()).messages > m0 + 20, "twenty more WebSocket messages");
+    const m0 = index.source("coinbase")!.status(sim.now()).messages;
+    await waitFor(() => index.source("coinbase")!.status(sim.now()).messages > m0 + 20, "twenty more WebSocket messages");
     expect(fx.exchanges.coinbase.requests.length).toBe(polled);
     expect(index.read().sources.find((s) => s.name === "binanceus")!.state).toBe("disabled");
 
@@ -99,26 +107,25 @@ describe("composite index", () => {
 
 describe("failover index", () => {
   it("switches down within the deadline when the current source goes silent, and back up only after the fail-back delay", async () => {
-    const fx = await fakes();
-    let t = 1_800_000_000_000; // a clock the test moves: deadlines are checked in clock time, not wall time
+    const sim = new SimScheduler(T0);
+    const waitFor = (cond: () => boolean, what: string) => sim.until(cond, what, { simMs: 30_000 });
+    const fx = await fakes(sim);
     const config = feedsConfig(fx.feedsConfig, { mode: "failover" });
-    const index = track(new PriceIndex(config, { now: () => t }));
+    const index = track(new PriceIndex(config, { scheduler: sim }));
     index.start();
-    const stamped = (names: readonly string[]) => names.every((n) => index.source(n)!.status(t).lastUpdateMs === t);
-    const advance = async (ms: number, names: readonly string[]) => {
-      t += ms;
-      await waitFor(() => stamped(names), `a tick from ${names.join(", ")}`);
-      return index.read(t);
+    const advance = async (ms: number) => {
+      await sim.advance(ms);
+      return index.read();
     };
-    let r = index.read(t);
-    for (let i = 0; i < 40 && r.contributors[0] !== "coinbase"; i++) r = await advance(100, WS);
+    let r = index.read();
+    for (let i = 0; i < 40 && r.contributors[0] !== "coinbase"; i++) r = await advance(100);
     expect(r.contributors).toEqual(["coinbase"]);
     expect(r.price).toBeCloseTo(65_000, 1);
 
     fx.exchanges.coinbase.silence(true);
-    const last = index.source("coinbase")!.status(t).lastUpdateMs!;
-    const others = ["binanceus", "kraken", "bitstamp"];
-    while (r.contributors[0] === "coinbase") r = await advance(100, others);
+    const last = index.source("coinbase")!.status(sim.now()).lastUpdateMs!;
+    while (r.contributors[0] === "coinbase") r = await advance(10);
+    const t = sim.now();
     expect(t - last).toBeLessThanOrEqual(config.failover.switchDeadlineMs);
     expect(t - last).toBeGreaterThan(config.stalenessMs - 100); // not before it was stale
     // Next in the order is Binance.US, converted at the learned rate.
@@ -128,16 +135,18 @@ describe("failover index", () => {
 
     fx.exchanges.coinbase.silence(false);
     fx.exchanges.coinbase.drop(); // the silent socket may have been kept; start clean
-    await waitFor(() => index.source("coinbase")!.status(t).lastUpdateMs === t, "coinbase live again");
-    const back = t;
-    while (r.contributors[0] !== "coinbase") r = await advance(100, WS);
-    expect(t - back).toBeGreaterThanOrEqual(config.failover.failbackAfterMs);
+    await waitFor(() => index.source("coinbase")!.isLive(sim.now()), "coinbase live again");
+    const back = sim.now();
+    while (r.contributors[0] !== "coinbase") r = await advance(10);
+    expect(sim.now() - back).toBeGreaterThanOrEqual(config.failover.failbackAfterMs);
     expect(r.switches).toBe(switches + 1);
   });
 
   it("does not storm between sources when one flaps", async () => {
-    const fx = await fakes();
-    const index = track(new PriceIndex(feedsConfig(fx.feedsConfig, { mode: "failover" })));
+    const sim = new SimScheduler(T0);
+    const waitFor = (cond: () => boolean, what: string) => sim.until(cond, what, { simMs: 30_000 });
+    const fx = await fakes(sim);
+    const index = track(new PriceIndex(feedsConfig(fx.feedsConfig, { mode: "failover" }), { scheduler: sim }));
     index.start();
     await waitFor(() => {
       const r = index.read();
@@ -145,18 +154,18 @@ describe("failover index", () => {
     }, "coinbase selected, every source live, the USDT rate learned");
     const s0 = index.read().switches;
     const seen: string[] = [];
-    const sample = setInterval(() => {
+    const sample = sim.every(5, () => {
       const c = index.read().contributors[0] ?? "none";
       if (seen.at(-1) !== c) seen.push(c);
-    }, 5);
+    });
     for (let i = 0; i < 12; i++) {
       fx.exchanges.coinbase.drop();
-      await waitFor(() => index.source("coinbase")!.isLive(Date.now()), "coinbase to come back");
-      await new Promise((res) => setTimeout(res, 150));
+      await waitFor(() => index.source("coinbase")!.isLive(sim.now()), "coinbase to come back");
+      await sim.advance(150);
     }
-    clearInterval(sample);
+    sample.cancel();
     const r = index.read();
-    expect(index.source("coinbase")!.status(Date.now()).reconnects).toBeGreaterThanOrEqual(12);
+    expect(index.source("coinbase")!.status(sim.now()).reconnects).toBeGreaterThanOrEqual(12);
     // Twelve drops: at most one switch down, none back up while it keeps flapping.
     expect(r.switches - s0, seen.join(" → ")).toBeLessThanOrEqual(1);
     expect(seen.length).toBeLessThanOrEqual(2);

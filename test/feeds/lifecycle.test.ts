@@ -1,11 +1,19 @@
-// The shared connection lifecycle against fake exchanges on 127.0.0.1 speaking each documented protocol.
+// The shared connection lifecycle against fake exchanges on 127.0.0.1 speaking each documented
+// protocol, on a simulated clock (the fakes' heartbeats on the same one).
 import { type Socket, createServer } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FeedsConfig } from "../../src/feeds/config.ts";
 import { exchangeAdapter } from "../../src/feeds/exchanges/index.ts";
 import { WsSource } from "../../src/feeds/ws-source.ts";
 import { FAKE_NAMES, FakeExchange, type FakeName } from "../fakes/exchanges.ts";
-import { feedsConfig, logLines, waitFor } from "./helpers.ts";
+import { SimScheduler } from "../sim/scheduler.ts";
+import { feedsConfig, logLines } from "./helpers.ts";
+
+let sim: SimScheduler;
+beforeEach(() => {
+  sim = new SimScheduler(Date.parse("2026-11-20T14:03:07.400Z"));
+});
+const waitFor = (cond: () => boolean, what: string) => sim.until(cond, what, { simMs: 30_000 });
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -13,7 +21,7 @@ afterEach(async () => {
 });
 
 async function fake(name: FakeName, heartbeatMs = 100): Promise<FakeExchange> {
-  const f = await FakeExchange.start(name, { heartbeatMs });
+  const f = await FakeExchange.start(name, { heartbeatMs, scheduler: sim });
   cleanup.push(() => f.close());
   return f;
 }
@@ -35,13 +43,13 @@ function source(name: FakeName, url: string, over: { quietTimeoutMs?: number; ba
       maxJumpFraction: 0.05,
       jumpWindowMs: 60_000,
     },
-    { now: Date.now, log, onTick: (_t, price, src) => ticks.push({ price, source: src }) },
+    { scheduler: sim, log, onTick: (_t, price, src) => ticks.push({ price, source: src }) },
   );
   cleanup.push(() => s.stop());
   return { s, ticks, lines };
 }
 
-const status = (s: WsSource) => s.status(Date.now());
+const status = (s: WsSource) => s.status(sim.now());
 
 /** Sends `price` until the source has taken it (the subscription may still be in flight). */
 async function deliver(f: FakeExchange, s: WsSource, price: number): Promise<void> {
@@ -190,7 +198,7 @@ describe("connection lifecycle", () => {
       return new Promise((r) => mute.close(() => r()));
     });
     await new Promise<void>((r) => mute.listen(0, "127.0.0.1", r));
-    const stalled = new WsSource(exchangeAdapter("kraken", feedsConfig(null, { kraken: { wsUrl: `ws://127.0.0.1:${(mute.address() as { port: number }).port}/v2` } })), { handshakeTimeoutMs: 150, pingIntervalMs: 100, quietTimeoutMs: 1000, backoffBaseMs: 1000, backoffMaxMs: 1000, stalenessMs: 1000, maxJumpFraction: 0.05, jumpWindowMs: 1000 }, { now: Date.now, log: () => {}, onTick: () => {} });
+    const stalled = new WsSource(exchangeAdapter("kraken", feedsConfig(null, { kraken: { wsUrl: `ws://127.0.0.1:${(mute.address() as { port: number }).port}/v2` } })), { handshakeTimeoutMs: 150, pingIntervalMs: 100, quietTimeoutMs: 1000, backoffBaseMs: 1000, backoffMaxMs: 1000, stalenessMs: 1000, maxJumpFraction: 0.05, jumpWindowMs: 1000 }, { scheduler: sim, log: () => {}, onTick: () => {} });
     cleanup.push(() => stalled.stop());
     stalled.start();
     await waitFor(() => /ECONNREFUSED/.test(status(refused.s).lastError ?? ""), "ECONNREFUSED");
@@ -206,7 +214,7 @@ describe("connection lifecycle", () => {
     await s.stop();
     expect(status(s).state).toBe("stopped");
     await waitFor(() => f.openSockets() === 0, "the server to see the close");
-    await new Promise((r) => setTimeout(r, 150)); // longer than the largest backoff: a reconnect would show
+    await sim.advance(150); // longer than the largest backoff: a reconnect would show
     expect(f.connections).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { systemScheduler } from "../../src/net/scheduler.ts";
 import { warmStart } from "../../src/feeds/index.ts";
 import { FakeExchange } from "../fakes/exchanges.ts";
 import { feedsConfig } from "./helpers.ts";
@@ -30,7 +31,7 @@ function expectContiguous(seconds: { second: number; price: number }[], n: numbe
 describe("warm start", () => {
   it("rebuilds the last seconds from Coinbase candles and trades, ending at the last completed second", async () => {
     const { coinbase, config } = await exchanges();
-    const w = await warmStart(config, { now: () => NOW });
+    const w = await warmStart(config, { scheduler: { ...systemScheduler, now: () => NOW } });
     expect(w.source).toBe("coinbase");
     expect(w.notes).toEqual([]);
     expectContiguous(w.seconds, 600);
@@ -48,7 +49,7 @@ describe("warm start", () => {
   it("falls back to Kraken's one-minute OHLC when Coinbase fails, saying why", async () => {
     const { coinbase, config } = await exchanges();
     coinbase.restDown(true);
-    const w = await warmStart(config, { now: () => NOW });
+    const w = await warmStart(config, { scheduler: { ...systemScheduler, now: () => NOW } });
     expect(w.source).toBe("kraken");
     expect(w.notes[0]).toMatch(/^coinbase: HTTP 503/);
     expectContiguous(w.seconds, 600);
@@ -60,13 +61,13 @@ describe("warm start", () => {
     const { coinbase, kraken, config } = await exchanges();
     coinbase.restDown(true);
     kraken.restDown(true);
-    let w = await warmStart(config, { now: () => NOW });
+    let w = await warmStart(config, { scheduler: { ...systemScheduler, now: () => NOW } });
     expect(w).toMatchObject({ seconds: [], source: "none" });
     expect(w.notes).toHaveLength(2);
 
     coinbase.restHang(true);
     kraken.restHang(true);
-    w = await warmStart({ ...config, warmStart: { ...config.warmStart, timeoutMs: 200 } }, { now: () => NOW });
+    w = await warmStart({ ...config, warmStart: { ...config.warmStart, timeoutMs: 200 } }, { scheduler: { ...systemScheduler, now: () => NOW } });
     expect(w.seconds).toEqual([]);
     expect(w.notes.every((n) => /timed out after 200 ms/.test(n))).toBe(true);
   });

@@ -98,7 +98,7 @@ describe("every price at the second it was known", () => {
     const bars = Array.from({ length: 50 }, (_, m) => ({ t: T0 + m * 60, open: 70_000 + m, high: 70_010 + m, low: 69_980 + m, close: 70_001 + m }));
     const strikes: (number | null)[] = [];
     const engine = new Engine(TRADING_CONFIG, { market: new SyntheticMarket({ spread: 200, depth: 1000 }), journal: new MemoryJournal(), listener: { onWindowClosed: (w) => strikes.push(w.strikeCents) } });
-    const sampler = new Sampler(engine, { maxCarrySeconds: 300 });
+    const sampler = new Sampler((e) => engine.handle(e), { maxCarrySeconds: 300 });
     const toSeconds = perSecondFromBars(60, sampler);
     for (const b of bars) toSeconds(b.t, b.open, b.high, b.low, b.close);
     sampler.flush();

@@ -1,3 +1,4 @@
+import { second } from "../engine/fixtures.ts";
 import { describe, expect, it } from "vitest";
 import { marketOf } from "../../src/app/core/builder.ts";
 import { chooseMarketSource } from "../../src/app/venue/kalshi-market.ts";
@@ -50,7 +51,7 @@ describe("--markets kalshi: paper trading end to end against the fake Kalshi", (
         if (s === CHEAP_FROM) fake.setBook(W.ticker, { yes: [["0.3000", "50.00"]], no: [["0.5900", "7.00"], ["0.6000", "5.00"]] });
         clock.t = (s + 1) * 1000; // the engine decides second s at s + 1, on the book polled then
         await feed.pollOnce();
-        engine.onSecond(s, btcCents(s), false);
+        engine.handle(second(s, btcCents(s), false));
       }
       const trades = journal.records.filter((r): r is TradeRecord => r.type === "trade");
       expect(trades).toHaveLength(1);

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { RunLog } from "../../src/app/console/run-log.ts";
-import { TradingSession } from "../../src/app/core/session.ts";
+import { TradingSession } from "../../src/app/drivers/session.ts";
 import { findSessions, readRecording } from "../../src/app/recording/reader.ts";
 import { SecondPricer, type SecondSink } from "../../src/app/venue/index-pricing.ts";
 import { indexLine } from "../../src/app/venue/kalshi-status.ts";
@@ -176,8 +176,8 @@ describe("the settlement index end to end (loopback Kalshi WebSocket → pricer 
       log: new RunLog({ file: null, out: new PassThrough(), colour: false, now: () => clock.now() }),
       fresh: false,
       maxCarrySeconds: Infinity,
-      listener: { onWindowClosed: (w) => closed.push(w) },
-      record: { market: "synthetic", now: () => clock.now() },
+      listeners: [{ onWindowClosed: (w) => closed.push(w) }],
+      record: { market: "synthetic" },
     });
     const pricer = new SecondPricer(session.sampler, { indexId: "BRTI", startSecond: C - 91, staleMs: 3000 });
     const averages = new IndexAverages("BRTI");

@@ -44,12 +44,9 @@ export function quietEngine(model: ModelParams, listener: EngineListener = {}, o
     listener,
   });
   const sampler = new Sampler(
-    {
-      onSecond: (s, c, carried, exact) => {
-        engine.onSecond(s, c, carried, exact);
-        onSecond?.(engine, s);
-      },
-      onGap: (from, to) => engine.onGap(from, to),
+    (e) => {
+      engine.handle(e);
+      if (e.type === "second") onSecond?.(engine, e.second);
     },
     { maxCarrySeconds: base.backtest.maxCarrySeconds },
   );

@@ -1,23 +1,24 @@
-// The one socket lifecycle against a venue played by a WebSocket server on 127.0.0.1.
+// The one socket lifecycle against a venue played by a WebSocket server on 127.0.0.1, on a
+// simulated clock: every wait (handshake, quiet, backoff, close) is timed exactly.
 import { type IncomingHttpHeaders, createServer } from "node:http";
 import { type Socket, createServer as createTcpServer } from "node:net";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
 import { type ReconnectingSocketHooks, type ReconnectingSocketOptions, ReconnectingSocket } from "../../src/net/reconnecting-socket.ts";
+import type { Timer } from "../../src/net/scheduler.ts";
+import { SimScheduler } from "../sim/scheduler.ts";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!();
 });
 
-async function waitFor(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+let sim: SimScheduler;
+beforeEach(() => {
+  sim = new SimScheduler(Date.parse("2026-11-20T14:03:07.400Z"));
+});
+const waitFor = (cond: () => boolean, what: string) => sim.until(cond, what, { simMs: 60_000 });
 
 interface Connection {
   readonly ws: WebSocket;
@@ -80,7 +81,7 @@ function lifecycle(url: string, over: Partial<ReconnectingSocketOptions> = {}, h
   const socket = new ReconnectingSocket(
     { url, handshakeTimeoutMs: 2000, pingIntervalMs: 0, quietTimeoutMs: 5000, backoffBaseMs: 20, backoffMaxMs: 1000, ...over },
     {
-      now: Date.now,
+      scheduler: sim,
       random: () => 1,
       log: (level, m) => notices.push(`${level} ${m}`),
       onOpen: (send) => send("subscribe"),
@@ -144,13 +145,13 @@ describe("reconnecting socket", () => {
 
   it("terminates a connection that goes quiet (unreadable frames are no sign of life), then reconnects", async () => {
     const venue = await Venue.start();
-    let garbage: NodeJS.Timeout | null = null;
+    let garbage: Timer | null = null;
     venue.script = (c, n) => {
       c.ws.send("good");
       // The first connection then sends only frames that cannot be read.
-      if (n === 0) garbage = setInterval(() => c.ws.readyState === c.ws.OPEN && c.ws.send("garbage"), 20);
+      if (n === 0) garbage = sim.every(20, () => c.ws.readyState === c.ws.OPEN && c.ws.send("garbage"));
     };
-    cleanup.push(async () => void (garbage && clearInterval(garbage)));
+    cleanup.push(async () => garbage?.cancel());
     const { socket, notices } = lifecycle(venue.url, { quietTimeoutMs: 200 });
     socket.start();
     await waitFor(() => venue.connections.length === 2, "the client to give up on the quiet connection and reconnect");
@@ -163,9 +164,9 @@ describe("reconnecting socket", () => {
 
   it("counts the venue's pings as life only when told to", async () => {
     const venue = await Venue.start();
-    const pingers: NodeJS.Timeout[] = [];
-    venue.script = (c) => pingers.push(setInterval(() => c.ws.readyState === c.ws.OPEN && c.ws.ping(), 30));
-    cleanup.push(async () => pingers.forEach(clearInterval));
+    const pingers: Timer[] = [];
+    venue.script = (c) => pingers.push(sim.every(30, () => c.ws.readyState === c.ws.OPEN && c.ws.ping()));
+    cleanup.push(async () => pingers.forEach((p) => p.cancel()));
     const deaf = lifecycle(venue.url, { quietTimeoutMs: 200 });
     const listening = lifecycle(venue.url, { quietTimeoutMs: 200, pingIsLife: true });
     listening.socket.start();
@@ -226,7 +227,7 @@ describe("reconnecting socket", () => {
     expect(socket.phase).toBe("stopped");
     await waitFor(() => venue.closeCodes.length === 1, "the venue to see the close");
     expect(venue.closeCodes).toEqual([1000]);
-    await new Promise((r) => setTimeout(r, 100)); // several backoff waits: a reconnect would show
+    await sim.advance(100); // several backoff waits: a reconnect would show
     expect(venue.connections).toHaveLength(1);
     expect(dropped()).toBe(0);
     expect(socket.send("late")).toBe(false);

@@ -2,6 +2,7 @@ import { resolveConfig } from "../../config/load.ts";
 import { type Io, PROCESS_IO } from "./io.ts";
 import { count } from "../console/number-style.ts";
 import { type IndexReading, PriceIndex, type SourceStatus } from "../../feeds/index.ts";
+import { sleep, systemScheduler } from "../../net/scheduler.ts";
 
 export interface FeedsOptions {
   readonly seconds: number;
@@ -32,29 +33,31 @@ interface SourceSummary {
 /** `btc15 feeds`: connects to every configured source, shows a live table, then a summary. */
 export async function feedsCommand(opts: FeedsOptions, io: Io = PROCESS_IO): Promise<number> {
       const config = resolveConfig({ file: opts.config, env: io.env });
-      const index = new PriceIndex(config.feeds, { pollRestAlways: true });
+      const scheduler = io.scheduler ?? systemScheduler;
+      const now = () => scheduler.now();
+      const index = new PriceIndex(config.feeds, { pollRestAlways: true, scheduler });
       const out = io.out;
       const live = !opts.json;
       const tty = live && out.isTTY === true;
-      const started = Date.now();
+      const started = now();
       const everReached = new Set<string>();
       let drawn = 0;
       index.start();
       let reading = index.read();
       for (let s = 1; s <= opts.seconds; s++) {
-        await sleep(started + s * 1000 - Date.now());
+        await sleep(scheduler, started + s * 1000 - now());
         reading = index.read();
         for (const src of reading.sources) if (src.messages > 0 && src.lastUpdateMs !== null) everReached.add(src.name);
         if (live) {
-          const table = formatTable(reading, (Date.now() - started) / 1000);
+          const table = formatTable(reading, (now() - started) / 1000);
           if (tty && drawn > 0) out.write(`\x1b[${drawn}A\x1b[J`);
           out.write(table);
           drawn = table.split("\n").length - 1;
         }
       }
-      const elapsed = (Date.now() - started) / 1000;
+      const elapsed = (now() - started) / 1000;
       // Bounded even if a socket refuses to close: the command must never hang.
-      await Promise.race([index.stop(), sleep(2000)]);
+      await Promise.race([index.stop(), sleep(scheduler, 2000)]);
       const summary = summarise(reading, everReached, elapsed);
       const ok = summary.some((s) => s.reached);
       if (opts.json) out.write(JSON.stringify({ ok, seconds: Number(elapsed.toFixed(1)), mode: reading.mode, price: reading.price, contributors: reading.contributors, usd_per_usdt: reading.usdPerUsdt, sources: summary }, null, 2) + "\n");
@@ -64,10 +67,6 @@ export async function feedsCommand(opts: FeedsOptions, io: Io = PROCESS_IO): Pro
         return 1;
       }
       return 0;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
 function summarise(r: IndexReading, everReached: Set<string>, elapsed: number): SourceSummary[] {

@@ -11,6 +11,8 @@ import { runLive } from "../drivers/live.ts";
 import { type Io, PROCESS_IO } from "./io.ts";
 import { LOGS_DIR, preflightDemo, preflightLive } from "./preflight.ts";
 import { reportAfterRun } from "./report-html/command.ts";
+import { readKalshiCredentials } from "../venue/kalshi-credentials.ts";
+import { checkLiveGates } from "../venue/kalshi-live.ts";
 
 export interface LiveCommandOptions extends DashboardRequest {
   readonly config?: string;
@@ -26,6 +28,8 @@ export interface LiveCommandOptions extends DashboardRequest {
 export async function liveCommand(o: LiveCommandOptions, io: Io = PROCESS_IO): Promise<number> {
   const config = resolveConfig({ file: o.config, env: io.env, flags: o.flags });
   preflightLive({ dataDir: config.dataDir, logsDir: LOGS_DIR, html: o.html });
+  // Live orders without a key cannot start: said before anything is opened, the log file included.
+  if (config.mode === "live" && readKalshiCredentials(io.env, config.kalshi.env) === null) checkLiveGates({ mode: config.mode, credentials: null, confirmed: Boolean(o.confirmLive) });
   const dashboard = await openDashboard(o);
   const log = new RunLog({ file: logFileName(LOGS_DIR, "live_trading", Date.now()), out: io.out, colour: Boolean(io.out.isTTY), now: Date.now, verbose: Boolean(o.verbose), columns: () => consoleColumns(io.out, io.env) });
   announceDashboard(dashboard, log);

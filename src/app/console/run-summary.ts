@@ -1,6 +1,4 @@
-import type { BacktestResult } from "../drivers/backtest.ts";
-import type { ReplayResult } from "../drivers/replay.ts";
-import type { RunResult } from "../core/run-result.ts";
+import type { BacktestResult, ReplayResult, RunResult } from "../core/run-result.ts";
 import { count, plural, usdFromNumber as usd } from "./number-style.ts";
 
 const f4 = (x: number | null) => (x === null ? "n/a" : x.toFixed(4));

@@ -1,13 +1,16 @@
 import { engineConfig, syntheticMarketParams } from "../../config/engine-config.ts";
 import type { AppConfig } from "../../config/schema.ts";
 import { type Money, parseDollars } from "../../domain/money.ts";
+import type { EngineEvent } from "../../domain/events.ts";
 import { type Quote, bestAsk } from "../../domain/quote.ts";
 import type { Account } from "../../engine/account.ts";
 import { Engine, type EngineListener, type ForecastEvent } from "../../engine/engine.ts";
+import { listenAll } from "../../engine/listener.ts";
 import type { JournalPort } from "../../engine/journal.ts";
 import { type MarketSource, NO_MARKET } from "../../engine/market.ts";
 import type { OrderPort } from "../../engine/orders.ts";
 import { type QuoteTape, RecordedMarket, type RecordedMarketParams } from "../../engine/recorded-market.ts";
+import { Sampler, type SamplerOptions } from "../../engine/sampler.ts";
 import { SyntheticMarket } from "../../engine/synthetic-market.ts";
 import { VenueMarket } from "../../engine/venue-market.ts";
 import { Scorecard, checkpointMinutes } from "../../report/scorecard.ts";
@@ -35,8 +38,12 @@ export interface CoreOptions {
   readonly account?: Account;
   readonly orders?: OrderPort;
   readonly externalExposure?: Money;
-  /** The driver's own listener (console lines, result watching, recording). */
-  readonly listener?: EngineListener;
+  /** The drivers' listeners (console lines, result watching, the dashboard), told in this order after the scorecards. */
+  readonly listeners?: readonly (EngineListener | null | undefined)[];
+  /** How the sampler in front of the engine carries silent seconds (default: the backtest's limit). */
+  readonly sampler?: SamplerOptions;
+  /** Sees every event on its way in, before the engine does (the session's recording). */
+  readonly onEvent?: (e: EngineEvent) => void;
   /** Scorecards and P&L of an earlier core to carry on (a replay across a restart). */
   readonly carry?: Pick<Core, "scorecard" | "marketScorecard" | "settledPnl">;
 }
@@ -48,6 +55,12 @@ export const WITH_MARKET = ["model", "fair_value", "coin_flip", "market"] as con
 
 export interface Core {
   readonly engine: Engine;
+  /** One price a second from whatever arrives (ticks, bars), fed to the engine as second and gap events. */
+  readonly sampler: Sampler;
+  /** The one door: every event the engine takes goes through here (and past onEvent). */
+  feed(e: EngineEvent): void;
+  /** The last second fed, or null. */
+  readonly lastSecond: number | null;
   readonly market: MarketSource;
   /** Every window's checkpoints. */
   readonly scorecard: Scorecard;
@@ -80,20 +93,53 @@ export function marketOf(spec: MarketSpec, config: AppConfig): MarketSource {
 
 /**
  * The one builder of the core: engine (forecaster, strategy, risk gate, broker), its market, the
- * journal it writes and the scorecards that score every window's forecasts whether traded or
- * not. Live, demo, backtest, replay, the bench and the fit all build it here.
+ * journal it writes, the sampler in front of it, and the scorecards that score every window's
+ * forecasts whether traded or not. Live, demo, backtest, replay, the bench and the fit all build
+ * it here, and everything reaches the engine through the core's feed().
  */
 export function buildCore(o: CoreOptions): Core {
   const scorecard = o.carry?.scorecard ?? new Scorecard([...FORECASTERS]);
   const marketScorecard = o.carry?.marketScorecard ?? new Scorecard([...WITH_MARKET]);
   const market = marketOf(o.market, o.config);
-  const extra = o.listener;
   const settledPnl: Money[] = o.carry?.settledPnl ?? [];
+  const engine = new Engine(engineConfig(o.config, { settlement: o.settlement, predictionEverySeconds: o.predictionEverySeconds, live: o.live ?? false }), {
+    market,
+    journal: o.journal,
+    ...(o.account ? { account: o.account } : {}),
+    ...(o.orders ? { orders: o.orders } : {}),
+    ...(o.externalExposure ? { externalExposure: o.externalExposure } : {}),
+    listener: listenAll([scoring(scorecard, marketScorecard, settledPnl), ...(o.listeners ?? [])]),
+  });
+  const onEvent = o.onEvent;
+  let lastSecond: number | null = null;
+  const feed = (e: EngineEvent): void => {
+    onEvent?.(e);
+    if (e.type === "second") lastSecond = e.second;
+    engine.handle(e);
+  };
+  const sampler = new Sampler(feed, o.sampler ?? { maxCarrySeconds: o.config.backtest.maxCarrySeconds });
+  return {
+    engine,
+    sampler,
+    feed,
+    get lastSecond() {
+      return lastSecond;
+    },
+    market,
+    scorecard,
+    marketScorecard,
+    settledPnl,
+  };
+}
+
+/** Scores every checkpoint's forecasts (and the market's mid), resolves them with each window, and keeps each settled P&L. */
+function scoring(scorecard: Scorecard, marketScorecard: Scorecard, settledPnl: Money[]): EngineListener {
   const three = [0.5, 0.5, 0.5];
   const four = [0.5, 0.5, 0.5, 0.5];
-  const onForecast = (e: ForecastEvent) => {
-    const minutes = checkpointMinutes(e.window.close, e.t);
-    if (minutes !== null) {
+  return {
+    onForecast(e: ForecastEvent) {
+      const minutes = checkpointMinutes(e.window.close, e.t);
+      if (minutes === null) return;
       three[0] = e.forecast.pUp;
       three[1] = e.forecast.fairValue;
       scorecard.record(e.window.close, minutes, three);
@@ -104,34 +150,18 @@ export function buildCore(o: CoreOptions): Core {
         four[3] = mid;
         marketScorecard.record(e.window.close, minutes, four);
       }
-    }
-    extra?.onForecast?.(e);
-  };
-  const engine = new Engine(engineConfig(o.config, { settlement: o.settlement, predictionEverySeconds: o.predictionEverySeconds, live: o.live ?? false }), {
-    market,
-    journal: o.journal,
-    ...(o.account ? { account: o.account } : {}),
-    ...(o.orders ? { orders: o.orders } : {}),
-    ...(o.externalExposure ? { externalExposure: o.externalExposure } : {}),
-    listener: {
-      ...extra,
-      onForecast,
-      onWindowResolved(r) {
-        const up = r.result === null ? null : r.result === "yes";
-        scorecard.resolve(r.window_close, up);
-        marketScorecard.resolve(r.window_close, up);
-        extra?.onWindowResolved?.(r);
-      },
-      onGap(from, to) {
-        scorecard.dropPending();
-        marketScorecard.dropPending();
-        extra?.onGap?.(from, to);
-      },
-      onSettlement(r) {
-        if (r.type === "settlement") settledPnl.push(parseDollars(r.pnl));
-        extra?.onSettlement?.(r);
-      },
     },
-  });
-  return { engine, market, scorecard, marketScorecard, settledPnl };
+    onWindowResolved(r) {
+      const up = r.result === null ? null : r.result === "yes";
+      scorecard.resolve(r.window_close, up);
+      marketScorecard.resolve(r.window_close, up);
+    },
+    onGap() {
+      scorecard.dropPending();
+      marketScorecard.dropPending();
+    },
+    onSettlement(r) {
+      if (r.type === "settlement") settledPnl.push(parseDollars(r.pnl));
+    },
+  };
 }

@@ -171,3 +171,64 @@ export function runResult(core: Core, marketNote: string | null, counters: { rea
     outcome_agreement: outcomeAgreement(core.engine.counters.proxyCompared, core.engine.counters.proxyDisagreements),
   };
 }
+
+/** The backtest's answer; `--json` prints exactly this. Money in dollars. */
+export interface BacktestResult extends RunResult {
+  readonly elapsed_ms: number;
+  readonly market: string;
+  /** The quotes traded against, when --quotes was given. */
+  readonly market_data: {
+    readonly files: readonly string[];
+    readonly rows: number;
+    readonly skipped_rows: number;
+    readonly skipped_reasons: Record<string, number>;
+    readonly tickers: number;
+    readonly results: number;
+    /** The spread assumed for mid-only rows, cents; null when every row had a bid and an ask. */
+    readonly assumed_spread_cents: number | null;
+    readonly depth_assumed: number;
+    /** Seconds after its label from which a quote row was used. */
+    readonly quote_delay_seconds: number;
+    readonly windows_quoted: number;
+    readonly windows_without_quotes: number;
+  } | null;
+  readonly data: {
+    readonly files: readonly string[];
+    readonly first_bar: string | null;
+    readonly last_bar: string | null;
+    readonly bar_seconds: readonly number[];
+    /** Per file: it held closes only (open = high = low = close), so no bar's open was used. */
+    readonly close_only: readonly boolean[];
+    readonly rows: number;
+    readonly skipped_rows: number;
+    readonly skipped_reasons: Record<string, number>;
+    readonly carried_seconds: number;
+    readonly gaps: number;
+  };
+  readonly out_dir: string;
+}
+
+export interface ReplayedSession {
+  readonly id: string;
+  readonly started: string;
+  readonly files: number;
+  readonly events: number;
+  readonly market: string;
+  readonly settlement: string;
+  readonly mode: string;
+  readonly btc15_version: string;
+}
+
+/** The replay's answer: the backtest's figures on the real recorded books, plus what was replayed. */
+export interface ReplayResult extends RunResult {
+  readonly sessions: readonly ReplayedSession[];
+  /** "recorded": each session's own configuration; "given": the --config file. */
+  readonly config: "recorded" | "given";
+  readonly events: number;
+  readonly ticks_skipped: number;
+  readonly elapsed_ms: number;
+  readonly events_per_s: number;
+  readonly market: string;
+  readonly recording: { readonly lines: number; readonly skipped: number; readonly problems: readonly string[] };
+  readonly out_dir: string;
+}

@@ -7,7 +7,7 @@ import type { EquityPoint } from "../../report/html/report-data.ts";
 import { thinEquity } from "../../report/html/charts/equity.ts";
 import type { NoTrade } from "../../strategy/decision.ts";
 import { loadTradeJournal } from "../../store/trade-journal.ts";
-import { accountView } from "../commands/report-html/assemble.ts";
+import { accountView } from "../core/account-view.ts";
 import type { AccountPanel, DashboardState, DecisionPanel, PricePanel, QuotePanel, SettlementRow, TradeRow, WindowPanel, WindowRow } from "./state.ts";
 
 export interface BoardOptions {
@@ -316,35 +316,6 @@ export class SessionBoard {
       sources: [{ name, transport: "file", state: price === null ? "connecting" : "recorded", price, ageMs: null, messages: this.engine?.counters.samples ?? 0, reconnects: 0, parseErrors: 0, rejected: 0, gaps: this.engine?.counters.gaps ?? 0, lastError: null }],
     };
   }
-}
-
-/** The driver's own listener and the board's: both hear everything the board needs. */
-export function withBoard(own: EngineListener, board: SessionBoard | null | undefined): EngineListener {
-  if (!board) return own;
-  const b = board.listener;
-  return {
-    ...own,
-    onForecast: (e) => {
-      own.onForecast?.(e);
-      b.onForecast?.(e);
-    },
-    onIdle: (t, d) => {
-      own.onIdle?.(t, d);
-      b.onIdle?.(t, d);
-    },
-    onTrade: (r) => {
-      own.onTrade?.(r);
-      b.onTrade?.(r);
-    },
-    onSettlement: (r) => {
-      own.onSettlement?.(r);
-      b.onSettlement?.(r);
-    },
-    onWindowResolved: (r) => {
-      own.onWindowResolved?.(r);
-      b.onWindowResolved?.(r);
-    },
-  };
 }
 
 function settled(row: TradeRow, r: SettlementRecord | VoidRecord): TradeRow {

@@ -1,5 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import { UserError } from "../../domain/errors.ts";
+import { type Scheduler, type Timer, systemScheduler } from "../../net/scheduler.ts";
 import { type BoardEvent, type BoardOptions, SessionBoard } from "./board.ts";
 import { dashboardPage } from "./page.ts";
 import { type DashboardState, startingState } from "./state.ts";
@@ -18,7 +19,8 @@ export interface DashboardOptions {
   readonly heartbeatMs?: number;
   /** Most event streams served at once; more are refused (503) so a runaway tab cannot pile them up. */
   readonly maxStreams?: number;
-  readonly now?: () => number;
+  /** The clock of the updates and heartbeats (default the wall clock). */
+  readonly scheduler?: Scheduler;
 }
 
 /** True for addresses only this machine can reach. */
@@ -53,7 +55,7 @@ export class DashboardServer {
   private readonly streams = new Set<ServerResponse>();
   private readonly session: string;
   private readonly page: { readonly html: string; readonly csp: string };
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers: Timer[] = [];
   private closed: Promise<void> | null = null;
   private readonly now: () => number;
   private readonly reported = new Set<string>();
@@ -69,7 +71,8 @@ export class DashboardServer {
     readonly port: number,
     private readonly o: DashboardOptions,
   ) {
-    this.now = o.now ?? Date.now;
+    const scheduler = o.scheduler ?? systemScheduler;
+    this.now = () => scheduler.now();
     this.session = `${this.now().toString(36)}-${process.pid.toString(36)}`;
     this.exposed = !isLoopback(host);
     this.url = `http://${host.includes(":") ? `[${host}]` : host}:${port}/`;
@@ -84,12 +87,12 @@ export class DashboardServer {
       }
     });
     this.timers.push(
-      setInterval(() => {
+      scheduler.every(o.intervalMs ?? 1000, () => {
         const event = this.stateEvent();
         if (event) this.broadcast(event);
-      }, o.intervalMs ?? 1000),
+      }),
     );
-    this.timers.push(setInterval(() => this.broadcast(`: heartbeat ${new Date(this.now()).toISOString()}\n\n`), o.heartbeatMs ?? 15_000));
+    this.timers.push(scheduler.every(o.heartbeatMs ?? 15_000, () => this.broadcast(`: heartbeat ${new Date(this.now()).toISOString()}\n\n`)));
   }
 
   /**
@@ -146,7 +149,7 @@ export class DashboardServer {
    */
   close(): Promise<void> {
     if (this.closed) return this.closed;
-    for (const t of this.timers) clearInterval(t);
+    for (const t of this.timers) t.cancel();
     this.board?.stop();
     const last = this.stateEvent() + sse("end", { reason: "the session stopped" });
     for (const res of this.streams) res.end(last);

@@ -2,7 +2,6 @@ import { resolve } from "node:path";
 import { UserError } from "../../domain/errors.ts";
 import { isoUtc } from "../../domain/window.ts";
 import type { AppConfig } from "../../config/schema.ts";
-import { Sampler } from "../../engine/sampler.ts";
 import { DEFAULT_RECORDED_MARKET, type RecordedMarket } from "../../engine/recorded-market.ts";
 import { type ReplayStats, replayHistory } from "../../history/files.ts";
 import { type QuoteHistory, readQuoteFiles } from "../../history/quote-files.ts";
@@ -12,7 +11,9 @@ import { startAfresh } from "../../store/fresh-journal.ts";
 import { FileJournal, journalFiles } from "../../store/trade-journal.ts";
 import { buildCore } from "../core/builder.ts";
 import { performanceSnapshot } from "../core/performance.ts";
-import { type RunResult, runResult } from "../core/run-result.ts";
+import { type BacktestResult, runResult } from "../core/run-result.ts";
+
+export type { BacktestResult } from "../core/run-result.ts";
 
 export class BacktestError extends UserError {}
 
@@ -34,42 +35,6 @@ export interface BacktestOptions {
   readonly force?: boolean;
   /** Bad price rows skipped (file and line), and journal problems that do not stop the run. */
   readonly onWarning?: (message: string) => void;
-}
-
-/** The backtest's answer; `--json` prints exactly this. Money in dollars. */
-export interface BacktestResult extends RunResult {
-  readonly elapsed_ms: number;
-  readonly market: string;
-  /** The quotes traded against, when --quotes was given. */
-  readonly market_data: {
-    readonly files: readonly string[];
-    readonly rows: number;
-    readonly skipped_rows: number;
-    readonly skipped_reasons: Record<string, number>;
-    readonly tickers: number;
-    readonly results: number;
-    /** The spread assumed for mid-only rows, cents; null when every row had a bid and an ask. */
-    readonly assumed_spread_cents: number | null;
-    readonly depth_assumed: number;
-    /** Seconds after its label from which a quote row was used. */
-    readonly quote_delay_seconds: number;
-    readonly windows_quoted: number;
-    readonly windows_without_quotes: number;
-  } | null;
-  readonly data: {
-    readonly files: readonly string[];
-    readonly first_bar: string | null;
-    readonly last_bar: string | null;
-    readonly bar_seconds: readonly number[];
-    /** Per file: it held closes only (open = high = low = close), so no bar's open was used. */
-    readonly close_only: readonly boolean[];
-    readonly rows: number;
-    readonly skipped_rows: number;
-    readonly skipped_reasons: Record<string, number>;
-    readonly carried_seconds: number;
-    readonly gaps: number;
-  };
-  readonly out_dir: string;
 }
 
 /** One line on why a quotes backtest quoted no window at all: it is an error, not a result. */
@@ -119,23 +84,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     journal,
     predictionEverySeconds: every,
   });
-  const { engine } = core;
-  let lastSecond: number | null = null;
-  const sampler = new Sampler(
-    {
-      onSecond(second, cents, carried, exact) {
-        lastSecond = second;
-        engine.onSecond(second, cents, carried, exact);
-      },
-      onGap(from, to) {
-        engine.onGap(from, to);
-      },
-      onMean(end, cents) {
-        engine.onMean(end, cents);
-      },
-    },
-    { maxCarrySeconds: o.config.backtest.maxCarrySeconds },
-  );
+  const { engine, sampler } = core;
   let stats: ReplayStats;
   try {
     stats = await replayHistory(o.files, sampler, { from: o.from, to: o.to, onProgress: o.onProgress, onWarning: o.onWarning });
@@ -153,7 +102,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const market = quotes === null ? null : (core.market as RecordedMarket);
   if (quotes !== null && market !== null && market.windowsQuoted === 0) throw new BacktestError(noWindowQuoted(quotes, market, stats));
   const files = journalFiles(o.outDir);
-  writeJsonAtomic(files.performance, performanceSnapshot(engine.account.summary(), lastSecond));
+  writeJsonAtomic(files.performance, performanceSnapshot(engine.account.summary(), core.lastSecond));
   await exportCsv(o.outDir);
 
   const assumed = quotes?.stats.assumedSpreadCents ?? null;

@@ -1,14 +1,15 @@
 import { isAbsolute, relative } from "node:path";
 import { isoUtc } from "../../domain/window.ts";
 import type { AppConfig } from "../../config/schema.ts";
+import { type Scheduler, sleep, systemScheduler } from "../../net/scheduler.ts";
 import { describeModel, describeStrategy, describeSynthetic } from "../console/banner.ts";
 import { noTradeText, summaryBlock } from "../console/console-format.ts";
 import type { DashboardServer } from "../dashboard/server.ts";
 import { count, duration, plural, usdFromCents, usdFromNumber } from "../console/number-style.ts";
 import { etaSeconds, progressText } from "../console/progress.ts";
 import type { RunLog } from "../console/run-log.ts";
-import { TradingSession } from "../core/session.ts";
-import { warmUp } from "../core/warm-up.ts";
+import { TradingSession } from "./session.ts";
+import { warmUp } from "./warm-up.ts";
 import { type InputSecond, StreamedSeconds } from "./demo-input.ts";
 
 export interface DemoOptions {
@@ -23,9 +24,8 @@ export interface DemoOptions {
   readonly stop: Promise<unknown>;
   /** Stop after this many simulated seconds past the warm-up (default: the whole file; the command's default is 6 hours). */
   readonly maxSeconds?: number;
-  /** Real-time scheduling; replaced in tests. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly now?: () => number;
+  /** The clock that paces it (default the wall clock); a test's simulated one runs it at once. */
+  readonly scheduler?: Scheduler;
   /** Delete a journal in dataDir that the demo did not make. */
   readonly force?: boolean;
   /** The dashboard (--dashboard), already listening: the session is shown on it. */
@@ -47,8 +47,8 @@ function shortPath(file: string): string {
  */
 export async function runDemo(o: DemoOptions): Promise<TradingSession> {
   const log = o.log;
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const now = o.now ?? (() => performance.now());
+  const scheduler = o.scheduler ?? systemScheduler;
+  const now = () => scheduler.now();
   log.show((c) => c.bold("btc15 DEMO — paper trading on recorded prices, no network needed"));
   log.info(`mode       PAPER (demo)`);
   log.info(`model      ${describeModel(o.config)}`);
@@ -77,8 +77,9 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
     log,
     fresh: { madeBy: "demo", force: o.force ?? false, flag: "--data-dir" },
     maxCarrySeconds: o.config.backtest.maxCarrySeconds,
-    ...(o.config.recording.enabled ? { record: { market: "synthetic" as const, now: Date.now } } : {}),
-    ...(board ? { listener: board.listener } : {}),
+    scheduler,
+    ...(o.config.recording.enabled ? { record: { market: "synthetic" as const } } : {}),
+    ...(board ? { listeners: [board.listener] } : {}),
   });
   board?.follow(session.engine, o.dataDir);
   if (session.recorder) log.info(`recording  ${session.recorder.folder}/ (--no-record turns it off)`);
@@ -156,7 +157,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
       const q = progress(done);
       log.footer(progressText("demo", q.frac, q.eta, q.of));
     }
-    if (done < length && !stopped) await sleep(TICK_MS);
+    if (done < length && !stopped) await sleep(scheduler, TICK_MS);
   }
   input.close();
   log.footer(null);

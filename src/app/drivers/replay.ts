@@ -5,6 +5,7 @@ import type { EngineEvent } from "../../domain/events.ts";
 import { dollarsToMoney } from "../../domain/money.ts";
 import type { TradeJournalRecord } from "../../domain/records.ts";
 import { Account } from "../../engine/account.ts";
+import { type Scheduler, sleep, systemScheduler } from "../../net/scheduler.ts";
 import type { NoTradeCounts } from "../../engine/engine.ts";
 import { exportCsv } from "../../store/export.ts";
 import { startAfresh } from "../../store/fresh-journal.ts";
@@ -13,8 +14,12 @@ import { FileJournal, journalFiles, loadTradeJournal } from "../../store/trade-j
 import { type Core, buildCore } from "../core/builder.ts";
 import type { DashboardServer } from "../dashboard/server.ts";
 import { performanceSnapshot } from "../core/performance.ts";
+import type { RecordedWriteFailure } from "../recording/format.ts";
 import { type ReadCounters, type RecordedSession, findSessions, isEngineEvent, readRecording } from "../recording/reader.ts";
-import { type RunResult, runResult } from "../core/run-result.ts";
+import { RefusedWrites } from "../recording/refused-writes.ts";
+import { type ReplayResult, type ReplayedSession, runResult } from "../core/run-result.ts";
+
+export type { ReplayResult, ReplayedSession } from "../core/run-result.ts";
 
 export interface ReplayOptions {
   /** Session recordings: files, a session's folder, or a whole sessions directory. */
@@ -26,36 +31,12 @@ export interface ReplayOptions {
   readonly force?: boolean;
   /** Replay at N× real time (to watch it); as fast as possible without. */
   readonly speed?: number;
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** The clock that paces a replay at a speed, and times the run (default the wall clock). */
+  readonly scheduler?: Scheduler;
   readonly onSession?: (line: string) => void;
   readonly onWarning?: (message: string) => void;
   /** The dashboard (--dashboard), already listening: the replay is shown on it (best with a speed). */
   readonly dashboard?: DashboardServer;
-}
-
-export interface ReplayedSession {
-  readonly id: string;
-  readonly started: string;
-  readonly files: number;
-  readonly events: number;
-  readonly market: string;
-  readonly settlement: string;
-  readonly mode: string;
-  readonly btc15_version: string;
-}
-
-/** The replay's answer: the backtest's figures on the real recorded books, plus what was replayed. */
-export interface ReplayResult extends RunResult {
-  readonly sessions: readonly ReplayedSession[];
-  /** "recorded": each session's own configuration; "given": the --config file. */
-  readonly config: "recorded" | "given";
-  readonly events: number;
-  readonly ticks_skipped: number;
-  readonly elapsed_ms: number;
-  readonly events_per_s: number;
-  readonly market: string;
-  readonly recording: { readonly lines: number; readonly skipped: number; readonly problems: readonly string[] };
-  readonly out_dir: string;
 }
 
 const sameRecords = (a: readonly TradeJournalRecord[], b: readonly TradeJournalRecord[]) => a.length <= b.length && a.every((r, i) => JSON.stringify(r) === JSON.stringify(b[i]));
@@ -68,7 +49,8 @@ const sameRecords = (a: readonly TradeJournalRecord[], b: readonly TradeJournalR
  * as it stands (with the session's own configuration, from the journal the live session found).
  */
 export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
-  const started = performance.now();
+  const scheduler = o.scheduler ?? systemScheduler;
+  const started = scheduler.now();
   const sessions = await findSessions(o.paths);
   for (const s of sessions) {
     if (resolve(o.outDir) === resolve(s.header.config.dataDir)) throw new UserError(`the replay output directory ${o.outDir} is the recorded session's own data directory: choose another with --out`);
@@ -77,23 +59,25 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   startAfresh(o.outDir, { madeBy: "replay", force: o.force ?? false, flag: "--out" });
   const first = o.config ?? sessions[0]!.header.config;
   const journal = new FileJournal(o.outDir, { durable: false, predictions: first.engine.predictionEverySeconds > 0, predictionBuffer: 1 << 16, gzipLevel: 1, ...(o.onWarning ? { onWarning: o.onWarning } : {}) });
+  // The writes the live session's disk refused are refused again, so the replay makes its journal.
+  const disk = new RefusedWrites(journal);
   const read: ReadCounters = { lines: 0, ticks: 0, skipped: 0, problems: [] };
   const replayed: ReplayedSession[] = [];
   let core: Core | null = null;
   let events = 0;
   let samples = 0;
   let lastSecond: number | null = null;
+  let diverged = 0;
   const noTrade: Partial<NoTradeCounts> = {};
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let paceFrom: { second: number; wall: number } | null = null;
   const board = o.dashboard?.attach({ driver: "replay", mode: "paper", series: first.series, market: sessions.some((s) => s.header.market === "kalshi") ? "kalshi (recorded)" : "synthetic" });
 
   const pace = async (second: number) => {
     if (!o.speed) return;
-    if (paceFrom === null) paceFrom = { second, wall: performance.now() };
+    if (paceFrom === null) paceFrom = { second, wall: scheduler.now() };
     const due = paceFrom.wall + ((second - paceFrom.second) * 1000) / o.speed;
-    const wait = due - performance.now();
-    if (wait > 5) await sleep(wait);
+    const wait = due - scheduler.now();
+    if (wait > 5) await sleep(scheduler, wait);
   };
 
   for (const [n, session] of sessions.entries()) {
@@ -104,28 +88,43 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       config,
       market: { kind: session.header.market === "kalshi" ? "venue" : "synthetic" },
       settlement: session.header.settlement,
-      journal,
+      // With another configuration the live session's disk says nothing about this replay's writes.
+      journal: o.config === undefined ? disk : journal,
       predictionEverySeconds: config.engine.predictionEverySeconds,
       live: session.header.mode === "live",
       account,
       ...(core ? { carry: core } : {}),
-      ...(board ? { listener: board.listener } : {}),
+      ...(board ? { listeners: [board.listener] } : {}),
     });
     const engine = core.engine;
     board?.follow(engine, n === 0 ? o.outDir : undefined);
     let sessionEvents = 0;
+    // Each event is handled once the refused writes recorded after it are known (a line later).
+    let held: EngineEvent | null = null;
+    let refused: RecordedWriteFailure[] = [];
+    const handle = async (e: EngineEvent) => {
+      if (e.type === "second") {
+        lastSecond = e.second;
+        await pace(e.second);
+      }
+      disk.arm(refused);
+      refused = [];
+      core!.feed(e);
+      diverged += disk.settle();
+      sessionEvents++;
+    };
     for (const file of session.files) {
       for await (const line of readRecording(file.path, read)) {
-        if (!isEngineEvent(line)) continue;
-        const e = line as EngineEvent;
-        if (e.type === "second") {
-          lastSecond = e.second;
-          await pace(e.second);
+        if (line.type === "write_failed") {
+          if (held !== null) refused.push(line);
+          continue;
         }
-        engine.handle(e);
-        sessionEvents++;
+        if (!isEngineEvent(line)) continue;
+        if (held !== null) await handle(held);
+        held = line as EngineEvent;
       }
     }
+    if (held !== null) await handle(held);
     events += sessionEvents;
     samples += engine.counters.samples;
     for (const [k, v] of Object.entries(engine.counters.noTrade) as [keyof NoTradeCounts, number][]) noTrade[k] = (noTrade[k] ?? 0) + v;
@@ -146,8 +145,9 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   const last = core!;
   writeJsonAtomic(journalFiles(o.outDir).performance, performanceSnapshot(last.engine.account.summary(), lastSecond));
   await exportCsv(o.outDir);
+  if (diverged > 0) o.onWarning?.(`${diverged} journal write(s) the live session's disk refused were never tried by the replay: it did not follow the live session there`);
   const anyKalshi = sessions.some((s) => s.header.market === "kalshi");
-  const elapsed = performance.now() - started;
+  const elapsed = scheduler.now() - started;
   const result: ReplayResult = {
     ...runResult(last, anyKalshi ? "the recorded Kalshi books: paper fills walk each book as it was, at its prices and depth, with Kalshi's taker fee" : null, { samples, noTrade: noTrade as NoTradeCounts }),
     ...(anyKalshi ? {} : { baselines: { ...runResult(last, null).baselines, note: "the recorded sessions traded the synthetic market (no Kalshi books were recorded): no market price to score" } }),
@@ -167,22 +167,26 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
 
 /**
  * Puts the journal where session `n` starts. The first session starts from the journal the live
- * session found. Later ones continue from the replay's own journal, except that with the
- * session's own configuration the live journal at the restart wins: it may hold records whose
- * events a crash kept out of the recording (the last seconds before a kill -9).
+ * session found. Later ones, with the session's own configuration, start from the journal the
+ * live session found at its restart: it may hold records whose events a crash kept out of the
+ * recording (the last seconds before a kill -9), or lack records the replay made from events the
+ * live session recorded but never journaled (a kill -9 inside a burst of settlements: the rest
+ * were settled after the restart, later). With another configuration the replay goes on from its own.
  */
 function startFrom(journal: FileJournal, session: RecordedSession, n: number, own: boolean, dir: string, warn?: (m: string) => void): void {
   const atStart = session.header.journal_at_start ?? [];
-  const have = loadTradeJournal(dir).records;
   if (n === 0) {
     for (const r of atStart) journal.append(r);
     return;
   }
   if (!own) return;
+  const have = loadTradeJournal(dir).records;
   if (sameRecords(have, atStart)) {
     for (const r of atStart.slice(have.length)) journal.append(r);
     if (atStart.length > have.length) warn?.(`session ${session.id} started from ${atStart.length - have.length} journal record(s) whose events the recording lost (a crash): taken from its journal`);
     return;
   }
-  if (!sameRecords(atStart, have)) warn?.(`session ${session.id} started from a journal that differs from the replay's own (record ${have.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(atStart[i])) + 1}): replaying on from the replay's`);
+  const from = have.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(atStart[i]));
+  warn?.(`session ${session.id} started from a journal that differs from the replay's own from record ${from + 1} (${have.length - from} replayed record(s) the live session never wrote, a crash): replaying on from the live journal`);
+  journal.replaceTrades(atStart);
 }

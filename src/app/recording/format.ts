@@ -1,6 +1,6 @@
 import type { AppConfig } from "../../config/schema.ts";
 import type { EngineEvent } from "../../domain/events.ts";
-import type { TradeJournalRecord } from "../../domain/records.ts";
+import type { TradeJournalRecord, WindowRecord } from "../../domain/records.ts";
 
 /** The recording format's version: a reader refuses a newer one. */
 export const RECORDING_SCHEMA = 1;
@@ -42,7 +42,20 @@ export interface RecordedTick {
   readonly q?: number;
 }
 
-export type RecordingLine = RecordingHeader | RecordedTick | EngineEvent;
+/**
+ * A journal write the disk refused, recorded right after the event whose handling tried it: the
+ * disk's answers are inputs too, and a replay fails the same writes so it makes the live journal.
+ */
+export interface RecordedWriteFailure {
+  readonly type: "write_failed";
+  /** The trade journal (trades.jsonl) or the window records (windows.jsonl). */
+  readonly journal: "trades" | "windows";
+  /** The record that was not written. */
+  readonly record: TradeJournalRecord | WindowRecord;
+  readonly error: string;
+}
+
+export type RecordingLine = RecordingHeader | RecordedTick | RecordedWriteFailure | EngineEvent;
 
 /** Every engine event type, checked against the union: a new event cannot be forgotten here (and so dropped by replay). */
 const EVENT_TYPES: Record<EngineEvent["type"], true> = { second: true, mean: true, gap: true, market: true, book: true, result: true, order: true, kill_switch: true, warm_up: true, stop: true };

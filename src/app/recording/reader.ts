@@ -4,6 +4,7 @@ import { StringDecoder } from "node:string_decoder";
 import { constants, createGunzip } from "node:zlib";
 import { UserError } from "../../domain/errors.ts";
 import { ENGINE_EVENT_TYPES, RECORDING_SCHEMA, type RecordingHeader, type RecordingLine } from "./format.ts";
+import { parseRecordingLine } from "./schema.ts";
 
 /** One recording file, as found on disk. */
 export interface RecordingFile {
@@ -22,14 +23,16 @@ export interface ReadCounters {
   lines: number;
   /** Raw tick lines passed over (the engine never took them). */
   ticks: number;
-  /** Lines that were not JSON, or cut off by a crash at the end of a file. */
+  /** Lines that were not JSON (cut off by a crash at the end of a file) or not valid recording lines. */
   skipped: number;
+  /** The first few, named by file and line: "…/0000-2026112014.jsonl.gz:812: not a valid "book" line (…)". */
   readonly problems: string[];
 }
 
 /**
- * The lines of a recording file, parsed. A file cut off by a crash (its last gzip member
- * incomplete) yields everything before the cut; a line broken by it is skipped and counted.
+ * The lines of a recording file, parsed and checked (schema.ts). A file cut off by a crash (its
+ * last gzip member incomplete) yields everything before the cut; a line broken by it, or one that
+ * is not a valid recording line, is skipped, counted and named by file and line.
  */
 export async function* readRecording(path: string, counters: ReadCounters): AsyncGenerator<RecordingLine> {
   const gunzip = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH });
@@ -47,20 +50,19 @@ export async function* readRecording(path: string, counters: ReadCounters): Asyn
       counters.ticks++;
       return;
     }
-    let value: unknown;
+    let value: RecordingLine;
     try {
-      value = JSON.parse(text);
-    } catch {
+      const raw = JSON.parse(text) as { type?: unknown; schema?: unknown };
+      // A newer format's header is passed on as it is, to be refused by its version, not its shape.
+      value = raw?.type === "header" && typeof raw.schema === "number" && raw.schema > RECORDING_SCHEMA ? (raw as RecordingLine) : parseRecordingLine(raw);
+    } catch (e) {
       counters.skipped++;
-      if (counters.problems.length < 5) counters.problems.push(`${path}: line ${n} is not JSON (cut off by a crash?)`);
-      return;
-    }
-    if (typeof value !== "object" || value === null || typeof (value as { type?: unknown }).type !== "string") {
-      counters.skipped++;
+      const why = e instanceof SyntaxError ? "not JSON (cut off by a crash?)" : (e as Error).message;
+      if (counters.problems.length < 5) counters.problems.push(`${path}:${n}: ${why}`);
       return;
     }
     counters.lines++;
-    yield value as RecordingLine;
+    yield value;
   };
   try {
     for await (const chunk of input) {

@@ -1,8 +1,9 @@
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { EngineEvent } from "../../domain/events.ts";
-import { RECORDING_SCHEMA, type RecordedTick, type RecordingHeader } from "./format.ts";
+import { type FileOps, nodeFileOps, writeAll } from "../../store/file-ops.ts";
+import { RECORDING_SCHEMA, type RecordedTick, type RecordedWriteFailure, type RecordingHeader } from "./format.ts";
 
 export interface RecorderOptions {
   /** `<dataDir>/sessions`: each session gets a folder of its own. */
@@ -13,6 +14,8 @@ export interface RecorderOptions {
   readonly now: () => number;
   /** Buffered lines are compressed and written at least this often (and after every trade). */
   readonly flushMs?: number;
+  /** The writes (a test's full disk); Node's by default. */
+  readonly ops?: FileOps;
 }
 
 export interface RecorderCounters {
@@ -21,9 +24,14 @@ export interface RecorderCounters {
   files: number;
   /** Compressed bytes written. */
   bytes: number;
-  /** Writes that failed (a full disk): the recording has a hole, trading goes on. */
+  /** Writes that failed (a full disk): retried at the next flush; trading goes on. */
   failures: number;
+  /** Lines given up on after failed writes held too much in memory: the recording has a hole. */
+  dropped: number;
 }
+
+/** Lines kept for the next try after failed writes, at most this many bytes; beyond it they are dropped. */
+const MAX_HELD_BYTES = 64 << 20;
 
 const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
 
@@ -35,7 +43,7 @@ const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, "").re
  * a header. A failed write is counted and never stops trading.
  */
 export class SessionRecorder {
-  readonly counters: RecorderCounters = { events: 0, ticks: 0, files: 0, bytes: 0, failures: 0 };
+  readonly counters: RecorderCounters = { events: 0, ticks: 0, files: 0, bytes: 0, failures: 0, dropped: 0 };
   readonly session: string;
   readonly folder: string;
   private buffer: string[] = [];
@@ -43,7 +51,11 @@ export class SessionRecorder {
   private bufferBytes = 0;
   private fd: number | null = null;
   private tickFd: number | null = null;
+  /** Bytes of whole gzip members in each open file: a failed write is cut back to it. */
+  private readonly sizes = new Map<number, number>();
+  private readonly ops: FileOps;
   private period = "";
+  private header: RecordingHeader | null = null;
   private part = -1;
   private lastFlush: number;
   private readonly flushMs: number;
@@ -56,6 +68,7 @@ export class SessionRecorder {
     this.folder = join(o.dir, this.session);
     this.flushMs = o.flushMs ?? 5_000;
     this.lastFlush = now;
+    this.ops = o.ops ?? nodeFileOps;
   }
 
   /** Opens the session's first file (its header) now, so the session is on disk from its start. */
@@ -81,6 +94,12 @@ export class SessionRecorder {
     this.push(JSON.stringify(e));
   }
 
+  /** A journal write the disk refused (after the event whose handling tried it). */
+  writeFailed(f: RecordedWriteFailure): void {
+    if (this.closed) return;
+    this.push(JSON.stringify(f));
+  }
+
   tick(t: RecordedTick): void {
     if (this.closed) return;
     this.counters.ticks++;
@@ -95,18 +114,23 @@ export class SessionRecorder {
     if (!force && now - this.lastFlush < this.flushMs && this.bufferBytes < 1 << 20) return;
     this.lastFlush = now;
     if (this.buffer.length === 0 && this.tickBuffer.length === 0) return;
-    const events = this.buffer;
-    const ticks = this.tickBuffer;
-    this.buffer = [];
-    this.tickBuffer = [];
-    this.bufferBytes = 0;
     try {
       const fd = this.file(now);
-      if (events.length) this.write(fd, events);
-      if (ticks.length) this.write(this.tickFd!, ticks);
+      if (this.buffer.length) this.write(fd, this.buffer);
+      this.buffer = [];
+      if (this.tickBuffer.length) this.write(this.tickFd!, this.tickBuffer);
+      this.tickBuffer = [];
+      this.bufferBytes = 0;
     } catch (e) {
+      // Kept for the next flush (a disk that fills usually frees again), unless that holds too much.
       this.counters.failures++;
       this.lastError = `recording ${this.folder}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+      if (this.bufferBytes > MAX_HELD_BYTES) {
+        this.counters.dropped += this.buffer.length + this.tickBuffer.length;
+        this.buffer = [];
+        this.tickBuffer = [];
+        this.bufferBytes = 0;
+      }
     }
   }
 
@@ -118,14 +142,32 @@ export class SessionRecorder {
   }
 
   private write(fd: number, lines: readonly string[]): void {
-    const gz = gzipSync(lines.join("\n") + "\n", { level: 6 });
-    writeSync(fd, gz);
+    this.writeMember(fd, gzipSync(lines.join("\n") + "\n", { level: 6 }));
+  }
+
+  /** One gzip member, whole or not at all: a part written before a failure is cut off, so the file stays readable. */
+  private writeMember(fd: number, gz: Buffer): void {
+    const size = this.sizes.get(fd) ?? 0;
+    try {
+      writeAll(this.ops, fd, gz);
+    } catch (e) {
+      try {
+        this.ops.truncate(fd, size);
+      } catch {
+        // The next write starts from the same size and truncates again first.
+      }
+      throw e;
+    }
+    this.sizes.set(fd, size + gz.length);
     this.counters.bytes += gz.length;
   }
 
   private closeFiles(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    if (this.tickFd !== null) closeSync(this.tickFd);
+    for (const fd of [this.fd, this.tickFd]) {
+      if (fd === null) continue;
+      this.sizes.delete(fd);
+      closeSync(fd);
+    }
     this.fd = this.tickFd = null;
   }
 
@@ -138,30 +180,37 @@ export class SessionRecorder {
   private file(now: number): number {
     const iso = new Date(now).toISOString();
     const period = this.o.rotate === "hour" ? iso.slice(0, 13) : iso.slice(0, 10);
-    if (this.fd !== null && period === this.period) return this.fd;
-    this.closeFiles();
-    mkdirSync(this.folder, { recursive: true });
-    this.part++;
-    this.period = period;
-    const name = `${String(this.part).padStart(4, "0")}-${period.replace(/[-:]/g, "")}`;
-    // The raw ticks go in a file of their own: replay never has to read past them.
-    this.tickFd = openSync(join(this.folder, `${name}.ticks.jsonl.gz`), "a");
-    const fd = openSync(join(this.folder, `${name}.jsonl.gz`), "a");
-    const { journal_at_start, ...rest } = this.o.header;
-    const header: RecordingHeader = {
-      type: "header",
-      schema: RECORDING_SCHEMA,
-      session: this.session,
-      part: this.part,
-      started: new Date(now).toISOString(),
-      ...rest,
-      ...(this.part === 0 && journal_at_start !== undefined ? { journal_at_start } : {}),
-    };
-    const gz = gzipSync(JSON.stringify(header) + "\n");
-    writeSync(fd, gz);
-    this.counters.bytes += gz.length;
-    this.counters.files++;
-    this.fd = fd;
+    if (this.fd === null || period !== this.period) {
+      this.closeFiles();
+      mkdirSync(this.folder, { recursive: true });
+      this.part++;
+      this.period = period;
+      const name = `${String(this.part).padStart(4, "0")}-${period.replace(/[-:]/g, "")}`;
+      // The raw ticks go in a file of their own: replay never has to read past them.
+      this.tickFd = this.openFile(join(this.folder, `${name}.ticks.jsonl.gz`));
+      this.fd = this.openFile(join(this.folder, `${name}.jsonl.gz`));
+      const { journal_at_start, ...rest } = this.o.header;
+      this.header = {
+        type: "header",
+        schema: RECORDING_SCHEMA,
+        session: this.session,
+        part: this.part,
+        started: iso,
+        ...rest,
+        ...(this.part === 0 && journal_at_start !== undefined ? { journal_at_start } : {}),
+      };
+    }
+    // A header whose write failed is written before anything else goes in.
+    if (this.sizes.get(this.fd) === 0) {
+      this.writeMember(this.fd, gzipSync(JSON.stringify(this.header) + "\n"));
+      this.counters.files++;
+    }
+    return this.fd;
+  }
+
+  private openFile(path: string): number {
+    const fd = openSync(path, "a");
+    this.sizes.set(fd, fstatSync(fd).size);
     return fd;
   }
 }

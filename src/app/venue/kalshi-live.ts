@@ -11,6 +11,7 @@ import { LiveGateError, type LiveTradingGrant, grantLiveTrading } from "../../ka
 import { fetchPortfolio } from "../../kalshi/portfolio.ts";
 import { type BuyOrder, describeV2 } from "../../kalshi/orders.ts";
 import { type KalshiPortfolio, parseBalance, parseMarket } from "../../kalshi/wire.ts";
+import type { Scheduler } from "../../net/scheduler.ts";
 import { PollLoop } from "../../net/poll-loop.ts";
 import { type KalshiCredentials, keyVariables } from "./kalshi-credentials.ts";
 import type { KalshiEnvironment } from "../../config/kalshi-schema.ts";
@@ -178,9 +179,10 @@ export class ShardBalanceWatch {
     private readonly account: LiveAccount,
     intervalMs: number,
     backoffMaxMs: number,
+    scheduler?: Scheduler,
   ) {
     this.balance = shardBalance(account.portfolio, account.shard);
-    this.loop = new PollLoop(() => this.read(), { intervalMs, backoffMaxMs });
+    this.loop = new PollLoop(() => this.read(), { intervalMs, backoffMaxMs, ...(scheduler ? { scheduler } : {}) });
   }
 
   /** Reads once now (also what start() repeats). */

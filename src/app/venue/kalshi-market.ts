@@ -8,12 +8,13 @@ import type { SigningKey } from "../../kalshi/signing.ts";
 import { KalshiSocket } from "../../kalshi/socket.ts";
 import { IndexAverages, type IndexWindowCheck } from "../../kalshi/index-averages.ts";
 import { type IndexValue, settlementIndexOf } from "../../kalshi/index-frames.ts";
+import type { Scheduler } from "../../net/scheduler.ts";
 import type { MarketSpec } from "../core/builder.ts";
 
 export type MarketsMode = "kalshi" | "synthetic" | "auto";
 
 /** A REST client configured from the `kalshi` settings; `key` only for signed (portfolio) calls. */
-export function kalshiClient(config: AppConfig, o: { key?: SigningKey | null; clock?: Clock; maxRetries?: number } = {}): KalshiClient {
+export function kalshiClient(config: AppConfig, o: { key?: SigningKey | null; clock?: Clock; scheduler?: Scheduler; maxRetries?: number } = {}): KalshiClient {
   const k = config.kalshi;
   return new KalshiClient({
     baseUrl: k.baseUrl,
@@ -26,6 +27,7 @@ export function kalshiClient(config: AppConfig, o: { key?: SigningKey | null; cl
     tokensPerRequest: k.rateLimit.tokensPerRequest,
     ...(o.key ? { key: o.key } : {}),
     ...(o.clock ? { clock: o.clock } : {}),
+    ...(o.scheduler ? { scheduler: o.scheduler } : {}),
   });
 }
 
@@ -64,6 +66,10 @@ export interface MarketChoiceDeps {
   /** With a key the WebSocket replaces book polling; without, REST polling. */
   readonly key?: SigningKey | null;
   readonly clock?: Clock;
+  /** Timers of the pollers and the socket (default the wall clock's). */
+  readonly scheduler?: Scheduler;
+  /** The run's one Kalshi client; made here (and closed on stop) when absent. */
+  readonly client?: KalshiClient;
   readonly onError?: (message: string) => void;
   /** Kalshi's official result of a window (also sent to the engine as a result event). */
   readonly onResult?: (ticker: string) => void;
@@ -75,15 +81,15 @@ export interface MarketChoiceDeps {
 }
 
 /** Is Kalshi's public API answering? One quick request, no retries. */
-export async function kalshiReachable(config: AppConfig, clock?: Clock): Promise<{ ok: true } | { ok: false; why: string }> {
-  const client = kalshiClient(config, { maxRetries: 0, ...(clock ? { clock } : {}) });
+export async function kalshiReachable(config: AppConfig, clock?: Clock, shared?: KalshiClient): Promise<{ ok: true } | { ok: false; why: string }> {
+  const client = shared ?? kalshiClient(config, { maxRetries: 0, ...(clock ? { clock } : {}) });
   try {
-    await client.get("/exchange/status");
+    await client.request("GET", "/exchange/status", { retry: "none" });
     return { ok: true };
   } catch (e) {
     return { ok: false, why: (e as Error).message };
   } finally {
-    client.close();
+    if (shared === undefined) client.close();
   }
 }
 
@@ -95,7 +101,7 @@ export async function kalshiReachable(config: AppConfig, clock?: Clock): Promise
 export async function chooseMarketSource(mode: MarketsMode, d: MarketChoiceDeps): Promise<MarketChoice> {
   const k = d.config.kalshi;
   if (mode === "auto") {
-    const probe = await kalshiReachable(d.config, d.clock);
+    const probe = await kalshiReachable(d.config, d.clock ?? d.scheduler, d.client);
     if (!probe.ok) return synthetic(d.config, `markets: synthetic (Kalshi not reachable at ${k.baseUrl}: ${probe.why})`);
   }
   if (mode === "synthetic") return synthetic(d.config, "markets: synthetic market maker (not Kalshi's prices)");
@@ -103,9 +109,10 @@ export async function chooseMarketSource(mode: MarketsMode, d: MarketChoiceDeps)
 }
 
 function kalshiMarket(d: MarketChoiceDeps, auto: boolean): MarketChoice {
-  const clock = d.clock ?? systemClock;
+  const clock = d.clock ?? d.scheduler ?? systemClock;
+  const scheduler = d.scheduler ? { scheduler: d.scheduler } : {};
   const k = d.config.kalshi;
-  const client = kalshiClient(d.config, { key: d.key ?? null, clock });
+  const client = d.client ?? kalshiClient(d.config, { key: d.key ?? null, clock, ...scheduler });
   // Everything learned goes through one door, set when the session starts.
   let emit: (e: EngineEvent) => void = () => {};
   const indexId = d.key && k.index.enabled ? settlementIndexOf(d.config.series) : null;
@@ -119,6 +126,7 @@ function kalshiMarket(d: MarketChoiceDeps, auto: boolean): MarketChoice {
         onBookLost: (ticker) => emit({ type: "book", ticker, requestedMs: clock.now(), receivedMs: clock.now(), book: null }),
         series: d.config.series,
         clock,
+        ...scheduler,
         staleMs: k.wsStaleMs,
         backoffBaseMs: k.backoff.baseMs,
         backoffMaxMs: k.backoff.maxMs,
@@ -143,6 +151,7 @@ function kalshiMarket(d: MarketChoiceDeps, auto: boolean): MarketChoice {
   const feed = new KalshiMarketFeed(client, {
     series: d.config.series,
     clock,
+    ...scheduler,
     bookPollMs: k.bookPollMs,
     backoffMaxMs: k.backoff.maxMs,
     marketRefreshMs: socket ? Math.max(k.bookPollMs, 5_000) : k.marketRefreshMs,
@@ -153,6 +162,7 @@ function kalshiMarket(d: MarketChoiceDeps, auto: boolean): MarketChoice {
   });
   const results = new ResultWatcher(client, {
     clock,
+    ...scheduler,
     pollMs: k.resultPollMs,
     backoffMaxMs: k.backoff.maxMs,
     giveUpMs: k.resultGiveUpMs,
@@ -181,7 +191,7 @@ function kalshiMarket(d: MarketChoiceDeps, auto: boolean): MarketChoice {
     },
     watchResult: (ticker, close) => results.watch(ticker, close),
     async stop() {
-      client.close();
+      if (d.client === undefined) client.close();
       await Promise.all([feed.stop(), socket?.stop(), results.stop()]);
     },
   };

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type Core, buildCore } from "../../../src/app/core/builder.ts";
-import { LIMITS, SessionBoard, withBoard } from "../../../src/app/dashboard/board.ts";
+import { LIMITS, SessionBoard } from "../../../src/app/dashboard/board.ts";
+import { listenAll } from "../../../src/engine/listener.ts";
 import { parseConfig } from "../../../src/config/load.ts";
 import { formatDecimal } from "../../../src/domain/money.ts";
 import type { TradeJournalRecord, VoidRecord } from "../../../src/domain/records.ts";
@@ -24,7 +25,7 @@ function tradingCore(board: SessionBoard, journal = new MemoryJournal()): Core {
     settlement: "proxy",
     journal,
     predictionEverySeconds: 0,
-    listener: board.listener,
+    listeners: [board.listener],
   });
   board.follow(core.engine);
   return core;
@@ -126,7 +127,7 @@ describe("the dashboard's state", () => {
   it("a resumed journal shows its earlier trades, settlements and equity from the first page", () => {
     const fx = writeFixtureJournal(mkdtempSync(join(tmpdir(), "btc15-board-")));
     const b = board();
-    const core = buildCore({ config: parseConfig({}), market: { kind: "synthetic" }, settlement: "proxy", journal: new MemoryJournal(), predictionEverySeconds: 0, listener: b.listener });
+    const core = buildCore({ config: parseConfig({}), market: { kind: "synthetic" }, settlement: "proxy", journal: new MemoryJournal(), predictionEverySeconds: 0, listeners: [b.listener] });
     b.follow(core.engine, fx.dir);
     const s = b.snapshot("abc", AT, 0);
     const trades = fx.trades.filter((r): r is Extract<TradeJournalRecord, { type: "trade" }> => r.type === "trade");
@@ -138,14 +139,13 @@ describe("the dashboard's state", () => {
     expect(s.equity.map(([, e]) => e)).toEqual([200, 204.32, 202.23, 202.23]);
   });
 
-  it("withBoard: the driver's listener and the board's both hear each event", () => {
+  it("the driver's listener and the board's, in one list, both hear each event", () => {
     const b = board();
     const heard: string[] = [];
-    const both = withBoard({ onIdle: (t) => heard.push(`own ${t}`), onWindowClosed: () => heard.push("closed") }, b);
+    const both = listenAll([{ onIdle: (t) => heard.push(`own ${t}`), onWindowClosed: () => heard.push("closed") }, b.listener]);
     both.onIdle!(5, { kind: "none", reason: "warmup", detail: "1/2", edges: { yes: null, no: null }, confidence: 0 });
     both.onWindowClosed!({} as never);
     expect(heard).toEqual(["own 5", "closed"]);
     expect(b.snapshot("abc", AT, 0).decision).toMatchObject({ t: 5, kind: "none", reason: "warmup" });
-    expect(withBoard({}, null)).toEqual({});
   });
 });

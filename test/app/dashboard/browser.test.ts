@@ -11,7 +11,7 @@ import { DashboardServer } from "../../../src/app/dashboard/server.ts";
 import { runDemo } from "../../../src/app/drivers/demo.ts";
 import { RunLog } from "../../../src/app/console/run-log.ts";
 import { BUNDLED_SAMPLE } from "../../../src/app/core/sample.ts";
-import type { TradingSession } from "../../../src/app/core/session.ts";
+import type { TradingSession } from "../../../src/app/drivers/session.ts";
 import { parseConfig } from "../../../src/config/load.ts";
 import { type Browser, browserUnavailable, launchBrowser, screenshot } from "../../browser.ts";
 
@@ -55,7 +55,8 @@ describe.skipIf(unavailable !== null)("the dashboard in Chromium", { timeout: 15
   });
 
   it("draws every chart with data, follows the events, fills a page opened mid-session, and reconnects after a restart", async () => {
-    const dashboard = await DashboardServer.open({ port: 0 });
+    // States four times a second (not one): the page has less to wait for.
+    const dashboard = await DashboardServer.open({ port: 0, intervalMs: 250 });
     const origin = dashboard.url.replace(/\/$/, "");
     const run = demo(dashboard, 300);
     const { page, problems } = await browser.open();
@@ -155,10 +156,10 @@ describe.skipIf(unavailable !== null)("the dashboard in Chromium", { timeout: 15
     await until(async () => ["stopped", "reconnecting"].includes((await attr(page, "body", "data-connection"))!), "the page to notice");
     expect(await field(page, "connection")).toMatch(/reconnecting…$/);
     await screenshot(page, "dashboard-reconnecting.png");
-    await new Promise((r) => setTimeout(r, 2500)); // a few refused attempts
+    await until(async () => problems.failedRequests.length >= 1, "a reconnection attempt to fail while no server listens");
 
     // A new server on the same port with a new session: the page follows it by itself.
-    const again = await DashboardServer.open({ port: dashboard.port });
+    const again = await DashboardServer.open({ port: dashboard.port, intervalMs: 250 });
     const second = demo(again, 300);
     try {
       await until(async () => (await attr(page, "body", "data-session")) !== firstSession && (await attr(page, "body", "data-connection")) === "live" && (await attr(page, "body", "data-phase")) === "running", "the page to reconnect", 30_000);
@@ -169,10 +170,11 @@ describe.skipIf(unavailable !== null)("the dashboard in Chromium", { timeout: 15
       await second.done;
       await again.close();
     }
-    // While the server was down only the reconnection attempts failed.
+    // While the server was down only the reconnection attempts failed: refused, or cut while the
+    // server went (which net error Chromium names then depends on the moment, so any network error).
     expect(problems.pageErrors).toEqual([]);
-    for (const e of problems.consoleErrors) expect(e).toMatch(/ERR_CONNECTION_REFUSED|Failed to load resource/);
-    for (const r of problems.failedRequests) expect(r).toMatch(new RegExp(`^${origin}/(events|api/state): net::ERR_CONNECTION_REFUSED$`));
+    for (const e of problems.consoleErrors) expect(e).toMatch(/net::ERR_[A-Z_]+|Failed to load resource/);
+    for (const r of problems.failedRequests) expect(r).toMatch(new RegExp(`^${origin}/(events|api/state): net::ERR_[A-Z_]+$`));
     await page.close();
   });
 });

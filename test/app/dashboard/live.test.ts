@@ -11,6 +11,7 @@ import type { DashboardState } from "../../../src/app/dashboard/state.ts";
 import { windowAt } from "../../../src/domain/window.ts";
 import { type FakeExchanges, startFakeExchanges } from "../../fakes/exchanges.ts";
 import { type FakeKalshi, startFakeKalshi } from "../../fakes/kalshi.ts";
+import { SimScheduler } from "../../sim/scheduler.ts";
 import { startLive } from "../live-harness.ts";
 
 const KEY_ID = "5e1f2a3b-9c8d-4e7f-a6b5-c4d3e2f1a0b9";
@@ -25,12 +26,13 @@ const priceOf = (s: number) => 64_000 + (s % 40) * 3;
 
 let ex: FakeExchanges;
 let kalshi: FakeKalshi;
+const sim = new SimScheduler(Date.parse("2026-11-20T14:03:07.400Z"));
 beforeAll(async () => {
-  ex = await startFakeExchanges({ price: 64_010 });
+  ex = await startFakeExchanges({ price: 64_010, scheduler: sim });
   // Half an hour of history for the warm start, so the forecaster is ready at once.
-  ex.exchanges.coinbase.history = { get nowMs() { return Date.now(); }, priceAt: priceOf, tradeSeconds: 120 };
-  kalshi = await startFakeKalshi({ publicKey: key.publicKey });
-  for (let t = Date.now() / 1000 - 900; t < Date.now() / 1000 + 3600; t += 900) {
+  ex.exchanges.coinbase.history = { get nowMs() { return sim.now(); }, priceAt: priceOf, tradeSeconds: 120 };
+  kalshi = await startFakeKalshi({ publicKey: key.publicKey, scheduler: sim });
+  for (let t = sim.now() / 1000 - 900; t < sim.now() / 1000 + 3600; t += 900) {
     kalshi.setMarket(windowAt(t).ticker, { floor_strike: 64_000 });
     kalshi.setBook(windowAt(t).ticker, { yes: [["0.5000", "500.00"]], no: [["0.4000", "500.00"]] });
   }
@@ -45,10 +47,11 @@ async function text(url: string): Promise<string> {
   return r.text();
 }
 
-describe("btc15 live --dashboard", { timeout: 40_000 }, () => {
+describe("btc15 live --dashboard", () => {
   it("shows the feeds, Kalshi's window and book and counters, every second, and never the key", async () => {
-    const dashboard = await DashboardServer.open({ port: 0 });
+    const dashboard = await DashboardServer.open({ port: 0, scheduler: sim });
     const run = startLive({
+      sim,
       dashboard,
       env: { KALSHI_API_KEY_ID: KEY_ID, KALSHI_PRIVATE_KEY_PATH: KEY_PATH },
       config: {
@@ -66,13 +69,12 @@ describe("btc15 live --dashboard", { timeout: 40_000 }, () => {
       expect(events.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
       const reader = events.body!.getReader();
       let stream = "";
-      const until = Date.now() + 3500;
-      while (Date.now() < until) {
-        const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), until - Date.now()))]);
-        if (chunk === null || chunk.done) break;
-        stream += new TextDecoder().decode(chunk.value);
-      }
+      const reading = (async () => {
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) stream += new TextDecoder().decode(chunk.value);
+      })();
+      await sim.advance(3500);
       await reader.cancel();
+      await reading;
       served.push(stream);
       const states = [...stream.matchAll(/^event: state\ndata: (.*)$/gm)].map((m) => JSON.parse(m[1]!) as DashboardState);
       expect(states.length).toBeGreaterThanOrEqual(3);
@@ -93,7 +95,7 @@ describe("btc15 live --dashboard", { timeout: 40_000 }, () => {
       expect(s.price.mode).toBe("composite");
       expect(s.price.composite).not.toBeNull();
       // The window, struck at Kalshi's official strike, and Kalshi's book as the engine saw it.
-      const now = Date.now() / 1000;
+      const now = sim.now() / 1000;
       expect(s.window).toMatchObject({ ticker: windowAt(now).ticker, strike: 64_000, strikeSource: "kalshi" });
       expect(s.window!.series.t.length).toBeGreaterThanOrEqual(2);
       expect(s.decision!.quote).toEqual({ source: "kalshi", yesBid: 50, yesAsk: 60, noBid: 40, noAsk: 50 });

@@ -13,6 +13,7 @@ import { RunLog } from "../../../src/app/console/run-log.ts";
 import { BUNDLED_SAMPLE } from "../../../src/app/core/sample.ts";
 import { parseConfig } from "../../../src/config/load.ts";
 import { loadTradeJournal } from "../../../src/store/trade-journal.ts";
+import { SimScheduler } from "../../sim/scheduler.ts";
 
 describe("btc15 replay --dashboard", { timeout: 60_000 }, () => {
   it("shows the replayed session: its trades, settlements and account as the replay journaled them", async () => {
@@ -21,9 +22,9 @@ describe("btc15 replay --dashboard", { timeout: 60_000 }, () => {
     out.resume();
     const log = new RunLog({ file: join(dir, "demo.log"), out, colour: false, now: () => 0 });
     const config = parseConfig({ dataDir: join(dir, "demo"), synthetic: { mispricingCents: 3 } });
-    let fake = 0;
-    // Three recorded hours of a demo (a fake clock: no real time passes).
-    await runDemo({ config, file: BUNDLED_SAMPLE, dataDir: config.dataDir, speed: 60, statusIntervalSeconds: 3600, log, stop: new Promise(() => {}), maxSeconds: 3 * 3600, sleep: async () => void (fake += 60_000), now: () => fake });
+    // Three recorded hours of a demo (on a simulated clock: no real time passes).
+    const sim = new SimScheduler(0);
+    await sim.run(runDemo({ config, file: BUNDLED_SAMPLE, dataDir: config.dataDir, speed: 3600, statusIntervalSeconds: 3600, log, stop: new Promise(() => {}), maxSeconds: 3 * 3600, scheduler: sim }), "the demo");
     log.close();
 
     const dashboard = await DashboardServer.open({ port: 0 });

@@ -20,7 +20,9 @@ interface Reply {
 
 function get(port: number, path: string, o: { method?: string; host?: string } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, method: o.method ?? "GET", headers: o.host ? { host: o.host } : {} }, (res) => {
+    // A connection of its own (no keep-alive pool): a closed server then refuses it, rather than
+    // cutting a pooled one that the client has not yet seen closed.
+    const req = request({ host: "127.0.0.1", port, path, method: o.method ?? "GET", headers: o.host ? { host: o.host } : {}, agent: false }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (d: string) => (body += d));
@@ -171,7 +173,7 @@ describe("the dashboard server", () => {
     expect(before).toMatchObject({ v: 1, phase: "starting", driver: null, account: null, trades: [] });
 
     const board = d.attach({ driver: "demo", mode: "paper", series: "KXBTC15M", market: "synthetic" });
-    const core = buildCore({ config: parseConfig({}), market: { kind: "synthetic" }, settlement: "proxy", journal: new MemoryJournal(), predictionEverySeconds: 0, listener: board.listener });
+    const core = buildCore({ config: parseConfig({}), market: { kind: "synthetic" }, settlement: "proxy", journal: new MemoryJournal(), predictionEverySeconds: 0, listeners: [board.listener] });
     board.follow(core.engine);
     core.engine.handle({ type: "second", second: 1_733_047_800, cents: 9_605_012, carried: false });
     const r = await get(d.port, "/api/state");

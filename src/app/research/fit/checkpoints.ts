@@ -1,6 +1,5 @@
 import type { AppConfig } from "../../../config/schema.ts";
 import { MemoryJournal } from "../../../engine/journal.ts";
-import { Sampler } from "../../../engine/sampler.ts";
 import { replayHistory } from "../../../history/files.ts";
 import type { ModelParams } from "../../../model/params.ts";
 import { type Scorecard, checkpointMinutes } from "../../../report/scorecard.ts";
@@ -68,38 +67,32 @@ export async function collectCheckpoints(
 ): Promise<{ checkpoints: Checkpoints; scorecard: Scorecard }> {
   const rows = new CheckpointBuilder();
   const pending = new Map<number, [number, number, number, number][]>();
-  const { engine, scorecard } = buildCore({
+  const { sampler, scorecard } = buildCore({
     config: { ...base, model },
     market: { kind: "none" },
     settlement: "proxy",
     journal: new MemoryJournal(),
     predictionEverySeconds: 0,
-    listener: {
-      onForecast(e) {
-        if (checkpointMinutes(e.window.close, e.t) === null) return;
-        const f = e.forecast;
-        let list = pending.get(e.window.close);
-        if (list === undefined) pending.set(e.window.close, (list = []));
-        list.push([f.pUp, f.z, f.momentumSignal * f.drift, f.meanReversionSignal * f.drift]);
+    listeners: [
+      {
+        onForecast(e) {
+          if (checkpointMinutes(e.window.close, e.t) === null) return;
+          const f = e.forecast;
+          let list = pending.get(e.window.close);
+          if (list === undefined) pending.set(e.window.close, (list = []));
+          list.push([f.pUp, f.z, f.momentumSignal * f.drift, f.meanReversionSignal * f.drift]);
+        },
+        // The same outcomes the backtest scores: our own 60-s averages, when they were made of live prices.
+        onWindowResolved(w) {
+          const list = pending.get(w.window_close);
+          pending.delete(w.window_close);
+          if (list === undefined || w.result === null) return;
+          for (const [pUp, z, m, r] of list) rows.push(w.window_close, pUp, z, m, r, w.result === "yes");
+        },
+        onGap: () => pending.clear(),
       },
-      // The same outcomes the backtest scores: our own 60-s averages, when they were made of live prices.
-      onWindowResolved(w) {
-        const list = pending.get(w.window_close);
-        pending.delete(w.window_close);
-        if (list === undefined || w.result === null) return;
-        for (const [pUp, z, m, r] of list) rows.push(w.window_close, pUp, z, m, r, w.result === "yes");
-      },
-      onGap: () => pending.clear(),
-    },
+    ],
   });
-  const sampler = new Sampler(
-    {
-      onSecond: (s, c, carried, exact) => engine.onSecond(s, c, carried, exact),
-      onGap: (from, to) => engine.onGap(from, to),
-      onMean: (end, cents) => engine.onMean(end, cents),
-    },
-    { maxCarrySeconds: base.backtest.maxCarrySeconds },
-  );
   await replayHistory(files, sampler, { onProgress });
   sampler.flush();
   return { checkpoints: rows.build(), scorecard };

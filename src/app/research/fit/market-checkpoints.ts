@@ -1,7 +1,6 @@
 import type { AppConfig } from "../../../config/schema.ts";
 import { MemoryJournal } from "../../../engine/journal.ts";
 import { DEFAULT_RECORDED_MARKET, type QuoteTape } from "../../../engine/recorded-market.ts";
-import { Sampler } from "../../../engine/sampler.ts";
 import { replayHistory } from "../../../history/files.ts";
 import { checkpointMinutes } from "../../../report/scorecard.ts";
 import { buildCore, marketMid } from "../../core/builder.ts";
@@ -34,38 +33,32 @@ export async function collectMarketCheckpoints(
 ): Promise<MarketCheckpoint[]> {
   const rows: MarketCheckpoint[] = [];
   const pending = new Map<number, Omit<MarketCheckpoint, "up">[]>();
-  const { engine } = buildCore({
+  const { sampler } = buildCore({
     config,
     market: { kind: "recorded", tape, params: DEFAULT_RECORDED_MARKET },
     settlement: "proxy",
     journal: new MemoryJournal(),
     predictionEverySeconds: 0,
-    listener: {
-      onForecast(e) {
-        const minutes = checkpointMinutes(e.window.close, e.t);
-        const mid = marketMid(e.quote);
-        if (minutes === null || mid === null) return;
-        let list = pending.get(e.window.close);
-        if (list === undefined) pending.set(e.window.close, (list = []));
-        list.push({ close: e.window.close, minutes, fairValue: e.forecast.fairValue, pUp: e.forecast.pUp, mid });
+    listeners: [
+      {
+        onForecast(e) {
+          const minutes = checkpointMinutes(e.window.close, e.t);
+          const mid = marketMid(e.quote);
+          if (minutes === null || mid === null) return;
+          let list = pending.get(e.window.close);
+          if (list === undefined) pending.set(e.window.close, (list = []));
+          list.push({ close: e.window.close, minutes, fairValue: e.forecast.fairValue, pUp: e.forecast.pUp, mid });
+        },
+        onWindowResolved(w) {
+          const list = pending.get(w.window_close);
+          pending.delete(w.window_close);
+          if (list === undefined || w.result === null || w.source === "proxy") return;
+          for (const c of list) rows.push({ ...c, up: w.result === "yes" });
+        },
+        onGap: () => pending.clear(),
       },
-      onWindowResolved(w) {
-        const list = pending.get(w.window_close);
-        pending.delete(w.window_close);
-        if (list === undefined || w.result === null || w.source === "proxy") return;
-        for (const c of list) rows.push({ ...c, up: w.result === "yes" });
-      },
-      onGap: () => pending.clear(),
-    },
+    ],
   });
-  const sampler = new Sampler(
-    {
-      onSecond: (s, c, carried, exact) => engine.onSecond(s, c, carried, exact),
-      onGap: (from, to) => engine.onGap(from, to),
-      onMean: (end, cents) => engine.onMean(end, cents),
-    },
-    { maxCarrySeconds: config.backtest.maxCarrySeconds },
-  );
   await replayHistory(priceFiles, sampler);
   sampler.flush();
   return rows;

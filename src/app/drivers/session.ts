@@ -1,13 +1,15 @@
 import { join } from "node:path";
 import { dollarsToMoney, moneyToDollars } from "../../domain/money.ts";
 import type { AppConfig } from "../../config/schema.ts";
-import type { EngineEvent, SecondEvent } from "../../domain/events.ts";
+import type { EngineEvent } from "../../domain/events.ts";
 import type { WindowRecord } from "../../domain/records.ts";
 import { Account, type AccountSummary } from "../../engine/account.ts";
 import type { Engine, EngineListener } from "../../engine/engine.ts";
 import type { MarketSource } from "../../engine/market.ts";
 import type { OrderPort } from "../../engine/orders.ts";
-import { Sampler } from "../../engine/sampler.ts";
+import type { Sampler } from "../../engine/sampler.ts";
+import { type Scheduler, systemScheduler } from "../../net/scheduler.ts";
+import type { FileOps } from "../../store/file-ops.ts";
 import { exportCsv } from "../../store/export.ts";
 import { type FreshStart, keepJournal, startAfresh } from "../../store/fresh-journal.ts";
 import { removeStaleTemps } from "../../store/recovery.ts";
@@ -15,10 +17,11 @@ import { writeJsonAtomic } from "../../store/snapshot.ts";
 import { FileJournal, journalFiles, loadTradeJournal } from "../../store/trade-journal.ts";
 import { PLAIN, type StatusInput, settlementLine, statusBlock, statusLine, tradeSignalBlock } from "../console/console-format.ts";
 import { contractPrice, count, dollars, plural, usd } from "../console/number-style.ts";
-import { type Core, type MarketSpec, buildCore } from "./builder.ts";
-import { performanceSnapshot } from "./performance.ts";
+import { type Core, type MarketSpec, buildCore } from "../core/builder.ts";
+import { performanceSnapshot } from "../core/performance.ts";
 import { SessionRecorder } from "../recording/recorder.ts";
-import { VERSION } from "./version.ts";
+import { recordRefusedWrites } from "../recording/refused-writes.ts";
+import { VERSION } from "../core/version.ts";
 import type { RunLog } from "../console/run-log.ts";
 
 export interface SessionOptions {
@@ -38,12 +41,16 @@ export interface SessionOptions {
   readonly live?: boolean;
   /** Exposure Kalshi reports in this series at start: what the journal does not hold counts against the limits. */
   readonly venueExposure?: number;
-  /** Extra listener (e.g. which windows to watch for results). */
-  readonly listener?: EngineListener;
-  /** A journal write failed: the session stops trading; the driver should stop gracefully. */
+  /** The drivers' listeners (result watching, the dashboard), told after the session's own. */
+  readonly listeners?: readonly (EngineListener | null | undefined)[];
+  /** A journal write failed: the session stops trading; the driver decides when to stop. */
   readonly onJournalError?: (e: Error) => void;
-  /** Record every event fed to the engine (and raw ticks) under `<dataDir>/sessions/`. */
-  readonly record?: { readonly market: "kalshi" | "synthetic"; readonly now: () => number };
+  /** Record every event fed to the engine (and raw ticks, and refused journal writes) under `<dataDir>/sessions/`. */
+  readonly record?: { readonly market: "kalshi" | "synthetic" };
+  /** The clock: the recording's name and flushes, the stop event (default the wall clock). */
+  readonly scheduler?: Scheduler;
+  /** The journal's and the recording's writes (a test's full disk); Node's by default. */
+  readonly disk?: FileOps;
 }
 
 export interface Recovery {
@@ -55,10 +62,10 @@ export interface Recovery {
 }
 
 /**
- * One trading session over a data directory: the journal (resumed or fresh), the engine, the
- * sampler in front of it, performance.json kept current, and the console's trade and
- * settlement lines. Everything reaches the engine through feed(): the live runner and the demo
- * drive it.
+ * One trading session over a data directory: the journal (resumed or fresh), the core (engine and
+ * the sampler in front of it), performance.json kept current, the session's recording, and the
+ * console's trade and settlement lines. Everything reaches the engine through feed(): the live
+ * runner and the demo drive it.
  */
 export class TradingSession {
   readonly core: Core;
@@ -68,88 +75,47 @@ export class TradingSession {
   readonly recovery: Recovery;
   /** The session's recording, when recording. */
   readonly recorder: SessionRecorder | null;
-  private lastSecond: number | null = null;
+  private readonly scheduler: Scheduler;
+  private readonly resumedAt: number | null;
   private closed = false;
 
   constructor(private readonly o: SessionOptions) {
     if (o.fresh) startAfresh(o.dataDir, o.fresh);
     else keepJournal(o.dataDir);
+    this.scheduler = o.scheduler ?? systemScheduler;
     const loaded = loadTradeJournal(o.dataDir);
     const account = Account.fromRecords(loaded.records, dollarsToMoney(o.config.balance));
-    this.journal = new FileJournal(o.dataDir, { durable: true, predictions: o.config.engine.predictionEverySeconds > 0, predictionBuffer: 0, onWarning: (m) => o.log.warn(`journal: ${m}`) });
-    const log = o.log;
-    const extra = o.listener;
+    this.journal = new FileJournal(o.dataDir, { durable: true, predictions: o.config.engine.predictionEverySeconds > 0, predictionBuffer: 0, onWarning: (m) => o.log.warn(`journal: ${m}`), ...(o.disk ? { ops: o.disk } : {}) });
+    this.recorder = o.record
+      ? new SessionRecorder({
+          dir: join(o.dataDir, "sessions"),
+          rotate: o.config.recording.rotate,
+          now: () => this.scheduler.now(),
+          header: { btc15_version: VERSION, config: o.config, market: o.record.market, settlement: o.settlement, mode: o.live ? "live" : "paper", journal_at_start: loaded.records },
+          ...(o.disk ? { ops: o.disk } : {}),
+        })
+      : null;
+    const recorder = this.recorder;
     this.core = buildCore({
       config: o.config,
       market: o.market,
       settlement: o.settlement,
-      journal: this.journal,
+      journal: recorder ? recordRefusedWrites(this.journal, (f) => recorder.writeFailed(f)) : this.journal,
       predictionEverySeconds: o.config.engine.predictionEverySeconds,
       live: o.live ?? false,
       account,
       ...(o.orders ? { orders: o.orders } : {}),
       ...(o.venueExposure ? { externalExposure: Math.max(0, o.venueExposure - account.summary().openCost) } : {}),
-      listener: {
-        onTrade: (r) => {
-          // What made the trade is on disk as soon as the trade is, before anyone is told.
-          this.recorder?.flush(true);
-          log.show((c, width) => tradeSignalBlock(r, c, width));
-          this.writePerformance();
-          extra?.onTrade?.(r);
-        },
-        onSettlement: (r) => {
-          this.recorder?.flush(true);
-          log.show((c, width) => settlementLine(r, c, width));
-          this.writePerformance();
-          extra?.onSettlement?.(r);
-        },
-        onWindowClosed: (w) => {
-          log.debug(`window ${w.window.ticker} closed: strike ${w.strikeCents ?? "?"}¢ (${w.strikeCarried} carried) settlement ${w.settlementCents ?? "?"}¢ (${w.settlementCarried} carried)`);
-          extra?.onWindowClosed?.(w);
-        },
-        onWindowResolved: (r) => {
-          if (r.source === "proxy") log.debug(resultLine(r));
-          else log.info(resultLine(r));
-          extra?.onWindowResolved?.(r);
-        },
-        onJournalError: (e) => {
-          log.warn(`JOURNAL WRITE FAILED: ${e.message}. No new trades; open positions settle when the disk takes writes again (or at the next start). Stopping.`);
-          o.onJournalError?.(e);
-        },
-        // The venue's port shows the order as it goes on the wire; this is the engine's side of it.
-        onOrderSent: (ref, contracts, limit, side) => log.debug(`live order ${ref}: sent, buy up to ${count(contracts)} ${side.toUpperCase()} at most ${contractPrice(limit)} each, immediate-or-cancel`),
-        onOrderUnfilled: (ref, why) => log.info(`live order ${ref}: nothing filled${why ? ` (${why})` : ""}; the window's entry is free again`),
-        onForecast: extra?.onForecast,
-        onIdle: extra?.onIdle,
-      },
+      sampler: { maxCarrySeconds: o.maxCarrySeconds, ...(o.liveForMs ? { liveForMs: o.liveForMs } : {}) },
+      ...(recorder ? { onEvent: (e: EngineEvent) => recorder.event(e) } : {}),
+      listeners: [this.consoleLines(), ...(o.listeners ?? [])],
     });
     this.engine = this.core.engine;
-    this.sampler = new Sampler(
-      {
-        // Carried seconds are never exact; "exact" is written only when it says something, and so is an index price's note.
-        onSecond: (second, cents, carried, exact, note) => {
-          const e: SecondEvent = exact === !carried ? { type: "second", second, cents, carried } : { type: "second", second, cents, carried, exact };
-          this.feed(note === undefined ? e : { ...e, source: note.source, ...(note.proxyCents === null ? {} : { proxyCents: note.proxyCents }) });
-        },
-        onMean: (end, cents) => this.feed({ type: "mean", end, cents }),
-        onGap: (from, to) => {
-          log.warn(`no prices from ${new Date(from * 1000).toISOString()} to ${new Date(to * 1000).toISOString()}: treated as a gap`);
-          this.feed({ type: "gap", from, to });
-        },
-      },
-      { maxCarrySeconds: o.maxCarrySeconds, ...(o.liveForMs ? { liveForMs: o.liveForMs } : {}) },
-    );
-    this.recorder = o.record
-      ? new SessionRecorder({
-          dir: join(o.dataDir, "sessions"),
-          rotate: o.config.recording.rotate,
-          now: o.record.now,
-          header: { btc15_version: VERSION, config: o.config, market: o.record.market, settlement: o.settlement, mode: o.live ? "live" : "paper", journal_at_start: loaded.records },
-        })
-      : null;
+    this.sampler = this.core.sampler;
     this.recorder?.open();
     const s = account.summary();
     this.recovery = { records: loaded.records.length, warnings: loaded.warnings, openPositions: s.openPositions, balance: moneyToDollars(s.balance), repairedTail: this.journal.repairedTail !== null };
+    const log = o.log;
     for (const w of loaded.warnings) log.warn(`journal: ${w}`);
     if (this.journal.repairedTail !== null) log.warn(`journal: an incomplete last line was set aside in ${journalFiles(o.dataDir).trades}.torn`);
     if (account.opened && account.startBalance !== dollarsToMoney(o.config.balance)) {
@@ -158,8 +124,41 @@ export class TradingSession {
     // After a crash: performance.json may lag the journal, and interrupted writes leave temporaries.
     const temps = removeStaleTemps(o.dataDir);
     if (temps.length) log.warn(`journal: removed ${plural(temps.length, "temporary file")} left by interrupted writes`);
-    this.lastSecond = loaded.records.at(-1)?.t ?? null;
+    this.resumedAt = loaded.records.at(-1)?.t ?? null;
     this.writePerformance();
+  }
+
+  /** The session's own listener: console lines, the recording flushed before a trade is told, performance.json. */
+  private consoleLines(): EngineListener {
+    const log = this.o.log;
+    return {
+      onTrade: (r) => {
+        // What made the trade is on disk as soon as the trade is, before anyone is told.
+        this.recorder?.flush(true);
+        log.show((c, width) => tradeSignalBlock(r, c, width));
+        this.writePerformance();
+      },
+      onSettlement: (r) => {
+        this.recorder?.flush(true);
+        log.show((c, width) => settlementLine(r, c, width));
+        this.writePerformance();
+      },
+      onWindowClosed: (w) => {
+        log.debug(`window ${w.window.ticker} closed: strike ${w.strikeCents ?? "?"}¢ (${w.strikeCarried} carried) settlement ${w.settlementCents ?? "?"}¢ (${w.settlementCarried} carried)`);
+      },
+      onWindowResolved: (r) => {
+        if (r.source === "proxy") log.debug(resultLine(r));
+        else log.info(resultLine(r));
+      },
+      onGap: (from, to) => log.warn(`no prices from ${new Date(from * 1000).toISOString()} to ${new Date(to * 1000).toISOString()}: treated as a gap`),
+      onJournalError: (e) => {
+        log.warn(`JOURNAL WRITE FAILED: ${e.message}. No new trades; open positions settle as their results come, written as soon as the disk takes writes again.`);
+        this.o.onJournalError?.(e);
+      },
+      // The venue's port shows the order as it goes on the wire; this is the engine's side of it.
+      onOrderSent: (ref, contracts, limit, side) => log.debug(`live order ${ref}: sent, buy up to ${count(contracts)} ${side.toUpperCase()} at most ${contractPrice(limit)} each, immediate-or-cancel`),
+      onOrderUnfilled: (ref, why) => log.info(`live order ${ref}: nothing filled${why ? ` (${why})` : ""}; the window's entry is free again`),
+    };
   }
 
   /** A source's raw price, for the recording only (the engine takes the sampled seconds); `venueMs` when the source stamped it. */
@@ -169,9 +168,7 @@ export class TradingSession {
 
   /** The one door into the engine: every event the session learns (and records). */
   feed(e: EngineEvent): void {
-    this.recorder?.event(e);
-    if (e.type === "second") this.lastSecond = e.second;
-    this.engine.handle(e);
+    this.core.feed(e);
   }
 
   /** The engine's market (Kalshi's books as learned, or the synthetic maker). */
@@ -207,7 +204,7 @@ export class TradingSession {
   /** performance.json is a snapshot: failing to write it is a warning, never the end of trading. */
   writePerformance(): void {
     try {
-      writeJsonAtomic(journalFiles(this.o.dataDir).performance, performanceSnapshot(this.summary, this.lastSecond));
+      writeJsonAtomic(journalFiles(this.o.dataDir).performance, performanceSnapshot(this.summary, this.core.lastSecond ?? this.resumedAt));
     } catch (e) {
       this.o.log.warn(`${(e as Error).message} (the journal is unaffected; it is written again after the next change)`);
     }
@@ -221,7 +218,7 @@ export class TradingSession {
   async close(): Promise<{ trades: number; predictions: number }> {
     if (this.closed) return { trades: 0, predictions: 0 };
     this.closed = true;
-    this.engine.stopTrading();
+    if (this.engine.isTrading) this.feed({ type: "stop", t: this.scheduler.now() });
     this.writePerformance();
     this.recorder?.close();
     try {
