@@ -228,28 +228,33 @@ describe("journals are never wiped by a command that did not make them", async (
 });
 
 describe("the live trader's journal is never touched by the demo or a replay, not even with --force", async () => {
-  it.concurrent("demo --data-dir data/trading --force", async () => {
+  // In this process, with the live directory named by a configuration file: the same rule as the
+  // default data/trading, without a child process (and never near this machine's own journal).
+  it.concurrent("demo --data-dir <the live directory> --force", async () => {
     const dir = tmp();
-    mkdirSync(join(dir, "data", "trading"), { recursive: true });
-    writeFileSync(join(dir, "data", "trading", "trades.jsonl"), ACCOUNT);
-    const r = await btc15(["demo", "--data-dir", "data/trading", "--force", "--minutes", "1"], dir);
-    expectOneLine(r, "the demo's data directory data/trading is the live data directory (npm start's journal; --force does not change that): choose another with --data-dir");
-    expect(readdirSync(join(dir, "data", "trading"))).toEqual(["trades.jsonl"]);
-    expect(readFileSync(join(dir, "data", "trading", "trades.jsonl"), "utf8")).toBe(ACCOUNT);
-    expect(existsSync(join(dir, "logs"))).toBe(false);
+    const live = join(dir, "data", "trading");
+    mkdirSync(live, { recursive: true });
+    writeFileSync(join(live, "trades.jsonl"), ACCOUNT);
+    writeFileSync(join(dir, "c.json"), JSON.stringify({ dataDir: live }));
+    const r = await cli(["demo", "--config", join(dir, "c.json"), "--data-dir", live, "--force", "--minutes", "1"]);
+    expectOneLine(r, `the demo's data directory ${live} is the live data directory (npm start's journal; --force does not change that): choose another with --data-dir`);
+    expect(readdirSync(live)).toEqual(["trades.jsonl"]);
+    expect(readFileSync(join(live, "trades.jsonl"), "utf8")).toBe(ACCOUNT);
   });
 
-  it.concurrent("demo into the data directory a configuration file gives the live trader", async () => {
+  it.concurrent("demo into the data directory a configuration file gives the live trader, however it is written", async () => {
     const dir = tmp();
-    writeFileSync(join(dir, "c.json"), JSON.stringify({ dataDir: "mine" }));
-    const r = await btc15(["demo", "--config", "c.json", "--data-dir", "./mine/", "--force", "--minutes", "1"], dir);
-    expectOneLine(r, "the demo's data directory ./mine/ is the live data directory (npm start's journal; --force does not change that): choose another with --data-dir");
+    writeFileSync(join(dir, "c.json"), JSON.stringify({ dataDir: join(dir, "mine") }));
+    const r = await cli(["demo", "--config", join(dir, "c.json"), "--data-dir", `${join(dir, "x", "..", "mine")}/`, "--force", "--minutes", "1"]);
+    expectOneLine(r, `the demo's data directory ${join(dir, "x", "..", "mine")}/ is the live data directory (npm start's journal; --force does not change that): choose another with --data-dir`);
+    expect(existsSync(join(dir, "mine"))).toBe(false);
   });
 
-  it.concurrent("replay --out data/trading --force", async () => {
+  it.concurrent("replay --out <the live directory> --force", async () => {
     const dir = tmp();
-    const r = await btc15(["replay", "sessions", "--out", "data/trading", "--force"], dir);
-    expectOneLine(r, "the replay output directory data/trading is the live data directory (npm start's journal; --force does not change that): choose another with --out");
+    // The live trader's directory as its environment names it (the replay's --config is the strategy to replay with).
+    const r = await cli(["replay", join(dir, "sessions"), "--out", join(dir, "data", "trading"), "--force"], { BTC15_DATA_DIR: join(dir, "data", "trading") });
+    expectOneLine(r, `the replay output directory ${join(dir, "data", "trading")} is the live data directory (npm start's journal; --force does not change that): choose another with --out`);
     expect(existsSync(join(dir, "data"))).toBe(false);
   });
 });
