@@ -8,7 +8,9 @@ import { thinEquity } from "../../report/html/charts/equity.ts";
 import type { NoTrade } from "../../strategy/decision.ts";
 import { loadTradeJournal } from "../../store/trade-journal.ts";
 import { accountView } from "../core/account-view.ts";
-import type { AccountPanel, DashboardState, DecisionPanel, PricePanel, QuotePanel, SettlementRow, TradeRow, WindowPanel, WindowRow } from "./state.ts";
+import { Scorecard, checkpointMinutes } from "../../report/scorecard.ts";
+import { marketMid } from "../core/builder.ts";
+import type { AccountPanel, DashboardState, ScoresPanel, DecisionPanel, PricePanel, QuotePanel, SettlementRow, TradeRow, WindowPanel, WindowRow } from "./state.ts";
 
 export interface BoardOptions {
   readonly driver: "live" | "demo" | "replay";
@@ -107,6 +109,9 @@ export class SessionBoard {
   private readonly trades: TradeRow[] = [];
   private readonly settlements: SettlementRow[] = [];
   private readonly windows: WindowRow[] = [];
+  /** Ours and the market's mid, only where the market quoted: the same checkpoints for both. */
+  private readonly paired = new Scorecard(["model", "market"]);
+  private readonly pair = [0.5, 0.5];
 
   constructor(readonly o: BoardOptions) {
     this.listener = {
@@ -114,7 +119,11 @@ export class SessionBoard {
       onIdle: (t, d) => this.onIdle(t, d),
       onTrade: (r) => this.onTrade(r),
       onSettlement: (r) => this.onSettlement(r),
-      onWindowResolved: (r) => pushNewest(this.windows, windowRow(r), LIMITS.windows),
+      onWindowResolved: (r) => {
+        pushNewest(this.windows, windowRow(r), LIMITS.windows);
+        this.paired.resolve(r.window_close, r.result === null ? null : r.result === "yes");
+      },
+      onGap: () => this.paired.dropPending(),
     };
   }
 
@@ -151,6 +160,13 @@ export class SessionBoard {
 
   private onForecast(e: ForecastEvent): void {
     this.t = e.t;
+    const minutes = checkpointMinutes(e.window.close, e.t);
+    const mid = minutes === null ? null : marketMid(e.quote);
+    if (minutes !== null && mid !== null) {
+      this.pair[0] = e.forecast.pUp;
+      this.pair[1] = mid;
+      this.paired.record(e.window.close, minutes, this.pair);
+    }
     if (this.trace === null || this.trace.close !== e.window.close) this.trace = new WindowTrace(e.window.close);
     this.trace.push(e);
     this.lastStrike = { strike: e.strikeCents / 100, source: e.strikeSource, proxy: e.proxyStrikeCents === null ? null : e.proxyStrikeCents / 100, ticker: e.window.ticker, open: e.window.open, close: e.window.close, price: e.priceCents / 100 };
@@ -260,7 +276,15 @@ export class SessionBoard {
           : [],
         kalshi: this.o.kalshi?.() ?? null,
       },
+      scores: this.scores(),
     };
+  }
+
+  private scores(): ScoresPanel | null {
+    const model = this.paired.score("model");
+    if (model.n === 0) return null;
+    const d = this.paired.brierDifference("model", "market");
+    return { checkpoints: model.n, windows: model.windows, model: model.brier, market: this.paired.score("market").brier, difference: d.mean, ci95: d.ci95 };
   }
 
   private windowPanel(): WindowPanel | null {

@@ -373,6 +373,9 @@
     setText("windows-closed", count(c.windowsClosed));
     setText("gaps", count(c.gaps));
     setText("proxy", c.proxyCompared ? count(c.proxyDisagreements) + " of " + count(c.proxyCompared) + " disagreed" : "—");
+    // Ours and the market's mid only where the market quoted: never one over more checkpoints than the other.
+    const sc = st.scores;
+    setText("scores", sc === null ? "— (no window with a market quote resolved yet)" : "ours " + sc.model.toFixed(4) + " · market mid " + sc.market.toFixed(4) + " · difference " + (sc.difference >= 0 ? "+" : "−") + Math.abs(sc.difference).toFixed(4) + (sc.ci95 ? " [" + sc.ci95[0].toFixed(4) + ", " + sc.ci95[1].toFixed(4) + "]" : "") + " over " + count(sc.checkpoints) + " checkpoints, " + count(sc.windows) + " windows");
     fill("no-trade", c.noTrade.slice(0, 8), (r) => [[r[0]], [r[1].toLocaleString("en-US"), "num"]], "none yet");
     setText("kalshi-counters", c.kalshi === null ? "" : c.kalshi);
 

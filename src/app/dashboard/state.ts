@@ -31,6 +31,22 @@ export interface DashboardState {
   /** The latest windows whose outcome became known, newest first. */
   readonly windows: readonly WindowRow[];
   readonly counters: CountersPanel;
+  /** btc15's forecast and the market's mid scored on identical checkpoints (null before any window with both resolved). */
+  readonly scores: ScoresPanel | null;
+}
+
+/**
+ * Brier of our forecast and of the market's mid, on exactly the same checkpoints (each whole
+ * minute 1–14 before a close where the market quoted both sides), over the windows resolved so far.
+ */
+export interface ScoresPanel {
+  readonly checkpoints: number;
+  readonly windows: number;
+  readonly model: number;
+  readonly market: number;
+  /** model − market, window by window, with its 95 % interval (null below two windows). */
+  readonly difference: number;
+  readonly ci95: readonly [number, number] | null;
 }
 
 export interface PricePanel {
@@ -217,5 +233,6 @@ export function startingState(session: string, at: string): DashboardState {
     settlements: [],
     windows: [],
     counters: { samples: 0, forecasts: 0, trades: 0, windowsClosed: 0, gaps: 0, proxyCompared: 0, proxyDisagreements: 0, noTrade: [], kalshi: null },
+    scores: null,
   };
 }

@@ -87,6 +87,22 @@ describe("the dashboard's state", () => {
     expect(s.windows.length).toBe(Math.min(LIMITS.windows, core.engine.counters.windowsClosed));
   });
 
+  it("scores our forecast and the market's mid on identical checkpoints, as the backtest does", () => {
+    const b = board();
+    const core = tradingCore(b);
+    expect(b.snapshot("abc", AT, 0).scores).toBeNull();
+    for (const p of randomWalk(11, 4 * 3600)) core.engine.handle({ type: "second", second: p.second, cents: p.cents, carried: false });
+    const s = b.snapshot("abc", AT, 0).scores!;
+    const model = core.marketScorecard.score("model");
+    const market = core.marketScorecard.score("market");
+    expect(model.n).toBeGreaterThan(14);
+    expect(s).toMatchObject({ checkpoints: model.n, windows: model.windows });
+    expect(market.n).toBe(model.n);
+    expect(s.model).toBeCloseTo(model.brier, 12);
+    expect(s.market).toBeCloseTo(market.brier, 12);
+    expect(s.difference).toBeCloseTo(model.brier - market.brier, 12); // one checkpoint set, so the window means agree too
+  });
+
   it("a new window starts its own series; a window that has closed is not shown as current", () => {
     const b = board();
     const core = tradingCore(b);
