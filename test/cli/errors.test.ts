@@ -92,6 +92,15 @@ describe("paths checked before anything connects or runs", async () => {
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
 
+  it.concurrent("--html and --json into the run's own new output directory: taken (the run makes it)", async () => {
+    const dir = tmp();
+    const out = join(dir, "new-out");
+    const r = await cli(["backtest", "--data", prices(dir), "--out", out, "--html", join(out, "r.html"), "--json", join(out, "r.json")]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(out, "r.html"))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, "r.json"), "utf8")).out_dir).toBe(out);
+  });
+
   it.concurrent("--html into a missing folder: refused before the run, as --json is", async () => {
     const dir = tmp();
     const file = join(dir, "missing", "r.html");

@@ -55,9 +55,11 @@ export function checkWritableDir(dir: string, what: string): void {
 }
 
 /** A file to create (the backtest's --json): its folder exists and is writable, and it is not a directory. */
-export function checkOutputFile(path: string, what: string): void {
+export function checkOutputFile(path: string, what: string, runDir?: string): void {
   if (existsSync(path) && statSync(path).isDirectory()) throw new PreflightError(`${path} (${what}) is a directory, not a file`);
   const folder = dirname(resolve(path));
+  // The run's own output directory is made by the run: a file named inside it is fine.
+  if (runDir !== undefined && folder === resolve(runDir)) return;
   if (!existsSync(folder)) throw new PreflightError(`${path} (${what}): the folder ${dirname(path)} does not exist`);
   checkWritableDir(dirname(path), `the folder of ${what}`);
 }
@@ -70,15 +72,15 @@ export const LOGS_DIR = "logs";
  * --json file is (its folder must exist and take writes), before the run rather than after it;
  * the default file goes in the run's own directory, which is checked already.
  */
-export function checkHtmlFile(html: string | true | undefined): void {
-  if (typeof html === "string") checkOutputFile(html, "the --html file");
+export function checkHtmlFile(html: string | true | undefined, runDir?: string): void {
+  if (typeof html === "string") checkOutputFile(html, "the --html file", runDir);
 }
 
 /** `btc15 live`: the journal directory, the log directory and the --html file. */
 export function preflightLive(o: { dataDir: string; logsDir: string; html?: string | true }): void {
   checkWritableDir(o.dataDir, "the data directory");
   checkWritableDir(o.logsDir, "the log directory");
-  checkHtmlFile(o.html);
+  checkHtmlFile(o.html, o.dataDir);
 }
 
 /**
@@ -128,8 +130,8 @@ export function preflightBacktest(o: BacktestPreflight): void {
   checkNotLiveDataDir(o.outDir, o.liveDataDir);
   checkWritableDir(o.outDir, "the backtest output directory");
   checkMayStartAfresh(o.outDir, { madeBy: "backtest", force: o.force, flag: "--out" });
-  if (o.json !== undefined && o.json !== "-") checkOutputFile(o.json, "the --json file");
-  checkHtmlFile(o.html);
+  if (o.json !== undefined && o.json !== "-") checkOutputFile(o.json, "the --json file", o.outDir);
+  checkHtmlFile(o.html, o.outDir);
 }
 
 /** `btc15 report --html [FILE]`: the journal to read, and where the page goes (by default into the journal's directory). */

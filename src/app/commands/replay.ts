@@ -27,8 +27,8 @@ export async function replayCommand(o: ReplayCommandOptions, io: Io = PROCESS_IO
   const config = o.config ? loadConfigFile(o.config) : undefined;
   checkNotLiveDataDir(o.out, resolveConfig({ env: io.env, flags: {} }).dataDir, "the replay output directory");
   checkWritableDir(o.out, "the replay output directory");
-  if (o.json !== undefined && o.json !== "-") checkOutputFile(o.json, "the --json file");
-  checkHtmlFile(o.html);
+  if (o.json !== undefined && o.json !== "-") checkOutputFile(o.json, "the --json file", o.out);
+  checkHtmlFile(o.html, o.out);
   const toErr = o.json === "-";
   const stream = toErr ? io.err : io.out;
   const say = (line: string) => stream.write(fitLines(line, consoleColumns(stream, io.env)) + "\n");
