@@ -38,7 +38,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
     .option("--from <iso-time>", "only prices from this time (UTC unless a zone is given)", parseIsoTime)
     .option("--to <iso-time>", "only prices before this time", parseIsoTime)
     .option("--json <path>", "write the result as JSON to a file, or - for standard output (the summary then goes to standard error)")
-    .option("--config <file>", "JSON configuration file (see README)")
+    .option("--config <file>", "JSON configuration file (see docs/configuration.md)")
     .option("--out <dir>", "directory for the backtest's journal and CSV (default: data/backtest); its journal is replaced only if a backtest made it")
     .option("--force", "replace the journal in --out even if a backtest did not make it")
     .option("--quotes <file...>", "recorded Kalshi quotes to trade against instead of the synthetic market (CSV: minute_ts,ticker,yes_bid,yes_ask or yes_mid[,result,...]; or files btc15 fetch wrote)")
@@ -138,7 +138,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
     .description("connect to every configured price source, show each one's price, spread to the index, message rate and state, then a summary")
     .option("--seconds <n>", "how long to watch", wholeSeconds, 10)
     .option("--json", "print the summary as JSON instead of the live table")
-    .option("--config <file>", "JSON configuration file (see README)")
+    .option("--config <file>", "JSON configuration file (see docs/configuration.md)")
     .action(async (opts: { seconds: number; json?: boolean; config?: string }) => {
       exit.code = await (await import("../app/commands/feeds.ts")).feedsCommand(opts, io);
     });

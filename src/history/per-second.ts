@@ -16,7 +16,7 @@ export interface PriceObserver {
 /**
  * How a strike or settlement minute's 60-s average is estimated from its one-minute bar: the
  * typical price (high + low + close) / 3. Chosen by agreement with Kalshi's official results on
- * real March 2026 data (README, "Strike and settlement from minute bars"): the typical price, the
+ * real March 2026 data (docs/how-it-works.md, "Strike and settlement from minute bars"): the typical price, the
  * high-low and open-close midpoints and the OHLC mean all called 178 of 183 windows right, the
  * close alone 172, the open 167.
  */

@@ -42,7 +42,7 @@ describe("order books that need a key", () => {
     const feed = choice.kalshi!.feed;
     for (let i = 0; i < 3; i++) await feed.pollOnce();
     expect(notices).toEqual([
-      'Kalshi requires an API key for order books (it answered 401): set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_PATH (README: "Kalshi API key"); until then there is no Kalshi quote to trade on',
+      'Kalshi requires an API key for order books (it answered 401): set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_PATH (docs/kalshi.md: "With an API key"); until then there is no Kalshi quote to trade on',
     ]);
     expect(fake.requests.filter((r) => r.path.endsWith("/orderbook"))).toHaveLength(1);
     expect(fake.requests.filter((r) => r.path.endsWith(`/markets/${W.ticker}`)).length).toBeGreaterThanOrEqual(1); // market facts still come

@@ -11,7 +11,7 @@ import { keyVariables } from "./kalshi-credentials.ts";
  */
 export function bookKeyNotice(config: AppConfig): string {
   const v = keyVariables(config.kalshi.env);
-  return `Kalshi requires an API key for order books (it answered 401): set ${v.id} and ${v.path} (README: "Kalshi API key"); until then there is no Kalshi quote to trade on`;
+  return `Kalshi requires an API key for order books (it answered 401): set ${v.id} and ${v.path} (docs/kalshi.md: "With an API key"); until then there is no Kalshi quote to trade on`;
 }
 
 /** The price shown beside the status: the settlement index while it prices the seconds, else the exchange median. */

@@ -115,7 +115,7 @@ export function marketBlendMarkdown(x: MarketSectionInput): string {
   L.push("### Timing of the price files");
   L.push("");
   L.push(
-    "The product reads each stamp as the bar's open: the close is the price at stamp + 60 s, and the engine has it with second stamp + 59, the instant it is known (README, \"From 1-minute bars to seconds\"). " +
+    "The product reads each stamp as the bar's open: the close is the price at stamp + 60 s, and the engine has it with second stamp + 59, the instant it is known (docs/how-it-works.md, \"From 1-minute bars to seconds\"). " +
       "Below, our own up/down call of each window from the bar closes, read with the stamps moved by a shift, is compared with Kalshi's official results (the same windows for every shift; a missing minute takes the close before it, up to 5 minutes). " +
       "The best shift tells how the file is stamped. 0: as the product reads it. +1: the row stamped t holds the price at t, so the product sees every price a minute later than it could (more lag, never look-ahead). Below 0 would be look-ahead.",
   );
