@@ -11,7 +11,10 @@ import { exportCsv } from "../../store/export.ts";
 import { startAfresh } from "../../store/fresh-journal.ts";
 import { writeJsonAtomic } from "../../store/snapshot.ts";
 import { FileJournal, journalFiles, loadTradeJournal } from "../../store/trade-journal.ts";
-import { type Core, buildCore } from "../core/builder.ts";
+import { type Core, type MarketSpec, buildCore } from "../core/builder.ts";
+import type { ArmSpec } from "../core/compare/arms.ts";
+import { Comparison, compareNotes } from "../core/compare/comparison.ts";
+import { writeComparison } from "../core/compare/files.ts";
 import type { DashboardServer } from "../dashboard/server.ts";
 import { performanceSnapshot } from "../core/performance.ts";
 import type { RecordedWriteFailure } from "../recording/format.ts";
@@ -37,6 +40,8 @@ export interface ReplayOptions {
   readonly onWarning?: (message: string) => void;
   /** The dashboard (--dashboard), already listening: the replay is shown on it (best with a speed). */
   readonly dashboard?: DashboardServer;
+  /** Strategies to run side by side over the same recorded events, each its own paper account (--compare). */
+  readonly compare?: readonly ArmSpec[];
 }
 
 const sameRecords = (a: readonly TradeJournalRecord[], b: readonly TradeJournalRecord[]) => a.length <= b.length && a.every((r, i) => JSON.stringify(r) === JSON.stringify(b[i]));
@@ -70,6 +75,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   let diverged = 0;
   const noTrade: Partial<NoTradeCounts> = {};
   let paceFrom: { second: number; wall: number } | null = null;
+  const comparison = o.compare?.length ? new Comparison(o.compare) : null;
   const board = o.dashboard?.attach({ driver: "replay", mode: "paper", series: first.series, market: sessions.some((s) => s.header.market === "kalshi") ? "kalshi (recorded)" : "synthetic" });
 
   const pace = async (second: number) => {
@@ -84,9 +90,11 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     const config = o.config ?? session.header.config;
     startFrom(journal, session, n, o.config === undefined, o.outDir, o.onWarning);
     const account = Account.fromRecords(loadTradeJournal(o.outDir).records, dollarsToMoney(config.balance));
+    const market: MarketSpec = { kind: session.header.market === "kalshi" ? "venue" : "synthetic" };
+    comparison?.start({ config, market, settlement: session.header.settlement, live: session.header.mode === "live" });
     core = buildCore({
       config,
-      market: { kind: session.header.market === "kalshi" ? "venue" : "synthetic" },
+      market,
       settlement: session.header.settlement,
       // With another configuration the live session's disk says nothing about this replay's writes.
       journal: o.config === undefined ? disk : journal,
@@ -95,6 +103,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       account,
       ...(core ? { carry: core } : {}),
       ...(board ? { listeners: [board.listener] } : {}),
+      ...(comparison ? { onEvent: (e: EngineEvent) => comparison.feed(e) } : {}),
     });
     const engine = core.engine;
     board?.follow(engine, n === 0 ? o.outDir : undefined);
@@ -159,8 +168,10 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     events_per_s: Math.round(events / Math.max(elapsed / 1000, 1e-3)),
     market: anyKalshi ? "recorded Kalshi books" : "synthetic (as recorded: a demo, or live without Kalshi)",
     recording: { lines: read.lines, skipped: read.skipped, problems: read.problems },
+    comparison: comparison === null ? null : comparison.result(compareNotes(anyKalshi ? "kalshi" : "synthetic")),
     out_dir: o.outDir,
   };
+  if (comparison !== null && result.comparison !== null) writeComparison(o.outDir, comparison, result.comparison);
   writeJsonAtomic(`${o.outDir}/replay.json`, result);
   return result;
 }

@@ -2,6 +2,8 @@ import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { constants, createGunzip } from "node:zlib";
+import { defaultConfig, deepMerge } from "../../config/load.ts";
+import type { AppConfig } from "../../config/schema.ts";
 import { UserError } from "../../domain/errors.ts";
 import { ENGINE_EVENT_TYPES, RECORDING_SCHEMA, type RecordingHeader, type RecordingLine } from "./format.ts";
 import { parseRecordingLine } from "./schema.ts";
@@ -88,7 +90,8 @@ async function headerOf(path: string): Promise<RecordingHeader> {
     if (line.type !== "header") break;
     const h = line as RecordingHeader;
     if (h.schema > RECORDING_SCHEMA) throw new UserError(`${path} was recorded by a newer btc15 (format ${h.schema}; this one reads ${RECORDING_SCHEMA})`);
-    return h;
+    // A setting added since the session was recorded takes its default (what that btc15 did without it).
+    return { ...h, config: deepMerge(defaultConfig() as unknown as Record<string, unknown>, h.config as unknown as Record<string, unknown>) as unknown as AppConfig };
   }
   throw new UserError(`${path} is not a btc15 session recording (no header)`);
 }
