@@ -130,9 +130,16 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
       .option("--out <dir>", "directory for the replay's journal and CSV", "data/replay")
       .option("--force", "replace the journal in --out even if a replay did not make it")
       .addOption(new Option("--speed <n>", "replay at N× real time (to watch it); as fast as possible without").argParser(numberArg))
+      .addOption(
+        new Option("--predictions <seconds>", "also journal a prediction every N seconds (default: none; at 1 it costs more than the rest of the replay)").argParser((v) => {
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be a whole number of seconds ≥ 0");
+          return n;
+        }),
+      )
       .option("--compare [list]", `run strategies side by side, each its own paper account over the same events: comma-separated from model, fair_value, coin_flip, market, stale_taker[:N] (default ${DEFAULT_COMPARE})`)
       .option("--html [file]", "write the HTML report when the run ends (default file: <dir>/report.html); without it, the command that would is printed"),
-  ).action(async (paths: string[], opts: DashboardFlags & { config?: string; json?: string; out: string; force?: boolean; speed?: number; html?: string | true; compare?: string | true }) =>
+  ).action(async (paths: string[], opts: DashboardFlags & { config?: string; json?: string; out: string; force?: boolean; speed?: number; html?: string | true; compare?: string | true; predictions?: number }) =>
     (await import("../app/commands/replay.ts")).replayCommand({ paths, ...opts }, io),
   );
 

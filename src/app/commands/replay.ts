@@ -23,6 +23,8 @@ export interface ReplayCommandOptions extends DashboardRequest {
   readonly html?: string | true;
   /** --compare [list]: strategies side by side (true: the default list). */
   readonly compare?: string | true;
+  /** --predictions N: journal a prediction every N seconds (default none). */
+  readonly predictions?: number;
 }
 
 /** `btc15 replay`: checks, runs, and prints the summary (and the JSON where asked). */
@@ -52,6 +54,7 @@ export async function replayCommand(o: ReplayCommandOptions, io: Io = PROCESS_IO
       ...(config ? { config } : {}),
       ...(o.speed ? { speed: o.speed } : {}),
       ...(compare ? { compare } : {}),
+      ...(o.predictions ? { predictionEverySeconds: o.predictions } : {}),
       onSession: say,
       onWarning: (w) => io.err.write(`warning: ${w}\n`),
       ...(dashboard ? { dashboard } : {}),

@@ -18,7 +18,7 @@ import { writeComparison } from "../core/compare/files.ts";
 import type { DashboardServer } from "../dashboard/server.ts";
 import { performanceSnapshot } from "../core/performance.ts";
 import type { RecordedWriteFailure } from "../recording/format.ts";
-import { type ReadCounters, type RecordedSession, findSessions, isEngineEvent, readRecording } from "../recording/reader.ts";
+import { type ReadCounters, type RecordedSession, findSessions, isEngineEvent, readRecordingBatches } from "../recording/reader.ts";
 import { RefusedWrites } from "../recording/refused-writes.ts";
 import { type ReplayResult, type ReplayedSession, runResult } from "../core/run-result.ts";
 
@@ -42,6 +42,11 @@ export interface ReplayOptions {
   readonly dashboard?: DashboardServer;
   /** Strategies to run side by side over the same recorded events, each its own paper account (--compare). */
   readonly compare?: readonly ArmSpec[];
+  /**
+   * Journal a prediction every N seconds (--predictions N); 0 or absent: none, as in a backtest.
+   * A prediction line a second would cost more than the rest of the replay together.
+   */
+  readonly predictionEverySeconds?: number;
 }
 
 const sameRecords = (a: readonly TradeJournalRecord[], b: readonly TradeJournalRecord[]) => a.length <= b.length && a.every((r, i) => JSON.stringify(r) === JSON.stringify(b[i]));
@@ -63,7 +68,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   if (o.config && resolve(o.outDir) === resolve(o.config.dataDir)) throw new UserError(`the replay output directory ${o.outDir} is the configuration's live data directory: choose another with --out`);
   startAfresh(o.outDir, { madeBy: "replay", force: o.force ?? false, flag: "--out" });
   const first = o.config ?? sessions[0]!.header.config;
-  const journal = new FileJournal(o.outDir, { durable: false, predictions: first.engine.predictionEverySeconds > 0, predictionBuffer: 1 << 16, gzipLevel: 1, ...(o.onWarning ? { onWarning: o.onWarning } : {}) });
+  const every = o.predictionEverySeconds ?? 0;
+  const journal = new FileJournal(o.outDir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16, gzipLevel: 1, ...(o.onWarning ? { onWarning: o.onWarning } : {}) });
   // The writes the live session's disk refused are refused again, so the replay makes its journal.
   const disk = new RefusedWrites(journal);
   const read: ReadCounters = { lines: 0, ticks: 0, skipped: 0, problems: [] };
@@ -98,7 +104,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       settlement: session.header.settlement,
       // With another configuration the live session's disk says nothing about this replay's writes.
       journal: o.config === undefined ? disk : journal,
-      predictionEverySeconds: config.engine.predictionEverySeconds,
+      predictionEverySeconds: every,
       live: session.header.mode === "live",
       account,
       ...(core ? { carry: core } : {}),
@@ -111,11 +117,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     // Each event is handled once the refused writes recorded after it are known (a line later).
     let held: EngineEvent | null = null;
     let refused: RecordedWriteFailure[] = [];
-    const handle = async (e: EngineEvent) => {
-      if (e.type === "second") {
-        lastSecond = e.second;
-        await pace(e.second);
-      }
+    const handle = (e: EngineEvent) => {
+      if (e.type === "second") lastSecond = e.second;
       disk.arm(refused);
       refused = [];
       core!.feed(e);
@@ -123,17 +126,26 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       sessionEvents++;
     };
     for (const file of session.files) {
-      for await (const line of readRecording(file.path, read)) {
-        if (line.type === "write_failed") {
-          if (held !== null) refused.push(line);
-          continue;
+      // A batch of lines at a time, with no promise per line: paced only when a speed asks for it.
+      for await (const batch of readRecordingBatches(file.path, read)) {
+        for (const line of batch) {
+          if (line.type === "write_failed") {
+            if (held !== null) refused.push(line);
+            continue;
+          }
+          if (!isEngineEvent(line)) continue;
+          if (held !== null) {
+            if (o.speed && held.type === "second") await pace(held.second);
+            handle(held);
+          }
+          held = line as EngineEvent;
         }
-        if (!isEngineEvent(line)) continue;
-        if (held !== null) await handle(held);
-        held = line as EngineEvent;
       }
     }
-    if (held !== null) await handle(held);
+    if (held !== null) {
+      if (o.speed && held.type === "second") await pace(held.second);
+      handle(held);
+    }
     events += sessionEvents;
     samples += engine.counters.samples;
     for (const [k, v] of Object.entries(engine.counters.noTrade) as [keyof NoTradeCounts, number][]) noTrade[k] = (noTrade[k] ?? 0) + v;
