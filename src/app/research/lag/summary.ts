@@ -42,7 +42,7 @@ export function recordingCaveats(r: LagResult, f: RecordingFacts): string[] {
 /** The limits of a lag measured on minute files. */
 export function minuteCaveats(r: LagResult, f: MinuteFacts): string[] {
   return [
-    `Spot is minute bars rebuilt into seconds and the mids are one row a minute, each used from its label plus ${f.quote_delay_seconds} s (--quote-delay): the mid changes once a minute, so the curve has the rows' resolution, not a second's, and the answer moves with --quote-delay.`,
+    `Spot is minute bars and the mids are one row a minute, each used from its label plus ${f.quote_delay_seconds} s (--quote-delay): both change once a minute, so the best delay is --quote-delay plus a whole number of minutes (it says which minute's spot a row matches, not the delay to the second), and it moves with --quote-delay.`,
     "How the rows were made matters as much: a row that averages several polls trails the instant it is labelled by part of the minute.",
     ...(f.assumed_spread_cents === null ? [] : [`Rows with only a mid got an assumed spread of ${f.assumed_spread_cents}¢ (it does not move the mid).`]),
     "Spot is an exchange's minute bars, a proxy of the CF Benchmarks index Kalshi settles on.",

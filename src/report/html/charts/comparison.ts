@@ -6,7 +6,7 @@ import type { Figure } from "./figure.ts";
 
 const W = 720;
 const usd2 = (x: number) => `${x > 0 ? "+" : x < 0 ? "−" : ""}$${Math.abs(x).toFixed(2)}`;
-const KNOWN = new Set(["model", "fair_value", "coin_flip", "market"]);
+const KNOWN = new Set(["model", "fair_value", "coin_flip", "market", "stale_taker"]);
 
 /**
  * The strategies side by side: each one's P&L after fees with its 95 % interval (a dot and a
@@ -20,7 +20,8 @@ export function comparisonFigure(c: ComparisonView): Figure {
   const marks = c.strategies
     .map((s, i) => {
       const x = px(f.x(i));
-      const cls = `s-${KNOWN.has(s.strategy) ? s.strategy : "model"}`;
+      const name = s.strategy.split(":")[0]!;
+      const cls = `s-${KNOWN.has(name) ? name : "model"}`;
       const whisker = s.pnl_ci95 === null ? "" : `<line class="interval" x1="${x}" x2="${x}" y1="${px(f.y(s.pnl_ci95[0]))}" y2="${px(f.y(s.pnl_ci95[1]))}"/>`;
       return `${whisker}<circle class="${cls} dot" cx="${x}" cy="${px(f.y(s.pnl))}" r="5"><title>${esc(s.strategy)}: ${usd2(s.pnl)}</title></circle><text class="tick" x="${x}" y="${px(f.bottom + 16)}" text-anchor="middle">${esc(s.strategy)}</text>`;
     })

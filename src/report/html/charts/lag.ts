@@ -21,7 +21,8 @@ export function lagFigure(v: LagView): Figure {
   const d = v.curve.map((c, i) => `${i === 0 ? "M" : "L"}${px(f.x(c.lag))} ${px(f.y(c.score))}`).join("");
   const bestScore = v.curve.find((c) => c.lag === v.lag_seconds)?.score ?? NaN;
   const bx = px(f.x(v.lag_seconds));
-  const best = `<line class="breakeven" x1="${bx}" x2="${bx}" y1="${px(f.top)}" y2="${px(f.bottom)}"/><circle class="s-model dot" cx="${bx}" cy="${px(f.y(bestScore))}" r="4"><title>best: ${signed(v.lag_seconds)}, ${dec(bestScore)}</title></circle><text class="strong" x="${px(f.x(v.lag_seconds) + 6)}" y="${px(f.top + 12)}">${esc(signed(v.lag_seconds))}</text>`;
+  const nearRight = f.x(v.lag_seconds) > f.right - 60;
+  const best = `<line class="breakeven" x1="${bx}" x2="${bx}" y1="${px(f.top)}" y2="${px(f.bottom)}"/><circle class="s-model dot" cx="${bx}" cy="${px(f.y(bestScore))}" r="4"><title>best: ${signed(v.lag_seconds)}, ${dec(bestScore)}</title></circle><text class="strong" x="${px(f.x(v.lag_seconds) + (nearRight ? -6 : 6))}" y="${px(f.top + 12)}"${nearRight ? ' text-anchor="end"' : ""}>${esc(signed(v.lag_seconds))}</text>`;
   const zero = lags.includes(0) ? `<line class="zero dashed" x1="${px(f.x(0))}" x2="${px(f.x(0))}" y1="${px(f.top)}" y2="${px(f.bottom)}"/>` : "";
   const ticks = niceTicks(Math.min(...lags), Math.max(...lags), 8).map((t) => ({ v: t, label: t > 0 ? `+${t}` : String(t) }));
   const body =
