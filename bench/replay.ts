@@ -61,8 +61,11 @@ function recordDay(dir: string, config: AppConfig, o: { ticksPerSecond: number; 
   let rawBytes = 0;
   let csvBytes = 0;
   for (const withTicks of [false, true]) {
+    // The ticks draw from their own stream, so both recordings (and the price file) hold the same seconds.
     const rnd = seededRandom(7);
     const gauss = () => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+    const tickRnd = seededRandom(8);
+    const tickGauss = () => Math.sqrt(-2 * Math.log(1 - tickRnd())) * Math.cos(2 * Math.PI * tickRnd());
     const clock = { t: day0 * 1000 };
     const rec = new SessionRecorder({
       dir: join(dir, withTicks ? "with" : "without"),
@@ -88,7 +91,7 @@ function recordDay(dir: string, config: AppConfig, o: { ticksPerSecond: number; 
       }
       if (withTicks) {
         for (let k = 0; k < o.ticksPerSecond; k++) {
-          rec.tick({ type: "tick", s: sources[k % 4]!, p: (cents + Math.round(gauss() * 300)) / 100, r: second * 1000 + Math.floor((k * 1000) / o.ticksPerSecond), v: second * 1000 + Math.floor((k * 1000) / o.ticksPerSecond) - 40, q: 0.0012 });
+          rec.tick({ type: "tick", s: sources[k % 4]!, p: (cents + Math.round(tickGauss() * 300)) / 100, r: second * 1000 + Math.floor((k * 1000) / o.ticksPerSecond), v: second * 1000 + Math.floor((k * 1000) / o.ticksPerSecond) - 40, q: 0.0012 });
         }
       }
       cents = Math.max(100, Math.round(cents * (1 + 1e-4 * gauss())));

@@ -10,10 +10,14 @@ import type { Strategy, StrategyInput } from "./strategy.ts";
 /** Window length, seconds. */
 const WINDOW = 900;
 const NOT_YET = "a coin flip buys once a window, at a random second: not yet";
+const PASSED = "this window's random second passed without a quote: no coin flip in it";
+/** Seconds after its drawn second that a coin flip may still buy (the first quote after it). */
+const LATE = 60;
 
 /**
- * The baseline that trades without knowing anything: once a window, at a second drawn at random,
- * it buys a side drawn at random, the most the position limit allows at the best ask. What it
+ * The baseline that trades without knowing anything: once a window, at a second drawn at random
+ * (or the first quoted one within a minute after it), it buys a side drawn at random, the most the
+ * position limit allows at the best ask. What it
  * loses is what the spread and the fee cost a trader with no information; a strategy that does
  * no better has shown nothing. The draws are seeded by the window's close, so every run of the
  * same windows flips the same coins.
@@ -36,6 +40,8 @@ export class CoinFlipStrategy implements Strategy {
     if (input.entriesThisWindow >= p.maxEntriesPerWindow) return no.set("already_positioned", null, null, null, 0, input.entriesThisWindow, p.maxEntriesPerWindow);
     if (input.secondsLeft < p.minSecondsLeft) return no.set("too_late", null, null, null, 0, input.secondsLeft, p.minSecondsLeft);
     if (input.secondsLeft > this.atSecondsLeft) return no.set("no_signal", NOT_YET, null, null, 0);
+    // A window joined (or first quoted) well after its second is skipped, not flipped at its end.
+    if (input.secondsLeft <= this.atSecondsLeft - LATE) return no.set("no_signal", PASSED, null, null, 0);
     const q = input.quote;
     const price = q === null ? null : bestAsk(q, this.side);
     if (price === null || price <= 0 || price >= UNITS_PER_DOLLAR) return no.set("no_quote", `nothing offered on ${this.side.toUpperCase()}`, null, null, 0);

@@ -27,7 +27,7 @@ export function recordingCaveats(r: LagResult, f: RecordingFacts): string[] {
       `Kalshi's book was read every ${seconds(every)} (median; 90% within ${seconds(f.book_interval_ms.p90!)}): a mid is on average about half of that older than the second it is compared at, and that age is part of the lag; a delay shorter than the reading interval cannot be told apart from it.`,
     );
   }
-  if (f.book_latency_ms.median !== null) out.push(`A book arrived a median ${f.book_latency_ms.median} ms after it was asked for (90% within ${f.book_latency_ms.p90} ms); it is stamped with when it was asked for, so the answer errs, if at all, toward a smaller lag.`);
+  if (f.book_latency_ms.median !== null) out.push(`A book arrived a median ${f.book_latency_ms.median} ms after it was asked for (90% within ${f.book_latency_ms.p90} ms); its prices are from somewhere between asking and arriving, so the lag is uncertain by about that much beyond its interval.`);
   if (f.index_seconds === 0) {
     out.push("Spot is the median of exchange prices, a proxy of the CF Benchmarks index Kalshi settles on: these sessions recorded no settlement index (with a Kalshi key the live trader streams it). A proxy that itself trails or leads the index shifts the lag by as much.");
   } else if (f.index_seconds < f.seconds) {
@@ -52,7 +52,7 @@ export function minuteCaveats(r: LagResult, f: MinuteFacts): string[] {
 
 function common(r: LagResult): string[] {
   const out = ["The lag is where Kalshi's mid best matches btc15's fair value: it says when the market moves with spot, not that its prices are ours; a market that prices differently matches less well at every delay alike."];
-  if (r.n_windows > 0 && r.n_windows < 30) out.push(`Only ${plural(r.n_windows, "window")}: the interval is wide; a day of recording gives about 90.`);
+  if (r.n_windows > 0 && r.n_windows < 30) out.push(`Only ${plural(r.n_windows, "window")}: few blocks for the interval to be trusted; a day of recording gives about 90.`);
   if (r.lag_seconds !== null && r.curve.length > 0 && (r.lag_seconds === r.curve[0]!.lag || r.lag_seconds === r.curve.at(-1)!.lag)) {
     out.push(`The best delay is at the edge of the delays tried (${signed(r.lag_seconds)}): the true one may lie beyond it.`);
   }
