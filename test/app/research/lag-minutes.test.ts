@@ -21,7 +21,7 @@ async function minuteFiles(dir: string) {
   const start = Date.parse("2026-11-02T00:00:00Z") / 1000 - 600;
   const rows = ["timestamp_unix_seconds,open,high,low,close,volume"];
   let p = 64_000;
-  for (let m = 0; m < 10 + 4 * 15 * 8; m++) {
+  for (let m = 0; m < 10 + 4 * 15 * 4; m++) {
     const open = p;
     p *= 1 + 0.0015 * g();
     rows.push(`${start + 60 * m},${open.toFixed(2)},${Math.max(open, p).toFixed(2)},${Math.min(open, p).toFixed(2)},${p.toFixed(2)},1`);
@@ -44,7 +44,7 @@ describe("btc15 research lag on minute files", () => {
     const dir = mkdtempSync(join(tmpdir(), "btc15-lag-min-"));
     const f = await minuteFiles(dir);
     for (const delay of [0, 10]) {
-      const { result, facts } = await lagFromMinuteFiles([f.prices], [f.quotesFile], { config: f.config, quoteDelaySeconds: delay, lag: { resamples: 100 } });
+      const { result, facts } = await lagFromMinuteFiles([f.prices], [f.quotesFile], { config: f.config, quoteDelaySeconds: delay, lag: { resamples: 50 } });
       expect(result.lag_seconds).toBe(delay);
       expect(result.n_windows).toBeGreaterThanOrEqual(6);
       expect(facts.quote_delay_seconds).toBe(delay);

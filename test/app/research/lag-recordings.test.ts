@@ -14,7 +14,7 @@ async function cli(args: string[]) {
   return { code, stdout, stderr };
 }
 
-const WINDOWS = 30;
+const WINDOWS = 16;
 
 describe("btc15 research lag on recorded sessions whose Kalshi trails spot by a known delay", () => {
   for (const delay of [0, 10, 30]) {
@@ -22,7 +22,7 @@ describe("btc15 research lag on recorded sessions whose Kalshi trails spot by a 
       const dir = mkdtempSync(join(tmpdir(), "btc15-lag-"));
       const sessions = join(dir, "sessions");
       writeLaggedSession(sessions, laggedConfig(join(dir, "live")), { delay, windows: WINDOWS, seed: 40 + delay });
-      const { result, facts } = await lagFromRecordings([sessions], { lag: { resamples: 200 } });
+      const { result, facts } = await lagFromRecordings([sessions], { lag: { resamples: 100 } });
       expect(Math.abs(result.lag_seconds! - delay)).toBeLessThanOrEqual(2);
       expect(result.ci95![0]).toBeLessThanOrEqual(delay);
       expect(result.ci95![1]).toBeGreaterThanOrEqual(delay);
@@ -38,7 +38,7 @@ describe("the command", () => {
   it("prints the lag with what it cannot say, and the JSON the issue asks for", async () => {
     const dir = mkdtempSync(join(tmpdir(), "btc15-lag-"));
     const sessions = join(dir, "sessions");
-    writeLaggedSession(sessions, laggedConfig(join(dir, "live")), { delay: 10, windows: 12, seed: 3 });
+    writeLaggedSession(sessions, laggedConfig(join(dir, "live")), { delay: 10, windows: 8, seed: 3 });
     const json = join(dir, "lag.json");
     const run = await cli(["research", "lag", sessions, "--json", json, "--resamples", "50", "--html", join(dir, "lag.html")]);
     expect(run.stderr).toBe("");

@@ -129,7 +129,7 @@ export function backtestFile(dir: string): string {
 export function readBacktestScores(dir: string, warnings: string[]): BacktestScores | null {
   const path = [backtestFile(dir), join(dir, "replay.json")].find((p) => existsSync(p));
   if (path === undefined) return null;
-  const r = readJsonFile(path, backtestSchema, "a backtest or replay result", warnings);
+  const r = readJsonFile(path, backtestSchema, path.endsWith("replay.json") ? "a replay result" : "a backtest result", warnings);
   if (r === null) return null;
   return { ...r, baselines: { ...r.baselines, market: r.baselines.market ?? null }, source: basename(path) };
 }
