@@ -1,5 +1,5 @@
 // Strategies side by side: each its own paper account over the very same recorded events.
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,6 +8,7 @@ import { configuredParts } from "../../src/app/core/parts.ts";
 import { StaleBookTaker } from "../../src/strategy/stale-taker.ts";
 import { writeHtmlReport } from "../../src/app/commands/report-html/command.ts";
 import { runReplay } from "../../src/app/drivers/replay.ts";
+import { lagFromRecordings } from "../../src/app/research/lag/collect.ts";
 import { runBacktest } from "../../src/app/drivers/backtest.ts";
 import { BUNDLED_SAMPLE } from "../../src/app/core/sample.ts";
 import { parseConfig } from "../../src/config/load.ts";
@@ -59,13 +60,21 @@ describe("replay --compare on a recording whose Kalshi trails spot by 30 s", () 
     expect(by.coin_flip!.brier_ci95).not.toBeNull();
   });
 
-  it("draws the comparison in the HTML report", async () => {
+  it("draws the comparison in the HTML report, and the lag beside it when lag.json is there", async () => {
     await run;
     await writeHtmlReport(out, undefined, "2026-12-02T00:00:00Z");
     const html = readFileSync(join(out, "report.html"), "utf8");
     expect(html).toMatch(/data-chart="comparison"/);
     expect(html).toMatch(/data-field="pnl-market">\$0\.00</);
     expect(html).toMatch(/found no edge after the spread and fee/);
+    expect(html).not.toMatch(/data-chart="lag"/);
+    const { result } = await lagFromRecordings([join(dir, "sessions")], { lag: { resamples: 20 } });
+    writeFileSync(join(out, "lag.json"), JSON.stringify({ ...result, cannot_say: ["a caveat"] }));
+    await writeHtmlReport(out, undefined, "2026-12-02T00:00:00Z");
+    const withLag = readFileSync(join(out, "report.html"), "utf8");
+    expect(withLag).toMatch(/data-chart="lag"/);
+    expect(withLag).toMatch(/data-field="lag-seconds">\+30 s</);
+    expect(withLag).toMatch(/<li>a caveat<\/li>/);
   });
 });
 
