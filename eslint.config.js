@@ -40,7 +40,7 @@ const appAllowed = {
   dashboard: ["core", "console", "recording"],
   drivers: ["core", "console", "recording", "venue", "dashboard"],
   commands: ["core", "console", "recording", "venue", "dashboard", "drivers"],
-  research: ["core", "console", "drivers", "commands"],
+  research: ["core", "console", "recording", "drivers", "commands"],
 };
 const ioModules = ["ws", "node:fs", "fs", "node:fs/promises", "fs/promises", "node:http", "http", "node:https", "https", "node:net", "net", "node:child_process", "child_process", "node:worker_threads", "undici"];
 

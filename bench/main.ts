@@ -1,7 +1,7 @@
 // npm run bench [-- --json] [-- --copies N] [-- --runs N]
 // Measures the trading pipeline's throughput on several million one-second prices beside the
 // floor (parsing the same prices, nothing else), the live feed path (bench/feeds.ts), and the
-// replay of a recorded day (bench/replay.ts).
+// replay of a recorded day beside a backtest of the same seconds (bench/replay.ts).
 // A benchmark, not a test: it prints figures.
 import { parseArgs } from "node:util";
 import { defaultConfig, parseConfig } from "../src/config/load.ts";
@@ -71,7 +71,7 @@ const pipeRate = pipeline.result.samples / (pipeline.ms / 1000);
 const mem = process.memoryUsage();
 const feeds = await feedBench({ frames: 50_000, runs, ticks: 5000 });
 // A recorded day (shaped like a live session: a book and a price a second, 40 raw ticks a second).
-const replay = await replayBench({ ticksPerSecond: 40 });
+const replay = await replayBench({ ticksPerSecond: 40, runs });
 const out = {
   samples: pipeline.result.samples,
   trades: pipeline.result.trades,
@@ -103,5 +103,4 @@ else {
   log(`memory               rss ${out.rss_mb} MB, heap ${out.heap_used_mb} MB (input CSV included)`);
   for (const line of formatFeedBench(feeds)) log(line);
   for (const line of formatReplayBench(replay)) log(line);
-  log(`  beside the backtest: replay ${replay.replay_events_per_s.toLocaleString("en-US")} events/s vs pipeline ${out.pipeline_samples_per_s.toLocaleString("en-US")} samples/s (a replay parses JSON events, journals a prediction a second and walks a real book)`);
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { type Io, PROCESS_IO } from "../app/commands/io.ts";
 import { VERSION } from "../app/core/version.ts";
 import { UserError } from "../domain/errors.ts";
+import { DEFAULT_COMPARE } from "../app/core/compare/arms.ts";
 import { parseIsoTime, seriesArg, windowTimeArg } from "./args.ts";
 import { type DashboardFlags, type LiveFlags, type TradingFlags, addDashboardOptions, addTradingOptions, kalshiEnvOption, liveFlagsToConfig, numberArg, positiveIntArg, tradingFlagsToConfig } from "./trading-flags.ts";
 
@@ -50,6 +51,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
         return n;
       }),
     )
+    .option("--compare [list]", `run strategies side by side, each its own paper account over the same events: comma-separated from model, fair_value, coin_flip, market, stale_taker[:N] (default ${DEFAULT_COMPARE})`)
     .option("--html [file]", "write the HTML report when the run ends (default file: <dir>/report.html); without it, the command that would is printed")
     .addOption(
       new Option("--predictions <seconds>", "also journal a prediction every N seconds (large: 2.6M lines a month at 1)").argParser((v) => {
@@ -128,10 +130,44 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
       .option("--out <dir>", "directory for the replay's journal and CSV", "data/replay")
       .option("--force", "replace the journal in --out even if a replay did not make it")
       .addOption(new Option("--speed <n>", "replay at N× real time (to watch it); as fast as possible without").argParser(numberArg))
+      .addOption(
+        new Option("--predictions <seconds>", "also journal a prediction every N seconds (default: none; at 1 it costs more than the rest of the replay)").argParser((v) => {
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be a whole number of seconds ≥ 0");
+          return n;
+        }),
+      )
+      .option("--compare [list]", `run strategies side by side, each its own paper account over the same events: comma-separated from model, fair_value, coin_flip, market, stale_taker[:N] (default ${DEFAULT_COMPARE})`)
       .option("--html [file]", "write the HTML report when the run ends (default file: <dir>/report.html); without it, the command that would is printed"),
-  ).action(async (paths: string[], opts: DashboardFlags & { config?: string; json?: string; out: string; force?: boolean; speed?: number; html?: string | true }) =>
+  ).action(async (paths: string[], opts: DashboardFlags & { config?: string; json?: string; out: string; force?: boolean; speed?: number; html?: string | true; compare?: string | true; predictions?: number }) =>
     (await import("../app/commands/replay.ts")).replayCommand({ paths, ...opts }, io),
   );
+
+  const research = program.command("research").description("the research lab: measurements from recordings and history (see docs/research.md)");
+  research
+    .command("lag")
+    .description("how far Kalshi's mid trails our fair value from spot: the delay that fits best (1-s resolution, −120…+30 s), its 95% interval, the curve, and what it cannot say")
+    .argument("[path...]", "session recordings: a .jsonl.gz file, a session's folder, or a sessions directory (e.g. data/trading/sessions)")
+    .option("--data <file...>", "minute data instead: price history CSV files (with --quotes)")
+    .option("--quotes <file...>", "minute data instead: Kalshi quote files (with --data; as btc15 backtest --quotes reads them)")
+    .addOption(
+      new Option("--quote-delay <seconds>", "minute data: a quote row labelled L is usable from L + SECONDS (default 0)").argParser((v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 3600) throw new InvalidArgumentError("must be a whole number of seconds from 0 to 3600");
+        return n;
+      }),
+    )
+    .addOption(new Option("--assume-spread <cents>", "minute data: spread assumed for quote rows that give only yes_mid (default 2)").argParser(numberArg))
+    .option("--config <file>", "configuration for the fair value (default: each session's own; for minute data the defaults)")
+    .addOption(new Option("--min-lag <seconds>", "the earliest delay tried (default −120)").argParser(lagArg))
+    .addOption(new Option("--max-lag <seconds>", "the latest delay tried (default +30)").argParser(lagArg))
+    .addOption(new Option("--resamples <n>", "bootstrap resamples of windows for the interval (default 1000)").argParser(positiveIntArg))
+    .option("--json <path>", "write the result as JSON to a file, or - for standard output (the summary then goes to standard error); name it DIR/lag.json to have btc15 report --html --data-dir DIR draw it too")
+    .option("--html [file]", "write the chart as a self-contained HTML page (default file: lag.html)")
+    .action(async (paths: string[], opts: { data?: string[]; quotes?: string[]; quoteDelay?: number; assumeSpread?: number; config?: string; minLag?: number; maxLag?: number; resamples?: number; json?: string; html?: string | true }) => {
+      const { researchLagCommand } = await import("../app/research/lag/command.ts");
+      await researchLagCommand({ paths, ...opts }, io);
+    });
 
   program
     .command("feeds")
@@ -170,6 +206,12 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
     });
 
   return program;
+}
+
+function lagArg(v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isInteger(n) || Math.abs(n) > 600) throw new InvalidArgumentError("must be a whole number of seconds from −600 to 600");
+  return n;
 }
 
 function wholeSeconds(v: string): number {

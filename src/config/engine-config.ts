@@ -2,6 +2,7 @@ import { dollarsToMoney } from "../domain/money.ts";
 import type { EngineConfig } from "../engine/engine.ts";
 import type { RiskLimits } from "../engine/risk-gate.ts";
 import type { SyntheticMarketParams } from "../engine/synthetic-market.ts";
+import type { StrategyParams } from "../strategy/edge-strategy.ts";
 import type { AppConfig } from "./schema.ts";
 
 /** The engine's part of the configuration, money in exact units. */
@@ -9,21 +10,26 @@ export function engineConfig(c: AppConfig, mode: { settlement: "proxy" | "offici
   return {
     series: c.series,
     startBalance: dollarsToMoney(c.balance),
-    strategy: {
-      minEdge: c.strategy.minEdge,
-      minConfidence: c.strategy.minConfidence,
-      kellyFraction: c.strategy.kellyFraction,
-      maxPosition: dollarsToMoney(c.strategy.maxPosition),
-      maxEntriesPerWindow: c.strategy.maxEntriesPerWindow,
-      minSecondsLeft: c.strategy.minSecondsLeft,
-      feeRate: dollarsToMoney(c.strategy.feeRate),
-    },
+    strategy: strategyParams(c),
     model: c.model,
     maxStaleSeconds: c.engine.maxStaleSeconds,
     maxCarriedSeconds: c.engine.maxCarriedSeconds,
     settlement: mode.settlement,
     predictionEverySeconds: mode.predictionEverySeconds,
     risk: { ...riskLimits(c, mode.live ?? false), dayStartHourUtc: c.risk.dayStartHourUtc, killSwitchName: `${c.kalshi.live.killSwitchFile} exists` },
+  };
+}
+
+/** The strategy's settings, money in exact units. */
+export function strategyParams(c: AppConfig): StrategyParams {
+  return {
+    minEdge: c.strategy.minEdge,
+    minConfidence: c.strategy.minConfidence,
+    kellyFraction: c.strategy.kellyFraction,
+    maxPosition: dollarsToMoney(c.strategy.maxPosition),
+    maxEntriesPerWindow: c.strategy.maxEntriesPerWindow,
+    minSecondsLeft: c.strategy.minSecondsLeft,
+    feeRate: dollarsToMoney(c.strategy.feeRate),
   };
 }
 

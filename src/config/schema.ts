@@ -44,6 +44,20 @@ export const configSchema = z
         minSecondsLeft: num(0, 899, 0, { int: true }),
         /** Taker fee rate (Kalshi: 0.07). */
         feeRate: num(0, 1, 0.07),
+        /**
+         * The trading rule: "edge" (trade when the forecast beats the ask by the fee and minEdge), or
+         * "stale_taker": the same rule, only while Kalshi's book is stale (see docs/research.md). Off by default.
+         */
+        rule: z.enum(["edge", "stale_taker"], { error: 'must be "edge" or "stale_taker"' }).default("edge"),
+        staleTaker: z
+          .object({
+            /** The book's best prices unchanged this long (N, from `btc15 research lag`)… */
+            bookAgeSeconds: num(1, 600, 10, { int: true }),
+            /** …while the fair value moved at least this much (probability) since they last changed. */
+            minMove: num(0, 0.5, 0.02),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

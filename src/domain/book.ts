@@ -14,19 +14,33 @@ export interface BidBook {
  * mirrored. Levels off the market's tick grid are dropped and counted in `offGrid`.
  */
 export function quoteFromBids(ticker: string, book: BidBook, ranges: readonly PriceRange[], source = "kalshi"): { quote: Quote; offGrid: number } {
+  // Plain loops: a replay makes a quote from every book it reads, a day's worth in a second.
   let offGrid = 0;
-  const onGrid = (levels: readonly BookLevel[]) =>
-    levels.filter((l) => {
-      const ok = isOnGrid(l.price, ranges) && isOnGrid(UNITS_PER_DOLLAR - l.price, ranges);
-      if (!ok) offGrid++;
-      return ok;
-    });
+  const onGrid = (levels: readonly BookLevel[]): BookLevel[] => {
+    const out: BookLevel[] = [];
+    for (const l of levels) {
+      if (isOnGrid(l.price, ranges) && isOnGrid(UNITS_PER_DOLLAR - l.price, ranges)) out.push(l);
+      else offGrid++;
+    }
+    return out;
+  };
   const yesBids = onGrid(book.yes);
   const noBids = onGrid(book.no);
-  const side = (ownBids: readonly BookLevel[], otherBids: readonly BookLevel[]): SideQuote => ({
-    bid: ownBids.length ? Math.max(...ownBids.map((l) => l.price)) : null,
-    asks: otherBids.map((l) => ({ price: UNITS_PER_DOLLAR - l.price, size: l.size })).sort((a, b) => a.price - b.price),
-  });
+  const side = (ownBids: readonly BookLevel[], otherBids: readonly BookLevel[]): SideQuote => {
+    let bid: number | null = null;
+    for (const l of ownBids) if (bid === null || l.price > bid) bid = l.price;
+    const n = otherBids.length;
+    const asks: BookLevel[] = new Array<BookLevel>(n);
+    for (let i = 0; i < n; i++) asks[i] = { price: UNITS_PER_DOLLAR - otherBids[n - 1 - i]!.price, size: otherBids[n - 1 - i]!.size };
+    // Bids come ascending (best last), so read from the end their asks come best first; sort only if they did not.
+    for (let i = 1; i < asks.length; i++) {
+      if (asks[i]!.price < asks[i - 1]!.price) {
+        asks.sort((a, b) => a.price - b.price);
+        break;
+      }
+    }
+    return { bid, asks };
+  };
   return { quote: { ticker, source, yes: side(yesBids, noBids), no: side(noBids, yesBids) }, offGrid };
 }
 

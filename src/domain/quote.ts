@@ -32,6 +32,14 @@ export function bestAsk(q: Quote, side: Side): Money | null {
   return level === undefined ? null : level.price;
 }
 
+/** The market's mid as a probability: (best YES bid + best YES ask) / 2, when both sides are quoted. */
+export function quoteMid(q: Quote | null): number | null {
+  if (q === null) return null;
+  const bid = q.yes.bid;
+  const ask = bestAsk(q, "yes");
+  return bid === null || ask === null ? null : (bid + ask) / 20_000;
+}
+
 /** Why a market gave no quote for a second: each is counted and shown. */
 export type QuoteMissReason = "missing" | "stale" | "empty" | "crossed" | "closed";
 

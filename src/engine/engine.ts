@@ -2,11 +2,12 @@ import { type Money, formatDecimal } from "../domain/money.ts";
 import { type Quote, isQuote } from "../domain/quote.ts";
 import type { AccountRecord, StrikeSource, TradeRecord } from "../domain/records.ts";
 import { isoUtc } from "../domain/window.ts";
-import { HybridForecaster, newForecast } from "../model/forecaster.ts";
+import { type Forecaster, HybridForecaster, newForecast } from "../model/forecaster.ts";
 import type { ModelParams } from "../model/params.ts";
 import { PriceHistory } from "../model/price-history.ts";
 import { type Decision, NO_TRADE_REASONS, type NoTrade, type NoTradeReason } from "../strategy/decision.ts";
-import { Declined, type StrategyParams, decide } from "../strategy/edge-strategy.ts";
+import { Declined, type StrategyParams } from "../strategy/edge-strategy.ts";
+import { EdgeStrategy, type Strategy } from "../strategy/strategy.ts";
 import { Account } from "./account.ts";
 import type { BookEvent, EngineEvent, MarketEvent, OrderEvent } from "../domain/events.ts";
 import { IndexCheck } from "./index-check.ts";
@@ -71,6 +72,10 @@ export interface EngineDeps {
   readonly orders?: OrderPort;
   /** Exposure held on the venue outside this journal (found when live trading starts). */
   readonly externalExposure?: Money;
+  /** What forecasts (default: btc15's hybrid with the configured model). */
+  readonly forecaster?: Forecaster;
+  /** What decides (default: the edge rule with the configured strategy settings). */
+  readonly strategy?: Strategy;
 }
 
 const DEFAULT_MAX_CARRIED = 5;
@@ -85,7 +90,8 @@ export class Engine {
   readonly account: Account;
   readonly history: PriceHistory;
   readonly tracker: WindowTracker;
-  readonly forecaster: HybridForecaster;
+  readonly forecaster: Forecaster;
+  readonly strategy: Strategy;
   readonly counters: EngineCounters;
   /** The exchange median against the settlement index, on the seconds the index priced. */
   readonly indexCheck = new IndexCheck();
@@ -104,12 +110,13 @@ export class Engine {
   private readonly state = { price: 0.5, strike: 0.5, t: 0, close: 0, fixedSum: 0.5 };
   private readonly forecastScratch = newForecast();
   private readonly declined = new Declined();
-  private readonly decisionInput = { pUp: 0.5, quote: null as Quote | null, balance: 0, entriesThisWindow: 0, secondsLeft: 0 };
+  private readonly decisionInput = { pUp: 0.5, quote: null as Quote | null, balance: 0, entriesThisWindow: 0, secondsLeft: 0, t: 0, close: 0, fairValue: 0.5 };
   private event: { -readonly [K in keyof ForecastEvent]: ForecastEvent[K] } | null = null;
 
   constructor(readonly config: EngineConfig, private readonly deps: EngineDeps) {
     this.account = deps.account ?? new Account(config.startBalance);
-    this.forecaster = new HybridForecaster(config.model);
+    this.forecaster = deps.forecaster ?? new HybridForecaster(config.model);
+    this.strategy = deps.strategy ?? new EdgeStrategy(config.strategy);
     this.history = new PriceHistory(Math.max(this.forecaster.historyNeeded, 60) + 1);
     this.tracker = new WindowTracker(config.series);
     this.maxCarried = config.maxCarriedSeconds ?? DEFAULT_MAX_CARRIED;
@@ -302,6 +309,9 @@ export class Engine {
     this.counters.forecasts++;
     const offered = this.deps.market.quote(t, window, forecast.fairValue);
     const quote = isQuote(offered) ? offered : null;
+    if (this.forecaster.readMarket !== undefined && !this.forecaster.readMarket(forecast, quote)) {
+      return this.idle(t, "no_quote", quote === null ? (isQuote(offered) ? "no quote" : offered.detail) : "no two-sided quote: no market price to forecast with");
+    }
     const secondsLeft = window.close - t;
     let decision: Decision;
     if (this.warming) decision = this.declined.set("warmup", "replaying recent history at start-up", null, null, 0);
@@ -316,7 +326,10 @@ export class Engine {
       input.balance = this.account.balance;
       input.entriesThisWindow = this.account.entriesIn(window.close) + this.orders.pendingIn(window.close);
       input.secondsLeft = secondsLeft;
-      decision = decide(input, this.config.strategy, this.declined);
+      input.t = t;
+      input.close = window.close;
+      input.fairValue = forecast.fairValue;
+      decision = this.strategy.decide(input, this.declined);
     }
     let trade: TradeRecord | null = null;
     if (decision.kind === "trade" && quote !== null) {

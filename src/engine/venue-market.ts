@@ -1,6 +1,6 @@
 import { type BidBook, isCrossed, quoteFromBids } from "../domain/book.ts";
 import type { Quote, QuoteMiss, QuoteMissReason } from "../domain/quote.ts";
-import { FALLBACK_GRID } from "../domain/ticks.ts";
+import { FALLBACK_GRID, type PriceRange } from "../domain/ticks.ts";
 import type { Window } from "../domain/window.ts";
 import type { BookEvent, MarketEvent } from "../domain/events.ts";
 import type { MarketSource } from "./market.ts";
@@ -23,6 +23,8 @@ export class VenueMarket implements MarketSource {
   readonly counters: VenueMarketCounters = { quotes: 0, books: 0, misses: { missing: 0, stale: 0, empty: 0, crossed: 0, closed: 0 }, offGridLevels: 0 };
   private readonly markets = new Map<string, MarketEvent>();
   private readonly books = new Map<string, BookEvent>();
+  /** The last quote made, and the book and grid it was made from. */
+  private made: { readonly book: BidBook; readonly ranges: readonly PriceRange[]; readonly ticker: string; readonly quote: Quote } | null = null;
 
   constructor(
     readonly name: string,
@@ -63,8 +65,15 @@ export class VenueMarket implements MarketSource {
     if (age > this.freshnessMs) return this.miss("stale", `book ${(age / 1000).toFixed(1)} s old (limit ${this.freshnessMs / 1000} s)`);
     const book = b.book!;
     if (isCrossed(book)) return this.miss("crossed", "crossed book: YES bid + NO bid ≥ $1");
-    const { quote, offGrid } = quoteFromBids(window.ticker, book, market?.ranges ?? FALLBACK_GRID, this.name);
-    this.counters.offGridLevels += offGrid;
+    const ranges = market?.ranges ?? FALLBACK_GRID;
+    // A book is asked for its quote every second until the next one comes: made once per book and grid.
+    let made = this.made;
+    if (made === null || made.book !== book || made.ranges !== ranges || made.ticker !== window.ticker) {
+      const { quote, offGrid } = quoteFromBids(window.ticker, book, ranges, this.name);
+      this.counters.offGridLevels += offGrid;
+      made = this.made = { book, ranges, ticker: window.ticker, quote };
+    }
+    const quote = made.quote;
     if (quote.yes.asks.length === 0 && quote.no.asks.length === 0) return this.miss("empty", "empty book: nothing offered on either side");
     this.counters.quotes++;
     return quote;

@@ -1,3 +1,4 @@
+import type { Quote } from "../domain/quote.ts";
 import { type MutableFairValue, type SettlementState, fairValueInto } from "./fair-value.ts";
 import { normalCdf } from "./normal.ts";
 import type { ModelParams } from "./params.ts";
@@ -36,6 +37,32 @@ export function newForecast(): MutableForecast {
   return { pUp: 0.5, fairValue: 0.5, momentum: 0.5, meanReversion: 0.5, momentumSignal: 0.5, meanReversionSignal: 0.5, drift: 0.5, z: 0.5, sigma15m: 0.5, mean: 0.5, sd: 0.5 };
 }
 
+/**
+ * What the engine asks of a forecaster, whichever it is (btc15's hybrid, or a baseline that trades
+ * through the same engine): it observes one price a second and, when asked, writes P(up) and the
+ * plain fair value it rests on. The fair value is always the volatility fair value (the synthetic
+ * market quotes around it and every forecaster is scored beside it).
+ */
+export interface Forecaster {
+  /** Seconds of history needed before the first forecast. */
+  readonly historyNeeded: number;
+  readonly ready: boolean;
+  /** Takes the latest second of `history` into account. Called once per second. */
+  observe(history: PriceHistory): void;
+  /** The variance per second the fair value uses (as of the last second observed). */
+  variancePerSecond(): number;
+  /** This second's forecast, written into `out` (reused by the engine every second). Requires `ready`. */
+  forecastInto(s: SettlementState, history: PriceHistory, out: MutableForecast): MutableForecast;
+  /**
+   * A forecaster that reads the market's own price takes this second's quote here, after
+   * forecastInto (the synthetic market quotes around the fair value, so the quote comes after it).
+   * False: nothing to read (no two-sided quote), so no forecast this second.
+   */
+  readMarket?(out: MutableForecast, quote: Quote | null): boolean;
+  /** Forgets everything observed (a gap in the prices). */
+  reset(): void;
+}
+
 const SIGNAL_CLIP = 4;
 const LN2 = Math.log(2);
 
@@ -53,7 +80,7 @@ function clip(x: number): number {
  * each divided by its random-walk standard deviation (so ~N(0,1) when there is nothing to find)
  * and clipped to ±4, and g is `drift`.
  */
-export class HybridForecaster {
+export class HybridForecaster implements Forecaster {
   private readonly vol: VolatilityEstimator;
   private readonly emaAlpha: number;
   private readonly floorVariance: number;

@@ -9,7 +9,7 @@ import { StoreWriteError, fsCause } from "./write-error.ts";
 export const MADE_BY_FILE = "made-by.json";
 
 /** What a fresh start removes: the journal's own files, nothing else in the directory. */
-const JOURNAL_NAMES = ["trades.jsonl", "trades.jsonl.torn", "predictions", "predictions.jsonl", "windows.jsonl", "performance.json", "trades.csv", "predictions.csv", "backtest.json", "replay.json", "sessions"];
+const JOURNAL_NAMES = ["trades.jsonl", "trades.jsonl.torn", "predictions", "predictions.jsonl", "windows.jsonl", "performance.json", "trades.csv", "predictions.csv", "backtest.json", "replay.json", "sessions", "compare", "compare.json"];
 
 export class JournalInUseError extends UserError {
   override name = "JournalInUseError";

@@ -13,6 +13,8 @@ export type NoTradeReason =
   | "too_late"
   | "low_confidence"
   | "low_edge"
+  /** The strategy's own condition is not met (a coin flip's second not reached, a book not stale). */
+  | "no_signal"
   | "fee_rounding"
   | "size_zero"
   | "risk_limit"
@@ -29,6 +31,7 @@ export const NO_TRADE_REASONS: readonly NoTradeReason[] = [
   "too_late",
   "low_confidence",
   "low_edge",
+  "no_signal",
   "fee_rounding",
   "size_zero",
   "risk_limit",

@@ -2,7 +2,9 @@ import { writeFileSync } from "node:fs";
 import { defaultConfig, loadConfigFile } from "../../config/load.ts";
 import { consoleColumns, fitLines } from "../console/fit.ts";
 import { ProgressBar } from "../console/progress.ts";
+import { formatComparison } from "../console/compare-table.ts";
 import { formatBacktest } from "../console/run-summary.ts";
+import { DEFAULT_COMPARE, parseCompareList } from "../core/compare/arms.ts";
 import { BUNDLED_SAMPLE } from "../core/sample.ts";
 import { BacktestError, runBacktest } from "../drivers/backtest.ts";
 import { type Io, PROCESS_IO } from "./io.ts";
@@ -23,6 +25,8 @@ export interface BacktestCommandOptions {
   readonly quoteDelay?: number;
   /** Write the HTML report after the run (true: <out>/report.html). */
   readonly html?: string | true;
+  /** --compare [list]: strategies side by side (true: the default list). */
+  readonly compare?: string | true;
 }
 
 /** `btc15 backtest`: checks first, runs with a progress bar, prints the summary (and the JSON where asked). */
@@ -37,6 +41,7 @@ export async function backtestCommand(opts: BacktestCommandOptions, io: Io = PRO
     if (without.length) throw new BacktestError(`${without.join(" and ")} only appl${without.length === 1 ? "ies" : "y"} with --quotes`);
   }
   preflightBacktest({ files, from: opts.from, to: opts.to, outDir, liveDataDir: config.dataDir, json: opts.json, html: opts.html, force });
+  const compare = opts.compare === undefined ? undefined : parseCompareList(opts.compare === true ? DEFAULT_COMPARE : opts.compare);
   const bar = new ProgressBar("backtest", io.err);
   const result = await runBacktest({
     files,
@@ -48,11 +53,13 @@ export async function backtestCommand(opts: BacktestCommandOptions, io: Io = PRO
     ...(opts.quotes ? { quotes: opts.quotes } : {}),
     ...(opts.assumeSpread !== undefined ? { assumeSpreadCents: opts.assumeSpread } : {}),
     ...(opts.quoteDelay !== undefined ? { quoteDelaySeconds: opts.quoteDelay } : {}),
+    ...(compare ? { compare } : {}),
     onProgress: (d, t) => bar.update(d, t),
     onWarning: (w) => io.err.write(`warning: ${w}\n`),
   });
   bar.done();
-  const text = formatBacktest(result) + "\n" + (await reportAfterRun(outDir, opts.html));
+  const table = result.comparison ? "\n\n" + formatComparison(result.comparison) : "";
+  const text = formatBacktest(result) + table + "\n" + (await reportAfterRun(outDir, opts.html));
   const summary = fitLines(text, consoleColumns(opts.json === "-" ? io.err : io.out, io.env)) + "\n";
   if (opts.json === "-") {
     io.err.write(summary);

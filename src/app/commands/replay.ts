@@ -3,7 +3,9 @@ import { loadConfigFile, resolveConfig } from "../../config/load.ts";
 import { UserError } from "../../domain/errors.ts";
 import { checkNotLiveDataDir } from "../drivers/backtest.ts";
 import { consoleColumns, fitLines } from "../console/fit.ts";
+import { formatComparison } from "../console/compare-table.ts";
 import { formatReplay } from "../console/run-summary.ts";
+import { DEFAULT_COMPARE, parseCompareList } from "../core/compare/arms.ts";
 import { type DashboardRequest, dashboardBanner, openDashboard } from "../dashboard/server.ts";
 import { type Io, PROCESS_IO } from "./io.ts";
 import { checkHtmlFile, checkOutputFile, checkWritableDir } from "./preflight.ts";
@@ -19,12 +21,17 @@ export interface ReplayCommandOptions extends DashboardRequest {
   readonly speed?: number;
   /** Write the HTML report after the run (true: <out>/report.html). */
   readonly html?: string | true;
+  /** --compare [list]: strategies side by side (true: the default list). */
+  readonly compare?: string | true;
+  /** --predictions N: journal a prediction every N seconds (default none). */
+  readonly predictions?: number;
 }
 
 /** `btc15 replay`: checks, runs, and prints the summary (and the JSON where asked). */
 export async function replayCommand(o: ReplayCommandOptions, io: Io = PROCESS_IO): Promise<void> {
   if (o.speed !== undefined && !(o.speed > 0)) throw new UserError("--speed must be positive"); // as the demo says
   const config = o.config ? loadConfigFile(o.config) : undefined;
+  const compare = o.compare === undefined ? undefined : parseCompareList(o.compare === true ? DEFAULT_COMPARE : o.compare);
   checkNotLiveDataDir(o.out, resolveConfig({ env: io.env, flags: {} }).dataDir, "the replay output directory");
   checkWritableDir(o.out, "the replay output directory");
   if (o.json !== undefined && o.json !== "-") checkOutputFile(o.json, "the --json file", o.out);
@@ -46,6 +53,8 @@ export async function replayCommand(o: ReplayCommandOptions, io: Io = PROCESS_IO
       force: Boolean(o.force),
       ...(config ? { config } : {}),
       ...(o.speed ? { speed: o.speed } : {}),
+      ...(compare ? { compare } : {}),
+      ...(o.predictions ? { predictionEverySeconds: o.predictions } : {}),
       onSession: say,
       onWarning: (w) => io.err.write(`warning: ${w}\n`),
       ...(dashboard ? { dashboard } : {}),
@@ -54,6 +63,7 @@ export async function replayCommand(o: ReplayCommandOptions, io: Io = PROCESS_IO
     await dashboard?.close();
   }
   say(formatReplay(result));
+  if (result.comparison) say("\n" + formatComparison(result.comparison));
   say(await reportAfterRun(o.out, o.html));
   if (o.json === "-") io.out.write(JSON.stringify(result, null, 2) + "\n");
   else if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2) + "\n");

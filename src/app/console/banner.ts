@@ -12,7 +12,7 @@ export function describeModel(c: AppConfig): string {
 
 export function describeStrategy(c: AppConfig): string {
   const s = c.strategy;
-  return `min edge ${(s.minEdge * 100).toFixed(1)}%, min confidence ${(s.minConfidence * 100).toFixed(1)}%, ${s.kellyFraction}× Kelly, max ${usdFromNumber(s.maxPosition)}/trade, ${s.maxEntriesPerWindow} entr${s.maxEntriesPerWindow === 1 ? "y" : "ies"}/window, fee rate ${s.feeRate}`;
+  return `min edge ${(s.minEdge * 100).toFixed(1)}%, min confidence ${(s.minConfidence * 100).toFixed(1)}%, ${s.kellyFraction}× Kelly, max ${usdFromNumber(s.maxPosition)}/trade, ${s.maxEntriesPerWindow} entr${s.maxEntriesPerWindow === 1 ? "y" : "ies"}/window, fee rate ${s.feeRate}${s.rule === "stale_taker" ? `, only while the book is stale (unchanged ${s.staleTaker.bookAgeSeconds} s, fair value moved ≥ ${(s.staleTaker.minMove * 100).toFixed(1)} points)` : ""}`;
 }
 
 export function describeSynthetic(c: AppConfig): string {

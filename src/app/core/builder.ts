@@ -2,7 +2,7 @@ import { engineConfig, syntheticMarketParams } from "../../config/engine-config.
 import type { AppConfig } from "../../config/schema.ts";
 import { type Money, parseDollars } from "../../domain/money.ts";
 import type { EngineEvent } from "../../domain/events.ts";
-import { type Quote, bestAsk } from "../../domain/quote.ts";
+import { type Quote, quoteMid } from "../../domain/quote.ts";
 import type { Account } from "../../engine/account.ts";
 import { Engine, type EngineListener, type ForecastEvent } from "../../engine/engine.ts";
 import { listenAll } from "../../engine/listener.ts";
@@ -14,6 +14,7 @@ import { Sampler, type SamplerOptions } from "../../engine/sampler.ts";
 import { SyntheticMarket } from "../../engine/synthetic-market.ts";
 import { VenueMarket } from "../../engine/venue-market.ts";
 import { Scorecard, checkpointMinutes } from "../../report/scorecard.ts";
+import { type Parts, configuredParts } from "./parts.ts";
 
 /** Where the core's quotes come from. */
 export type MarketSpec =
@@ -44,6 +45,8 @@ export interface CoreOptions {
   readonly sampler?: SamplerOptions;
   /** Sees every event on its way in, before the engine does (the session's recording). */
   readonly onEvent?: (e: EngineEvent) => void;
+  /** What forecasts and what decides (default: what the configuration asks for, configuredParts). */
+  readonly parts?: Parts;
   /** Scorecards and P&L of an earlier core to carry on (a replay across a restart). */
   readonly carry?: Pick<Core, "scorecard" | "marketScorecard" | "settledPnl">;
 }
@@ -70,13 +73,8 @@ export interface Core {
   readonly settledPnl: Money[];
 }
 
-/** The market's mid as a probability: (best YES bid + best YES ask) / 2, when both sides are quoted. */
-export function marketMid(q: Quote | null): number | null {
-  if (q === null) return null;
-  const bid = q.yes.bid;
-  const ask = bestAsk(q, "yes");
-  return bid === null || ask === null ? null : (bid + ask) / 20_000;
-}
+/** The market's mid as a probability (see quoteMid). */
+export const marketMid: (q: Quote | null) => number | null = quoteMid;
 
 export function marketOf(spec: MarketSpec, config: AppConfig): MarketSource {
   switch (spec.kind) {
@@ -108,6 +106,7 @@ export function buildCore(o: CoreOptions): Core {
     ...(o.account ? { account: o.account } : {}),
     ...(o.orders ? { orders: o.orders } : {}),
     ...(o.externalExposure ? { externalExposure: o.externalExposure } : {}),
+    ...(o.parts ?? configuredParts(o.config)),
     listener: listenAll([scoring(scorecard, marketScorecard, settledPnl), ...(o.listeners ?? [])]),
   });
   const onEvent = o.onEvent;

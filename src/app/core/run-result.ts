@@ -4,6 +4,7 @@ import type { CalibrationBin } from "../../report/metrics.ts";
 import { pnlInterval95 } from "../../report/pnl-interval.ts";
 import { wilson } from "../../report/html/wilson.ts";
 import { CHECKPOINT_MINUTES, type ForecasterScore, type MeanWithInterval, type Scorecard } from "../../report/scorecard.ts";
+import type { ComparisonResult } from "./compare/comparison.ts";
 import type { Core } from "./builder.ts";
 
 /** Brier and log loss, with Brier by minutes before the close ("1"…"14"). */
@@ -205,6 +206,8 @@ export interface BacktestResult extends RunResult {
     readonly carried_seconds: number;
     readonly gaps: number;
   };
+  /** The strategies run side by side (--compare), or null. */
+  readonly comparison: ComparisonResult | null;
   readonly out_dir: string;
 }
 
@@ -230,5 +233,7 @@ export interface ReplayResult extends RunResult {
   readonly events_per_s: number;
   readonly market: string;
   readonly recording: { readonly lines: number; readonly skipped: number; readonly problems: readonly string[] };
+  /** The strategies run side by side (--compare), or null. */
+  readonly comparison: ComparisonResult | null;
   readonly out_dir: string;
 }

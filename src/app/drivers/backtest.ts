@@ -9,7 +9,11 @@ import { exportCsv } from "../../store/export.ts";
 import { writeJsonAtomic } from "../../store/snapshot.ts";
 import { startAfresh } from "../../store/fresh-journal.ts";
 import { FileJournal, journalFiles } from "../../store/trade-journal.ts";
-import { buildCore } from "../core/builder.ts";
+import type { EngineEvent } from "../../domain/events.ts";
+import { type MarketSpec, buildCore } from "../core/builder.ts";
+import type { ArmSpec } from "../core/compare/arms.ts";
+import { Comparison, compareNotes } from "../core/compare/comparison.ts";
+import { writeComparison } from "../core/compare/files.ts";
 import { performanceSnapshot } from "../core/performance.ts";
 import { type BacktestResult, runResult } from "../core/run-result.ts";
 
@@ -35,6 +39,8 @@ export interface BacktestOptions {
   readonly force?: boolean;
   /** Bad price rows skipped (file and line), and journal problems that do not stop the run. */
   readonly onWarning?: (message: string) => void;
+  /** Strategies to run side by side over the same prices, each its own paper account (--compare). */
+  readonly compare?: readonly ArmSpec[];
 }
 
 /** One line on why a quotes backtest quoted no window at all: it is an error, not a result. */
@@ -77,12 +83,16 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   startAfresh(o.outDir, { madeBy: "backtest", force: o.force ?? false, flag: "--out" });
   const journal = new FileJournal(o.outDir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16, onWarning: o.onWarning, gzipLevel: 1 });
   const recorded = quotes === null ? null : { ...DEFAULT_RECORDED_MARKET, quoteDelaySeconds: o.quoteDelaySeconds ?? 0 };
+  const marketSpec: MarketSpec = quotes === null ? { kind: "synthetic" } : { kind: "recorded", tape: quotes, params: recorded! };
+  const comparison = o.compare?.length ? new Comparison(o.compare) : null;
+  comparison?.start({ config: o.config, market: marketSpec, settlement: "proxy" });
   const core = buildCore({
     config: o.config,
-    market: quotes === null ? { kind: "synthetic" } : { kind: "recorded", tape: quotes, params: recorded! },
+    market: marketSpec,
     settlement: "proxy",
     journal,
     predictionEverySeconds: every,
+    ...(comparison ? { onEvent: (e: EngineEvent) => comparison.feed(e) } : {}),
   });
   const { engine, sampler } = core;
   let stats: ReplayStats;
@@ -143,8 +153,10 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       carried_seconds: sampler.counters.carried,
       gaps: sampler.counters.gaps,
     },
+    comparison: comparison === null ? null : comparison.result(compareNotes(quotes === null ? "synthetic" : "recorded")),
     out_dir: o.outDir,
   };
+  if (comparison !== null && result.comparison !== null) writeComparison(o.outDir, comparison, result.comparison);
   // The report (`btc15 report --html`) reads the scores from here: a backtest journals no predictions.
   writeJsonAtomic(`${o.outDir}/backtest.json`, result);
   return result;

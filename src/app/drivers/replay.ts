@@ -11,11 +11,14 @@ import { exportCsv } from "../../store/export.ts";
 import { startAfresh } from "../../store/fresh-journal.ts";
 import { writeJsonAtomic } from "../../store/snapshot.ts";
 import { FileJournal, journalFiles, loadTradeJournal } from "../../store/trade-journal.ts";
-import { type Core, buildCore } from "../core/builder.ts";
+import { type Core, type MarketSpec, buildCore } from "../core/builder.ts";
+import type { ArmSpec } from "../core/compare/arms.ts";
+import { Comparison, compareNotes } from "../core/compare/comparison.ts";
+import { writeComparison } from "../core/compare/files.ts";
 import type { DashboardServer } from "../dashboard/server.ts";
 import { performanceSnapshot } from "../core/performance.ts";
 import type { RecordedWriteFailure } from "../recording/format.ts";
-import { type ReadCounters, type RecordedSession, findSessions, isEngineEvent, readRecording } from "../recording/reader.ts";
+import { type ReadCounters, type RecordedSession, findSessions, isEngineEvent, readRecordingBatches } from "../recording/reader.ts";
 import { RefusedWrites } from "../recording/refused-writes.ts";
 import { type ReplayResult, type ReplayedSession, runResult } from "../core/run-result.ts";
 
@@ -37,6 +40,13 @@ export interface ReplayOptions {
   readonly onWarning?: (message: string) => void;
   /** The dashboard (--dashboard), already listening: the replay is shown on it (best with a speed). */
   readonly dashboard?: DashboardServer;
+  /** Strategies to run side by side over the same recorded events, each its own paper account (--compare). */
+  readonly compare?: readonly ArmSpec[];
+  /**
+   * Journal a prediction every N seconds (--predictions N); 0 or absent: none, as in a backtest.
+   * A prediction line a second would cost more than the rest of the replay together.
+   */
+  readonly predictionEverySeconds?: number;
 }
 
 const sameRecords = (a: readonly TradeJournalRecord[], b: readonly TradeJournalRecord[]) => a.length <= b.length && a.every((r, i) => JSON.stringify(r) === JSON.stringify(b[i]));
@@ -58,7 +68,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   if (o.config && resolve(o.outDir) === resolve(o.config.dataDir)) throw new UserError(`the replay output directory ${o.outDir} is the configuration's live data directory: choose another with --out`);
   startAfresh(o.outDir, { madeBy: "replay", force: o.force ?? false, flag: "--out" });
   const first = o.config ?? sessions[0]!.header.config;
-  const journal = new FileJournal(o.outDir, { durable: false, predictions: first.engine.predictionEverySeconds > 0, predictionBuffer: 1 << 16, gzipLevel: 1, ...(o.onWarning ? { onWarning: o.onWarning } : {}) });
+  const every = o.predictionEverySeconds ?? 0;
+  const journal = new FileJournal(o.outDir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16, gzipLevel: 1, ...(o.onWarning ? { onWarning: o.onWarning } : {}) });
   // The writes the live session's disk refused are refused again, so the replay makes its journal.
   const disk = new RefusedWrites(journal);
   const read: ReadCounters = { lines: 0, ticks: 0, skipped: 0, problems: [] };
@@ -70,6 +81,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   let diverged = 0;
   const noTrade: Partial<NoTradeCounts> = {};
   let paceFrom: { second: number; wall: number } | null = null;
+  const comparison = o.compare?.length ? new Comparison(o.compare) : null;
   const board = o.dashboard?.attach({ driver: "replay", mode: "paper", series: first.series, market: sessions.some((s) => s.header.market === "kalshi") ? "kalshi (recorded)" : "synthetic" });
 
   const pace = async (second: number) => {
@@ -84,17 +96,20 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     const config = o.config ?? session.header.config;
     startFrom(journal, session, n, o.config === undefined, o.outDir, o.onWarning);
     const account = Account.fromRecords(loadTradeJournal(o.outDir).records, dollarsToMoney(config.balance));
+    const market: MarketSpec = { kind: session.header.market === "kalshi" ? "venue" : "synthetic" };
+    comparison?.start({ config, market, settlement: session.header.settlement, live: session.header.mode === "live" });
     core = buildCore({
       config,
-      market: { kind: session.header.market === "kalshi" ? "venue" : "synthetic" },
+      market,
       settlement: session.header.settlement,
       // With another configuration the live session's disk says nothing about this replay's writes.
       journal: o.config === undefined ? disk : journal,
-      predictionEverySeconds: config.engine.predictionEverySeconds,
+      predictionEverySeconds: every,
       live: session.header.mode === "live",
       account,
       ...(core ? { carry: core } : {}),
       ...(board ? { listeners: [board.listener] } : {}),
+      ...(comparison ? { onEvent: (e: EngineEvent) => comparison.feed(e) } : {}),
     });
     const engine = core.engine;
     board?.follow(engine, n === 0 ? o.outDir : undefined);
@@ -102,11 +117,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     // Each event is handled once the refused writes recorded after it are known (a line later).
     let held: EngineEvent | null = null;
     let refused: RecordedWriteFailure[] = [];
-    const handle = async (e: EngineEvent) => {
-      if (e.type === "second") {
-        lastSecond = e.second;
-        await pace(e.second);
-      }
+    const handle = (e: EngineEvent) => {
+      if (e.type === "second") lastSecond = e.second;
       disk.arm(refused);
       refused = [];
       core!.feed(e);
@@ -114,17 +126,26 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       sessionEvents++;
     };
     for (const file of session.files) {
-      for await (const line of readRecording(file.path, read)) {
-        if (line.type === "write_failed") {
-          if (held !== null) refused.push(line);
-          continue;
+      // A batch of lines at a time, with no promise per line: paced only when a speed asks for it.
+      for await (const batch of readRecordingBatches(file.path, read)) {
+        for (const line of batch) {
+          if (line.type === "write_failed") {
+            if (held !== null) refused.push(line);
+            continue;
+          }
+          if (!isEngineEvent(line)) continue;
+          if (held !== null) {
+            if (o.speed && held.type === "second") await pace(held.second);
+            handle(held);
+          }
+          held = line as EngineEvent;
         }
-        if (!isEngineEvent(line)) continue;
-        if (held !== null) await handle(held);
-        held = line as EngineEvent;
       }
     }
-    if (held !== null) await handle(held);
+    if (held !== null) {
+      if (o.speed && held.type === "second") await pace(held.second);
+      handle(held);
+    }
     events += sessionEvents;
     samples += engine.counters.samples;
     for (const [k, v] of Object.entries(engine.counters.noTrade) as [keyof NoTradeCounts, number][]) noTrade[k] = (noTrade[k] ?? 0) + v;
@@ -159,8 +180,10 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     events_per_s: Math.round(events / Math.max(elapsed / 1000, 1e-3)),
     market: anyKalshi ? "recorded Kalshi books" : "synthetic (as recorded: a demo, or live without Kalshi)",
     recording: { lines: read.lines, skipped: read.skipped, problems: read.problems },
+    comparison: comparison === null ? null : comparison.result(compareNotes(anyKalshi ? "kalshi" : "synthetic")),
     out_dir: o.outDir,
   };
+  if (comparison !== null && result.comparison !== null) writeComparison(o.outDir, comparison, result.comparison);
   writeJsonAtomic(`${o.outDir}/replay.json`, result);
   return result;
 }

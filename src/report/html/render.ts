@@ -1,5 +1,7 @@
-import { type ReportData, isAbsent } from "./report-data.ts";
+import { type LagView, type ReportData, isAbsent } from "./report-data.ts";
 import { brierFigure } from "./charts/brier.ts";
+import { comparisonFigure } from "./charts/comparison.ts";
+import { lagFigure } from "./charts/lag.ts";
 import { dailyPnlFigure } from "./charts/daily-pnl.ts";
 import { equityFigure } from "./charts/equity.ts";
 import type { Figure } from "./charts/figure.ts";
@@ -64,6 +66,17 @@ function riskTable(d: ReportData): string {
   ], "summary");
 }
 
+/** The lab's own page: the lag chart alone, as self-contained as the report. */
+export function renderLagReport(v: LagView, title: string, generatedAt: string, sources: readonly string[]): string {
+  return page(
+    `btc15 research lag: ${title}`,
+    `How far Kalshi's mid trails our fair value from spot. Generated ${generatedAt}.`,
+    sources,
+    "",
+    figure("lag", "How far Kalshi trails spot", "The delay L at which Kalshi's mid best matches our fair value computed from spot L seconds earlier.", lagFigure(v)),
+  );
+}
+
 /**
  * The whole report as one self-contained HTML page: inline CSS and inline SVG, no scripts and
  * nothing fetched, so it opens offline and can be mailed or archived as a single file.
@@ -96,25 +109,33 @@ export function renderReport(d: ReportData): string {
     ),
     figure("no-trade", "No-trade reasons", "", isAbsent(d.noTrade) ? { empty: d.noTrade.absent } : noTradeFigure(d.noTrade)),
     figure("windows", "The last windows", "", windowsFigure(d.windows, d.windowPrices), "wide"),
+    ...(d.comparison ? [figure("comparison", "Strategies side by side", "Each strategy ran as its own paper account over the very same events, with the same risk limits, fees and fills.", comparisonFigure(d.comparison))] : []),
+    ...(d.lag ? [figure("lag", "How far Kalshi trails spot", "The delay L at which Kalshi's mid best matches our fair value computed from spot L seconds earlier (btc15 research lag).", lagFigure(d.lag))] : []),
   ];
+  const title = `btc15 report: ${d.title}`;
+  const sub = `Trading Kalshi's 15-minute Bitcoin up/down markets (KXBTC15M). Generated ${d.generatedAt}. All money after Kalshi's fees.`;
+  return page(title, sub, d.sources, warnings, sections.join("\n"), "Made by btc15 from the journal alone; the journal (trades.jsonl) is the source of truth.");
+}
+
+function page(title: string, sub: string, sources: readonly string[], warnings: string, body: string, footer = "Made by btc15."): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>btc15 report: ${esc(d.title)}</title>
+<title>${esc(title)}</title>
 <style>${REPORT_CSS}</style>
 </head>
 <body>
 <main>
 <header>
-<h1>btc15 report: ${esc(d.title)}</h1>
-<p class="sub">Trading Kalshi's 15-minute Bitcoin up/down markets (KXBTC15M). Generated ${esc(d.generatedAt)}. All money after Kalshi's fees.</p>
-<ul class="sources">${d.sources.map((s) => `<li>${esc(s)}</li>`).join("")}</ul>
+<h1>${esc(title)}</h1>
+<p class="sub">${esc(sub)}</p>
+<ul class="sources">${sources.map((s) => `<li>${esc(s)}</li>`).join("")}</ul>
 ${warnings}
 </header>
-${sections.join("\n")}
-<footer>Made by btc15 from the journal alone; the journal (trades.jsonl) is the source of truth.</footer>
+${body}
+<footer>${esc(footer)}</footer>
 </main>
 </body>
 </html>

@@ -29,6 +29,44 @@ export interface ReportData {
   readonly windows: readonly WindowView[];
   /** Whether `windows` carry per-second prices (a backtest journals none unless asked). */
   readonly windowPrices: "seconds" | "none";
+  /** Strategies run side by side (compare.json beside the journal), when there was a comparison. */
+  readonly comparison?: ComparisonView;
+  /** How far Kalshi trails spot (lag.json beside the journal), when it was measured. */
+  readonly lag?: LagView;
+}
+
+/** One strategy of a comparison; money in dollars (as compare.json holds it). */
+export interface ComparisonRow {
+  readonly strategy: string;
+  readonly description: string;
+  readonly trades: number;
+  readonly win_rate: number | null;
+  readonly pnl: number;
+  readonly pnl_ci95: readonly [number, number] | null;
+  readonly fees: number;
+  readonly max_drawdown: number;
+  readonly brier: number | null;
+}
+
+export interface ComparisonView {
+  readonly strategies: readonly ComparisonRow[];
+  readonly checkpoints: number;
+  readonly windows: number;
+  readonly start_balance: number;
+  readonly fairness: { readonly ok: boolean | null; readonly note: string };
+  readonly notes: readonly string[];
+}
+
+/** The lag measurement (as `btc15 research lag --json` writes it). */
+export interface LagView {
+  readonly lag_seconds: number | null;
+  readonly ci95: readonly [number, number] | null;
+  readonly n_seconds: number;
+  readonly n_windows: number;
+  readonly curve: readonly { readonly lag: number; readonly score: number }[];
+  readonly measure?: string;
+  /** What the answer cannot say, one sentence each. */
+  readonly cannot_say?: readonly string[];
 }
 
 /** A part of the report that has no data, and why, in words. */

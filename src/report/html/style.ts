@@ -60,8 +60,10 @@ svg .s-model { stroke: var(--blue); fill: var(--blue); }
 svg .s-fair_value { stroke: var(--orange); fill: var(--orange); }
 svg .s-coin_flip { stroke: var(--grey); fill: var(--grey); }
 svg .s-market { stroke: var(--green); fill: var(--green); }
+svg .s-stale_taker { stroke: var(--purple); fill: var(--purple); }
 svg path.line.s-model, svg path.line.s-fair_value, svg path.line.s-coin_flip, svg path.line.s-market { fill: none; }
 svg .reason { fill: var(--purple); }
+svg .lag-interval { fill: var(--blue); fill-opacity: 0.12; stroke: none; }
 svg .panel { fill: #fbfcfd; stroke: var(--line); }
 svg .panel-title { font-weight: 600; }
 svg .result { font-weight: 600; font-size: 10.5px; }

@@ -1,6 +1,6 @@
 import type { TradeJournalRecord } from "../../../domain/records.ts";
 import { WINDOW_SECONDS } from "../../../domain/window.ts";
-import type { Absent, ForecastScores, ForecasterKey, ForecasterScores, NoTradeCounts, ReportData, WindowView } from "../../../report/html/report-data.ts";
+import type { Absent, ComparisonView, ForecastScores, LagView, ForecasterKey, ForecasterScores, NoTradeCounts, ReportData, WindowView } from "../../../report/html/report-data.ts";
 import { CHECKPOINT_MINUTES, Scorecard } from "../../../report/scorecard.ts";
 import { tearSheet } from "../../../report/tear-sheet.ts";
 import { accountView } from "../../core/account-view.ts";
@@ -23,7 +23,7 @@ function fromBacktest(b: BacktestScores): ForecastScores {
     // Side by side only on identical checkpoints: the ones where the market quoted both sides.
     const n = m.forecasts_scored ?? m.n ?? null;
     return {
-      source: "backtest.json",
+      source: b.source ?? "backtest.json",
       windows: m.windows ?? b.windows,
       forecasters: [
         { key: "model", label: LABELS.model, n, brier: m.model.brier, brierByMinutes: m.model.brier_by_minutes_to_close },
@@ -42,7 +42,7 @@ function fromBacktest(b: BacktestScores): ForecastScores {
   if (m !== null) {
     // An older backtest.json without the market's checkpoints for our forecasts: the two cannot be put side by side.
     return {
-      source: "backtest.json",
+      source: b.source ?? "backtest.json",
       windows: b.windows,
       forecasters: [model, fair, coin(b.forecasts_scored, b.brier_by_minutes_to_close)],
       calibration: b.calibration,
@@ -50,7 +50,7 @@ function fromBacktest(b: BacktestScores): ForecastScores {
     };
   }
   return {
-    source: "backtest.json",
+    source: b.source ?? "backtest.json",
     windows: b.windows,
     forecasters: [model, fair, coin(b.forecasts_scored, b.brier_by_minutes_to_close)],
     calibration: b.calibration,
@@ -131,7 +131,7 @@ export function forecastScores(backtest: BacktestScores | null, digest: Predicti
 
 export function noTradeCounts(backtest: BacktestScores | null, digest: PredictionDigest): NoTradeCounts | Absent {
   const sorted = (entries: Iterable<[string, number]>) => [...entries].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([reason, n]) => ({ reason, n }));
-  if (backtest !== null) return { unit: "seconds", source: "backtest.json", counts: sorted(Object.entries(backtest.no_trade_reasons)) };
+  if (backtest !== null) return { unit: "seconds", source: backtest.source ?? "backtest.json", counts: sorted(Object.entries(backtest.no_trade_reasons)) };
   if (digest.count === 0) return { absent: "No predictions in this journal, so no record of why trades were not made (a backtest journals them only with --predictions N, and writes its counts to backtest.json)." };
   return { unit: "predictions", source: "predictions.jsonl", counts: sorted(digest.reasons) };
 }
@@ -179,6 +179,8 @@ export interface AssembleInput {
   readonly windows: readonly WindowRecord[] | null;
   readonly backtest: BacktestScores | null;
   readonly digest: PredictionDigest;
+  readonly comparison?: ComparisonView | null;
+  readonly lag?: LagView | null;
 }
 
 /** The renderer's input from what was read of a journal directory. */
@@ -201,6 +203,8 @@ export function assembleReport(i: AssembleInput): ReportData {
     noTrade: noTradeCounts(i.backtest, i.digest),
     windows,
     windowPrices: windows.some((w) => w.prices.length > 0) ? "seconds" : "none",
+    ...(i.comparison ? { comparison: i.comparison } : {}),
+    ...(i.lag ? { lag: i.lag } : {}),
   };
 }
 

@@ -6,10 +6,10 @@ import type { ReportData } from "../../../report/html/report-data.ts";
 import { writeAtomic } from "../../../store/snapshot.ts";
 import { journalFiles, loadTradeJournal } from "../../../store/trade-journal.ts";
 import { LAST_WINDOWS, assembleReport } from "./assemble.ts";
-import { type SkippedLines, backtestFile, predictionsFile, readBacktestScores, readWindows, reportPredictions, windowsFile } from "./journal-input.ts";
+import { type SkippedLines, predictionsFile, readBacktestScores, readComparison, readLag, readWindows, reportPredictions, windowsFile } from "./journal-input.ts";
 import { PredictionDigest } from "./prediction-digest.ts";
 
-const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+const plural = (n: number, word: string, many = `${word}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? word : many}`;
 
 /** Reads a journal directory (trades, predictions, windows, backtest.json) into the report's data. */
 export async function readReportData(dir: string, generatedAt: string): Promise<ReportData> {
@@ -32,9 +32,13 @@ export async function readReportData(dir: string, generatedAt: string): Promise<
   sources.push(digest.count > 0 ? `${predictionsFile(dir)}: ${plural(digest.count, "prediction")}` : `${predictionsFile(dir)}: no predictions`);
 
   const backtest = readBacktestScores(dir, warnings);
-  if (backtest !== null) sources.push(`${backtestFile(dir)}: the backtest's scores and no-trade counts`);
+  if (backtest !== null) sources.push(`${dir}/${backtest.source ?? "backtest.json"}: the run's scores and no-trade counts`);
 
-  return assembleReport({ title: dir, generatedAt, sources, warnings, records: journal.records, windows: windows?.records ?? null, backtest, digest });
+  const comparison = readComparison(dir, warnings);
+  if (comparison !== null) sources.push(`${dir}/compare.json: ${plural(comparison.strategies.length, "strategy", "strategies")} side by side`);
+  const lag = readLag(dir, warnings);
+  if (lag !== null) sources.push(`${dir}/lag.json: how far Kalshi trails spot`);
+  return assembleReport({ title: dir, generatedAt, sources, warnings, records: journal.records, windows: windows?.records ?? null, backtest, digest, comparison, lag });
 }
 
 /**

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { z } from "zod";
 import type { PredictionRecord, WindowRecord } from "../../../domain/records.ts";
 import type { CalibrationBin } from "../../../report/metrics.ts";
+import type { ComparisonView, LagView } from "../../../report/html/report-data.ts";
 import { readJsonl } from "../../../store/jsonl.ts";
 import { readPredictions } from "../../../store/prediction-days.ts";
 import { parseWindowRecord } from "../../../store/record-schema.ts";
@@ -89,6 +90,8 @@ export interface BacktestScores {
     readonly note?: string;
   };
   readonly no_trade_reasons: Record<string, number>;
+  /** The file the scores came from: backtest.json, or a replay's replay.json. */
+  readonly source?: string;
 }
 
 const byMinutes = z.record(z.string(), z.number().nullable());
@@ -122,10 +125,17 @@ export function backtestFile(dir: string): string {
   return join(dir, "backtest.json");
 }
 
-/** backtest.json's scores; null when absent. A file that does not parse is reported in `warnings`, not fatal. */
+/** backtest.json's scores (or a replay's replay.json, its same figures); null when absent. A file that does not parse is reported in `warnings`, not fatal. */
 export function readBacktestScores(dir: string, warnings: string[]): BacktestScores | null {
-  const path = backtestFile(dir);
-  if (!existsSync(path)) return null;
+  const path = [backtestFile(dir), join(dir, "replay.json")].find((p) => existsSync(p));
+  if (path === undefined) return null;
+  const r = readJsonFile(path, backtestSchema, path.endsWith("replay.json") ? "a replay result" : "a backtest result", warnings);
+  if (r === null) return null;
+  return { ...r, baselines: { ...r.baselines, market: r.baselines.market ?? null }, source: basename(path) };
+}
+
+/** A JSON file checked against `schema`; null (and a warning) when it is not what it should be. */
+function readJsonFile<T>(path: string, schema: z.ZodType<T>, what: string, warnings: string[]): T | null {
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(path, "utf8"));
@@ -133,11 +143,60 @@ export function readBacktestScores(dir: string, warnings: string[]): BacktestSco
     warnings.push(`${path} ignored: not JSON (${(e as Error).message})`);
     return null;
   }
-  const r = backtestSchema.safeParse(value);
+  const r = schema.safeParse(value);
   if (!r.success) {
     const issue = r.error.issues[0];
-    warnings.push(`${path} ignored: not a backtest result (${issue?.path.join(".") || "file"}: ${issue?.message ?? "invalid"})`);
+    warnings.push(`${path} ignored: not ${what} (${issue?.path.join(".") || "file"}: ${issue?.message ?? "invalid"})`);
     return null;
   }
-  return { ...r.data, baselines: { ...r.data.baselines, market: r.data.baselines.market ?? null } };
+  return r.data;
+}
+
+const interval = z.tuple([z.number(), z.number()]).nullable();
+const comparisonSchema = z.object({
+  strategies: z.array(
+    z.object({
+      strategy: z.string(),
+      description: z.string(),
+      trades: z.number().int().nonnegative(),
+      win_rate: z.number().nullable(),
+      pnl: z.number(),
+      pnl_ci95: interval,
+      fees: z.number(),
+      max_drawdown: z.number(),
+      brier: z.number().nullable(),
+    }),
+  ),
+  checkpoints: z.number().int().nonnegative(),
+  windows: z.number().int().nonnegative(),
+  start_balance: z.number(),
+  fairness: z.object({ ok: z.boolean().nullable(), note: z.string() }),
+  notes: z.array(z.string()),
+});
+
+/** compare.json (a backtest's or replay's --compare) beside the journal; null when absent. */
+export function readComparison(dir: string, warnings: string[]): ComparisonView | null {
+  const path = join(dir, "compare.json");
+  return existsSync(path) ? readJsonFile(path, comparisonSchema, "a comparison (--compare)", warnings) : null;
+}
+
+const lagSchema = z.object({
+  lag_seconds: z.number().int().nullable(),
+  ci95: interval,
+  n_seconds: z.number().int().nonnegative(),
+  n_windows: z.number().int().nonnegative(),
+  curve: z.array(z.object({ lag: z.number().int(), score: z.number() })),
+  measure: z.string().optional(),
+  cannot_say: z.array(z.string()).optional(),
+});
+
+/** lag.json (`btc15 research lag --json DIR/lag.json`) beside the journal; null when absent. */
+export function readLag(dir: string, warnings: string[]): LagView | null {
+  const path = join(dir, "lag.json");
+  return existsSync(path) ? readJsonFile(path, lagSchema, "a lag measurement (btc15 research lag --json)", warnings) : null;
+}
+
+/** Checks a lag measurement read from anywhere (the lab's own --html reads its result back the same way). */
+export function parseLag(value: unknown): LagView {
+  return lagSchema.parse(value);
 }

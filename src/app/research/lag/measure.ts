@@ -51,20 +51,51 @@ const logit = (p: number) => {
  * every lag is judged on identical seconds.
  */
 export function measureLag(seconds: readonly LagSecond[], options: LagOptions = {}): LagResult {
-  const minLag = options.minLag ?? -120;
-  const maxLag = options.maxLag ?? 30;
-  if (!(Number.isInteger(minLag) && Number.isInteger(maxLag) && minLag <= maxLag)) throw new RangeError(`lags must be whole seconds with min ≤ max: ${minLag}, ${maxLag}`);
-  const lags = Array.from({ length: maxLag - minLag + 1 }, (_, i) => minLag + i);
-  const byWindow = new Map<number, LagSecond[]>();
-  for (const s of seconds) {
-    let list = byWindow.get(s.close);
-    if (list === undefined) byWindow.set(s.close, (list = []));
-    list.push(s);
+  const acc = new LagAccumulator(options);
+  for (const s of seconds) acc.add(s);
+  return acc.result();
+}
+
+const MEASURE = "mean squared difference of logit(mid) and logit(fair value L seconds earlier), probabilities clamped to [0.01, 0.99]";
+
+/**
+ * measureLag over a stream of seconds too long to hold (a month of recordings): each window's
+ * seconds are kept only until the window changes, then reduced to its sums at every lag.
+ * Seconds arrive window by window (a window seen again later is reduced on its own).
+ */
+export class LagAccumulator {
+  private readonly lags: number[];
+  private readonly sums: Float64Array[] = [];
+  private readonly counts: number[] = [];
+  private window: LagSecond[] = [];
+  private close: number | null = null;
+
+  constructor(private readonly options: LagOptions = {}) {
+    const minLag = options.minLag ?? -120;
+    const maxLag = options.maxLag ?? 30;
+    if (!(Number.isInteger(minLag) && Number.isInteger(maxLag) && minLag <= maxLag)) throw new RangeError(`lags must be whole seconds with min ≤ max: ${minLag}, ${maxLag}`);
+    this.lags = Array.from({ length: maxLag - minLag + 1 }, (_, i) => minLag + i);
   }
-  // Per window: the sum of squared logit differences at each lag, and how many seconds.
-  const sums: Float64Array[] = [];
-  const counts: number[] = [];
-  for (const list of byWindow.values()) {
+
+  add(s: LagSecond): void {
+    if (s.close !== this.close) this.reduce();
+    this.close = s.close;
+    this.window.push(s);
+  }
+
+  /** The answer over everything added so far. */
+  result(): LagResult {
+    this.reduce();
+    return answer(this.lags, this.sums, this.counts, this.options);
+  }
+
+  /** The current window's sum of squared logit differences at each lag, and how many seconds. */
+  private reduce(): void {
+    const list = this.window;
+    this.window = [];
+    this.close = null;
+    if (list.length === 0) return;
+    const lags = this.lags;
     const fv = new Map<number, number>();
     for (const s of list) fv.set(s.t, logit(s.fairValue));
     const sum = new Float64Array(lags.length);
@@ -81,13 +112,16 @@ export function measureLag(seconds: readonly LagSecond[], options: LagOptions = 
       }
       n++;
     }
-    if (n === 0) continue;
-    sums.push(sum);
-    counts.push(n);
+    if (n === 0) return;
+    this.sums.push(sum);
+    this.counts.push(n);
   }
+}
+
+function answer(lags: readonly number[], sums: readonly Float64Array[], counts: readonly number[], options: LagOptions): LagResult {
   const W = sums.length;
   const nSeconds = counts.reduce((a, b) => a + b, 0);
-  const measure = "mean squared difference of logit(mid) and logit(fair value L seconds earlier), probabilities clamped to [0.01, 0.99]";
+  const measure = MEASURE;
   if (W === 0) return { lag_seconds: null, ci95: null, n_seconds: 0, n_windows: 0, curve: [], measure };
   const curveOf = (weights: readonly number[]) => {
     const total = new Float64Array(lags.length);
