@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { loadConfigFile, resolveConfig } from "../../config/load.ts";
 import { UserError } from "../../domain/errors.ts";
+import { parseSeriesList } from "../../domain/series.ts";
 import { checkNotLiveDataDir } from "../drivers/backtest.ts";
 import { consoleColumns, fitLines } from "../console/fit.ts";
 import { formatReplay } from "../console/run-summary.ts";
@@ -19,6 +20,8 @@ export interface ReplayCommandOptions extends DashboardRequest {
   readonly speed?: number;
   /** Write the HTML report after the run (true: <out>/report.html). */
   readonly html?: string | true;
+  /** Replay only these of the recorded series ("KXBTC15M,KXETH15M"). */
+  readonly series?: string;
 }
 
 /** `btc15 replay`: checks, runs, and prints the summary (and the JSON where asked). */
@@ -46,6 +49,7 @@ export async function replayCommand(o: ReplayCommandOptions, io: Io = PROCESS_IO
       force: Boolean(o.force),
       ...(config ? { config } : {}),
       ...(o.speed ? { speed: o.speed } : {}),
+      ...(o.series ? { series: parseSeriesList(o.series) } : {}),
       onSession: say,
       onWarning: (w) => io.err.write(`warning: ${w}\n`),
       ...(dashboard ? { dashboard } : {}),

@@ -20,3 +20,13 @@ export function describeSynthetic(c: AppConfig): string {
   const noise = y.mispricingCents > 0 ? `, random mispricing sd ${y.mispricingCents}¢ (a demonstration: P&L against it means nothing)` : "";
   return `synthetic: quotes around the plain fair value, spread ${y.spreadCents}¢, depth ${y.depth}${noise} — not Kalshi's prices`;
 }
+
+/** The limits on every series together ("total limits $40 open, $30 daily loss"), or null when none is set (live trading adds kalshi.live's). */
+export function describeTotalLimits(c: AppConfig): string | null {
+  const t = c.risk.total;
+  const live = c.mode === "live";
+  const open = t.maxOpenExposure ?? (live ? c.kalshi.live.maxOpenExposure : null);
+  const loss = t.maxDailyLoss ?? (live ? c.kalshi.live.maxDailyLoss : null);
+  const parts = [open === null ? null : `${usdFromNumber(live && t.maxOpenExposure !== null ? Math.min(t.maxOpenExposure, c.kalshi.live.maxOpenExposure) : open)} open`, loss === null ? null : `${usdFromNumber(live && t.maxDailyLoss !== null ? Math.min(t.maxDailyLoss, c.kalshi.live.maxDailyLoss) : loss)} daily loss`].filter((x) => x !== null);
+  return parts.length ? `total limits ${parts.join(", ")} across series` : null;
+}

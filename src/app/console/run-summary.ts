@@ -23,12 +23,20 @@ export function formatBacktest(r: BacktestResult): string {
 /** The readable summary printed after a replay. */
 export function formatReplay(r: ReplayResult): string {
   const head = `Replay of ${plural(r.sessions.length, "session")} (${plural(r.events, "event")}, ${plural(r.samples, "second")}) with ${r.config === "given" ? "the given configuration" : "each session's own configuration"}`;
+  const names = Object.keys(r.series);
+  const several = names.length > 1;
   const tail = [
-    ...r.sessions.map((s) => `  session ${s.id}: ${plural(s.events, "event")}, ${s.market} market, ${s.mode}`),
+    ...r.sessions.map((s) => `  session ${s.id}: ${plural(s.events, "event")}, ${s.market} market, ${s.mode}${several ? `, ${s.series.join(", ")}` : ""}`),
+    ...(several ? ["", "Each series (its journal in its own folder)", ...names.map((n) => seriesRow(n, r.series[n]!)), seriesRow("all together", r.total)] : []),
     ...(r.recording.skipped ? [`Recording: ${plural(r.recording.skipped, "line")} skipped (${r.recording.problems.join("; ")})`] : []),
     `Journal and CSV in ${r.out_dir}/   (${(r.elapsed_ms / 1000).toFixed(1)} s, ${count(r.events_per_s)} events/s)`,
   ];
-  return formatRun(r, head, r.market, tail);
+  return formatRun(r, several ? `${head}\nThe figures below are ${names[0]}'s; every series' are listed after them.` : head, r.market, tail);
+}
+
+/** "  KXETH15M   3 trades (won 2, lost 1), P&L +$1.23, fees $0.12, balance $200.00 → $201.23" */
+function seriesRow(name: string, r: { trades: number; wins: number; losses: number; pnl: number; fees: number; start_balance: number; final_balance: number; open_positions: number }): string {
+  return `  ${name.padEnd(13)}${plural(r.trades, "trade")} (won ${count(r.wins)}, lost ${count(r.losses)}${r.open_positions ? `, open ${count(r.open_positions)}` : ""}), P&L ${usd(r.pnl)}, fees ${usd(r.fees)}, balance ${usd(r.start_balance)} → ${usd(r.final_balance)}`;
 }
 
 function formatRun(r: RunResult, head: string, market: string, tail: readonly string[]): string {

@@ -68,7 +68,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
   }
   if (input.available === 0) throw new Error(`no prices in ${o.file}`);
 
-  const board = o.dashboard?.attach({ driver: "demo", mode: "paper", series: o.config.series, market: "synthetic" });
+  const board = o.dashboard?.attach({ driver: "demo", mode: "paper", series: o.config.series[0]!, market: "synthetic" });
   const session = new TradingSession({
     config: o.config,
     dataDir: o.dataDir,

@@ -12,12 +12,17 @@ import { startAfresh } from "../../store/fresh-journal.ts";
 import { writeJsonAtomic } from "../../store/snapshot.ts";
 import { FileJournal, journalFiles, loadTradeJournal } from "../../store/trade-journal.ts";
 import { type Core, buildCore } from "../core/builder.ts";
+import { parseConfig } from "../../config/load.ts";
+import { totalLimits } from "../../config/engine-config.ts";
+import { Portfolio } from "../../engine/portfolio.ts";
+import { NO_TRADE_REASONS } from "../../strategy/decision.ts";
+import { seriesDir } from "../../store/series-layout.ts";
 import type { DashboardServer } from "../dashboard/server.ts";
 import { performanceSnapshot } from "../core/performance.ts";
-import type { RecordedWriteFailure } from "../recording/format.ts";
+import type { RecordedEvent, RecordedWriteFailure, RecordingHeader } from "../recording/format.ts";
 import { type ReadCounters, type RecordedSession, findSessions, isEngineEvent, readRecording } from "../recording/reader.ts";
 import { RefusedWrites } from "../recording/refused-writes.ts";
-import { type ReplayResult, type ReplayedSession, runResult } from "../core/run-result.ts";
+import { type ReplayResult, type ReplayedSession, type RunResult, runResult, totalFigures } from "../core/run-result.ts";
 
 export type { ReplayResult, ReplayedSession } from "../core/run-result.ts";
 
@@ -37,40 +42,83 @@ export interface ReplayOptions {
   readonly onWarning?: (message: string) => void;
   /** The dashboard (--dashboard), already listening: the replay is shown on it (best with a speed). */
   readonly dashboard?: DashboardServer;
+  /** Replay only these of the recorded series (default: every one). */
+  readonly series?: readonly string[];
 }
 
 const sameRecords = (a: readonly TradeJournalRecord[], b: readonly TradeJournalRecord[]) => a.length <= b.length && a.every((r, i) => JSON.stringify(r) === JSON.stringify(b[i]));
 
+/** What a recording's header says of its series, whichever version wrote it. */
+export interface RecordedSeries {
+  /** The configuration, read by today's schema (a version-1 header names one series as a string). */
+  readonly config: AppConfig;
+  readonly series: readonly string[];
+  /** Each series' trade journal when the session started. */
+  readonly journals: Readonly<Record<string, readonly TradeJournalRecord[]>>;
+  readonly priceDigits: Readonly<Record<string, number>>;
+}
+
+export function recordedSeries(h: RecordingHeader): RecordedSeries {
+  let config: AppConfig;
+  try {
+    config = parseConfig(h.config, `the configuration recorded in session ${h.session}`);
+  } catch (e) {
+    throw new UserError(`${(e as Error).message}\n  (replay it with --config FILE to use another configuration)`);
+  }
+  const series = h.series ?? config.series;
+  const journals = h.journals_at_start ?? { [series[0]!]: h.journal_at_start ?? [] };
+  return { config, series, journals, priceDigits: h.price_digits ?? {} };
+}
+
+/** One series' replay: its journal (a folder of the output), the writes its disk refused, its core. */
+interface SeriesReplay {
+  readonly series: string;
+  readonly dir: string;
+  readonly journal: FileJournal;
+  readonly disk: RefusedWrites;
+  core: Core | null;
+  samples: number;
+  readonly noTrade: Partial<NoTradeCounts>;
+  lastSecond: number | null;
+}
+
 /**
- * `btc15 replay`: feeds recorded sessions back through the engine, event by event, in the order
- * the live engine took them. With each session's own configuration it reproduces that session's
- * journal; with another it shows what that strategy would have done on the same real books,
- * strikes and results. Sessions after the first start the way a restart does: from the journal
- * as it stands (with the session's own configuration, from the journal the live session found).
+ * `btc15 replay`: feeds recorded sessions back through the engines, event by event, in the order
+ * the live engines took them, each event to its series' engine (a version-1 recording holds one
+ * series). With each session's own configuration it reproduces each series' journal; with another
+ * it shows what that strategy would have done on the same real books, strikes and results. Each
+ * series journals in its own folder of the output directory. Sessions after the first start the
+ * way a restart does: from the journal as it stands (with the session's own configuration, from
+ * the journal the live session found).
  */
 export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   const scheduler = o.scheduler ?? systemScheduler;
   const started = scheduler.now();
   const sessions = await findSessions(o.paths);
+  const recorded = new Map(sessions.map((s) => [s.id, recordedSeries(s.header)]));
   for (const s of sessions) {
-    if (resolve(o.outDir) === resolve(s.header.config.dataDir)) throw new UserError(`the replay output directory ${o.outDir} is the recorded session's own data directory: choose another with --out`);
+    if (resolve(o.outDir) === resolve(recorded.get(s.id)!.config.dataDir)) throw new UserError(`the replay output directory ${o.outDir} is the recorded session's own data directory: choose another with --out`);
   }
   if (o.config && resolve(o.outDir) === resolve(o.config.dataDir)) throw new UserError(`the replay output directory ${o.outDir} is the configuration's live data directory: choose another with --out`);
+  const allSeries = [...new Set(sessions.flatMap((s) => recorded.get(s.id)!.series))];
+  const wanted = o.series ?? allSeries;
+  const missing = wanted.filter((s) => !allSeries.includes(s));
+  if (missing.length) throw new UserError(`--series ${missing.join(", ")}: not in the recording (it holds ${allSeries.join(", ")})`);
   startAfresh(o.outDir, { madeBy: "replay", force: o.force ?? false, flag: "--out" });
-  const first = o.config ?? sessions[0]!.header.config;
-  const journal = new FileJournal(o.outDir, { durable: false, predictions: first.engine.predictionEverySeconds > 0, predictionBuffer: 1 << 16, gzipLevel: 1, ...(o.onWarning ? { onWarning: o.onWarning } : {}) });
-  // The writes the live session's disk refused are refused again, so the replay makes its journal.
-  const disk = new RefusedWrites(journal);
+  const first = o.config ?? recorded.get(sessions[0]!.id)!.config;
+  const replays = new Map<string, SeriesReplay>();
+  for (const series of wanted) {
+    const dir = seriesDir(o.outDir, series);
+    const journal = new FileJournal(dir, { durable: false, predictions: first.engine.predictionEverySeconds > 0, predictionBuffer: 1 << 16, gzipLevel: 1, ...(o.onWarning ? { onWarning: o.onWarning } : {}) });
+    // The writes the live session's disk refused are refused again, so the replay makes its journal.
+    replays.set(series, { series, dir, journal, disk: new RefusedWrites(journal), core: null, samples: 0, noTrade: {}, lastSecond: null });
+  }
   const read: ReadCounters = { lines: 0, ticks: 0, skipped: 0, problems: [] };
   const replayed: ReplayedSession[] = [];
-  let core: Core | null = null;
   let events = 0;
-  let samples = 0;
-  let lastSecond: number | null = null;
   let diverged = 0;
-  const noTrade: Partial<NoTradeCounts> = {};
   let paceFrom: { second: number; wall: number } | null = null;
-  const board = o.dashboard?.attach({ driver: "replay", mode: "paper", series: first.series, market: sessions.some((s) => s.header.market === "kalshi") ? "kalshi (recorded)" : "synthetic" });
+  const boards = new Map(wanted.map((s) => [s, o.dashboard?.attach({ driver: "replay", mode: "paper", series: s, market: sessions.some((x) => x.header.market === "kalshi") ? "kalshi (recorded)" : "synthetic" })]));
 
   const pace = async (second: number) => {
     if (!o.speed) return;
@@ -81,36 +129,50 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   };
 
   for (const [n, session] of sessions.entries()) {
-    const config = o.config ?? session.header.config;
-    startFrom(journal, session, n, o.config === undefined, o.outDir, o.onWarning);
-    const account = Account.fromRecords(loadTradeJournal(o.outDir).records, dollarsToMoney(config.balance));
-    core = buildCore({
-      config,
-      market: { kind: session.header.market === "kalshi" ? "venue" : "synthetic" },
-      settlement: session.header.settlement,
-      // With another configuration the live session's disk says nothing about this replay's writes.
-      journal: o.config === undefined ? disk : journal,
-      predictionEverySeconds: config.engine.predictionEverySeconds,
-      live: session.header.mode === "live",
-      account,
-      ...(core ? { carry: core } : {}),
-      ...(board ? { listeners: [board.listener] } : {}),
-    });
-    const engine = core.engine;
-    board?.follow(engine, n === 0 ? o.outDir : undefined);
+    const rec = recorded.get(session.id)!;
+    const config = o.config ?? rec.config;
+    const own = o.config === undefined;
+    // The limits on every series together, over this session's engines.
+    const portfolio = new Portfolio(totalLimits(config, session.header.mode === "live"));
+    const here = rec.series.filter((s) => replays.has(s));
+    for (const series of here) {
+      const r = replays.get(series)!;
+      startFrom(r.journal, session, rec.journals[series] ?? [], n === 0 || r.core === null, own, r.dir, series, o.onWarning);
+      const account = Account.fromRecords(loadTradeJournal(r.dir).records, dollarsToMoney(config.balance));
+      const digits = rec.priceDigits[series];
+      r.core = buildCore({
+        config,
+        series,
+        ...(digits !== undefined ? { priceDigits: digits } : {}),
+        portfolio,
+        market: { kind: session.header.market === "kalshi" ? "venue" : "synthetic" },
+        settlement: session.header.settlement,
+        // With another configuration the live session's disk says nothing about this replay's writes.
+        journal: own ? r.disk : r.journal,
+        predictionEverySeconds: config.engine.predictionEverySeconds,
+        live: session.header.mode === "live",
+        account,
+        ...(r.core ? { carry: r.core } : {}),
+        ...(boards.get(series) ? { listeners: [boards.get(series)!.listener] } : {}),
+      });
+      boards.get(series)?.follow(r.core.engine, n === 0 ? r.dir : undefined);
+    }
+    const defaultSeries = rec.series[0]!;
     let sessionEvents = 0;
     // Each event is handled once the refused writes recorded after it are known (a line later).
-    let held: EngineEvent | null = null;
+    let held: RecordedEvent | null = null;
     let refused: RecordedWriteFailure[] = [];
-    const handle = async (e: EngineEvent) => {
+    const handle = async (e: RecordedEvent) => {
+      const r = replays.get(e.series ?? defaultSeries);
+      if (r === undefined || r.core === null) return; // a series not replayed (--series)
       if (e.type === "second") {
-        lastSecond = e.second;
+        r.lastSecond = e.second;
         await pace(e.second);
       }
-      disk.arm(refused);
+      r.disk.arm(refused);
       refused = [];
-      core!.feed(e);
-      diverged += disk.settle();
+      r.core.feed(stripSeries(e));
+      diverged += r.disk.settle();
       sessionEvents++;
     };
     for (const file of session.files) {
@@ -121,13 +183,17 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
         }
         if (!isEngineEvent(line)) continue;
         if (held !== null) await handle(held);
-        held = line as EngineEvent;
+        held = line as RecordedEvent;
       }
     }
     if (held !== null) await handle(held);
     events += sessionEvents;
-    samples += engine.counters.samples;
-    for (const [k, v] of Object.entries(engine.counters.noTrade) as [keyof NoTradeCounts, number][]) noTrade[k] = (noTrade[k] ?? 0) + v;
+    for (const series of here) {
+      const r = replays.get(series)!;
+      const engine = r.core!.engine;
+      r.samples += engine.counters.samples;
+      for (const [k, v] of Object.entries(engine.counters.noTrade) as [keyof NoTradeCounts, number][]) r.noTrade[k] = (r.noTrade[k] ?? 0) + v;
+    }
     replayed.push({
       id: session.id,
       started: session.header.started,
@@ -137,20 +203,32 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       settlement: session.header.settlement,
       mode: session.header.mode,
       btc15_version: session.header.btc15_version,
+      series: here,
     });
-    o.onSession?.(`session ${session.id}: ${session.files.length} file(s), ${sessionEvents.toLocaleString("en-US")} events (${session.header.market} market, ${session.header.mode}, recorded by btc15 ${session.header.btc15_version})`);
+    o.onSession?.(`session ${session.id}: ${session.files.length} file(s), ${sessionEvents.toLocaleString("en-US")} events${rec.series.length > 1 ? ` of ${rec.series.join(", ")}` : ""} (${session.header.market} market, ${session.header.mode}, recorded by btc15 ${session.header.btc15_version})`);
   }
-  journal.close();
-  await journal.idle();
-  const last = core!;
-  writeJsonAtomic(journalFiles(o.outDir).performance, performanceSnapshot(last.engine.account.summary(), lastSecond));
-  await exportCsv(o.outDir);
-  if (diverged > 0) o.onWarning?.(`${diverged} journal write(s) the live session's disk refused were never tried by the replay: it did not follow the live session there`);
   const anyKalshi = sessions.some((s) => s.header.market === "kalshi");
+  const bySeries: Record<string, RunResult> = {};
+  let samples = 0;
+  for (const r of replays.values()) {
+    r.journal.close();
+    await r.journal.idle();
+    if (r.core === null) continue;
+    writeJsonAtomic(journalFiles(r.dir).performance, performanceSnapshot(r.core.engine.account.summary(), r.lastSecond));
+    await exportCsv(r.dir);
+    samples += r.samples;
+    bySeries[r.series] = {
+      ...runResult(r.core, anyKalshi ? "the recorded Kalshi books: paper fills walk each book as it was, at its prices and depth, with Kalshi's taker fee" : null, { samples: r.samples, noTrade: { ...zeroNoTrade(), ...r.noTrade } as NoTradeCounts }),
+      ...(anyKalshi ? {} : { baselines: { ...runResult(r.core, null).baselines, note: "the recorded sessions traded the synthetic market (no Kalshi books were recorded): no market price to score" } }),
+    };
+  }
+  if (diverged > 0) o.onWarning?.(`${diverged} journal write(s) the live session's disk refused were never tried by the replay: it did not follow the live session there`);
+  const head = bySeries[wanted[0]!]!;
   const elapsed = scheduler.now() - started;
   const result: ReplayResult = {
-    ...runResult(last, anyKalshi ? "the recorded Kalshi books: paper fills walk each book as it was, at its prices and depth, with Kalshi's taker fee" : null, { samples, noTrade: noTrade as NoTradeCounts }),
-    ...(anyKalshi ? {} : { baselines: { ...runResult(last, null).baselines, note: "the recorded sessions traded the synthetic market (no Kalshi books were recorded): no market price to score" } }),
+    ...head,
+    series: bySeries,
+    total: totalFigures(bySeries),
     sessions: replayed,
     config: o.config ? "given" : "recorded",
     events,
@@ -161,32 +239,44 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     recording: { lines: read.lines, skipped: read.skipped, problems: read.problems },
     out_dir: o.outDir,
   };
+  void samples;
   writeJsonAtomic(`${o.outDir}/replay.json`, result);
   return result;
 }
 
+/** The engine takes the event as the live engine did: without the recording's series tag. */
+function stripSeries(e: RecordedEvent): EngineEvent {
+  if (e.series === undefined) return e;
+  const { series: _series, ...event } = e;
+  return event as EngineEvent;
+}
+
+function zeroNoTrade(): NoTradeCounts {
+  return Object.fromEntries(NO_TRADE_REASONS.map((r) => [r, 0])) as NoTradeCounts;
+}
+
 /**
- * Puts the journal where session `n` starts. The first session starts from the journal the live
- * session found. Later ones, with the session's own configuration, start from the journal the
+ * Puts a series' journal where session `n` starts. The first session starts from the journal the
+ * live session found. Later ones, with the session's own configuration, start from the journal the
  * live session found at its restart: it may hold records whose events a crash kept out of the
  * recording (the last seconds before a kill -9), or lack records the replay made from events the
  * live session recorded but never journaled (a kill -9 inside a burst of settlements: the rest
  * were settled after the restart, later). With another configuration the replay goes on from its own.
  */
-function startFrom(journal: FileJournal, session: RecordedSession, n: number, own: boolean, dir: string, warn?: (m: string) => void): void {
-  const atStart = session.header.journal_at_start ?? [];
-  if (n === 0) {
+function startFrom(journal: FileJournal, session: RecordedSession, atStart: readonly TradeJournalRecord[], firstOfSeries: boolean, own: boolean, dir: string, series: string, warn?: (m: string) => void): void {
+  if (firstOfSeries) {
     for (const r of atStart) journal.append(r);
     return;
   }
   if (!own) return;
   const have = loadTradeJournal(dir).records;
+  const name = series === "KXBTC15M" ? "" : ` (${series})`;
   if (sameRecords(have, atStart)) {
     for (const r of atStart.slice(have.length)) journal.append(r);
-    if (atStart.length > have.length) warn?.(`session ${session.id} started from ${atStart.length - have.length} journal record(s) whose events the recording lost (a crash): taken from its journal`);
+    if (atStart.length > have.length) warn?.(`session ${session.id}${name} started from ${atStart.length - have.length} journal record(s) whose events the recording lost (a crash): taken from its journal`);
     return;
   }
   const from = have.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(atStart[i]));
-  warn?.(`session ${session.id} started from a journal that differs from the replay's own from record ${from + 1} (${have.length - from} replayed record(s) the live session never wrote, a crash): replaying on from the live journal`);
+  warn?.(`session ${session.id}${name} started from a journal that differs from the replay's own from record ${from + 1} (${have.length - from} replayed record(s) the live session never wrote, a crash): replaying on from the live journal`);
   journal.replaceTrades(atStart);
 }
