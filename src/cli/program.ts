@@ -86,12 +86,12 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
         .command("demo")
         .description("the live runner's console and journal, fed by recorded prices at N× speed against the synthetic market (no network needed)")
         .addOption(new Option("--speed <n>", "simulated seconds per real second").argParser(numberArg).default(60))
-        .option("--data <file>", "price history to replay (default: the bundled sample)")
+        .option("--data <file...>", "price history to replay: FILE for the first series (default: the bundled Bitcoin sample), SERIES=FILE for another (e.g. KXETH15M=eth.csv)")
         .addOption(new Option("--minutes <n>", "stop after this many simulated minutes; the default, 6 hours of market, takes 6 real minutes at 60×").argParser(numberArg).default(DEMO_MINUTES))
         .option("--force", "replace the journal in --data-dir even if the demo did not make it")
         .option("--html [file]", "write the HTML report when the run ends (default file: <dir>/report.html); without it, the command that would is printed"),
     ),
-  ).action(async (opts: TradingFlags & DashboardFlags & { speed: number; data?: string; minutes: number; force?: boolean; html?: string | true }) => {
+  ).action(async (opts: TradingFlags & DashboardFlags & { speed: number; data?: string[]; minutes: number; force?: boolean; html?: string | true }) => {
     const { demoCommand } = await import("../app/commands/live.ts");
     exit.code = await demoCommand({ ...opts, flags: tradingFlagsToConfig(opts) }, io);
   });

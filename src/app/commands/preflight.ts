@@ -85,8 +85,9 @@ export function preflightLive(o: { dataDir: string; logsDir: string; html?: stri
  * `btc15 demo`: also its price file, that its directory is not the live trader's (not even with
  * --force), and that the directory's journal is the demo's own to clear.
  */
-export function preflightDemo(o: { dataDir: string; logsDir: string; file: string; force: boolean; liveDataDir: string; html?: string | true }): void {
+export function preflightDemo(o: { dataDir: string; logsDir: string; file: string; files?: readonly string[]; force: boolean; liveDataDir: string; html?: string | true }): void {
   checkInputFile(o.file, "the price file");
+  for (const f of o.files ?? []) checkInputFile(f, "the price file");
   checkNotLiveDataDir(o.dataDir, o.liveDataDir, "the demo's data directory", "--data-dir");
   preflightLive(o);
   checkMayStartAfresh(o.dataDir, { madeBy: "demo", force: o.force, flag: "--data-dir" });
