@@ -109,13 +109,13 @@ export class WsSource implements PriceSource {
 
   /** This connection as one coin's price source, for that coin's index. */
   coin(coin: string): PriceSource {
-    const source = this;
+    const states = this.states;
     return {
       name: this.name,
       transport: "ws",
       usd: this.usd,
       get price() {
-        return source.states.get(coin)?.price ?? null;
+        return states.get(coin)?.price ?? null;
       },
       start: () => {},
       stop: async () => {},

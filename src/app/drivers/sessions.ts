@@ -3,7 +3,7 @@ import { totalLimits } from "../../config/engine-config.ts";
 import type { AppConfig } from "../../config/schema.ts";
 import type { EngineEvent } from "../../domain/events.ts";
 import type { TradeJournalRecord } from "../../domain/records.ts";
-import { type Money, formatUsd } from "../../domain/money.ts";
+import { formatUsd } from "../../domain/money.ts";
 import { seriesSpec } from "../../domain/series.ts";
 import type { AccountSummary } from "../../engine/account.ts";
 import type { EngineListener } from "../../engine/engine.ts";
@@ -18,6 +18,7 @@ import { count, plural, signedUsd, usd } from "../console/number-style.ts";
 import type { RunLog } from "../console/run-log.ts";
 import type { MarketSpec } from "../core/builder.ts";
 import { VERSION } from "../core/version.ts";
+import { totalSummary } from "../core/account-view.ts";
 import { SessionRecorder } from "../recording/recorder.ts";
 import type { PriceDigits } from "../venue/kalshi-market.ts";
 import { TradingSession } from "./session.ts";
@@ -183,22 +184,3 @@ export class TradingSessions {
   }
 }
 
-/** Several accounts as one: every figure added up (drawdown: the largest of them, a lower bound of the whole's). */
-export function totalSummary(list: readonly AccountSummary[]): AccountSummary {
-  const sum = (f: (s: AccountSummary) => Money) => list.reduce((n, s) => n + f(s), 0);
-  return {
-    startBalance: sum((s) => s.startBalance),
-    balance: sum((s) => s.balance),
-    peakEquity: sum((s) => s.peakEquity),
-    maxDrawdown: list.reduce((m, s) => Math.max(m, s.maxDrawdown), 0),
-    pnl: sum((s) => s.pnl),
-    fees: sum((s) => s.fees),
-    trades: sum((s) => s.trades),
-    settled: sum((s) => s.settled),
-    wins: sum((s) => s.wins),
-    losses: sum((s) => s.losses),
-    voided: sum((s) => s.voided),
-    openPositions: sum((s) => s.openPositions),
-    openCost: sum((s) => s.openCost),
-  };
-}

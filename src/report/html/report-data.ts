@@ -29,6 +29,20 @@ export interface ReportData {
   readonly windows: readonly WindowView[];
   /** Whether `windows` carry per-second prices (a backtest journals none unless asked). */
   readonly windowPrices: "seconds" | "none";
+  /** The series the journal trades ("KXBTC15M"), for the heading. */
+  readonly seriesNames?: readonly string[];
+  /** A data directory with a journal per series: each one's figures (the rest of the report is all of them together). */
+  readonly series?: readonly SeriesRow[];
+}
+
+/** One series of a multi-series report: its account and its forecasts' score. */
+export interface SeriesRow {
+  readonly name: string;
+  readonly summary: SummaryFigures;
+  /** Its model's Brier score and the market's on their paired checkpoints, when scored. */
+  readonly brier: number | null;
+  readonly marketBrier: number | null;
+  readonly forecasts: number | null;
 }
 
 /** A part of the report that has no data, and why, in words. */
