@@ -4,6 +4,7 @@ import { consoleColumns, fitLines } from "../console/fit.ts";
 import { ProgressBar } from "../console/progress.ts";
 import { formatBacktest } from "../console/run-summary.ts";
 import { BUNDLED_SAMPLE } from "../core/sample.ts";
+import { parseSeriesList, seriesSpec } from "../../domain/series.ts";
 import { BacktestError, runBacktest } from "../drivers/backtest.ts";
 import { type Io, PROCESS_IO } from "./io.ts";
 import { preflightBacktest } from "./preflight.ts";
@@ -23,12 +24,18 @@ export interface BacktestCommandOptions {
   readonly quoteDelay?: number;
   /** Write the HTML report after the run (true: <out>/report.html). */
   readonly html?: string | true;
+  /** The series the prices are of ("KXETH15M"): one. */
+  readonly series?: string;
 }
 
 /** `btc15 backtest`: checks first, runs with a progress bar, prints the summary (and the JSON where asked). */
 export async function backtestCommand(opts: BacktestCommandOptions, io: Io = PROCESS_IO): Promise<void> {
-  const base = opts.config ? loadConfigFile(opts.config) : defaultConfig();
+  const loaded = opts.config ? loadConfigFile(opts.config) : defaultConfig();
+  const base = opts.series === undefined ? loaded : { ...loaded, series: parseSeriesList(opts.series) };
   const config = opts.predictions === undefined ? base : { ...base, backtest: { ...base.backtest, predictionEverySeconds: opts.predictions } };
+  if (config.series.length !== 1) throw new BacktestError(`a backtest runs one series (its price files are one coin's): give one with --series, e.g. --series ${config.series[0]}`);
+  const series = config.series[0]!;
+  if (series !== "KXBTC15M" && !(opts.data && opts.data.length)) throw new BacktestError(`btc15 bundles only Bitcoin's prices: give ${series}'s (${seriesSpec(series).coin}/USD one-minute or one-second bars) with --data FILE`);
   const files = opts.data && opts.data.length ? opts.data : [BUNDLED_SAMPLE];
   const outDir = opts.out ?? config.backtest.outDir;
   const force = Boolean(opts.force);
