@@ -39,7 +39,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
     .option("--to <iso-time>", "only prices before this time", parseIsoTime)
     .option("--json <path>", "write the result as JSON to a file, or - for standard output (the summary then goes to standard error)")
     .option("--config <file>", "JSON configuration file (see README)")
-    .addOption(new Option("--series <ticker>", "the series the prices are of (default KXBTC15M): its tickers, its strike rounding (docs/series.md); one series per backtest").argParser(seriesListArg))
+    .addOption(new Option("--series <list>", "the series the prices are of (default KXBTC15M): its tickers, its strike rounding (docs/series.md); several run together, each with --data SERIES=FILE").argParser(seriesListArg))
     .option("--out <dir>", "directory for the backtest's journal and CSV (default: data/backtest); its journal is replaced only if a backtest made it")
     .option("--force", "replace the journal in --out even if a backtest did not make it")
     .option("--quotes <file...>", "recorded Kalshi quotes to trade against instead of the synthetic market (CSV: minute_ts,ticker,yes_bid,yes_ask or yes_mid[,result,...]; or files btc15 fetch wrote)")

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runBacktest } from "../../src/app/drivers/backtest.ts";
+import { runSeriesBacktest } from "../../src/app/drivers/backtest-series.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import { MINUTE_MEAN_ESTIMATORS } from "../../src/domain/bar-placement.ts";
 import type { PredictionRecord, TradeRecord, WindowRecord } from "../../src/domain/records.ts";
@@ -125,15 +126,43 @@ describe("a backtest of another series", () => {
     expect(result.trades).toBeGreaterThan(0);
   });
 
-  it("is one series a run, needs the coin's prices, and refuses a series btc15 does not know", async () => {
+  it("needs each coin's prices, and refuses a series btc15 does not know", async () => {
     const eth = await cli(["backtest", "--series", "KXETH15M"]);
     expect(eth.code).toBe(2);
     expect(eth.stderr).toMatch(/btc15 bundles only Bitcoin's prices: give KXETH15M's \(ETH\/USD one-minute or one-second bars\) with --data FILE/);
     const two = await cli(["backtest", "--series", "KXBTC15M,KXETH15M"]);
     expect(two.code).toBe(2);
-    expect(two.stderr).toMatch(/a backtest runs one series/);
+    expect(two.stderr).toMatch(/btc15 bundles only Bitcoin's prices: give KXETH15M price files with --data KXETH15M=FILE/);
+    const stray = await cli(["backtest", "--series", "KXBTC15M,KXETH15M", "--data", "KXSOL15M=x.csv"]);
+    expect(stray.stderr).toMatch(/--data KXSOL15M=x\.csv: KXSOL15M is not one of the series traded \(KXBTC15M, KXETH15M; --series sets them\)/);
     const doge = await cli(["backtest", "--series", "KXDOGE15M"]);
     expect(doge.code).not.toBe(0);
     expect(doge.stderr).toMatch(/unknown series KXDOGE15M: btc15 knows KXBTC15M, KXETH15M, KXSOL15M, KXXRP15M/);
+  });
+});
+
+describe("a backtest of several series together", () => {
+  it("runs each series as it runs alone, in one time order, and the total limit refuses what each alone would trade", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "btc15-series-bt-"));
+    const btc = generate(41, 1440, 96_000, 0.5, 2);
+    const eth = generate(42, 1440, 3_000, 0.7, 2);
+    writeFileSync(join(dir, "btc.csv"), csv(btc, 2));
+    writeFileSync(join(dir, "eth.csv"), csv(eth, 2));
+    const data = { KXBTC15M: [join(dir, "btc.csv")], KXETH15M: [join(dir, "eth.csv")] };
+    const base = { series: ["KXBTC15M", "KXETH15M"], synthetic: { mispricingCents: 3 } };
+    // Without a total limit the series do not touch: each journal is the one a backtest of that series alone makes.
+    const together = await runSeriesBacktest({ config: parseConfig(base), data, outDir: join(dir, "both") });
+    expect(together.refused_by_total_limits).toBe(0);
+    for (const s of ["KXBTC15M", "KXETH15M"] as const) {
+      await runBacktest({ files: data[s], config: parseConfig({ ...base, series: s }), outDir: join(dir, `alone-${s}`) });
+      expect(readFileSync(join(dir, "both", s, "trades.jsonl"), "utf8"), s).toBe(readFileSync(join(dir, `alone-${s}`, "trades.jsonl"), "utf8"));
+    }
+    expect(together.total.trades).toBe(together.series.KXBTC15M!.trades + together.series.KXETH15M!.trades);
+    expect(together.series.KXETH15M!.trades).toBeGreaterThan(0);
+    // A total a single trade fits but two open at once do not.
+    const dearest = Math.max(...["KXBTC15M", "KXETH15M"].flatMap((s) => loadTradeJournal(join(dir, "both", s)).records.flatMap((r) => (r.type === "trade" ? [Number(r.cost) + Number(r.fee)] : []))));
+    const limited = await runSeriesBacktest({ config: parseConfig({ ...base, risk: { total: { maxOpenExposure: Math.ceil(dearest * 100) / 100 + 0.01 } } }), data, outDir: join(dir, "limited") });
+    expect(limited.refused_by_total_limits).toBeGreaterThan(0);
+    expect(limited.total.trades).toBeLessThan(together.total.trades);
   });
 });

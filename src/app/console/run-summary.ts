@@ -1,4 +1,4 @@
-import type { BacktestResult, ReplayResult, RunResult } from "../core/run-result.ts";
+import type { BacktestResult, ReplayResult, RunResult, SeriesBacktestResult } from "../core/run-result.ts";
 import { count, plural, usdFromNumber as usd } from "./number-style.ts";
 
 const f4 = (x: number | null) => (x === null ? "n/a" : x.toFixed(4));
@@ -18,6 +18,24 @@ export function formatBacktest(r: BacktestResult): string {
   }
   tail.push(`Journal and CSV in ${r.out_dir}/   (${(r.elapsed_ms / 1000).toFixed(1)} s)`);
   return formatRun(r, head, r.market, tail);
+}
+
+/** The readable summary printed after a backtest of several series together. */
+export function formatSeriesBacktest(r: SeriesBacktestResult): string {
+  const names = Object.keys(r.series);
+  const parts = names.map((n) => {
+    const s = r.series[n]!;
+    return formatRun(s, `Backtest of ${n} ${s.first_bar ?? "?"} → ${s.last_bar ?? "?"}  (${plural(s.files.length, "file")}, ${count(s.samples)} one-second prices)`, s.baselines.market === null ? "synthetic" : "recorded Kalshi quotes", []);
+  });
+  parts.push(
+    [
+      `All ${names.length} series together, in one time order${r.refused_by_total_limits ? `; ${plural(r.refused_by_total_limits, "order")} refused by the limits on every series together` : ""}`,
+      ...names.map((n) => seriesRow(n, r.series[n]!)),
+      seriesRow("all together", r.total),
+      `Journals and CSV in a folder per series of ${r.out_dir}/   (${(r.elapsed_ms / 1000).toFixed(1)} s)`,
+    ].join("\n"),
+  );
+  return parts.join("\n\n");
 }
 
 /** The readable summary printed after a replay. */

@@ -221,6 +221,16 @@ export interface ReplayedSession {
   readonly series: readonly string[];
 }
 
+/** A multi-series backtest's answer: each series' figures (as a backtest of it alone reports them) and all of them together. */
+export interface SeriesBacktestResult {
+  readonly series: Readonly<Record<string, RunResult & { readonly first_bar: string | null; readonly last_bar: string | null; readonly files: readonly string[] }>>;
+  readonly total: TotalFigures;
+  /** Orders refused by the limits on every series together. */
+  readonly refused_by_total_limits: number;
+  readonly elapsed_ms: number;
+  readonly out_dir: string;
+}
+
 /** Every series of a run added up (money in dollars). */
 export interface TotalFigures {
   readonly series: readonly string[];

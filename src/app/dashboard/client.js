@@ -296,6 +296,7 @@
     const coin = st.coin || "BTC";
     setText("price-title", coin + " price");
     setText("window-chart-title", coin + " across the window");
+    setText("window-price-legend", coin + " price");
     renderSeries(st);
     document.body.setAttribute("data-session", st.session);
     document.body.setAttribute("data-phase", st.phase);
