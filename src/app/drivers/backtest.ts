@@ -70,7 +70,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const started = performance.now();
   if (o.files.length === 0) throw new BacktestError("no price files given");
   checkNotLiveDataDir(o.outDir, o.config.dataDir);
-  if (o.config.series.length !== 1) throw new BacktestError(`a backtest runs one series (its price files are one coin's): --series ${o.config.series[0]}, not ${o.config.series.join(",")}`);
+  if (o.config.series.length !== 1) throw new BacktestError(`runBacktest runs one series; several go through runSeriesBacktest (backtest-series.ts): ${o.config.series.join(",")}`);
   const priceDigits = seriesSpec(o.config.series[0]!).priceDigits;
   const quotes: QuoteHistory | null = o.quotes && o.quotes.length ? await readQuoteFiles(o.quotes, { priceDigits, ...(o.assumeSpreadCents === undefined ? {} : { assumeSpreadCents: o.assumeSpreadCents }) }) : null;
   if (quotes !== null && quotes.quotes.size === 0) {
