@@ -77,6 +77,8 @@ describe("two series in one process", () => {
     await run.waitFor(/^SYSTEM READY - MONITORING FOR OPPORTUNITIES$/m);
     const out = () => run.out();
     expect(out()).toMatch(/PAPER trading on Kalshi KXBTC15M, KXETH15M/);
+    // The model's settings are Bitcoin's, and the console says so.
+    expect(out()).toMatch(/^ {11}settings fitted on BTC, unchecked on ETH \(docs\/series\.md\)$/m);
     // Each coin's feed, each from the same two exchanges.
     expect(out()).toMatch(/^✓ BTC {2}coinbase \$64,0\d\d\.\d\d · kraken \$64,0\d\d\.\d\d \(2 of 2 sources\)$/m);
     expect(out()).toMatch(/^✓ ETH {2}coinbase \$3,0\d\d\.\d\d · kraken \$3,0\d\d\.\d\d \(2 of 2 sources\)$/m);

@@ -1,5 +1,6 @@
 import type { AppConfig } from "../../config/schema.ts";
 import { usdFromNumber } from "./number-style.ts";
+import { seriesSpec } from "../../domain/series.ts";
 
 /** "fair value (volatility ×1.19, half-life 600 s)" plus the terms that are on. */
 export function describeModel(c: AppConfig): string {
@@ -29,4 +30,14 @@ export function describeTotalLimits(c: AppConfig): string | null {
   const loss = t.maxDailyLoss ?? (live ? c.kalshi.live.maxDailyLoss : null);
   const parts = [open === null ? null : `${usdFromNumber(live && t.maxOpenExposure !== null ? Math.min(t.maxOpenExposure, c.kalshi.live.maxOpenExposure) : open)} open`, loss === null ? null : `${usdFromNumber(live && t.maxDailyLoss !== null ? Math.min(t.maxDailyLoss, c.kalshi.live.maxDailyLoss) : loss)} daily loss`].filter((x) => x !== null);
   return parts.length ? `total limits ${parts.join(", ")} across series` : null;
+}
+
+/**
+ * With a series other than Bitcoin: that the model's settings were fitted on Bitcoin only (each
+ * coin's volatility is its own, the estimator's settings are not), or null.
+ */
+export function modelCaveat(c: AppConfig): string | null {
+  const others = c.series.filter((s) => s !== "KXBTC15M").map((s) => seriesSpec(s).coin);
+  if (others.length === 0) return null;
+  return `settings fitted on BTC, unchecked on ${others.join(", ")} (docs/series.md)`;
 }

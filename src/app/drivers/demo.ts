@@ -2,7 +2,7 @@ import { isAbsolute, relative } from "node:path";
 import { isoUtc } from "../../domain/window.ts";
 import type { AppConfig } from "../../config/schema.ts";
 import { type Scheduler, sleep, systemScheduler } from "../../net/scheduler.ts";
-import { describeModel, describeStrategy, describeSynthetic } from "../console/banner.ts";
+import { describeModel, describeStrategy, describeSynthetic, modelCaveat } from "../console/banner.ts";
 import { type SummaryLine, noTradeText, summaryBlock } from "../console/console-format.ts";
 import type { DashboardServer } from "../dashboard/server.ts";
 import { count, duration, plural, usdFromNumber, usdFromUnits } from "../console/number-style.ts";
@@ -73,6 +73,8 @@ export async function runDemo(o: DemoOptions): Promise<TradingSessions> {
   log.show((c) => c.bold("btc15 DEMO — paper trading on recorded prices, no network needed"));
   log.info(`mode       PAPER (demo)`);
   log.info(`model      ${describeModel(o.config)}`);
+  const caveat = modelCaveat(o.config);
+  if (caveat) log.info(`           ${caveat}`);
   log.info(`strategy   ${describeStrategy(o.config)}`);
   log.info(`balance    ${usdFromNumber(o.config.balance)}${series.length > 1 ? " each series" : ""} (journal in ${o.dataDir}/, started afresh)`);
   log.info(`market     ${describeSynthetic(o.config)}`);

@@ -3,7 +3,7 @@ import type { AppConfig } from "../../config/schema.ts";
 import { type Scheduler, type Timer, systemScheduler } from "../../net/scheduler.ts";
 import type { FileOps } from "../../store/file-ops.ts";
 import { journalFiles } from "../../store/trade-journal.ts";
-import { describeModel, describeStrategy, describeTotalLimits } from "../console/banner.ts";
+import { describeModel, describeStrategy, describeTotalLimits, modelCaveat } from "../console/banner.ts";
 import { type Paint, type SummaryLine, noTradeText, summaryBlock } from "../console/console-format.ts";
 import { Notices } from "../console/notices.ts";
 import { count, plural, usdFromNumber } from "../console/number-style.ts";
@@ -330,6 +330,8 @@ function banner(config: AppConfig, log: RunLog): void {
   log.show((c) => c.bold(`btc15 — ${live ? c.red("LIVE TRADING (real money)") : "PAPER trading"} on Kalshi ${config.series.join(", ")}`));
   log.info(`mode       ${live ? "LIVE" : "PAPER"}`);
   log.info(`model      ${describeModel(config)}`);
+  const caveat = modelCaveat(config);
+  if (caveat) log.info(`           ${caveat}`);
   log.info(`strategy   ${describeStrategy(config)}`);
   const total = describeTotalLimits(config);
   if (config.series.length > 1 || total !== null) log.info(`series     ${config.series.length === 1 ? "1" : `${config.series.length}, one engine each`}${total === null ? "" : `; ${total}`}`);
