@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "commander";
+import { parseSeriesList } from "../domain/series.ts";
 
 /** An ISO-8601 time; without a zone it is read as UTC. Returns unix seconds. Years 1970–9999 only. */
 export function parseIsoTime(text: string): number {
@@ -16,6 +17,15 @@ export function windowTimeArg(text: string): number {
   const year = new Date(t * 1000).getUTCFullYear();
   if (year < 2000 || year > 2099) throw new InvalidArgumentError(`year ${year} is out of range: a ticker writes the year in two digits, so 2000–2099`);
   return t;
+}
+
+/** One or more series btc15 knows, comma-separated ("KXBTC15M,KXETH15M"): upper-cased, checked, joined again. */
+export function seriesListArg(text: string): string {
+  try {
+    return parseSeriesList(text).join(",");
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 /** A Kalshi series ticker: letters and digits ("KXBTC15M"), upper-cased. */

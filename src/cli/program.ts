@@ -3,7 +3,7 @@ import { type Io, PROCESS_IO } from "../app/commands/io.ts";
 import { VERSION } from "../app/core/version.ts";
 import { UserError } from "../domain/errors.ts";
 import { DEFAULT_COMPARE } from "../app/core/compare/arms.ts";
-import { parseIsoTime, seriesArg, windowTimeArg } from "./args.ts";
+import { parseIsoTime, seriesArg, seriesListArg, windowTimeArg } from "./args.ts";
 import { type DashboardFlags, type LiveFlags, type TradingFlags, addDashboardOptions, addTradingOptions, kalshiEnvOption, liveFlagsToConfig, numberArg, positiveIntArg, tradingFlagsToConfig } from "./trading-flags.ts";
 
 /** The demo's length unless --minutes says otherwise: 6 hours of market, 6 real minutes at the default 60×. */
@@ -40,6 +40,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
     .option("--to <iso-time>", "only prices before this time", parseIsoTime)
     .option("--json <path>", "write the result as JSON to a file, or - for standard output (the summary then goes to standard error)")
     .option("--config <file>", "JSON configuration file (see docs/configuration.md)")
+    .addOption(new Option("--series <list>", "the series the prices are of (default KXBTC15M): its tickers, its strike rounding (docs/series.md); several run together, each with --data SERIES=FILE").argParser(seriesListArg))
     .option("--out <dir>", "directory for the backtest's journal and CSV (default: data/backtest); its journal is replaced only if a backtest made it")
     .option("--force", "replace the journal in --out even if a backtest did not make it")
     .option("--quotes <file...>", "recorded Kalshi quotes to trade against instead of the synthetic market (CSV: minute_ts,ticker,yes_bid,yes_ask or yes_mid[,result,...]; or files btc15 fetch wrote)")
@@ -87,12 +88,12 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
         .command("demo")
         .description("the live runner's console and journal, fed by recorded prices at N× speed against the synthetic market (no network needed)")
         .addOption(new Option("--speed <n>", "simulated seconds per real second").argParser(numberArg).default(60))
-        .option("--data <file>", "price history to replay (default: the bundled sample)")
+        .option("--data <file...>", "price history to replay: FILE for the first series (default: the bundled Bitcoin sample), SERIES=FILE for another (e.g. KXETH15M=eth.csv)")
         .addOption(new Option("--minutes <n>", "stop after this many simulated minutes; the default, 6 hours of market, takes 6 real minutes at 60×").argParser(numberArg).default(DEMO_MINUTES))
         .option("--force", "replace the journal in --data-dir even if the demo did not make it")
         .option("--html [file]", "write the HTML report when the run ends (default file: <dir>/report.html); without it, the command that would is printed"),
     ),
-  ).action(async (opts: TradingFlags & DashboardFlags & { speed: number; data?: string; minutes: number; force?: boolean; html?: string | true }) => {
+  ).action(async (opts: TradingFlags & DashboardFlags & { speed: number; data?: string[]; minutes: number; force?: boolean; html?: string | true }) => {
     const { demoCommand } = await import("../app/commands/live.ts");
     exit.code = await demoCommand({ ...opts, flags: tradingFlagsToConfig(opts) }, io);
   });
@@ -127,7 +128,8 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
       .argument("<path...>", "session recordings: a .jsonl.gz file, a session's folder, or a sessions directory (e.g. data/trading/sessions)")
       .option("--config <file>", "another configuration to replay with (default: each session's own, recorded in it)")
       .option("--json <path>", "write the result as JSON to a file, or - for standard output (the summary then goes to standard error)")
-      .option("--out <dir>", "directory for the replay's journal and CSV", "data/replay")
+      .option("--out <dir>", "directory for the replay's journal and CSV (a folder per series)", "data/replay")
+      .addOption(new Option("--series <list>", "replay only these of the recorded series (default: every one recorded)").argParser(seriesListArg))
       .option("--force", "replace the journal in --out even if a replay did not make it")
       .addOption(new Option("--speed <n>", "replay at N× real time (to watch it); as fast as possible without").argParser(numberArg))
       .addOption(
@@ -139,7 +141,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
       )
       .option("--compare [list]", `run strategies side by side, each its own paper account over the same events: comma-separated from model, fair_value, coin_flip, market, stale_taker[:N] (default ${DEFAULT_COMPARE})`)
       .option("--html [file]", "write the HTML report when the run ends (default file: <dir>/report.html); without it, the command that would is printed"),
-  ).action(async (paths: string[], opts: DashboardFlags & { config?: string; json?: string; out: string; force?: boolean; speed?: number; html?: string | true; compare?: string | true; predictions?: number }) =>
+  ).action(async (paths: string[], opts: DashboardFlags & { config?: string; json?: string; out: string; force?: boolean; speed?: number; html?: string | true; compare?: string | true; predictions?: number; series?: string }) =>
     (await import("../app/commands/replay.ts")).replayCommand({ paths, ...opts }, io),
   );
 
@@ -175,17 +177,19 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
     .option("--seconds <n>", "how long to watch", wholeSeconds, 10)
     .option("--json", "print the summary as JSON instead of the live table")
     .option("--config <file>", "JSON configuration file (see docs/configuration.md)")
-    .action(async (opts: { seconds: number; json?: boolean; config?: string }) => {
+    .addOption(new Option("--series <list>", "the series whose coins to watch (default: the configuration's)").argParser(seriesListArg))
+    .action(async (opts: { seconds: number; json?: boolean; config?: string; series?: string }) => {
       exit.code = await (await import("../app/commands/feeds.ts")).feedsCommand(opts, io);
     });
 
   program
     .command("markets")
-    .description("show the current and next window's Kalshi market: ticker, strike, shard, times, status, best bid/ask and depth on both sides (the book signed when a key is set)")
+    .description("show each series' current and next window's Kalshi market: ticker, strike, shard, times, status, best bid/ask and depth on both sides (the book signed when a key is set)")
     .option("--json", "print JSON: an array of {window, ticker, listed, status, open, close, strike, yes, no}")
     .option("--config <file>", "JSON configuration file (kalshi.baseUrl and timeouts)")
+    .addOption(new Option("--series <list>", "the series to show, comma-separated (default: the configuration's, KXBTC15M)").argParser(seriesListArg))
     .addOption(kalshiEnvOption())
-    .action(async (opts: { json?: boolean; config?: string; kalshiEnv?: "production" | "demo" }) => (await import("../app/commands/markets.ts")).marketsCommand(opts, io));
+    .action(async (opts: { json?: boolean; config?: string; kalshiEnv?: "production" | "demo"; series?: string }) => (await import("../app/commands/markets.ts")).marketsCommand(opts, io));
 
   // btc15 fetch: historical Kalshi quotes and BTC minutes for the backtest. Dates are checked
   // here so that a bad or missing one is a user error (exit 2) like every other.
@@ -194,7 +198,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
     .description("download each window's Kalshi market (ticker, strike, result) with one-minute quotes, and one-minute BTC/USD candles (Coinbase, Kraken if Coinbase fails), one file per UTC day; resumable")
     .option("--from <iso-time>", "first UTC day to fetch (required; whole days: the day containing this time)")
     .option("--to <iso-time>", "fetch the days before this time (required)")
-    .option("--series <ticker>", "market series (default: the configuration's, KXBTC15M)", seriesArg)
+    .option("--series <list>", "the series to fetch, comma-separated (default: the configuration's, KXBTC15M); each coin's minutes go in DIR/<coin>/", seriesListArg)
     .option("--out <dir>", "where the files go: DIR/kalshi/ and DIR/btc/", "data/history")
     .option("--config <file>", "JSON configuration file (kalshi.baseUrl and rate limits, feeds.coinbase.restUrl, feeds.kraken.restUrl)")
     .option("--json", "print the summary as JSON")

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { UserError } from "../domain/errors.ts";
+import { seriesListArg } from "./args.ts";
 
 /** Parses a number flag; the config schema checks the range and names the setting. */
 export function numberArg(v: string): number {
@@ -17,6 +18,8 @@ export function positiveIntArg(v: string): number {
 
 export interface TradingFlags {
   config?: string;
+  /** "KXBTC15M,KXETH15M": checked by seriesListArg. */
+  series?: string;
   balance?: number;
   minEdge?: number;
   minConfidence?: number;
@@ -33,7 +36,8 @@ export interface TradingFlags {
 export function addTradingOptions(cmd: Command): Command {
   return cmd
     .option("--config <file>", "JSON configuration file")
-    .addOption(new Option("--balance <dollars>", "starting paper balance (a new journal only)").argParser(numberArg))
+    .addOption(new Option("--series <list>", "the Kalshi series to trade, one engine each, comma-separated: KXBTC15M (default), KXETH15M, KXSOL15M, KXXRP15M (docs/series.md)").argParser(seriesListArg))
+    .addOption(new Option("--balance <dollars>", "starting paper balance of each series' journal (a new journal only)").argParser(numberArg))
     .addOption(new Option("--min-edge <fraction>", "smallest edge after fees to trade, e.g. 0.015").argParser(numberArg))
     .addOption(new Option("--min-confidence <fraction>", "smallest |P(up) − 0.5| to trade, e.g. 0.03").argParser(numberArg))
     .addOption(new Option("--max-position <dollars>", "most one trade may spend, fee included").argParser(numberArg))
@@ -48,6 +52,7 @@ export function addTradingOptions(cmd: Command): Command {
 export function tradingFlagsToConfig(f: TradingFlags): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const strategy: Record<string, unknown> = {};
+  if (f.series !== undefined) out.series = f.series;
   if (f.balance !== undefined) out.balance = f.balance;
   if (f.minEdge !== undefined) strategy.minEdge = f.minEdge;
   if (f.minConfidence !== undefined) strategy.minConfidence = f.minConfidence;

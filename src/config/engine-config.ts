@@ -1,14 +1,18 @@
 import { dollarsToMoney } from "../domain/money.ts";
 import type { EngineConfig } from "../engine/engine.ts";
+import type { TotalLimits } from "../engine/portfolio.ts";
 import type { RiskLimits } from "../engine/risk-gate.ts";
+import { seriesSpec } from "../domain/series.ts";
 import type { SyntheticMarketParams } from "../engine/synthetic-market.ts";
 import type { StrategyParams } from "../strategy/edge-strategy.ts";
 import type { AppConfig } from "./schema.ts";
 
 /** The engine's part of the configuration, money in exact units. */
-export function engineConfig(c: AppConfig, mode: { settlement: "proxy" | "official"; predictionEverySeconds: number; live?: boolean }): EngineConfig {
+export function engineConfig(c: AppConfig, mode: { settlement: "proxy" | "official"; predictionEverySeconds: number; live?: boolean; series?: string; priceDigits?: number }): EngineConfig {
+  const series = mode.series ?? c.series[0]!;
   return {
-    series: c.series,
+    series,
+    priceDigits: mode.priceDigits ?? seriesSpec(series).priceDigits,
     startBalance: dollarsToMoney(c.balance),
     strategy: strategyParams(c),
     model: c.model,
@@ -50,6 +54,19 @@ export function riskLimits(c: AppConfig, live: boolean): RiskLimits {
     maxDailyLoss: stricter(own.maxDailyLoss, dollarsToMoney(l.maxDailyLoss)),
     maxOrdersPerWindow: stricter(own.maxOrdersPerWindow, l.maxOrdersPerWindow),
   };
+}
+
+/**
+ * The limits on every series together: `risk.total`, and for live trading also kalshi.live's
+ * open-exposure and daily-loss limits (the stricter where both are set), so a second series never
+ * doubles the real money at risk beyond what the user set.
+ */
+export function totalLimits(c: AppConfig, live: boolean): TotalLimits {
+  const money = (d: number | null) => (d === null ? null : dollarsToMoney(d));
+  const own: TotalLimits = { maxOpenExposure: money(c.risk.total.maxOpenExposure), maxDailyLoss: money(c.risk.total.maxDailyLoss), dayStartHourUtc: c.risk.dayStartHourUtc };
+  if (!live) return own;
+  const stricter = (a: number | null, b: number) => (a === null ? b : Math.min(a, b));
+  return { ...own, maxOpenExposure: stricter(own.maxOpenExposure, dollarsToMoney(c.kalshi.live.maxOpenExposure)), maxDailyLoss: stricter(own.maxDailyLoss, dollarsToMoney(c.kalshi.live.maxDailyLoss)) };
 }
 
 export function syntheticMarketParams(c: AppConfig): SyntheticMarketParams {

@@ -11,6 +11,7 @@ export class ConfigError extends UserError {}
 export const CONFIG_ENV: Readonly<Record<string, string>> = {
   BTC15_DATA_DIR: "dataDir",
   BTC15_BALANCE: "balance",
+  BTC15_SERIES: "series",
   ...prefixed("feeds", FEEDS_ENV),
   ...prefixed("kalshi", KALSHI_ENV),
 };

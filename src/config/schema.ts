@@ -3,6 +3,7 @@ import { FITTED_MODEL } from "../model/fitted.ts";
 import { feedsConfigSchema } from "./feeds-schema.ts";
 import { kalshiConfigSchema } from "./kalshi-schema.ts";
 import { num } from "./fields.ts";
+import { parseSeriesList } from "../domain/series.ts";
 
 const m = FITTED_MODEL;
 
@@ -23,8 +24,21 @@ export const configSchema = z
     markets: z.enum(["auto", "kalshi", "synthetic"], { error: 'must be "auto", "kalshi" or "synthetic"' }).default("auto"),
     /** Seconds to wait for a first price at start-up before giving up. */
     startupTimeoutSeconds: num(1, 600, 20, { int: true }),
-    /** Kalshi series traded (KXETH15M etc. share the rules). */
-    series: z.string().regex(/^[A-Z0-9]+$/, { error: "must be a series ticker like KXBTC15M" }).default("KXBTC15M"),
+    /**
+     * The Kalshi series traded, one engine each (docs/series.md): a list, or one string with
+     * commas ("KXBTC15M,KXETH15M"). An unknown series is refused with the list of known ones.
+     */
+    series: z
+      .union([z.string(), z.array(z.string())], { error: "must be a series ticker like KXBTC15M, or a list of them" })
+      .default(["KXBTC15M"])
+      .transform((v, ctx) => {
+        try {
+          return parseSeriesList(v);
+        } catch (e) {
+          ctx.addIssue({ code: "custom", message: (e as Error).message });
+          return z.NEVER;
+        }
+      }),
     /** Starting paper balance, dollars. */
     balance: num(1, 10_000_000, 200),
     strategy: z
@@ -140,6 +154,19 @@ export const configSchema = z
         maxOrdersPerWindow: z.number({ error: "must be a whole number between 1 and 100, or null" }).int().min(1).max(100).nullable().default(null),
         /** The daily loss limit's day starts at this hour, UTC (0: the UTC day). */
         dayStartHourUtc: num(0, 23, 0, { int: true }),
+        /**
+         * Limits on every series together (the coins move together: two series double the
+         * exposure to one move). Each series keeps the limits above as its own; these cap the sum
+         * of their open cost and of their day's loss. Live trading also applies kalshi.live's
+         * open-exposure and daily-loss limits to the sum.
+         */
+        total: z
+          .object({
+            maxOpenExposure: optionalDollars(0.01, 10_000_000),
+            maxDailyLoss: optionalDollars(0.01, 10_000_000),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -20,11 +20,15 @@ import { NO_LIMITS, type RiskLimits, type RiskRefusalReason, dayStart } from "./
 import { type SettlementCounters, Settlements } from "./settlements.ts";
 import type { EngineListener, ForecastEvent } from "./listener.ts";
 import { WindowTracker } from "./window-tracker.ts";
+import type { Portfolio } from "./portfolio.ts";
+import { type PriceScale, priceScale } from "../domain/price-scale.ts";
 
 export type { EngineListener, ForecastEvent };
 
 export interface EngineConfig {
   readonly series: string;
+  /** The series' price unit: 10^-priceDigits dollar (2: cents, the default). See domain/price-scale.ts. */
+  readonly priceDigits?: number;
   readonly startBalance: Money;
   readonly strategy: StrategyParams;
   readonly model: ModelParams;
@@ -76,6 +80,8 @@ export interface EngineDeps {
   readonly forecaster?: Forecaster;
   /** What decides (default: the edge rule with the configured strategy settings). */
   readonly strategy?: Strategy;
+  /** The other series' engines of the process, and the limits on all of them together (portfolio.ts). */
+  readonly portfolio?: Portfolio;
 }
 
 const DEFAULT_MAX_CARRIED = 5;
@@ -99,6 +105,8 @@ export class Engine {
   private readonly orders: OrderRouter;
   private readonly journal: JournalQueue;
   private readonly maxCarried: number;
+  /** The series' price unit (cents for BTC). */
+  readonly scale: PriceScale;
   private lastIdleT = 0;
   private lastIdleDecision: NoTrade | null = null;
   private carriedStreak = 0;
@@ -120,6 +128,7 @@ export class Engine {
     this.history = new PriceHistory(Math.max(this.forecaster.historyNeeded, 60) + 1);
     this.tracker = new WindowTracker(config.series);
     this.maxCarried = config.maxCarriedSeconds ?? DEFAULT_MAX_CARRIED;
+    this.scale = priceScale(config.priceDigits ?? 2);
     const noTrade = Object.fromEntries(NO_TRADE_REASONS.map((r) => [r, 0])) as NoTradeCounts;
     this.counters = {
       samples: 0,
@@ -137,7 +146,7 @@ export class Engine {
       proxyUnreliable: 0,
       journalFailures: 0,
       recordWriteFailures: 0,
-      refused: { kill_switch: 0, max_per_order: 0, max_open_exposure: 0, max_daily_loss: 0, max_orders_per_window: 0 },
+      refused: { kill_switch: 0, max_per_order: 0, max_open_exposure: 0, max_daily_loss: 0, max_orders_per_window: 0, max_total_exposure: 0, max_total_daily_loss: 0 },
       noTrade,
     };
     const listener = deps.listener;
@@ -153,11 +162,17 @@ export class Engine {
       counters: this.counters,
       mode: config.settlement,
       maxCarriedSeconds: this.maxCarried,
+      scale: this.scale,
       officialStrike: (ticker) => deps.market.officialStrike(ticker),
       ...(deps.market.outcomeAtClose ? { outcomeAtClose: (ticker: string) => deps.market.outcomeAtClose!(ticker) } : {}),
       onSettlement: (r) => listener?.onSettlement?.(r),
       onWindowResolved: (r) => listener?.onWindowResolved?.(r),
       onWindowRecordFailed: () => this.counters.recordWriteFailures++,
+    });
+    deps.portfolio?.join({
+      series: config.series,
+      openExposure: () => this.account.summary().openCost + this.orders.pendingExposure + (deps.externalExposure ?? 0),
+      realisedSince: (t) => this.account.realisedSince(t),
     });
   }
 
@@ -300,11 +315,12 @@ export class Engine {
     if (t > window.close - 60 && ws.settleCount < t - (window.close - 60)) return this.idle(t, "no_window", "joined inside the settlement minute");
     if (!this.forecaster.ready) return this.idle(t, "warmup", null, this.history.size, this.forecaster.historyNeeded);
     const state = this.state;
-    state.price = cents / 100;
-    state.strike = strike / 100;
+    const perDollar = this.scale.perDollar;
+    state.price = cents / perDollar;
+    state.strike = strike / perDollar;
     state.t = t;
     state.close = window.close;
-    state.fixedSum = ws.settleSum / 100;
+    state.fixedSum = ws.settleSum / perDollar;
     const forecast = this.forecaster.forecastInto(state, this.history, this.forecastScratch);
     this.counters.forecasts++;
     const offered = this.deps.market.quote(t, window, forecast.fairValue);
@@ -333,7 +349,7 @@ export class Engine {
     }
     let trade: TradeRecord | null = null;
     if (decision.kind === "trade" && quote !== null) {
-      const context: OrderContext = { intent: decision, market: quote.source, t, window, pUp: forecast.pUp, cents, strikeCents: strike, strikeSource: source, proxyStrikeCents: ws.strikeCents };
+      const context: OrderContext = { intent: decision, market: quote.source, t, window, pUp: forecast.pUp, cents, strikeCents: strike, strikeSource: source, proxyStrikeCents: ws.strikeCents, scale: this.scale };
       const ref = this.nextTradeId(window.close);
       const risk = this.config.risk;
       const routed = this.orders.route(
@@ -346,6 +362,7 @@ export class Engine {
           dayPnl: this.account.realisedSince(dayStart(t, risk?.dayStartHourUtc ?? 0)),
         },
         risk?.killSwitchName ?? "the kill switch",
+        this.deps.portfolio ? (worst) => this.deps.portfolio!.refusal(worst, t) : undefined,
       );
       if (routed.kind === "filled") {
         trade = this.recordFill(ref, context, routed.fill);
@@ -382,7 +399,7 @@ export class Engine {
     const every = this.config.predictionEverySeconds;
     if (every > 0 && !this.warming && (trade !== null || t % every === 0)) {
       try {
-        this.deps.journal.prediction(predictionRecord(event));
+        this.deps.journal.prediction(predictionRecord(event, this.scale));
       } catch {
         this.counters.recordWriteFailures++;
       }

@@ -86,7 +86,11 @@ export class OrderRouter {
     return s;
   }
 
-  route(ref: string, context: OrderContext, quote: Quote, risk: Omit<RiskState, "ordersInWindow">, killSwitchName: string): Routed {
+  /**
+   * `total`, with several series in one process: the limits on all of them together, asked
+   * after this series' own (portfolio.ts).
+   */
+  route(ref: string, context: OrderContext, quote: Quote, risk: Omit<RiskState, "ordersInWindow">, killSwitchName: string, total?: (worst: Money) => RiskRefusal | null): Routed {
     const preview = paperFill(context.intent, quote, this.feeRate);
     if (preview === null || preview.contracts === 0) return { kind: "unfilled" };
     let contracts = preview.contracts;
@@ -105,7 +109,7 @@ export class OrderRouter {
       worst = contracts * limitPrice + takerFeeAt(contracts, limitPrice, this.feeRate);
     }
     const close = context.window.close;
-    const refusal = riskRefusal({ ticker: context.window.ticker, worstCost: worst }, { ...risk, ordersInWindow: this.sentIn.get(close) ?? 0 }, this.limits, killSwitchName);
+    const refusal = riskRefusal({ ticker: context.window.ticker, worstCost: worst }, { ...risk, ordersInWindow: this.sentIn.get(close) ?? 0 }, this.limits, killSwitchName) ?? total?.(worst) ?? null;
     if (refusal !== null) return { kind: "refused", refusal };
     this.sentIn.set(close, (this.sentIn.get(close) ?? 0) + 1);
     if (this.sentIn.size > 16) this.sentIn.delete(this.sentIn.keys().next().value!);

@@ -7,6 +7,7 @@ import type { OrderIntent } from "../strategy/decision.ts";
 import type { Position } from "./account.ts";
 import type { ForecastEvent } from "./listener.ts";
 import type { Fill } from "./paper-broker.ts";
+import { CENTS, type PriceScale, priceText } from "../domain/price-scale.ts";
 
 /** The journal's records, built from what the engine knows; money as exact decimal strings. */
 
@@ -14,11 +15,12 @@ export function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
 
-export function centsText(cents: number): string {
-  return (cents / 100).toFixed(2);
+/** A price in the series' units as the journal writes it ("64839.26"; "2.1234" at 4 digits). */
+export function centsText(cents: number, scale: PriceScale = CENTS): string {
+  return priceText(cents, scale);
 }
 
-const centsOrNull = (c: number | null) => (c === null ? null : centsText(c));
+const centsOrNull = (c: number | null, scale: PriceScale) => (c === null ? null : centsText(c, scale));
 
 /** What a trade was decided on: kept from the decision until its fill is known. */
 export interface OrderContext {
@@ -31,6 +33,8 @@ export interface OrderContext {
   readonly strikeCents: number;
   readonly strikeSource: StrikeSource;
   readonly proxyStrikeCents: number | null;
+  /** The series' price unit of `cents` and the strikes (cents when absent). */
+  readonly scale?: PriceScale;
 }
 
 export function tradeRecord(id: string, o: OrderContext, fill: Fill, balanceBefore: number): TradeRecord {
@@ -56,15 +60,15 @@ export function tradeRecord(id: string, o: OrderContext, fill: Fill, balanceBefo
     p_side: round6(intent.pSide),
     edge: round6(intent.edge),
     confidence: round6(intent.confidence),
-    strike: centsText(o.strikeCents),
-    btc_price: centsText(o.cents),
+    strike: centsText(o.strikeCents, o.scale),
+    btc_price: centsText(o.cents, o.scale),
     market: o.market,
     strike_source: o.strikeSource,
-    ...(o.proxyStrikeCents !== null ? { proxy_strike: centsText(o.proxyStrikeCents) } : {}),
+    ...(o.proxyStrikeCents !== null ? { proxy_strike: centsText(o.proxyStrikeCents, o.scale) } : {}),
   };
 }
 
-export function settlementRecord(p: Position, result: Side, settlementCents: number | null, t: number, source: string, proxyCents: number | null, balanceBefore: number): SettlementRecord {
+export function settlementRecord(p: Position, result: Side, settlementCents: number | null, t: number, source: string, proxyCents: number | null, balanceBefore: number, scale: PriceScale = CENTS): SettlementRecord {
   const won = p.side === result;
   const payout = won ? p.contracts * CONTRACT_PAYOUT : 0;
   return {
@@ -74,14 +78,14 @@ export function settlementRecord(p: Position, result: Side, settlementCents: num
     ts: isoUtc(t),
     ticker: p.ticker,
     strike: p.strike,
-    settlement_value: settlementCents === null ? "" : centsText(settlementCents),
+    settlement_value: settlementCents === null ? "" : centsText(settlementCents, scale),
     result,
     won,
     payout: formatDecimal(payout),
     pnl: formatDecimal(payout - p.cost - p.fee),
     balance_after: formatDecimal(balanceBefore + payout),
     source,
-    ...(proxyCents !== null ? { proxy_settlement_value: centsText(proxyCents) } : {}),
+    ...(proxyCents !== null ? { proxy_settlement_value: centsText(proxyCents, scale) } : {}),
   };
 }
 
@@ -109,7 +113,7 @@ export interface WindowOutcome {
   readonly source: string;
 }
 
-export function windowRecord(o: WindowOutcome, t: number): WindowRecord {
+export function windowRecord(o: WindowOutcome, t: number, scale: PriceScale = CENTS): WindowRecord {
   return {
     type: "window",
     t,
@@ -117,17 +121,17 @@ export function windowRecord(o: WindowOutcome, t: number): WindowRecord {
     ticker: o.window.ticker,
     window_open: o.window.open,
     window_close: o.window.close,
-    strike: centsOrNull(o.strikeCents),
-    proxy_strike: centsOrNull(o.proxyStrikeCents),
-    settlement_value: centsOrNull(o.settlementCents),
-    proxy_settlement_value: centsOrNull(o.proxySettlementCents),
+    strike: centsOrNull(o.strikeCents, scale),
+    proxy_strike: centsOrNull(o.proxyStrikeCents, scale),
+    settlement_value: centsOrNull(o.settlementCents, scale),
+    proxy_settlement_value: centsOrNull(o.proxySettlementCents, scale),
     result: o.result,
     proxy_result: o.proxyResult,
     source: o.source,
   };
 }
 
-export function predictionRecord(e: ForecastEvent): PredictionRecord {
+export function predictionRecord(e: ForecastEvent, scale: PriceScale = CENTS): PredictionRecord {
   const d = e.decision;
   const yesAsk = e.quote === null ? null : bestAsk(e.quote, "yes");
   const noAsk = e.quote === null ? null : bestAsk(e.quote, "no");
@@ -136,8 +140,8 @@ export function predictionRecord(e: ForecastEvent): PredictionRecord {
     ts: isoUtc(e.t),
     ticker: e.window.ticker,
     seconds_left: e.secondsLeft,
-    btc_price: e.priceCents / 100,
-    strike: e.strikeCents / 100,
+    btc_price: e.priceCents / scale.perDollar,
+    strike: e.strikeCents / scale.perDollar,
     strike_source: e.strikeSource,
     p_up: round6(e.forecast.pUp),
     fair_value: round6(e.forecast.fairValue),

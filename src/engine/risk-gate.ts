@@ -17,7 +17,8 @@ export interface RiskLimits {
 
 export const NO_LIMITS: RiskLimits = { maxPerOrder: null, maxOpenExposure: null, maxDailyLoss: null, maxOrdersPerWindow: null };
 
-export type RiskRefusalReason = "kill_switch" | "max_per_order" | "max_open_exposure" | "max_daily_loss" | "max_orders_per_window";
+/** The last two are the limits on every series together (portfolio.ts). */
+export type RiskRefusalReason = "kill_switch" | "max_per_order" | "max_open_exposure" | "max_daily_loss" | "max_orders_per_window" | "max_total_exposure" | "max_total_daily_loss";
 
 export interface RiskRefusal {
   readonly reason: RiskRefusalReason;

@@ -37,6 +37,8 @@ export interface SamplerOptions {
    * change. 0 (history): every silent second is carried.
    */
   readonly liveForMs?: number;
+  /** Price units per dollar: 100 (cents, the default), 10,000 for a series priced to 4 decimals. */
+  readonly unitsPerDollar?: number;
 }
 
 /**
@@ -58,7 +60,11 @@ export class Sampler {
   private meanEnd = -1; // a bar's estimate of the mean over [meanEnd − 60, meanEnd), waiting for second meanEnd − 1
   private meanCents = 0;
 
-  constructor(private readonly sink: SampleSink, private readonly options: SamplerOptions) {}
+  private readonly perDollar: number;
+
+  constructor(private readonly sink: SampleSink, private readonly options: SamplerOptions) {
+    this.perDollar = options.unitsPerDollar ?? 100;
+  }
 
   /** A price seen during `second` (unix seconds); `exact` false when it was drawn inside a bar; `note` when the index gave it. */
   observe(second: number, price: number, exact = true, note?: SecondNote): void {
@@ -88,7 +94,7 @@ export class Sampler {
       return;
     }
     this.meanEnd = end;
-    this.meanCents = Math.round(price * 100);
+    this.meanCents = Math.round(price * this.perDollar);
   }
 
   /**
@@ -108,7 +114,7 @@ export class Sampler {
     if (next === null || second <= next) return;
     let from = next;
     if (!Number.isNaN(this.pending)) {
-      this.emit(next, Math.round(this.pending * 100), false, this.pendingExact, this.pendingNote);
+      this.emit(next, Math.round(this.pending * this.perDollar), false, this.pendingExact, this.pendingNote);
       from = next + 1;
     }
     this.pending = NaN;

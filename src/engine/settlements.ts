@@ -5,6 +5,7 @@ import type { ResultEvent } from "../domain/events.ts";
 import type { JournalPort, JournalQueue } from "./journal.ts";
 import { type WindowOutcome, settlementRecord, voidRecord, windowRecord } from "./records.ts";
 import type { ClosedWindow } from "./window-tracker.ts";
+import { type PriceScale, unitsOf } from "../domain/price-scale.ts";
 
 export interface SettlementCounters {
   settlements: number;
@@ -27,6 +28,8 @@ export interface SettlementDeps {
   readonly mode: "proxy" | "official";
   /** An average with more carried-forward seconds than this is unreliable. */
   readonly maxCarriedSeconds: number;
+  /** The series' price unit (cents when absent). */
+  readonly scale?: PriceScale;
   readonly officialStrike: (ticker: string) => number | null;
   /** An official outcome already known at the close (a quotes file), which then settles the window. */
   readonly outcomeAtClose?: (ticker: string) => { readonly result: Side; readonly settlementCents: number | null; readonly source: string } | null;
@@ -86,7 +89,7 @@ export class Settlements {
     for (const p of this.positionsIn(close)) {
       // The strike the trade was made against (journaled with it) decides, so a window joined
       // midway after a restart still settles when its closing minute was seen.
-      const pStrike = p.strike === "" ? strike : Math.round(Number(p.strike) * 100);
+      const pStrike = p.strike === "" ? strike : unitsOf(p.strike, this.d.scale);
       if (settlement === null || pStrike === null) {
         const why = closed.settlementCents === null ? "no prices for this window's settlement minute" : `settlement average unreliable: ${closed.settlementCarried} of 60 seconds carried forward (no live price)`;
         this.voidPosition(p, t, why);
@@ -141,7 +144,7 @@ export class Settlements {
     const close = outcome.window.close;
     this.resolved.add(close);
     if (this.resolved.size > 256) this.resolved.delete(this.resolved.values().next().value!);
-    const record = windowRecord(outcome, t);
+    const record = windowRecord(outcome, t, this.d.scale);
     try {
       this.d.port.window(record);
     } catch (e) {
@@ -155,7 +158,7 @@ export class Settlements {
   }
 
   private settle(p: Position, result: Side, settlementCents: number | null, t: number, source: string, proxyCents: number | null): void {
-    this.end(p, settlementRecord(p, result, settlementCents, t, source, proxyCents, this.d.account.balance), "settlements");
+    this.end(p, settlementRecord(p, result, settlementCents, t, source, proxyCents, this.d.account.balance, this.d.scale), "settlements");
   }
 
   private voidPosition(p: Position, t: number, reason: string): void {

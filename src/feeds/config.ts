@@ -1,3 +1,7 @@
+import type { CoinProducts } from "../domain/series.ts";
+
+export type { CoinProducts } from "../domain/series.ts";
+
 /** The exchanges with a WebSocket adapter (each also has a REST ticker). */
 export const EXCHANGES = ["coinbase", "binanceus", "kraken", "bitstamp"] as const;
 export type ExchangeName = (typeof EXCHANGES)[number];
@@ -63,3 +67,19 @@ export interface FeedsConfig {
 
 /** Diagnostic lines; they never carry secrets (feeds have none). */
 export type FeedLog = (level: "debug" | "info" | "warn", msg: string) => void;
+
+/**
+ * The coins the feeds carry, each with its product on every exchange. Bitcoin's products are the
+ * configuration's own (`coinbase.product`, `kraken.symbol`…, which a config file may change); the
+ * other coins' come from the series table (domain/series.ts). Without a list: Bitcoin alone.
+ */
+export function feedCoins(c: FeedsConfig, coins?: readonly CoinProducts[]): CoinProducts[] {
+  const btc: CoinProducts = { coin: "BTC", coinbase: c.coinbase.product, binanceus: c.binanceus.symbol, kraken: c.kraken.symbol, krakenRest: c.kraken.restPair, bitstamp: c.bitstamp.pair };
+  if (coins === undefined || coins.length === 0) return [btc];
+  return coins.map((p) => (p.coin === "BTC" ? btc : p));
+}
+
+/** Each coin's product on one exchange, coin → product. */
+export function productsOn(exchange: ExchangeName, coins: readonly CoinProducts[]): Record<string, string> {
+  return Object.fromEntries(coins.map((p) => [p.coin, p[exchange]]));
+}

@@ -1,8 +1,9 @@
 /** What one exchange message means to us. */
 export type Frame =
-  | { kind: "price"; price: number; exchangeMs: number; gap?: number }
-  /** Proof of life without a price: heartbeats, pongs, acknowledgements, trades we only count. */
-  | { kind: "alive"; gap?: number }
+  /** A price of one coin (one connection carries every configured coin). */
+  | { kind: "price"; coin: string; price: number; exchangeMs: number; gap?: number }
+  /** Proof of life without a price: heartbeats, pongs, acknowledgements, trades we only count; `coin` when it concerns one. */
+  | { kind: "alive"; coin?: string; gap?: number }
   | { kind: "unknown" }
   /** The exchange reports an error: reconnect. */
   | { kind: "error"; message: string }
@@ -12,23 +13,36 @@ export type Frame =
 export const ALIVE: Frame = { kind: "alive" };
 export const UNKNOWN: Frame = { kind: "unknown" };
 
+/** Each configured coin's product on one exchange: coin ("BTC") → product ("BTC-USD"). */
+export type Products = Readonly<Record<string, string>>;
+
 /**
  * One exchange's WebSocket protocol: where to connect, what to send, how to read a message.
  * The connection lifecycle (ws-source.ts) is shared; an adapter holds only per-connection
- * state such as the last sequence number.
+ * state such as the last sequence number. One connection carries every configured coin: the
+ * subscribe messages name each coin's product, and every price frame names its coin.
  */
 export interface ExchangeAdapter {
   readonly name: string;
   readonly usd: boolean;
   readonly url: string;
+  /** The coins this connection carries. */
+  readonly coins: readonly string[];
   /** Sent on every (re)connection. */
   subscribe(): string[];
   /** Sent every ping interval besides the WebSocket ping, for exchanges that want one. */
   keepalive?(): string;
   /** Forget per-connection state (a new connection starts a new sequence). */
   reset(): void;
-  /** Reads one parsed JSON message. */
-  read(msg: unknown): Frame;
+  /** Reads one parsed JSON message: one frame, or one per coin when a message carries several. */
+  read(msg: unknown): Frame | readonly Frame[];
+}
+
+/** The coin whose product is `product`, or undefined. */
+export function coinOf(products: Products, product: unknown): string | undefined {
+  if (typeof product !== "string") return undefined;
+  for (const [coin, p] of Object.entries(products)) if (p === product) return coin;
+  return undefined;
 }
 
 /** A price sent as a string or a number; NaN when it is neither (the guard then refuses it). */

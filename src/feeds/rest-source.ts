@@ -25,7 +25,7 @@ export interface RestSourceDeps {
 }
 
 /**
- * Polls one REST ticker every second while active (the index activates it when no WebSocket
+ * Polls one coin's REST ticker on one exchange every second while active (the index activates it when no WebSocket
  * source is live), on the shared poll loop: one request at a time, and after a failure the next
  * poll waits the shared backoff, so an exchange answering 429 is not hammered.
  */
@@ -36,6 +36,7 @@ export class RestSource implements PriceSource {
   price: number | null = null;
   private lastUpdateMs: number | null = null;
   private messages = 0;
+  private prices = 0;
   private parseErrors = 0;
   private rejected = 0;
   private failures = 0;
@@ -61,12 +62,16 @@ export class RestSource implements PriceSource {
     if (this.stopped || on === this.active) return;
     this.active = on;
     if (on) {
-      this.deps.log("info", `${this.name}: polling ${this.ticker.url}`);
+      this.deps.log("info", `${this.name} ${this.ticker.coin}: polling ${this.ticker.url}`);
       this.loop.start();
     } else {
       // A request in flight may finish; its price is still a price.
       void this.loop.stop();
     }
+  }
+
+  get coin(): string {
+    return this.ticker.coin;
   }
 
   get polling(): boolean {
@@ -95,9 +100,11 @@ export class RestSource implements PriceSource {
       transport: "rest",
       usd: this.usd,
       state,
+      coin: this.ticker.coin,
       price: this.price,
       lastUpdateMs: this.lastUpdateMs,
       messages: this.messages,
+      prices: this.prices,
       reconnects: 0,
       parseErrors: this.parseErrors,
       rejected: this.rejected,
@@ -136,7 +143,8 @@ export class RestSource implements PriceSource {
       this.lastUpdateMs = now;
       this.lastLatencyMs = now - t0;
       this.lastError = null;
-      this.deps.onTick(now, price, this.name);
+      this.prices++;
+      this.deps.onTick(now, price, this.name, this.ticker.coin);
       return true;
     } catch (e) {
       if (this.stopped) return false;

@@ -7,10 +7,15 @@ export interface SourceStatus {
   /** Quotes in US dollars (false: Binance.US, which quotes USDT). */
   usd: boolean;
   state: SourceState;
+  /** The coin this status is of (one connection carries every coin; its connection counters are shared). */
+  coin?: string;
   /** The last accepted price, in the source's own quote currency. */
   price: number | null;
   lastUpdateMs: number | null;
+  /** Messages the connection received, for every coin it carries (REST: this coin's replies). */
   messages: number;
+  /** Prices of this coin accepted. */
+  prices: number;
   reconnects: number;
   parseErrors: number;
   /** Prices refused: zero, negative, not a number, or an absurd jump. */
@@ -27,6 +32,8 @@ export interface SourceStatus {
 /** The index's price right now, with what made it. */
 export interface IndexReading {
   tsMs: number;
+  /** The coin ("BTC", "ETH"…). */
+  coin: string;
   /** US dollars; null when no source is fresh. */
   price: number | null;
   stale: boolean;
@@ -53,5 +60,5 @@ export interface PriceSource {
   status(nowMs: number): SourceStatus;
 }
 
-/** Called for every accepted price. */
-export type TickListener = (tsMs: number, price: number, source: string) => void;
+/** Called for every accepted price, with the coin it is of. */
+export type TickListener = (tsMs: number, price: number, source: string, coin: string) => void;

@@ -1,6 +1,6 @@
 import { MINUTE_MEAN_ESTIMATORS, type MinuteMeanEstimator, placeBar } from "../domain/bar-placement.ts";
 import { WINDOW_SECONDS } from "../domain/window.ts";
-import type { FeedLog, FeedsConfig } from "./config.ts";
+import { type CoinProducts, type FeedLog, type FeedsConfig, feedCoins } from "./config.ts";
 import { isObject, num } from "./frame.ts";
 import { trim } from "./rest-tickers.ts";
 import { describe } from "../net/network-error.ts";
@@ -45,14 +45,14 @@ interface Bar {
 type Trade = [number, number];
 
 /**
- * Rebuilds the recent past from REST so volatility and the 60-s average are ready at once:
+ * Rebuilds one coin's recent past from REST so volatility and the 60-s average are ready at once:
  * Coinbase one-minute candles (at most 300), refined by its latest 1000 trades at one-second
  * resolution; Kraken's one-minute OHLC if Coinbase fails. Candles are placed in seconds as the
  * backtest places its bars (placeBar: each close at its minute's last second, the open held
  * before it), so live and backtest see the same seconds from the same bars.
  * Never throws on network failure; bounded by `warmStart.timeoutMs`.
  */
-export async function warmStart(config: FeedsConfig, deps: WarmStartDeps = {}): Promise<WarmStart> {
+export async function warmStart(config: FeedsConfig, deps: WarmStartDeps = {}, products: CoinProducts = feedCoins(config)[0]!, priceDigits = 2): Promise<WarmStart> {
   const w = config.warmStart;
   if (!w.enabled) return { seconds: [], source: "none", notes: ["warm start is off (feeds.warmStart.enabled)"] };
   const scheduler = deps.scheduler ?? systemScheduler;
@@ -70,22 +70,22 @@ export async function warmStart(config: FeedsConfig, deps: WarmStartDeps = {}): 
   };
   const notes: string[] = [];
   const attempts: { name: string; enabled: boolean; run: () => Promise<{ bars: Bar[]; trades: Trade[] }> }[] = [
-    { name: "coinbase", enabled: config.coinbase.enabled || config.rest.sources.includes("coinbase"), run: () => coinbase(config, start, end, get, notes) },
-    { name: "kraken", enabled: config.kraken.enabled || config.rest.sources.includes("kraken"), run: () => kraken(config, start, get) },
+    { name: "coinbase", enabled: config.coinbase.enabled || config.rest.sources.includes("coinbase"), run: () => coinbase(config, products.coinbase, start, end, get, notes) },
+    { name: "kraken", enabled: config.kraken.enabled || config.rest.sources.includes("kraken"), run: () => kraken(config, products.krakenRest, start, get) },
   ];
   try {
     for (const a of attempts) {
       if (!a.enabled) continue;
       try {
         const { bars, trades } = await a.run();
-        const seconds = toSeconds(bars, trades, start, end);
+        const seconds = toSeconds(bars, trades, start, end, "typical", priceDigits);
         if (seconds.length === 0) {
           notes.push(`${a.name}: no prices in the last ${w.seconds} s`);
           continue;
         }
         const carried = end - lastKnown(bars, trades, end);
         if (carried > 60) notes.push(`${a.name}: last price is ${carried} s old; carried forward`);
-        deps.log?.("info", `warm start: ${seconds.length} s from ${a.name}`);
+        deps.log?.("info", `warm start: ${products.coin} ${seconds.length} s from ${a.name}`);
         return { seconds, source: a.name, notes };
       } catch (e) {
         notes.push(`${a.name}: ${signal.aborted ? `timed out after ${w.timeoutMs} ms` : describe(e)}`);
@@ -98,8 +98,8 @@ export async function warmStart(config: FeedsConfig, deps: WarmStartDeps = {}): 
   return { seconds: [], source: "none", notes };
 }
 
-async function coinbase(config: FeedsConfig, start: number, end: number, get: (url: string) => Promise<unknown>, notes: string[]) {
-  const base = `${trim(config.coinbase.restUrl)}/products/${config.coinbase.product}`;
+async function coinbase(config: FeedsConfig, product: string, start: number, end: number, get: (url: string) => Promise<unknown>, notes: string[]) {
+  const base = `${trim(config.coinbase.restUrl)}/products/${product}`;
   const iso = (s: number) => new Date(s * 1000).toISOString();
   const from = Math.floor(start / 60) * 60;
   let tradesError: string | null = null;
@@ -123,8 +123,8 @@ async function coinbase(config: FeedsConfig, start: number, end: number, get: (u
   return { bars, trades: ticks };
 }
 
-async function kraken(config: FeedsConfig, start: number, get: (url: string) => Promise<unknown>) {
-  const body = await get(`${trim(config.kraken.restUrl)}/0/public/OHLC?pair=${config.kraken.restPair}&interval=1&since=${start - 60}`);
+async function kraken(config: FeedsConfig, pair: string, start: number, get: (url: string) => Promise<unknown>) {
+  const body = await get(`${trim(config.kraken.restUrl)}/0/public/OHLC?pair=${pair}&interval=1&since=${start - 60}`);
   if (!isObject(body)) throw new Error("kraken OHLC: not an object");
   if (Array.isArray(body.error) && body.error.length > 0) throw new Error(`kraken: ${body.error.join(", ")}`);
   const result = isObject(body.result) ? body.result : {};
@@ -144,7 +144,8 @@ const sane = (p: number) => p > 0 && Number.isFinite(p);
  * gives only its open. A strike or settlement minute known only from its candle carries the
  * candle's estimate of its mean (`estimator`, the backtest's) on its last second.
  */
-export function toSeconds(bars: Bar[], trades: Trade[], start: number, end: number, estimator: MinuteMeanEstimator = "typical"): WarmSecond[] {
+export function toSeconds(bars: Bar[], trades: Trade[], start: number, end: number, estimator: MinuteMeanEstimator = "typical", priceDigits = 2): WarmSecond[] {
+  const perDollar = 10 ** priceDigits;
   const n = end - start + 1;
   if (n <= 0) return [];
   const px = new Float64Array(n).fill(NaN);
@@ -185,7 +186,7 @@ export function toSeconds(bars: Bar[], trades: Trade[], start: number, end: numb
     if (Number.isNaN(p)) continue;
     carry = p;
     const second = start + i;
-    const w: WarmSecond = { second, price: Math.round(p * 100) / 100, exact: seen && exact[i] === 1 };
+    const w: WarmSecond = { second, price: Math.round(p * perDollar) / perDollar, exact: seen && exact[i] === 1 };
     // The minute's seconds must all come from its candle: trades from inside it replace them.
     const mean = means.get(second);
     if (mean !== undefined && second < tradesFrom) w.mean = mean;

@@ -1,7 +1,7 @@
 import { type FrameVerdict, ReconnectingSocket } from "../net/reconnecting-socket.ts";
 import type { Scheduler } from "../net/scheduler.ts";
 import type { FeedLog } from "./config.ts";
-import type { ExchangeAdapter } from "./frame.ts";
+import type { ExchangeAdapter, Frame } from "./frame.ts";
 import { PriceGuard } from "./price-guard.ts";
 import type { PriceSource, SourceStatus, TickListener } from "./status.ts";
 
@@ -23,30 +23,43 @@ export interface WsSourceDeps {
   onTick: TickListener;
 }
 
+/** One coin's prices on a connection: its own price, freshness, guard and counters. */
+class CoinState {
+  price: number | null = null;
+  lastUpdateMs: number | null = null;
+  prices = 0;
+  rejected = 0;
+  gaps = 0;
+  lastLatencyMs: number | null = null;
+  readonly guard: PriceGuard;
+
+  constructor(maxJumpFraction: number, jumpWindowMs: number) {
+    this.guard = new PriceGuard(maxJumpFraction, jumpWindowMs);
+  }
+}
+
 /**
- * One exchange's prices over the shared connection lifecycle (src/net): the adapter says what to
- * send and what a frame means; a connection proves itself with its first accepted price, which
- * resets the backoff. Frames that do not parse, unknown messages and refused prices are counted
- * and skipped.
+ * One exchange's prices over the shared connection lifecycle (src/net), one connection carrying
+ * every configured coin: the adapter says what to send and what a frame means; each price frame
+ * names its coin, whose state (price, freshness, guard, refused prices, gaps) is its own. A
+ * connection proves itself with its first accepted price of any coin, which resets the backoff.
+ * Frames that do not parse, unknown messages and refused prices are counted and skipped.
  */
 export class WsSource implements PriceSource {
   readonly transport = "ws";
   readonly name: string;
   readonly usd: boolean;
-  price: number | null = null;
-  private lastUpdateMs: number | null = null;
   private parseErrors = 0;
-  private rejected = 0;
-  private gaps = 0;
   private unknown = 0;
-  private lastLatencyMs: number | null = null;
-  private readonly guard: PriceGuard;
+  private readonly states = new Map<string, CoinState>();
+  private readonly first: string;
   private readonly socket: ReconnectingSocket;
 
   constructor(private readonly adapter: ExchangeAdapter, private readonly opts: WsSourceOptions, private readonly deps: WsSourceDeps) {
     this.name = adapter.name;
     this.usd = adapter.usd;
-    this.guard = new PriceGuard(opts.maxJumpFraction, opts.jumpWindowMs);
+    for (const coin of adapter.coins) this.states.set(coin, new CoinState(opts.maxJumpFraction, opts.jumpWindowMs));
+    this.first = adapter.coins[0] ?? "BTC";
     this.socket = new ReconnectingSocket(
       {
         url: adapter.url,
@@ -71,6 +84,16 @@ export class WsSource implements PriceSource {
     );
   }
 
+  /** The coins this connection carries. */
+  get coins(): readonly string[] {
+    return this.adapter.coins;
+  }
+
+  /** The first coin's last accepted price (PriceSource: one coin's view is `coin()`). */
+  get price(): number | null {
+    return this.states.get(this.first)?.price ?? null;
+  }
+
   start(): void {
     this.socket.start();
   }
@@ -79,30 +102,51 @@ export class WsSource implements PriceSource {
     return this.socket.stop();
   }
 
-  isLive(nowMs: number): boolean {
-    return this.socket.phase === "open" && this.lastUpdateMs !== null && nowMs - this.lastUpdateMs <= this.opts.stalenessMs;
+  isLive(nowMs: number, coin = this.first): boolean {
+    const s = this.states.get(coin);
+    return this.socket.phase === "open" && s !== undefined && s.lastUpdateMs !== null && nowMs - s.lastUpdateMs <= this.opts.stalenessMs;
   }
 
-  status(nowMs: number): SourceStatus {
+  /** This connection as one coin's price source, for that coin's index. */
+  coin(coin: string): PriceSource {
+    const states = this.states;
     return {
       name: this.name,
       transport: "ws",
       usd: this.usd,
-      state: this.state(nowMs),
-      price: this.price,
-      lastUpdateMs: this.lastUpdateMs,
+      get price() {
+        return states.get(coin)?.price ?? null;
+      },
+      start: () => {},
+      stop: async () => {},
+      isLive: (now) => this.isLive(now, coin),
+      status: (now) => this.status(now, coin),
+    };
+  }
+
+  status(nowMs: number, coin = this.first): SourceStatus {
+    const s = this.states.get(coin) ?? new CoinState(1, 0);
+    return {
+      name: this.name,
+      transport: "ws",
+      usd: this.usd,
+      state: this.state(nowMs, coin, s),
+      coin,
+      price: s.price,
+      lastUpdateMs: s.lastUpdateMs,
       messages: this.socket.counters.messages,
+      prices: s.prices,
       reconnects: this.socket.counters.reconnects,
       parseErrors: this.parseErrors,
-      rejected: this.rejected,
-      gaps: this.gaps,
+      rejected: s.rejected,
+      gaps: s.gaps,
       unknown: this.unknown,
-      lastLatencyMs: this.lastLatencyMs,
+      lastLatencyMs: s.lastLatencyMs,
       lastError: this.socket.lastError,
     };
   }
 
-  private state(nowMs: number): SourceStatus["state"] {
+  private state(nowMs: number, coin: string, s: CoinState): SourceStatus["state"] {
     switch (this.socket.phase) {
       case "idle":
       case "stopped":
@@ -112,14 +156,13 @@ export class WsSource implements PriceSource {
       case "connecting":
         return "connecting";
       case "open":
-        if (this.isLive(nowMs)) return "live";
-        return this.lastUpdateMs === null || !this.socket.proven ? "connecting" : "stale";
+        if (this.isLive(nowMs, coin)) return "live";
+        return s.lastUpdateMs === null || !this.socket.proven ? "connecting" : "stale";
     }
   }
 
   /** One text frame from the exchange. Public so the benchmark can drive it without a socket. */
   receive(text: string): FrameVerdict {
-    const now = this.deps.scheduler.now();
     let msg: unknown;
     try {
       msg = JSON.parse(text);
@@ -127,26 +170,41 @@ export class WsSource implements PriceSource {
       this.parseErrors++;
       return "unreadable";
     }
-    let frame;
+    let read: Frame | readonly Frame[];
     try {
-      frame = this.adapter.read(msg);
+      read = this.adapter.read(msg);
     } catch {
       this.parseErrors++;
       return "unreadable";
     }
+    if (!Array.isArray(read)) return this.take(read as Frame);
+    let verdict: FrameVerdict = "alive";
+    for (const f of read as readonly Frame[]) if (this.take(f) === "good") verdict = "good";
+    return verdict;
+  }
+
+  private take(frame: Frame): FrameVerdict {
+    const now = this.deps.scheduler.now();
     let verdict: FrameVerdict = "alive";
     switch (frame.kind) {
-      case "price":
-        if (!this.guard.accept(frame.price, now)) {
-          this.rejected++;
+      case "price": {
+        const s = this.states.get(frame.coin);
+        if (s === undefined) {
+          this.unknown++;
+          return "alive";
+        }
+        if (!s.guard.accept(frame.price, now)) {
+          s.rejected++;
           break;
         }
-        this.price = frame.price;
-        this.lastUpdateMs = now;
-        if (Number.isFinite(frame.exchangeMs)) this.lastLatencyMs = now - frame.exchangeMs;
+        s.price = frame.price;
+        s.lastUpdateMs = now;
+        s.prices++;
+        if (Number.isFinite(frame.exchangeMs)) s.lastLatencyMs = now - frame.exchangeMs;
         verdict = "good";
-        this.deps.onTick(now, frame.price, this.name);
+        this.deps.onTick(now, frame.price, this.name, frame.coin);
         break;
+      }
       case "unknown":
         this.unknown++;
         return "alive";
@@ -159,8 +217,10 @@ export class WsSource implements PriceSource {
         break;
     }
     if (frame.gap) {
-      this.gaps++;
-      this.deps.log("warn", `${this.name}: sequence gap, ${frame.gap} message(s) missed`);
+      const coin = "coin" in frame && frame.coin !== undefined ? frame.coin : this.first;
+      const s = this.states.get(coin);
+      if (s) s.gaps++;
+      this.deps.log("warn", `${this.name}: ${this.adapter.coins.length > 1 ? `${coin} ` : ""}sequence gap, ${frame.gap} message(s) missed`);
     }
     return verdict;
   }

@@ -42,6 +42,8 @@ export interface QuoteHistory {
 export interface QuoteReadOptions {
   /** The spread assumed for rows that give only `yes_mid`, cents (default 2). */
   readonly assumeSpreadCents?: number;
+  /** The series' price decimals (domain/series.ts): strikes and settlement values are read to them. Default 2 (cents). */
+  readonly priceDigits?: number;
 }
 
 export const DEFAULT_ASSUMED_SPREAD_CENTS = 2;
@@ -103,7 +105,7 @@ export async function readQuoteFiles(paths: readonly string[], options: QuoteRea
   };
 
   for (const path of paths) {
-    const parser = new QuoteCsvParser(basename(path), spreadCents * 100, onRow);
+    const parser = new QuoteCsvParser(basename(path), spreadCents * 100, onRow, options.priceDigits ?? 2);
     try {
       for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 })) parser.push(chunk as string);
     } catch (e) {

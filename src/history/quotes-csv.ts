@@ -83,6 +83,8 @@ export class QuoteCsvParser {
     private readonly source: string,
     private readonly spread: Money,
     private readonly onRow: QuoteRowHandler,
+    /** The series' price decimals: floor_strike and expiration_value are read to them (2: cents). */
+    private readonly priceDigits = 2,
   ) {}
 
   push(text: string): void {
@@ -178,7 +180,7 @@ export class QuoteCsvParser {
 
   private cents(s: string, name: string, text: string): number | null {
     if (s === "") return null;
-    const v = centsOf(s);
+    const v = centsOf(s, this.priceDigits);
     if (v === null) this.ignore(`${name} is not a dollar amount`, text);
     return v;
   }
@@ -253,11 +255,11 @@ function price(s: string, name: string): Money | null | string {
   return p < 0 || p > UNITS_PER_DOLLAR ? `${name} outside [0, 1]` : p;
 }
 
-/** "64839.26" (or with more decimals, rounded half up) to integer cents; null when malformed. */
-export function centsOf(s: string): number | null {
+/** "64839.26" (or with more decimals, rounded half up) to integer cents, or to units of 10^-digits dollar; null when malformed. */
+export function centsOf(s: string, digits = 2): number | null {
   const m = /^(\d+)(?:\.(\d+))?$/.exec(s);
   if (!m) return null;
-  const frac = (m[2] ?? "").padEnd(3, "0");
-  const cents = Number(m[1]) * 100 + Number(frac.slice(0, 2)) + (Number(frac[2]) >= 5 ? 1 : 0);
-  return Number.isSafeInteger(cents) ? cents : null;
+  const frac = (m[2] ?? "").padEnd(digits + 1, "0");
+  const units = Number(m[1]) * 10 ** digits + (digits ? Number(frac.slice(0, digits)) : 0) + (Number(frac[digits]) >= 5 ? 1 : 0);
+  return Number.isSafeInteger(units) ? units : null;
 }

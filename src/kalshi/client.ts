@@ -119,7 +119,7 @@ export class KalshiClient {
     let backoff: Backoff | null = null;
     for (let attempt = 0; ; attempt++) {
       if (this.closing.signal.aborted) throw new KalshiRequestError(`${what}: client closed`, 0);
-      await (method === "GET" ? this.read : this.write).take(this.opts.tokensPerRequest);
+      if (!(await (method === "GET" ? this.read : this.write).take(this.opts.tokensPerRequest, this.closing.signal))) throw new KalshiRequestError(`${what}: client closed`, 0);
       const outcome = await this.once(method, path, o);
       if (outcome.ok) return outcome.json;
       const retryable = retry === "all" ? outcome.transient : retry === "throttle" ? outcome.error.status === 429 : false;

@@ -5,7 +5,7 @@ import type { IndexAverage, IndexValue } from "./index-frames.ts";
 export interface IndexWindowCheck {
   /** The quarter-hour boundary, unix seconds: the settlement of the window closing then, the strike of the next. */
   readonly close: number;
-  /** Our mean of the 1 Hz values stamped in (close − 60 s, close], cents (halves up), and how many there were. */
+  /** Our mean of the 1 Hz values stamped in (close − 60 s, close], in the series' price units (cents for BTC; halves up), and how many there were. */
   readonly oursCents: number | null;
   readonly count: number;
   /** Kalshi's final-minute accumulator at the close tick (`last_60s_windowed_average_15min`), cents, and its window_size. */
@@ -32,8 +32,8 @@ interface Pending {
   final: IndexAverage | null;
 }
 
-/** Units (1/10,000 dollar) to whole cents, halves up. */
-const centsOf = (units: number) => Math.floor((2 * units + 100) / 200);
+/** Money units (1/10,000 dollar) to whole price units of 10^-digits dollar, halves up. */
+const priceUnitsOf = (units: number, per: number) => Math.floor((2 * units + per) / (2 * per));
 
 /**
  * Kalshi's rule for strike and settlement, on the 1 Hz index values themselves: the simple
@@ -47,10 +47,16 @@ export class IndexAverages {
   last: IndexWindowCheck | null = null;
   private readonly pending = new Map<number, Pending>();
 
+  /** Money units (1/10,000 dollar) in one price unit of the series: 100 for cents, 1 at 4 digits. */
+  private readonly per: number;
+
   constructor(
     private readonly indexId: string,
     private readonly onCheck?: (c: IndexWindowCheck) => void,
-  ) {}
+    priceDigits = 2,
+  ) {
+    this.per = 10 ** Math.max(0, 4 - priceDigits);
+  }
 
   onValue(v: IndexValue): void {
     if (v.channel !== "1hz" || v.indexId !== this.indexId) return;
@@ -74,11 +80,11 @@ export class IndexAverages {
     const c = this.counters;
     const check: IndexWindowCheck = {
       close,
-      oursCents: p.count > 0 ? Math.floor((2 * p.sum + 100 * p.count) / (200 * p.count)) : null,
+      oursCents: p.count > 0 ? Math.floor((2 * p.sum + this.per * p.count) / (2 * this.per * p.count)) : null,
       count: p.count,
-      finalCents: p.final === null ? null : centsOf(p.final.value),
+      finalCents: p.final === null ? null : priceUnitsOf(p.final.value, this.per),
       finalSize: p.final?.size ?? null,
-      avg60Cents: avg60 === null ? null : centsOf(avg60.value),
+      avg60Cents: avg60 === null ? null : priceUnitsOf(avg60.value, this.per),
     };
     c.windows++;
     if (p.count === 60) {

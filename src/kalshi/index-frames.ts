@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Money } from "../domain/money.ts";
+import { isKnownSeries, seriesSpec } from "../domain/series.ts";
 import { KalshiParseError, parseDollarsNear } from "./wire.ts";
 
 /**
@@ -89,9 +90,7 @@ export function readIndexFrame(json: unknown): IndexValue | null {
   return { channel: "1hz", indexId: m.index_id, sourceMs, kalshiMs: m.received_at, value: positive(inner.value, "data.value"), avg60, finalMinute: readAverage(m.last_60s_windowed_average_15min) };
 }
 
-/** The index Kalshi settles a series on: KXBTC15M on BRTI, KXETH15M on ETHUSD_RTI, and so on. */
+/** The index Kalshi settles a series on (the series table's): KXBTC15M on BRTI, KXETH15M on ETHUSD_RTI, and so on. */
 export function settlementIndexOf(series: string): string | null {
-  const coin = /^KX([A-Z]+)15M$/.exec(series)?.[1];
-  if (coin === undefined) return null;
-  return coin === "BTC" ? "BRTI" : `${coin}USD_RTI`;
+  return isKnownSeries(series) ? seriesSpec(series).index : null;
 }

@@ -8,6 +8,10 @@ import { type KalshiMarket, parseMarket, parseOrderbook } from "./wire.ts";
 
 export interface MarketFeedOptions {
   readonly series: string;
+  /** The series' price unit: strikes are read to 10^-priceDigits dollar (default 2: cents). */
+  readonly priceDigits?: number;
+  /** A market's strike rounded to other decimals than priceDigits (told once per ticker). */
+  readonly onRoundDigits?: (ticker: string, digits: number) => void;
   readonly clock: Clock;
   /** The poll loop's timers (default the wall clock's). */
   readonly scheduler?: Scheduler;
@@ -42,6 +46,8 @@ export interface MarketFeedCounters {
   notListed: number;
   /** Book requests that went signed (with a key, every one). */
   signedBooks: number;
+  /** Markets whose strike had more decimals than the series' price unit holds. */
+  roundDigitsMismatch: number;
 }
 
 /** A market's facts as Kalshi gave them at `t` (ms), as an engine event. */
@@ -65,7 +71,8 @@ export function marketEvent(m: KalshiMarket, t: number): MarketEvent {
  * (failed rounds back off). Never throws from the loop.
  */
 export class KalshiMarketFeed {
-  readonly counters: MarketFeedCounters = { polls: 0, marketFetches: 0, bookFetches: 0, errors: 0, badLevels: 0, notListed: 0, signedBooks: 0 };
+  readonly counters: MarketFeedCounters = { polls: 0, marketFetches: 0, bookFetches: 0, errors: 0, badLevels: 0, notListed: 0, signedBooks: 0, roundDigitsMismatch: 0 };
+  private readonly toldDigits = new Set<string>();
   /** Kalshi refused our keyless book requests: no more are sent. */
   bookNeedsKey = false;
   private readonly known = new Map<string, { market: KalshiMarket; at: number }>();
@@ -132,7 +139,12 @@ export class KalshiMarketFeed {
   async fetchMarket(ticker: string): Promise<KalshiMarket | null> {
     this.counters.marketFetches++;
     try {
-      const market = parseMarket(await this.client.get(`/markets/${ticker}`));
+      const market = parseMarket(await this.client.get(`/markets/${ticker}`), this.opts.priceDigits ?? 2);
+      if (market.roundDigits !== null && market.roundDigits > (this.opts.priceDigits ?? 2) && !this.toldDigits.has(ticker)) {
+        this.toldDigits.add(ticker);
+        this.counters.roundDigitsMismatch++;
+        this.opts.onRoundDigits?.(ticker, market.roundDigits);
+      }
       const at = this.opts.clock.now();
       this.known.set(ticker, { market, at });
       while (this.known.size > 4) this.known.delete(this.known.keys().next().value!);

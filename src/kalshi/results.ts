@@ -11,14 +11,16 @@ export interface OfficialResult {
   /** Unix seconds of the window's close. */
   readonly close: number;
   readonly result: Side;
-  /** `expiration_value` in cents, when Kalshi gave it. */
+  /** `expiration_value` in the series' price units (cents for BTC), when Kalshi gave it. */
   readonly settlementCents: number | null;
-  /** Kalshi's strike in cents, when known. */
+  /** Kalshi's strike in the same units, when known. */
   readonly strikeCents: number | null;
 }
 
 export interface ResultWatcherOptions {
   readonly clock: Clock;
+  /** The series' price unit: settlement values are read to 10^-priceDigits dollar (default 2: cents). */
+  readonly priceDigits?: number;
   /** The poll loop's timers (default the wall clock's). */
   readonly scheduler?: Scheduler;
   readonly pollMs: number;
@@ -87,7 +89,7 @@ export class ResultWatcher {
       w.due = now + this.opts.pollMs;
       this.counters.polls++;
       try {
-        const m = parseMarket(await this.client.get(`/markets/${ticker}`));
+        const m = parseMarket(await this.client.get(`/markets/${ticker}`), this.opts.priceDigits ?? 2);
         answered++;
         if (m.result === null) continue;
         this.watched.delete(ticker);

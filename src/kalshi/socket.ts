@@ -27,7 +27,8 @@ export interface KalshiSocketOptions {
   readonly onBook: (ticker: string, book: BidBook, asOfMs: number, receivedMs: number) => void;
   /** A book is no longer known (a sequence gap, a dropped connection). */
   readonly onBookLost?: (ticker: string) => void;
-  readonly series: string;
+  /** The series whose current and next windows' books are subscribed (one connection for all of them). */
+  readonly series: string | readonly string[];
   readonly clock: Clock;
   /** The connection's timers (default the wall clock's). */
   readonly scheduler?: Scheduler;
@@ -95,8 +96,10 @@ export class KalshiSocket {
   private readonly pendingSubs = new Map<number, string>();
   private ticker: Timer | null = null;
   private readonly scheduler: Scheduler;
+  private readonly series: readonly string[];
 
   constructor(private readonly opts: KalshiSocketOptions) {
+    this.series = typeof opts.series === "string" ? [opts.series] : opts.series;
     const report = (m: string) => opts.onError?.(`kalshi ws: ${m}`);
     this.scheduler = opts.scheduler ?? { ...systemScheduler, now: () => opts.clock.now() };
     this.socket = new ReconnectingSocket(
@@ -182,8 +185,11 @@ export class KalshiSocket {
   private ensureTickers(): void {
     if (!this.socket.isOpen) return;
     const now = Math.floor(this.opts.clock.now() / 1000);
-    const current = windowAt(now, this.opts.series);
-    const wanted = [current.ticker, windowAt(current.close, this.opts.series).ticker];
+    const wanted: string[] = [];
+    for (const series of this.series) {
+      const current = windowAt(now, series);
+      wanted.push(current.ticker, windowAt(current.close, series).ticker);
+    }
     for (const ticker of wanted) {
       if (this.books.has(ticker)) continue;
       const yesPrices = this.opts.useYesPrice;
@@ -267,7 +273,7 @@ export class KalshiSocket {
         return "good";
       }
       case "market_lifecycle_v2":
-        if (frame.ticker.startsWith(`${this.opts.series}-`)) this.opts.onLifecycle?.({ ticker: frame.ticker, eventType: frame.eventType, result: frame.result });
+        if (this.series.some((s) => frame.ticker.startsWith(`${s}-`))) this.opts.onLifecycle?.({ ticker: frame.ticker, eventType: frame.eventType, result: frame.result });
         return "good";
       case "fill":
         this.opts.onFill?.(frame.fill);

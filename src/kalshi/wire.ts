@@ -5,6 +5,7 @@ import type { BookLevel } from "../domain/quote.ts";
 import type { Side } from "../domain/settlement.ts";
 import type { BidBook } from "../domain/book.ts";
 import type { PriceRange } from "../domain/ticks.ts";
+import { type PriceScale, decimalsOf, priceScale, unitsOf as priceUnits } from "../domain/price-scale.ts";
 
 /**
  * Kalshi's replies, read at the boundary into exact money. Field names follow the 2026 API
@@ -23,10 +24,18 @@ export interface KalshiMarket {
   /** Unix seconds. */
   readonly openTime: number;
   readonly closeTime: number;
-  /** Kalshi's strike (`floor_strike`) in cents, or null while it is not set. */
+  /**
+   * Kalshi's strike (`floor_strike`) in the series' price units (cents at 2 digits, see
+   * domain/price-scale.ts), or null while it is not set.
+   */
   readonly strikeCents: number | null;
-  /** The official settlement average (`expiration_value`) in cents, or null. */
+  /** The official settlement average (`expiration_value`) in the same units, or null. */
   readonly expirationCents: number | null;
+  /**
+   * The decimals Kalshi rounds this market's strike to: `custom_strike.round_digits` when given,
+   * else the decimals `floor_strike` was written with (a lower bound); null when neither says.
+   */
+  readonly roundDigits: number | null;
   readonly yesBid: Money | null;
   readonly yesAsk: Money | null;
   readonly noBid: Money | null;
@@ -52,6 +61,8 @@ const marketSchema = z.object({
   no_bid_dollars: decimal.nullish(),
   no_ask_dollars: decimal.nullish(),
   price_ranges: z.array(z.object({ start: decimal, end: decimal, step: decimal })).nullish(),
+  // Read only for its round_digits: an odd shape is no reason to refuse the market.
+  custom_strike: z.object({ round_digits: z.union([z.string(), z.number()]).nullish() }).nullish().catch(null),
   // A shard index that is not a whole number ≥ 0 reads as unknown: orders are then auto-routed.
   exchange_index: z.number().int().nonnegative().nullish().catch(null),
 });
@@ -60,6 +71,23 @@ function isoSeconds(text: string, field: string): number {
   const ms = Date.parse(text);
   if (!Number.isFinite(ms)) throw new KalshiParseError(`market ${field} is not a time: ${JSON.stringify(text)}`);
   return Math.round(ms / 1000);
+}
+
+/** `custom_strike.round_digits`, else the decimals `floor_strike` carries; null when neither says. */
+function roundDigitsOf(roundDigits: string | number | null | undefined, floorStrike: string | null | undefined): number | null {
+  const stated = roundDigits === null || roundDigits === undefined || String(roundDigits).trim() === "" ? NaN : Number(roundDigits);
+  if (Number.isInteger(stated) && stated >= 0 && stated <= 8) return stated;
+  return floorStrike === null || floorStrike === undefined || floorStrike.trim() === "" ? null : decimalsOf(floorStrike);
+}
+
+/** Units of `scale` from a decimal text, rounded half up; null when empty (a price the engine reads). */
+function unitsOf(text: string | null | undefined, scale: PriceScale): number | null {
+  if (text === null || text === undefined || text.trim() === "") return null;
+  try {
+    return priceUnits(text, scale);
+  } catch (e) {
+    throw new KalshiParseError(`not a decimal price: ${JSON.stringify(text)}${e instanceof Error ? "" : ""}`);
+  }
 }
 
 /** A dollar or index value with at most 2 decimals ("64839.26") to integer cents; null when empty. */
@@ -89,21 +117,26 @@ export function parseDollarsNear(text: string): Money {
   return sign === "-" ? -units : units;
 }
 
-/** Reads `{market}` from GET /markets/{ticker} (or one element of `{markets}`). */
-export function parseMarket(json: unknown): KalshiMarket {
+/**
+ * Reads `{market}` from GET /markets/{ticker} (or one element of `{markets}`); strike and
+ * settlement in units of 10^-digits dollar (the series' price unit; cents by default).
+ */
+export function parseMarket(json: unknown, digits = 2): KalshiMarket {
   const inner = json !== null && typeof json === "object" && "market" in json ? (json as { market: unknown }).market : json;
   const r = marketSchema.safeParse(inner);
   if (!r.success) throw new KalshiParseError(`market reply: ${r.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ")}`);
   const m = r.data;
   const result = m.result === "yes" || m.result === "no" ? m.result : null;
+  const scale = priceScale(digits);
   return {
     ticker: m.ticker,
     status: m.status,
     result,
     openTime: isoSeconds(m.open_time, "open_time"),
     closeTime: isoSeconds(m.close_time, "close_time"),
-    strikeCents: centsOf(m.floor_strike),
-    expirationCents: centsOf(m.expiration_value),
+    strikeCents: unitsOf(m.floor_strike, scale),
+    expirationCents: unitsOf(m.expiration_value, scale),
+    roundDigits: roundDigitsOf(m.custom_strike?.round_digits, m.floor_strike),
     yesBid: quotePrice(m.yes_bid_dollars),
     yesAsk: quotePrice(m.yes_ask_dollars),
     noBid: quotePrice(m.no_bid_dollars),
@@ -368,10 +401,10 @@ export function parseSocketFrame(json: unknown): KalshiSocketFrame {
 // ---- Historical data for `btc15 fetch`: market lists, the live/historical cutoff, candlesticks ----
 
 /** One page of GET /markets or GET /historical/markets: `{markets, cursor}`; a bad market is skipped and counted. */
-export function parseMarketList(json: unknown): { markets: KalshiMarket[]; cursor: string | null; skipped: number } {
+export function parseMarketList(json: unknown, digits = 2): { markets: KalshiMarket[]; cursor: string | null; skipped: number } {
   const o = json !== null && typeof json === "object" ? (json as Record<string, unknown>) : {};
   if (!Array.isArray(o.markets)) throw new KalshiParseError("market list reply has no markets array");
-  const { items: markets, skipped } = readEach(o.markets, parseMarket);
+  const { items: markets, skipped } = readEach(o.markets, (m) => parseMarket(m, digits));
   const cursor = typeof o.cursor === "string" && o.cursor !== "" ? o.cursor : null;
   return { markets, cursor, skipped };
 }

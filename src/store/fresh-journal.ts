@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../domain/errors.ts";
+import { isKnownSeries } from "../domain/series.ts";
 import { removeStaleTemps } from "./recovery.ts";
 import { writeJsonAtomic } from "./snapshot.ts";
 import { StoreWriteError, fsCause } from "./write-error.ts";
@@ -34,10 +35,12 @@ export function journalMadeBy(dir: string): string | null {
   }
 }
 
+/** The journal's own entries in `dir`: its files, and the folders of each series' journal (series-layout.ts). */
 function journalEntries(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  const names = new Set(readdirSync(dir));
-  return JOURNAL_NAMES.filter((n) => names.has(n));
+  const names = readdirSync(dir);
+  const set = new Set(names);
+  return [...JOURNAL_NAMES.filter((n) => set.has(n)), ...names.filter((n) => isKnownSeries(n)).sort()];
 }
 
 /**

@@ -20,8 +20,10 @@ const tmp = () => mkdtempSync(join(tmpdir(), "btc15-compare-"));
 describe("replay --compare on a recording whose Kalshi trails spot by 30 s", () => {
   const dir = tmp();
   writeLaggedSession(join(dir, "sessions"), laggedConfig(join(dir, "live")), { delay: 30, windows: 8, seed: 5 });
-  const out = join(dir, "out");
-  const run = runReplay({ paths: [join(dir, "sessions")], outDir: out, compare: parseCompareList("model,fair_value,coin_flip,market,stale_taker:3") });
+  const outDir = join(dir, "out");
+  // Each series replays into its own folder; the comparison sits beside the journal it compares.
+  const out = join(outDir, "KXBTC15M");
+  const run = runReplay({ paths: [join(dir, "sessions")], outDir, compare: parseCompareList("model,fair_value,coin_flip,market,stale_taker:3") });
 
   it("runs each strategy as its own account: btc15's own arm is the replay itself, record for record", async () => {
     const r = await run;

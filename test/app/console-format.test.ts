@@ -101,7 +101,7 @@ describe("the NEW TRADE SIGNAL block", () => {
   it("boxes market, side, size, entry, P(True), edge, confidence and balance, labels aligned", () => {
     const text = tradeSignalBlock(trade, PLAIN);
     const lines = text.split("\n");
-    expect(lines[0]).toMatch(/^┌─ NEW TRADE SIGNAL ─+┐$/);
+    expect(lines[0]).toMatch(/^┌─ NEW TRADE SIGNAL · KXBTC15M ─+┐$/);
     expect(lines.at(-1)).toMatch(/^└─+┘$/);
     // Every line of the box is as wide as the others.
     expect(new Set(lines.map((l) => l.length)).size).toBe(1);
@@ -138,7 +138,7 @@ describe("the NEW TRADE SIGNAL block", () => {
   it("drops the frame, keeping every row, on a terminal narrower than the box", () => {
     expect(tradeSignalBlock(trade, PLAIN, 80)).toBe(tradeSignalBlock(trade, PLAIN));
     const narrow = tradeSignalBlock(trade, PLAIN, 60).split("\n");
-    expect(narrow[0]).toBe("NEW TRADE SIGNAL");
+    expect(narrow[0]).toBe("NEW TRADE SIGNAL · KXBTC15M");
     expect(narrow).toContain("  Balance     $185.24 after this trade");
     expect(narrow).toHaveLength(10);
     expect(narrow.join("\n")).not.toMatch(/[│┌└]/);

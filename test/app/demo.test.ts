@@ -53,12 +53,14 @@ describe("demo", () => {
     const statuses = text.match(/^\d{2}:\d{2}:00 UTC {2}Balance: /gm) ?? [];
     expect(statuses.length).toBeGreaterThanOrEqual(4 * 12 - 1); // every 5 simulated minutes, on round times
     // The journal agrees with the console's summary, and the log file holds what the console showed.
-    const s = Account.fromRecords(loadTradeJournal(join(dir, "journal")).records, 0).summary();
-    expect(s).toEqual(session.summary);
+    // The one series journals in its own folder of the data directory.
+    const journal = join(dir, "journal", "KXBTC15M");
+    const s = Account.fromRecords(loadTradeJournal(journal).records, 0).summary();
+    expect(s).toEqual(session.of("KXBTC15M").summary);
     expect(s.trades).toBeGreaterThan(0);
-    const perf = JSON.parse(readFileSync(journalFiles(join(dir, "journal")).performance, "utf8"));
+    const perf = JSON.parse(readFileSync(journalFiles(journal).performance, "utf8"));
     expect(perf.trades).toBe(s.trades);
-    expect(readFileSync(journalFiles(join(dir, "journal")).tradesCsv, "utf8").trim().split("\n")).toHaveLength(s.trades + 1);
+    expect(readFileSync(journalFiles(journal).tradesCsv, "utf8").trim().split("\n")).toHaveLength(s.trades + 1);
     const file = readFileSync(logFile, "utf8");
     expect(file).toMatch(/INFO {2}┌─ NEW TRADE SIGNAL/);
     expect(file).toMatch(/DEBUG No trade: \w+: /); // the detailed status, in the file only
@@ -66,7 +68,7 @@ describe("demo", () => {
     expect(file.includes("\u001b[")).toBe(false); // no colour codes in the file
     // The live runner's rule: nothing trades during the warm-up replay, before `ready`.
     const readyAt = Date.parse(/warm start [\d,]+ s of history replayed at once \(up to (\S+)\)/.exec(text)![1]!) / 1000;
-    const trades = loadTradeJournal(join(dir, "journal")).records.filter((r) => r.type === "trade");
+    const trades = loadTradeJournal(join(dir, "journal", "KXBTC15M")).records.filter((r) => r.type === "trade");
     expect(trades.length).toBeGreaterThan(0);
     for (const t of trades) expect(t.t).toBeGreaterThan(readyAt);
     expect(text.indexOf("NEW TRADE SIGNAL")).toBeGreaterThan(text.search(/^SYSTEM READY/m));

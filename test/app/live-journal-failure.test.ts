@@ -65,7 +65,7 @@ describe("a journal that cannot be written, live", () => {
       const out = run.out();
       expect(out.match(/JOURNAL WRITE FAILED/g)).toHaveLength(1);
       expect(out).toMatch(/STOPPED: the trade journal \S+trades\.jsonl could not be written \(cannot write to \S+trades\.jsonl: disk full \(ENOSPC\)\)\. Free space on its disk \(or fix the error\), then start again\.$/m);
-      const records = loadTradeJournal(join(run.dir, "trading")).records;
+      const records = loadTradeJournal(join(run.dir, "trading", "KXBTC15M")).records;
       const trades = records.filter((r): r is TradeRecord => r.type === "trade");
       const settled = records.filter((r): r is SettlementRecord => r.type === "settlement");
       // The two positions opened before the failure settled on Kalshi's result, in this session.
@@ -75,12 +75,13 @@ describe("a journal that cannot be written, live", () => {
       expect(trades).toHaveLength(3);
 
       // The replay fails the very writes the live disk refused, and ends with the live journal.
-      const live = join(run.dir, "trading");
-      const replay = await runReplay({ paths: [join(live, "sessions")], outDir: join(run.dir, "replay") });
+      const root = join(run.dir, "trading");
+      const live = join(root, "KXBTC15M");
+      const replay = await runReplay({ paths: [join(root, "sessions")], outDir: join(run.dir, "replay") });
       expect(replay.sessions).toHaveLength(1);
-      expect(readFileSync(join(run.dir, "replay", "trades.jsonl"), "utf8")).toBe(readFileSync(join(live, "trades.jsonl"), "utf8"));
+      expect(readFileSync(join(run.dir, "replay", "KXBTC15M", "trades.jsonl"), "utf8")).toBe(readFileSync(join(live, "trades.jsonl"), "utf8"));
       // The window's record was refused too (the disk was full at its result): in neither journal.
-      expect(text(join(run.dir, "replay", "windows.jsonl"))).toBe(text(join(live, "windows.jsonl")));
+      expect(text(join(run.dir, "replay", "KXBTC15M", "windows.jsonl"))).toBe(text(join(live, "windows.jsonl")));
     } finally {
       await world.close();
     }
@@ -100,7 +101,7 @@ describe("a journal that cannot be written, live", () => {
       expect(sim.now()).toBeGreaterThan((CLOSE + 60) * 1000);
       expect(run.out()).toMatch(/NOT JOURNALED {3}\d+ records? could not be written \(disk\): they settle again at the next start/);
       expect(run.out()).toMatch(/STOPPED: the trade journal .* then start again: the \d+ records? not written settle again then\.$/m);
-      const records = loadTradeJournal(join(run.dir, "trading")).records;
+      const records = loadTradeJournal(join(run.dir, "trading", "KXBTC15M")).records;
       expect(records.filter((r) => r.type === "settlement")).toHaveLength(0);
     } finally {
       await world.close();

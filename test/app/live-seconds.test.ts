@@ -55,7 +55,7 @@ describe("live seconds", () => {
     await run.waitFor(/^SYSTEM READY/m);
     await sim.advance(6_000);
     expect(await run.stop()).toBe(0);
-    const predictions = await allPredictions(join(run.dir, "trading"));
+    const predictions = await allPredictions(join(run.dir, "trading", "KXBTC15M"));
     // A prediction at instant t is made from the price of second t − 1.
     const live = predictions.slice(1);
     expect(live.length).toBeGreaterThanOrEqual(4);

@@ -76,17 +76,17 @@ describe("price sources down across a window's open", () => {
     for (const r of [a, b]) expect(r.out()).toMatch(/ALL PRICE SOURCES DOWN/);
 
     // With Kalshi's strike: every forecast of the window is against it; no trade on ours.
-    const predictions = await allPredictions(join(a.dir, "trading"));
+    const predictions = await allPredictions(join(a.dir, "trading", "KXBTC15M"));
     const inWindow = predictions.filter((p) => p.ticker === W.ticker);
     expect(inWindow.length).toBeGreaterThan(3);
     for (const p of inWindow) expect(p).toMatchObject({ strike: P1, strike_source: "kalshi" });
     const ours = /strike \$64,060\.00 \(Kalshi; ours \$(6[34],\d{3}\.\d\d)\)/.exec(a.out());
     expect(ours).not.toBeNull();
     expect(Math.abs(Number(ours![1]!.replace(",", "")) - P0)).toBeLessThan(45); // ours: the carried P0
-    expect(loadTradeJournal(join(a.dir, "trading")).records.filter((r) => r.type === "trade")).toHaveLength(0);
+    expect(loadTradeJournal(join(a.dir, "trading", "KXBTC15M")).records.filter((r) => r.type === "trade")).toHaveLength(0);
 
     // Without it: the window is not traded, and the reason says why.
-    expect(loadTradeJournal(join(b.dir, "trading")).records.filter((r) => r.type === "trade")).toHaveLength(0);
+    expect(loadTradeJournal(join(b.dir, "trading", "KXBTC15M")).records.filter((r) => r.type === "trade")).toHaveLength(0);
     expect(b.out()).toMatch(/No trade: unreliable_strike: our strike averages \d+ of 60 seconds carried forward/);
     expect(b.out()).toMatch(/no trade .*unreliable_strike [\d,]+/);
   });

@@ -49,7 +49,8 @@ describe("btc15 live (npm start) end to end", () => {
     expect(await run.stop()).toBe(0);
     expect(run.out()).toMatch(/Performance summary/);
     expect(run.out()).toMatch(/trades {10}1 /);
-    const data = join(run.dir, "trading");
+    // Each series journals in its own folder of the data directory.
+    const data = join(run.dir, "trading", "KXBTC15M");
     const csv = readFileSync(join(data, "trades.csv"), "utf8").trim().split("\n");
     expect(csv).toHaveLength(2);
     expect(csv[1]).toMatch(/,yes,.*,0\.0500,/);
@@ -116,7 +117,8 @@ describe("a kill -9 inside a burst of settlements, and the restart", () => {
     // The killed process does nothing more.
     sim1.halt();
     await world1.close();
-    const data = join(dir, "trading");
+    const root = join(dir, "trading");
+    const data = join(root, "KXBTC15M");
     const before = loadTradeJournal(data).records;
     expect(before.filter((r) => r.type === "trade")).toHaveLength(12);
     expect(before.filter((r) => r.type === "settlement")).toHaveLength(4);
@@ -152,9 +154,9 @@ describe("a kill -9 inside a burst of settlements, and the restart", () => {
     // Both sessions were recorded (the killed one as far as it reached the disk); the replay
     // reads both and ends with the very journal the two live sessions left.
     const warnings: string[] = [];
-    const replay = await runReplay({ paths: [join(data, "sessions")], outDir: join(dir, "replay"), onWarning: (w) => warnings.push(w) });
+    const replay = await runReplay({ paths: [join(root, "sessions")], outDir: join(dir, "replay"), onWarning: (w) => warnings.push(w) });
     expect(replay.sessions).toHaveLength(2);
-    expect(readFileSync(join(dir, "replay", "trades.jsonl"), "utf8")).toBe(readFileSync(join(data, "trades.jsonl"), "utf8"));
+    expect(readFileSync(join(dir, "replay", "KXBTC15M", "trades.jsonl"), "utf8")).toBe(readFileSync(join(data, "trades.jsonl"), "utf8"));
     expect(warnings.join("\n")).toMatch(/differs from the replay's own from record 18 \(8 replayed record\(s\) the live session never wrote/);
   });
 });

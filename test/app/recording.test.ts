@@ -49,7 +49,7 @@ describe("session recordings", () => {
     expect(s.files.map((f) => f.header.part)).toEqual([0, 1]);
     expect(s.files[0]!.header.journal_at_start).toHaveLength(1);
     expect(s.files[1]!.header.journal_at_start).toBeUndefined();
-    expect(s.header).toMatchObject({ type: "header", schema: 1, btc15_version: "0.0.0-test", market: "kalshi", mode: "paper" });
+    expect(s.header).toMatchObject({ type: "header", schema: 2, btc15_version: "0.0.0-test", market: "kalshi", mode: "paper" });
     // Every event once, in order, across the two files; the raw ticks in files of their own.
     const c = counters();
     const all = [...(await lines(s.files[0]!.path, c)), ...(await lines(s.files[1]!.path, c))];

@@ -59,24 +59,25 @@ describe("record a live session, replay it", () => {
     await until(CLOSE + 4);
     expect(await run.stop()).toBe(0);
     expect(run.out()).toMatch(/recording {2}\S+sessions\/\d{8}T\d{6}Z\//);
-    const live = join(run.dir, "trading");
+    const root = join(run.dir, "trading");
+    const live = join(root, "KXBTC15M");
     const records = loadTradeJournal(live).records;
     expect(records.filter((r) => r.type === "trade").length).toBeGreaterThanOrEqual(2); // this window and the next
     expect(records.filter((r) => r.type === "settlement")).toHaveLength(1);
 
     // Replayed with the session's own configuration: the same trades and settlements, byte for byte.
     const out = join(run.dir, "replay");
-    const same = await runReplay({ paths: [join(live, "sessions")], outDir: out });
+    const same = await runReplay({ paths: [join(root, "sessions")], outDir: out });
     expect(same.config).toBe("recorded");
     expect(same.sessions).toHaveLength(1);
-    expect(readFileSync(join(out, "trades.jsonl"), "utf8")).toBe(readFileSync(join(live, "trades.jsonl"), "utf8"));
-    expect(readFileSync(join(out, "windows.jsonl"), "utf8")).toBe(readFileSync(join(live, "windows.jsonl"), "utf8"));
+    expect(readFileSync(join(out, "KXBTC15M", "trades.jsonl"), "utf8")).toBe(readFileSync(join(live, "trades.jsonl"), "utf8"));
+    expect(readFileSync(join(out, "KXBTC15M", "windows.jsonl"), "utf8")).toBe(readFileSync(join(live, "windows.jsonl"), "utf8"));
     expect(same.events).toBeGreaterThan(900); // the warm-up seconds, books, market facts, the result
     expect(same.baselines.market).not.toBeNull(); // the recorded Kalshi books: the market is scored
 
     // Another configuration on the same real books: a $0.50 per-order limit refuses every order.
     const other = parseConfig({ strategy: { minConfidence: 0 }, risk: { maxPerOrder: 0.5 } });
-    const strict = await runReplay({ paths: [join(live, "sessions")], outDir: join(run.dir, "replay-strict"), config: other });
+    const strict = await runReplay({ paths: [join(root, "sessions")], outDir: join(run.dir, "replay-strict"), config: other });
     expect(strict.config).toBe("given");
     expect(strict.trades).toBe(0);
     expect(strict.no_trade_reasons.risk_limit).toBeGreaterThan(0);

@@ -87,7 +87,7 @@ describe("btc15 command line", () => {
     // The command, run as printed, rebuilds the demo's journal byte for byte.
     const replay = btc15(last.replace("Replay it: npx btc15 ", "").split(" "), dir);
     expect(replay.code).toBe(0);
-    expect(readFileSync(join(dir, "data", "replay", "trades.jsonl"), "utf8")).toBe(readFileSync(join(dir, "demo", "trades.jsonl"), "utf8"));
+    expect(readFileSync(join(dir, "data", "replay", "KXBTC15M", "trades.jsonl"), "utf8")).toBe(readFileSync(join(dir, "demo", "KXBTC15M", "trades.jsonl"), "utf8"));
     for (const line of r.stdout.split("\n")) expect(line.length, line).toBeLessThanOrEqual(80);
   });
 

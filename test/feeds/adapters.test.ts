@@ -12,10 +12,10 @@ import { frames } from "../fakes/exchanges.ts";
 import { feedsConfig } from "./helpers.ts";
 
 const T = Date.UTC(2026, 5, 19, 12, 0, 0);
-const read = (a: { read(m: unknown): Frame }, text: string) => a.read(JSON.parse(text));
+const read = (a: { read(m: unknown): Frame | readonly Frame[] }, text: string) => a.read(JSON.parse(text)) as Frame;
 
 describe("Coinbase Exchange frames", () => {
-  const cb = () => new CoinbaseAdapter("wss://x", "BTC-USD");
+  const cb = () => new CoinbaseAdapter("wss://x", { BTC: "BTC-USD" });
 
   it("subscribes to ticker, heartbeat and matches for the product", () => {
     expect(JSON.parse(cb().subscribe()[0]!)).toEqual({ type: "subscribe", product_ids: ["BTC-USD"], channels: ["ticker", "heartbeat", "matches"] });
@@ -53,27 +53,27 @@ describe("Coinbase Exchange frames", () => {
 
   it("detects missed matches from trade ids and from the heartbeat's last trade id", () => {
     const a = cb();
-    expect(read(a, frames.coinbaseMatch(1, 1, 100, T, "last_match"))).toEqual({ kind: "alive" });
-    expect(read(a, frames.coinbaseMatch(1, 2, 101, T))).toEqual({ kind: "alive" });
-    expect(read(a, frames.coinbaseMatch(1, 5, 104, T))).toEqual({ kind: "alive", gap: 2 });
-    expect(read(a, frames.coinbaseHeartbeat(6, 104, T))).toEqual({ kind: "alive" });
-    expect(read(a, frames.coinbaseHeartbeat(9, 107, T))).toEqual({ kind: "alive", gap: 3 });
+    expect(read(a, frames.coinbaseMatch(1, 1, 100, T, "last_match"))).toEqual({ kind: "alive", coin: "BTC" });
+    expect(read(a, frames.coinbaseMatch(1, 2, 101, T))).toEqual({ kind: "alive", coin: "BTC" });
+    expect(read(a, frames.coinbaseMatch(1, 5, 104, T))).toEqual({ kind: "alive", coin: "BTC", gap: 2 });
+    expect(read(a, frames.coinbaseHeartbeat(6, 104, T))).toEqual({ kind: "alive", coin: "BTC" });
+    expect(read(a, frames.coinbaseHeartbeat(9, 107, T))).toEqual({ kind: "alive", coin: "BTC", gap: 3 });
     a.reset();
-    expect(read(a, frames.coinbaseMatch(1, 1, 500, T))).toEqual({ kind: "alive" });
+    expect(read(a, frames.coinbaseMatch(1, 1, 500, T))).toEqual({ kind: "alive", coin: "BTC" });
   });
 });
 
 describe("Binance.US frames", () => {
-  const bn = new BinanceUsAdapter("wss://x/ws/btcusdt@trade", "btcusdt", true);
+  const bn = new BinanceUsAdapter("wss://x/ws/btcusdt@trade", { BTC: "btcusdt" }, true);
 
   it("subscribes live to the book ticker beside the trade stream in the URL", () => {
     expect(JSON.parse(bn.subscribe()[0]!)).toEqual({ method: "SUBSCRIBE", params: ["btcusdt@bookTicker"], id: 1 });
-    expect(new BinanceUsAdapter("wss://x", "btcusdt", false).subscribe()).toEqual([]);
+    expect(new BinanceUsAdapter("wss://x/ws/btcusdt@trade", { BTC: "btcusdt" }, false).subscribe()).toEqual([]);
     expect(bn.usd).toBe(false);
   });
 
   it("prices trades and book-ticker mids; acknowledges and errors are told apart", () => {
-    expect(read(bn, frames.binanceTrade(64990.12, 1, T))).toEqual({ kind: "price", price: 64990.12, exchangeMs: T });
+    expect(read(bn, frames.binanceTrade(64990.12, 1, T))).toEqual({ kind: "price", coin: "BTC", price: 64990.12, exchangeMs: T });
     const b = read(bn, frames.binanceBookTicker(64990, 64991, 7));
     expect(b.kind === "price" && b.price).toBeCloseTo(64990.5, 6);
     expect(read(bn, '{"result":null,"id":1}').kind).toBe("alive");
@@ -83,7 +83,7 @@ describe("Binance.US frames", () => {
 });
 
 describe("Kraken v2 frames", () => {
-  const kr = new KrakenAdapter("wss://x/v2", "BTC/USD");
+  const kr = new KrakenAdapter("wss://x/v2", { BTC: "BTC/USD" });
 
   it("subscribes to the ticker on best-bid-offer changes", () => {
     expect(JSON.parse(kr.subscribe()[0]!)).toEqual({ method: "subscribe", params: { channel: "ticker", symbol: ["BTC/USD"], event_trigger: "bbo", snapshot: true }, req_id: 1 });
@@ -103,7 +103,7 @@ describe("Kraken v2 frames", () => {
 });
 
 describe("Bitstamp frames", () => {
-  const bs = new BitstampAdapter("wss://x", "btcusd");
+  const bs = new BitstampAdapter("wss://x", { BTC: "btcusd" });
 
   it("subscribes to live trades and keeps the connection alive with its own heartbeat", () => {
     expect(JSON.parse(bs.subscribe()[0]!)).toEqual({ event: "bts:subscribe", data: { channel: "live_trades_btcusd" } });
@@ -111,7 +111,7 @@ describe("Bitstamp frames", () => {
   });
 
   it("prices trades from price_str with the microsecond timestamp; obeys request_reconnect", () => {
-    expect(read(bs, frames.bitstampTrade(65001.25, 9, T))).toEqual({ kind: "price", price: 65001.25, exchangeMs: T });
+    expect(read(bs, frames.bitstampTrade(65001.25, 9, T))).toEqual({ kind: "price", coin: "BTC", price: 65001.25, exchangeMs: T });
     expect(read(bs, '{"event":"bts:heartbeat","channel":"","data":{"status":"success"}}').kind).toBe("alive");
     expect(read(bs, '{"event":"bts:subscription_succeeded","channel":"live_trades_btcusd","data":{}}').kind).toBe("alive");
     expect(read(bs, '{"event":"bts:request_reconnect","channel":"","data":""}').kind).toBe("reconnect");

@@ -37,6 +37,28 @@ describe("btc15 feeds", () => {
     }
   });
 
+  it("shows each coin of the series asked for, every exchange connected once", async () => {
+    const fx = await startFakeExchanges({ price: 65_000, scheduler: sim });
+    cleanup.push(() => fx.close());
+    for (const f of Object.values(fx.exchanges)) f.prices.set("SOL", 140);
+    const env: Record<string, string> = { BTC15_FEEDS_STALENESS_MS: "1000" };
+    for (const [name, f] of Object.entries(fx.exchanges)) {
+      env[`BTC15_${name.toUpperCase()}_WS_URL`] = f.wsUrl;
+      env[`BTC15_${name.toUpperCase()}_REST_URL`] = f.restUrl;
+    }
+    const r = await btc15(["feeds", "--seconds", "2", "--json", "--series", "KXBTC15M,KXSOL15M"], env);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.coins.map((c: { coin: string }) => c.coin)).toEqual(["BTC", "SOL"]);
+    expect(out.coins[0].price).toBeCloseTo(65_000, 0);
+    expect(out.coins[1].price).toBeCloseTo(140, 1);
+    for (const c of out.coins) for (const s of c.sources) expect(s.reached, `${c.coin} ${s.name}`).toBe(true);
+    for (const f of Object.values(fx.exchanges)) expect(f.connections, f.name).toBe(1);
+    const text = await btc15(["feeds", "--seconds", "1", "--series", "KXBTC15M,KXSOL15M"], env);
+    expect(text.stdout).toMatch(/^summary BTC: index 65000\.\d\d from /m);
+    expect(text.stdout).toMatch(/^summary SOL: index 140\.\d\d from /m);
+  });
+
   it("says per source that nothing can be reached and exits non-zero, without hanging", async () => {
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));

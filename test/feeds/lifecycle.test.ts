@@ -2,7 +2,7 @@
 // protocol, on a simulated clock (the fakes' heartbeats on the same one).
 import { type Socket, createServer } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { FeedsConfig } from "../../src/feeds/config.ts";
+import { type FeedsConfig, feedCoins } from "../../src/feeds/config.ts";
 import { exchangeAdapter } from "../../src/feeds/exchanges/index.ts";
 import { WsSource } from "../../src/feeds/ws-source.ts";
 import { FAKE_NAMES, FakeExchange, type FakeName } from "../fakes/exchanges.ts";
@@ -32,7 +32,7 @@ function source(name: FakeName, url: string, over: { quietTimeoutMs?: number; ba
   const ticks: { price: number; source: string }[] = [];
   const { lines, log } = logLines();
   const s = new WsSource(
-    exchangeAdapter(name, config),
+    exchangeAdapter(name, config, feedCoins(config)),
     {
       handshakeTimeoutMs: 2000,
       pingIntervalMs: 100,
@@ -198,7 +198,8 @@ describe("connection lifecycle", () => {
       return new Promise((r) => mute.close(() => r()));
     });
     await new Promise<void>((r) => mute.listen(0, "127.0.0.1", r));
-    const stalled = new WsSource(exchangeAdapter("kraken", feedsConfig(null, { kraken: { wsUrl: `ws://127.0.0.1:${(mute.address() as { port: number }).port}/v2` } })), { handshakeTimeoutMs: 150, pingIntervalMs: 100, quietTimeoutMs: 1000, backoffBaseMs: 1000, backoffMaxMs: 1000, stalenessMs: 1000, maxJumpFraction: 0.05, jumpWindowMs: 1000 }, { scheduler: sim, log: () => {}, onTick: () => {} });
+    const stalledConfig = feedsConfig(null, { kraken: { wsUrl: `ws://127.0.0.1:${(mute.address() as { port: number }).port}/v2` } });
+    const stalled = new WsSource(exchangeAdapter("kraken", stalledConfig, feedCoins(stalledConfig)), { handshakeTimeoutMs: 150, pingIntervalMs: 100, quietTimeoutMs: 1000, backoffBaseMs: 1000, backoffMaxMs: 1000, stalenessMs: 1000, maxJumpFraction: 0.05, jumpWindowMs: 1000 }, { scheduler: sim, log: () => {}, onTick: () => {} });
     cleanup.push(() => stalled.stop());
     stalled.start();
     await waitFor(() => /ECONNREFUSED/.test(status(refused.s).lastError ?? ""), "ECONNREFUSED");

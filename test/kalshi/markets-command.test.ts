@@ -26,6 +26,24 @@ describe("btc15 markets", () => {
     }
   });
 
+  it("shows an XRP market's strike at its four decimals, and says when Kalshi rounds otherwise than btc15's table", async () => {
+    const clock = new ScriptedClock((OPEN + 100) * 1000);
+    const fake = await startFakeKalshi({ now: () => clock.now() });
+    try {
+      const xrp = windowAt(OPEN, "KXXRP15M");
+      fake.setMarket(xrp.ticker, { floor_strike: 2.1234, custom_strike: { round_digits: "4" } });
+      fake.setMarket(windowAt(xrp.close, "KXXRP15M").ticker, { floor_strike: 2.12345, custom_strike: { round_digits: "5" } });
+      const views = await fetchMarketViews(testClient(fake.baseUrl), "KXXRP15M", OPEN + 100);
+      expect(views.map((v) => [v.series, v.ticker, v.strike, v.round_digits])).toEqual([
+        ["KXXRP15M", xrp.ticker, "2.1234", 4],
+        ["KXXRP15M", windowAt(xrp.close, "KXXRP15M").ticker, "2.1235", 5],
+      ]);
+      expect(formatMarketViews(views)).toMatch(/strike 2\.1235 \(rounded to 5 decimals; btc15's table says 4\)/);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it("exits non-zero with a clear message, not a hang, when Kalshi cannot be reached", async () => {
     const r = await cli(["markets"], { KALSHI_API_BASE_URL: "http://127.0.0.1:9/trade-api/v2" });
     expect(r.code).toBe(2);

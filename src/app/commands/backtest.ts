@@ -6,6 +6,11 @@ import { formatComparison } from "../console/compare-table.ts";
 import { formatBacktest } from "../console/run-summary.ts";
 import { DEFAULT_COMPARE, parseCompareList } from "../core/compare/arms.ts";
 import { BUNDLED_SAMPLE } from "../core/sample.ts";
+import type { AppConfig } from "../../config/schema.ts";
+import { formatSeriesBacktest } from "../console/run-summary.ts";
+import { runSeriesBacktest } from "../drivers/backtest-series.ts";
+import { filesBySeries } from "./series-files.ts";
+import { parseSeriesList, seriesSpec } from "../../domain/series.ts";
 import { BacktestError, runBacktest } from "../drivers/backtest.ts";
 import { type Io, PROCESS_IO } from "./io.ts";
 import { preflightBacktest } from "./preflight.ts";
@@ -27,12 +32,21 @@ export interface BacktestCommandOptions {
   readonly html?: string | true;
   /** --compare [list]: strategies side by side (true: the default list). */
   readonly compare?: string | true;
+  /** The series the prices are of ("KXETH15M"): one. */
+  readonly series?: string;
 }
 
 /** `btc15 backtest`: checks first, runs with a progress bar, prints the summary (and the JSON where asked). */
 export async function backtestCommand(opts: BacktestCommandOptions, io: Io = PROCESS_IO): Promise<void> {
-  const base = opts.config ? loadConfigFile(opts.config) : defaultConfig();
+  const loaded = opts.config ? loadConfigFile(opts.config) : defaultConfig();
+  const base = opts.series === undefined ? loaded : { ...loaded, series: parseSeriesList(opts.series) };
   const config = opts.predictions === undefined ? base : { ...base, backtest: { ...base.backtest, predictionEverySeconds: opts.predictions } };
+  if (config.series.length > 1) {
+    if (opts.compare !== undefined) throw new BacktestError("--compare runs one series at a time: give --series one of them");
+    return seriesBacktestCommand(opts, config, io);
+  }
+  const series = config.series[0]!;
+  if (series !== "KXBTC15M" && !(opts.data && opts.data.length)) throw new BacktestError(`btc15 bundles only Bitcoin's prices: give ${series}'s (${seriesSpec(series).coin}/USD one-minute or one-second bars) with --data FILE`);
   const files = opts.data && opts.data.length ? opts.data : [BUNDLED_SAMPLE];
   const outDir = opts.out ?? config.backtest.outDir;
   const force = Boolean(opts.force);
@@ -60,6 +74,46 @@ export async function backtestCommand(opts: BacktestCommandOptions, io: Io = PRO
   bar.done();
   const table = result.comparison ? "\n\n" + formatComparison(result.comparison) : "";
   const text = formatBacktest(result) + table + "\n" + (await reportAfterRun(outDir, opts.html));
+  const summary = fitLines(text, consoleColumns(opts.json === "-" ? io.err : io.out, io.env)) + "\n";
+  if (opts.json === "-") {
+    io.err.write(summary);
+    io.out.write(JSON.stringify(result, null, 2) + "\n");
+  } else {
+    io.out.write(summary);
+    if (opts.json) writeFileSync(opts.json, JSON.stringify(result, null, 2) + "\n");
+  }
+}
+
+/**
+ * `btc15 backtest --series A,B --data A=FILE --data B=FILE`: the series backtested together, in
+ * one time order and under the limits on all of them together; each one's summary, then the total.
+ * Bitcoin's prices default to the bundled sample; every other series needs its own.
+ */
+async function seriesBacktestCommand(opts: BacktestCommandOptions, config: AppConfig, io: Io): Promise<void> {
+  const data = filesBySeries("--data", opts.data, config.series);
+  if (config.series.includes("KXBTC15M") && !data.KXBTC15M) data.KXBTC15M = [BUNDLED_SAMPLE];
+  const missing = config.series.filter((s) => !data[s]?.length);
+  if (missing.length) throw new BacktestError(`btc15 bundles only Bitcoin's prices: give ${missing.join(", ")} price files with --data ${missing[0]}=FILE`);
+  const quotes = filesBySeries("--quotes", opts.quotes, config.series);
+  const outDir = opts.out ?? config.backtest.outDir;
+  const force = Boolean(opts.force);
+  preflightBacktest({ files: Object.values(data).flat(), from: opts.from, to: opts.to, outDir, liveDataDir: config.dataDir, json: opts.json, html: opts.html, force });
+  const bar = new ProgressBar("backtest", io.err);
+  const result = await runSeriesBacktest({
+    config,
+    data,
+    quotes,
+    from: opts.from,
+    to: opts.to,
+    outDir,
+    force,
+    ...(opts.assumeSpread !== undefined ? { assumeSpreadCents: opts.assumeSpread } : {}),
+    ...(opts.quoteDelay !== undefined ? { quoteDelaySeconds: opts.quoteDelay } : {}),
+    onProgress: (d, t) => bar.update(d, t),
+    onWarning: (w) => io.err.write(`warning: ${w}\n`),
+  });
+  bar.done();
+  const text = formatSeriesBacktest(result) + "\n" + (await reportAfterRun(outDir, opts.html));
   const summary = fitLines(text, consoleColumns(opts.json === "-" ? io.err : io.out, io.env)) + "\n";
   if (opts.json === "-") {
     io.err.write(summary);

@@ -63,7 +63,8 @@ export interface DemoCommandOptions extends DashboardRequest {
   readonly config?: string;
   readonly flags: Record<string, unknown>;
   readonly speed: number;
-  readonly data?: string;
+  /** Price files: a plain path for the first series, SERIES=PATH for any series. */
+  readonly data?: string | readonly string[];
   readonly minutes: number;
   readonly force?: boolean;
   /** Write the HTML report when the demo ends (true: <dataDir>/report.html). */
@@ -81,11 +82,11 @@ export async function demoCommand(o: DemoCommandOptions, io: Io = PROCESS_IO): P
   });
   if (!(o.speed > 0)) throw new UserError("--speed must be positive");
   if (!(o.minutes > 0)) throw new UserError("--minutes must be positive");
-  const file = o.data ?? BUNDLED_SAMPLE;
+  const { file, files } = demoFiles(o.data, config.series);
   const force = Boolean(o.force);
   // The directory `npm start` would journal in, with the same file and environment.
   const liveDataDir = resolveConfig({ file: o.config, env: io.env, flags: {} }).dataDir;
-  preflightDemo({ dataDir: config.dataDir, logsDir: LOGS_DIR, file, force, liveDataDir, html: o.html });
+  preflightDemo({ dataDir: config.dataDir, logsDir: LOGS_DIR, file, files: Object.values(files), force, liveDataDir, html: o.html });
   const dashboard = await openDashboard(o);
   const log = new RunLog({ file: logFileName(LOGS_DIR, "demo", Date.now()), out: io.out, colour: Boolean(io.out.isTTY), now: Date.now, columns: () => consoleColumns(io.out, io.env) });
   announceDashboard(dashboard, log);
@@ -93,9 +94,10 @@ export async function demoCommand(o: DemoCommandOptions, io: Io = PROCESS_IO): P
   const stopped = new Promise<void>((r) => (stop = r));
   const off = onShutdown(() => stop(), { warn: (s) => log.warn(s) });
   try {
-    const session = await runDemo({
+    const sessions = await runDemo({
       config,
       file,
+      files,
       dataDir: config.dataDir,
       force,
       speed: o.speed,
@@ -107,13 +109,37 @@ export async function demoCommand(o: DemoCommandOptions, io: Io = PROCESS_IO): P
     });
     log.info(`log file ${log.file}`);
     log.info(await reportAfterRun(config.dataDir, o.html));
-    if (session.recorder !== null && session.recorder.counters.files > 0) log.info(replayLine(session.recorder.folder));
+    if (sessions.recorder !== null && sessions.recorder.counters.files > 0) log.info(replayLine(sessions.recorder.folder));
     return 0;
   } finally {
     off();
     await dashboard?.close();
     log.close();
   }
+}
+
+/**
+ * The demo's --data: a plain path is the first series' prices (the bundled sample, Bitcoin's, by
+ * default), SERIES=PATH another series'. A series named twice, or not configured, is refused.
+ */
+export function demoFiles(data: string | readonly string[] | undefined, series: readonly string[]): { file: string; files: Record<string, string> } {
+  const list = data === undefined ? [] : typeof data === "string" ? [data] : data;
+  let file: string | null = null;
+  const files: Record<string, string> = {};
+  for (const item of list) {
+    const m = /^([A-Za-z0-9]+)=(.+)$/.exec(item);
+    if (m === null) {
+      if (file !== null) throw new UserError(`--data: two price files for ${series[0]} (${file}, ${item}); name the others' series: --data KXETH15M=FILE`);
+      file = item;
+      continue;
+    }
+    const s = m[1]!.toUpperCase();
+    if (!series.includes(s)) throw new UserError(`--data ${item}: ${s} is not one of the series traded (${series.join(", ")}; --series sets them)`);
+    if (files[s] !== undefined) throw new UserError(`--data: two price files for ${s}`);
+    files[s] = m[2]!;
+  }
+  if (file !== null && files[series[0]!] !== undefined) throw new UserError(`--data: two price files for ${series[0]}`);
+  return { file: file ?? files[series[0]!] ?? BUNDLED_SAMPLE, files };
 }
 
 /** The last line of a recorded run: the command that replays it, ready to paste. */

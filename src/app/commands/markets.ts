@@ -11,18 +11,23 @@ import type { KalshiClient } from "../../kalshi/client.ts";
 import { FALLBACK_GRID } from "../../domain/ticks.ts";
 import { type KalshiMarket, parseMarket, parseOrderbook } from "../../kalshi/wire.ts";
 import { kalshiClient } from "../venue/kalshi-market.ts";
+import { seriesSpec } from "../../domain/series.ts";
+import { priceScale, priceText } from "../../domain/price-scale.ts";
 import { readKalshiCredentials } from "../venue/kalshi-credentials.ts";
 import { bookKeyNotice } from "../venue/kalshi-status.ts";
 
 export interface MarketView {
+  readonly series: string;
   readonly window: "current" | "next";
   readonly ticker: string;
   readonly listed: boolean;
   readonly status: string | null;
   readonly open: string;
   readonly close: string;
-  /** Kalshi's strike, dollars with cents ("64839.26"), or null. */
+  /** Kalshi's strike in dollars at the series' decimals ("64839.26"; "2.1234" for XRP), or null. */
   readonly strike: string | null;
+  /** The decimals Kalshi says it rounds this market's strike to (custom_strike.round_digits, else floor_strike's), or null. */
+  readonly round_digits: number | null;
   readonly yes: SideView | null;
   readonly no: SideView | null;
   /** "api_key_required": Kalshi answered the keyless book request 401; null when the book was read (or not asked). */
@@ -43,18 +48,19 @@ interface SideView {
 export async function fetchMarketViews(client: KalshiClient, series: string, nowSeconds: number): Promise<MarketView[]> {
   const current = windowAt(nowSeconds, series);
   const next = windowAt(current.close, series);
-  return Promise.all([view(client, "current", current), view(client, "next", next)]);
+  const digits = seriesSpec(series).priceDigits;
+  return Promise.all([view(client, "current", current, digits), view(client, "next", next, digits)]);
 }
 
-async function view(client: KalshiClient, which: "current" | "next", w: Window): Promise<MarketView> {
+async function view(client: KalshiClient, which: "current" | "next", w: Window, digits: number): Promise<MarketView> {
   let market: KalshiMarket | null = null;
   try {
-    market = parseMarket(await client.get(`/markets/${w.ticker}`));
+    market = parseMarket(await client.get(`/markets/${w.ticker}`), digits);
   } catch (e) {
     if ((e as { status?: number }).status !== 404) throw e;
   }
-  const base = { window: which, ticker: w.ticker, open: isoUtc(market?.openTime ?? w.open), close: isoUtc(market?.closeTime ?? w.close) };
-  if (market === null) return { ...base, listed: false, status: null, strike: null, yes: null, no: null, book_error: null, exchange_index: null };
+  const base = { series: w.series, window: which, ticker: w.ticker, open: isoUtc(market?.openTime ?? w.open), close: isoUtc(market?.closeTime ?? w.close) };
+  if (market === null) return { ...base, listed: false, status: null, strike: null, round_digits: null, yes: null, no: null, book_error: null, exchange_index: null };
   let quote: Quote | null = null;
   let bookError: MarketView["book_error"] = null;
   if (market.status === "active") {
@@ -73,7 +79,8 @@ async function view(client: KalshiClient, which: "current" | "next", w: Window):
     exchange_index: market.exchangeIndex,
     listed: true,
     status: market.status,
-    strike: market.strikeCents === null ? null : (market.strikeCents / 100).toFixed(2),
+    strike: market.strikeCents === null ? null : priceText(market.strikeCents, priceScale(digits)),
+    round_digits: market.roundDigits,
     yes: quote ? side(quote.yes) : null,
     no: quote ? side(quote.no) : null,
   };
@@ -98,7 +105,8 @@ export function formatMarketViews(views: readonly MarketView[], config?: AppConf
       lines.push("  not listed by Kalshi (yet)");
       continue;
     }
-    lines.push(`  status ${v.status}  strike ${v.strike ?? "not set yet"}${v.exchange_index === null ? "" : `  exchange shard ${v.exchange_index}`}`);
+    const unconfirmed = v.round_digits !== null && v.round_digits !== seriesSpec(v.series).priceDigits ? ` (rounded to ${v.round_digits} decimals; btc15's table says ${seriesSpec(v.series).priceDigits})` : "";
+    lines.push(`  status ${v.status}  strike ${v.strike ?? "not set yet"}${unconfirmed}${v.exchange_index === null ? "" : `  exchange shard ${v.exchange_index}`}`);
     if (v.book_error === "api_key_required") {
       lines.push(`  ${config ? bookKeyNotice(config) : "Kalshi requires an API key for order books"}`);
       continue;
@@ -117,7 +125,8 @@ async function marketsText(config: AppConfig, json: boolean, env: NodeJS.Process
   const client = kalshiClient(config, { maxRetries: 1, key: readKalshiCredentials(env, config.kalshi.env) });
   let views: MarketView[];
   try {
-    views = await fetchMarketViews(client, config.series, Math.floor(Date.now() / 1000));
+    views = [];
+    for (const series of config.series) views.push(...(await fetchMarketViews(client, series, Math.floor(Date.now() / 1000))));
   } catch (e) {
     throw new UserError(`cannot get market data from Kalshi at ${config.kalshi.baseUrl}: ${(e as Error).message}`);
   } finally {
@@ -126,8 +135,9 @@ async function marketsText(config: AppConfig, json: boolean, env: NodeJS.Process
   return json ? JSON.stringify(views, null, 2) + "\n" : formatMarketViews(views, config) + "\n";
 }
 
-/** `btc15 markets`: the current and next KXBTC15M markets from Kalshi (the book signed when a key is set). */
-export async function marketsCommand(o: { readonly json?: boolean; readonly config?: string; readonly kalshiEnv?: "production" | "demo" }, io: Io = PROCESS_IO): Promise<void> {
-  const config = resolveConfig({ ...(o.config ? { file: o.config } : {}), env: io.env, ...(o.kalshiEnv ? { flags: { kalshi: { env: o.kalshiEnv } } } : {}) });
+/** `btc15 markets`: each configured series' current and next markets from Kalshi (the book signed when a key is set). */
+export async function marketsCommand(o: { readonly json?: boolean; readonly config?: string; readonly kalshiEnv?: "production" | "demo"; readonly series?: string }, io: Io = PROCESS_IO): Promise<void> {
+  const flags = { ...(o.kalshiEnv ? { kalshi: { env: o.kalshiEnv } } : {}), ...(o.series ? { series: o.series } : {}) };
+  const config = resolveConfig({ ...(o.config ? { file: o.config } : {}), env: io.env, flags });
   io.out.write(await marketsText(config, o.json === true, io.env));
 }

@@ -6,6 +6,7 @@ import { checkNotLiveDataDir } from "../drivers/backtest.ts";
 import { checkMayStartAfresh } from "../../store/fresh-journal.ts";
 import { lastBarTimestamp } from "../../history/file-span.ts";
 import { inspectHistoryFile } from "../../history/files.ts";
+import { seriesDir, seriesJournals } from "../../store/series-layout.ts";
 import { journalFiles } from "../../store/trade-journal.ts";
 import { fsCause } from "../../store/write-error.ts";
 
@@ -87,8 +88,9 @@ export function preflightLive(o: { dataDir: string; logsDir: string; html?: stri
  * `btc15 demo`: also its price file, that its directory is not the live trader's (not even with
  * --force), and that the directory's journal is the demo's own to clear.
  */
-export function preflightDemo(o: { dataDir: string; logsDir: string; file: string; force: boolean; liveDataDir: string; html?: string | true }): void {
+export function preflightDemo(o: { dataDir: string; logsDir: string; file: string; files?: readonly string[]; force: boolean; liveDataDir: string; html?: string | true }): void {
   checkInputFile(o.file, "the price file");
+  for (const f of o.files ?? []) checkInputFile(f, "the price file");
   checkNotLiveDataDir(o.dataDir, o.liveDataDir, "the demo's data directory", "--data-dir");
   preflightLive(o);
   checkMayStartAfresh(o.dataDir, { madeBy: "demo", force: o.force, flag: "--data-dir" });
@@ -141,15 +143,18 @@ export function preflightHtmlReport(dir: string, html: string | true): void {
   else checkHtmlFile(html);
 }
 
-/** `btc15 report`: a journal to read. */
+/** `btc15 report`: a journal to read, or a data directory holding one per series (series-layout.ts). */
 export function preflightReport(dir: string): void {
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new PreflightError(`${dir} (the journal directory) is a file, not a directory`);
-  if (!existsSync(journalFiles(dir).trades)) throw new PreflightError(`no journal in ${dir}/ (expected ${journalFiles(dir).trades})`);
-  checkInputFile(journalFiles(dir).trades, "the journal");
+  const series = seriesJournals(dir);
+  if (!existsSync(journalFiles(dir).trades) && series.length === 0) throw new PreflightError(`no journal in ${dir}/ (expected ${journalFiles(dir).trades}, or a folder per series such as ${dir}/KXBTC15M/)`);
+  if (existsSync(journalFiles(dir).trades)) checkInputFile(journalFiles(dir).trades, "the journal");
+  for (const s of series) checkInputFile(journalFiles(seriesDir(dir, s)).trades, "the journal");
 }
 
 /** `btc15 export`: a journal to read, in a directory the CSV files can be written to. */
 export function preflightExport(dir: string): void {
   preflightReport(dir);
   checkWritableDir(dir, "the journal directory");
+  for (const s of seriesJournals(dir)) checkWritableDir(seriesDir(dir, s), "the journal directory");
 }

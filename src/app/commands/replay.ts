@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { loadConfigFile, resolveConfig } from "../../config/load.ts";
 import { UserError } from "../../domain/errors.ts";
+import { parseSeriesList } from "../../domain/series.ts";
 import { checkNotLiveDataDir } from "../drivers/backtest.ts";
 import { consoleColumns, fitLines } from "../console/fit.ts";
 import { formatComparison } from "../console/compare-table.ts";
@@ -25,6 +26,8 @@ export interface ReplayCommandOptions extends DashboardRequest {
   readonly compare?: string | true;
   /** --predictions N: journal a prediction every N seconds (default none). */
   readonly predictions?: number;
+  /** Replay only these of the recorded series ("KXBTC15M,KXETH15M"). */
+  readonly series?: string;
 }
 
 /** `btc15 replay`: checks, runs, and prints the summary (and the JSON where asked). */
@@ -55,6 +58,7 @@ export async function replayCommand(o: ReplayCommandOptions, io: Io = PROCESS_IO
       ...(o.speed ? { speed: o.speed } : {}),
       ...(compare ? { compare } : {}),
       ...(o.predictions ? { predictionEverySeconds: o.predictions } : {}),
+      ...(o.series ? { series: parseSeriesList(o.series) } : {}),
       onSession: say,
       onWarning: (w) => io.err.write(`warning: ${w}\n`),
       ...(dashboard ? { dashboard } : {}),

@@ -6,12 +6,26 @@ import { preflightExport, preflightHtmlReport, preflightReport } from "./preflig
 import { writeHtmlReport } from "./report-html/command.ts";
 import { journalFiles, loadTradeJournal } from "../../store/trade-journal.ts";
 import { UserError } from "../../domain/errors.ts";
-import { COLOUR, PLAIN, type Paint, summaryBlock, settlementLine, tradeBlock } from "../console/console-format.ts";
+import { COLOUR, PLAIN, type Paint, type SummaryLine, summaryBlock, settlementLine, tradeBlock } from "../console/console-format.ts";
+import { seriesDir, seriesJournals } from "../../store/series-layout.ts";
+import { totalSummary } from "../core/account-view.ts";
 import { consoleColumns, fitLines } from "../console/fit.ts";
-import { count, plural } from "../console/number-style.ts";
+import { count, plural, signedUsd, usd } from "../console/number-style.ts";
 
-/** The performance summary of any journal (a past session, the demo, a backtest). */
+/**
+ * The performance summary of any journal (a past session, the demo, a backtest); of a data
+ * directory with a journal per series, each series' and then all of them together.
+ */
 export function journalReport(dir: string, paint: Paint = PLAIN, recent = 10, width = Infinity): string {
+  const series = existsSync(journalFiles(dir).trades) ? [] : seriesJournals(dir);
+  if (series.length === 1) return journalReport(seriesDir(dir, series[0]!), paint, recent, width);
+  if (series.length > 0) {
+    const summaries = series.map((s) => Account.fromRecords(loadTradeJournal(seriesDir(dir, s)).records, 0).summary());
+    const parts = series.map((s) => paint.bold(`── ${s} ──`) + "\n" + journalReport(seriesDir(dir, s), paint, recent, width));
+    const rows: SummaryLine[] = series.map((s, i) => [s, `P&L ${signedUsd(summaries[i]!.pnl)}, ${plural(summaries[i]!.trades, "trade")}, balance ${usd(summaries[i]!.balance)}`]);
+    parts.push(summaryBlock(totalSummary(summaries), rows, paint).replace("Performance summary", `Performance summary: every series together (${series.length})`));
+    return fitLines(parts.join("\n\n"), width);
+  }
   if (!existsSync(journalFiles(dir).trades)) throw new UserError(`no journal in ${dir}/ (expected ${journalFiles(dir).trades})`);
   const journal = loadTradeJournal(dir);
   const account = Account.fromRecords(journal.records, 0);
@@ -27,8 +41,14 @@ export function journalReport(dir: string, paint: Paint = PLAIN, recent = 10, wi
   return fitLines(lines.join("\n"), width);
 }
 
-/** `btc15 export`: trades.csv, and the predictions of each day not yet archived (finished days have theirs in predictions/). */
+/** `btc15 export`: trades.csv, and the predictions of each day not yet archived (finished days have theirs in predictions/); each series' with several. */
 export async function exportJournal(dir: string): Promise<string> {
+  const series = existsSync(journalFiles(dir).trades) ? [] : seriesJournals(dir);
+  if (series.length > 0) {
+    const out: string[] = [];
+    for (const s of series) out.push(await exportJournal(seriesDir(dir, s)));
+    return out.join("\n");
+  }
   if (!existsSync(journalFiles(dir).trades)) throw new UserError(`no journal in ${dir}/`);
   const out = await exportCsv(dir);
   const f = journalFiles(dir);

@@ -1,5 +1,6 @@
 import type { AppConfig } from "../../config/schema.ts";
 import { usdFromNumber } from "./number-style.ts";
+import { seriesSpec } from "../../domain/series.ts";
 
 /** "fair value (volatility ×1.19, half-life 600 s)" plus the terms that are on. */
 export function describeModel(c: AppConfig): string {
@@ -19,4 +20,24 @@ export function describeSynthetic(c: AppConfig): string {
   const y = c.synthetic;
   const noise = y.mispricingCents > 0 ? `, random mispricing sd ${y.mispricingCents}¢ (a demonstration: P&L against it means nothing)` : "";
   return `synthetic: quotes around the plain fair value, spread ${y.spreadCents}¢, depth ${y.depth}${noise} — not Kalshi's prices`;
+}
+
+/** The limits on every series together ("total limits $40 open, $30 daily loss"), or null when none is set (live trading adds kalshi.live's). */
+export function describeTotalLimits(c: AppConfig): string | null {
+  const t = c.risk.total;
+  const live = c.mode === "live";
+  const open = t.maxOpenExposure ?? (live ? c.kalshi.live.maxOpenExposure : null);
+  const loss = t.maxDailyLoss ?? (live ? c.kalshi.live.maxDailyLoss : null);
+  const parts = [open === null ? null : `${usdFromNumber(live && t.maxOpenExposure !== null ? Math.min(t.maxOpenExposure, c.kalshi.live.maxOpenExposure) : open)} open`, loss === null ? null : `${usdFromNumber(live && t.maxDailyLoss !== null ? Math.min(t.maxDailyLoss, c.kalshi.live.maxDailyLoss) : loss)} daily loss`].filter((x) => x !== null);
+  return parts.length ? `total limits ${parts.join(", ")} across series` : null;
+}
+
+/**
+ * With a series other than Bitcoin: that the model's settings were fitted on Bitcoin only (each
+ * coin's volatility is its own, the estimator's settings are not), or null.
+ */
+export function modelCaveat(c: AppConfig): string | null {
+  const others = c.series.filter((s) => s !== "KXBTC15M").map((s) => seriesSpec(s).coin);
+  if (others.length === 0) return null;
+  return `settings fitted on BTC, unchecked on ${others.join(", ")} (docs/series.md)`;
 }

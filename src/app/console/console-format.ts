@@ -5,7 +5,8 @@ import { isoUtc } from "../../domain/window.ts";
 import type { AccountSummary } from "../../engine/account.ts";
 import type { ForecastEvent } from "../../engine/engine.ts";
 import { visibleWidth } from "./fit.ts";
-import { contractPrice, contractPriceText, count, dollars, mmss, pct, plural, signedPct, signedUsd, usd, usdFromCents } from "./number-style.ts";
+import { contractPrice, contractPriceText, count, dollars, mmss, pct, plural, priceText, signedPct, signedUsd, usd, usdFromUnits } from "./number-style.ts";
+import { seriesOfTicker } from "../../domain/series.ts";
 
 export { mmss } from "./number-style.ts";
 
@@ -56,8 +57,13 @@ export interface StatusInput {
   readonly account: AccountSummary;
   readonly forecast: ForecastEvent | null;
   readonly idle: { reason: string; detail: string } | null;
-  /** Current BTC price (cents) and where it came from. */
+  /** Current price of the coin, in its series' units (cents for BTC), and where it came from. */
   readonly priceCents: number | null;
+  /** The coin ("BTC", the default) and its series' price decimals (2, the default). */
+  readonly coin?: string;
+  readonly priceDigits?: number;
+  /** With several series, the series this line is of (shown first, never dropped). */
+  readonly label?: string;
   /** Where the price came from, in full (the detailed block). */
   readonly priceSources: string;
   /** The same in a word or two (the one-line status); the full text when absent. */
@@ -100,11 +106,12 @@ export function statusLine(i: StatusInput, c: Paint, width = Infinity): string {
     ["pnl", pnl(true)],
     ["trades", `Trades: ${count(s.trades)}${s.openPositions ? ` (${count(s.openPositions)} open)` : ""}`],
     ["winRate", `Win Rate: ${winRate(s)}`],
-    ["btc", `BTC: ${i.priceCents === null ? c.yellow("no price") : c.bold(usdFromCents(i.priceCents))}`],
+    ["btc", `${i.coin ?? "BTC"}: ${i.priceCents === null ? c.yellow("no price") : c.bold(usdFromUnits(i.priceCents, i.priceDigits))}`],
     ["source", `Source: ${i.source ?? i.priceSources}`],
     ["why", why],
   ];
-  const line = (fields: typeof all) => `${c.dim(`${isoUtc(i.nowSeconds).slice(11, 19)} UTC`)}  ${fields.flatMap(([, t]) => (t === null ? [] : [t])).join(c.dim(" | "))}`;
+  const tag = i.label === undefined ? "" : `${c.cyan(i.label)}  `;
+  const line = (fields: typeof all) => `${c.dim(`${isoUtc(i.nowSeconds).slice(11, 19)} UTC`)}  ${tag}${fields.flatMap(([, t]) => (t === null ? [] : [t])).join(c.dim(" | "))}`;
   // Each step drops a field, or shortens one, until the line fits.
   const narrower: readonly (readonly [key: string, text: string | null])[] = [
     ["source", null],
@@ -125,13 +132,14 @@ export function statusLine(i: StatusInput, c: Paint, width = Infinity): string {
 
 /** The detailed status block (--detailed): window, strike, forecast, quote, the no-trade reason in full, counters. */
 export function statusBlock(i: StatusInput, c: Paint): string {
-  const lines = [c.dim(`── ${isoUtc(i.nowSeconds).replace("T", " ").replace("Z", " UTC")} ${"─".repeat(40)}`)];
+  const lines = [c.dim(`── ${isoUtc(i.nowSeconds).replace("T", " ").replace("Z", " UTC")}${i.label === undefined ? "" : ` ${i.label}`} ${"─".repeat(40)}`)];
+  const units = (x: number) => usdFromUnits(x, i.priceDigits);
   lines.push(accountLine(i.account, c));
-  lines.push(`BTC ${i.priceCents === null ? c.yellow("no price") : c.bold(usdFromCents(i.priceCents))}  ${i.priceSources}`);
+  lines.push(`${i.coin ?? "BTC"} ${i.priceCents === null ? c.yellow("no price") : c.bold(units(i.priceCents))}  ${i.priceSources}`);
   const f = currentForecast(i);
   if (f !== null) {
-    const ours = f.strikeSource === "kalshi" ? (f.proxyStrikeCents === null ? "" : `; ours ${usdFromCents(f.proxyStrikeCents)}`) : "";
-    lines.push(`Window ${c.cyan(f.window.ticker)}  strike ${usdFromCents(f.strikeCents)} (${f.strikeSource === "kalshi" ? "Kalshi" : "ours"}${ours})  ${mmss(f.secondsLeft)} left  ${quoteLine(f.quote)}`);
+    const ours = f.strikeSource === "kalshi" ? (f.proxyStrikeCents === null ? "" : `; ours ${units(f.proxyStrikeCents)}`) : "";
+    lines.push(`Window ${c.cyan(f.window.ticker)}  strike ${units(f.strikeCents)} (${f.strikeSource === "kalshi" ? "Kalshi" : "ours"}${ours})  ${mmss(f.secondsLeft)} left  ${quoteLine(f.quote)}`);
     const x = f.forecast;
     const sign = (v: number) => `${v >= 0 ? "+" : "-"}${Math.abs(v).toFixed(3)}`;
     lines.push(`Forecast P(up) ${c.bold(x.pUp.toFixed(3))} = fair value ${x.fairValue.toFixed(3)} ${sign(x.momentum)} momentum ${sign(x.meanReversion)} mean reversion  (σ15m ${pct(x.sigma15m, 2)})`);
@@ -160,28 +168,35 @@ function box(title: string, rows: readonly BoxRow[], c: Paint, width = Infinity)
 }
 
 function strikeText(r: TradeRecord): string {
-  if (r.strike_source === "kalshi") return `${dollars(r.strike)} (Kalshi's${r.proxy_strike ? `; ours ${dollars(r.proxy_strike)}` : ""})`;
-  if (r.strike_source === "proxy") return `${dollars(r.strike)} (ours: the 60-s average)`;
-  return dollars(r.strike);
+  if (r.strike_source === "kalshi") return `${priceText(r.strike)} (Kalshi's${r.proxy_strike ? `; ours ${priceText(r.proxy_strike)}` : ""})`;
+  if (r.strike_source === "proxy") return `${priceText(r.strike)} (ours: the 60-s average)`;
+  return priceText(r.strike);
 }
 
-/** The boxed block printed when a trade is made: market, side, size, entry, P(True), edge, confidence, balance. */
+/** The series and coin a market ticker belongs to ("KXETH15M", "ETH"); Bitcoin's for a ticker btc15 does not know. */
+function seriesOf(ticker: string): { readonly series: string; readonly coin: string } {
+  const s = seriesOfTicker(ticker);
+  return s === null ? { series: ticker.split("-", 1)[0]!, coin: "BTC" } : { series: s.ticker, coin: s.coin };
+}
+
+/** The boxed block printed when a trade is made: the series, market, side, size, entry, P(True), edge, confidence, balance. */
 export function tradeSignalBlock(r: TradeRecord, c: Paint, width = Infinity): string {
   const side = r.side.toUpperCase();
+  const { series, coin } = seriesOf(r.ticker);
   const partial = r.contracts < r.requested_contracts ? ` of ${count(r.requested_contracts)} wanted (partial fill)` : "";
   const asked = parseDollars(r.requested_price) === parseDollars(r.price) ? "" : `  (best ask was ${contractPriceText(r.requested_price)})`;
   const rows: BoxRow[] = [
     ["Market", `${r.ticker}  (${r.market})`, c.cyan],
-    ["Side", `BUY ${side}: wins if BTC settles ${r.side === "yes" ? "at or above" : "below"} the strike`, r.side === "yes" ? c.green : c.red],
+    ["Side", `BUY ${side}: wins if ${coin} settles ${r.side === "yes" ? "at or above" : "below"} the strike`, r.side === "yes" ? c.green : c.red],
     ["Size", `${plural(r.contracts, "contract")}${partial} = ${dollars(r.cost)} + ${dollars(r.fee)} fee`],
     ["Entry", `${contractPriceText(r.price)} a contract${asked}`],
     ["P(True)", `${r.p_side.toFixed(3)}  (our forecast that ${side} wins)`],
     ["Edge", `${signedPct(r.edge, 2)} after the fee`],
     ["Confidence", `${pct(r.confidence)}  (|P(up) - 0.5|)`],
     ["Balance", `${dollars(r.balance_after)} after this trade`],
-    ["BTC", `${dollars(r.btc_price)}, strike ${strikeText(r)}`],
+    [coin, `${priceText(r.btc_price)}, strike ${strikeText(r)}`],
   ];
-  return box("NEW TRADE SIGNAL", rows, c, width);
+  return box(`NEW TRADE SIGNAL · ${series}`, rows, c, width);
 }
 
 /** A trade in two lines (journal reports, where many are listed). */
@@ -190,7 +205,7 @@ export function tradeBlock(r: TradeRecord, c: Paint): string {
   const partial = r.contracts < r.requested_contracts ? c.yellow(` (partial: ${count(r.contracts)} of ${count(r.requested_contracts)})`) : "";
   return [
     c.bold(`▶ TRADE ${r.ticker}  BUY ${side}  ${plural(r.contracts, "contract")}${partial} @ ${contractPriceText(r.price)} = ${dollars(r.cost)} + fee ${dollars(r.fee)}`),
-    `  asked ${contractPriceText(r.requested_price)}  P(${r.side}) ${r.p_side.toFixed(3)}  edge ${signedPct(r.edge, 2)}  confidence ${pct(r.confidence)}  strike ${dollars(r.strike)}  BTC ${dollars(r.btc_price)}  balance after ${dollars(r.balance_after)}  [${r.market}]`,
+    `  asked ${contractPriceText(r.requested_price)}  P(${r.side}) ${r.p_side.toFixed(3)}  edge ${signedPct(r.edge, 2)}  confidence ${pct(r.confidence)}  strike ${priceText(r.strike)}  ${seriesOf(r.ticker).coin} ${priceText(r.btc_price)}  balance after ${dollars(r.balance_after)}  [${r.market}]`,
   ].join("\n");
 }
 
@@ -201,7 +216,7 @@ export function tradeBlock(r: TradeRecord, c: Paint): string {
 export function settlementLine(r: SettlementRecord | VoidRecord, c: Paint, width = Infinity): string {
   if (r.type === "void") return c.yellow(`■ VOID ${r.ticker} ${r.trade_id}: ${r.reason}; refunded ${dollars(r.refund)}, balance ${dollars(r.balance_after)}`);
   const verdict = r.won ? c.green("WON") : c.red("LOST");
-  const cmp = r.settlement_value && r.strike ? `settlement ${dollars(r.settlement_value)} ${r.result === "yes" ? "≥" : "<"} strike ${dollars(r.strike)}` : "";
+  const cmp = r.settlement_value && r.strike ? `settlement ${priceText(r.settlement_value)} ${r.result === "yes" ? "≥" : "<"} strike ${priceText(r.strike)}` : "";
   const pnl = r.pnl.trim().startsWith("-") ? c.red(`-${dollars(r.pnl.trim().slice(1))}`) : c.green(`+${dollars(r.pnl)}`);
   const tail = `${verdict} ${pnl}  balance ${dollars(r.balance_after)}  [${r.source}]`;
   const one = `■ SETTLED ${r.ticker}  ${r.result.toUpperCase()}${cmp ? ` (${cmp})` : ""}  ${tail}`;

@@ -48,6 +48,35 @@ export function usdFromCents(cents: number): string {
   return usdFromNumber(cents / 100);
 }
 
+/**
+ * A coin's price held in its series' units (10^-digits dollar): 6399960 at 2 → "$63,999.60",
+ * 21234 at 4 → "$2.1234". Exact: the digits are the series' own, never rounded away.
+ */
+export function usdFromUnits(units: number, digits = 2): string {
+  if (!Number.isFinite(units)) return "—";
+  const per = 10 ** digits;
+  const abs = Math.abs(Math.round(units));
+  const frac = digits === 0 ? "" : `.${String(abs % per).padStart(digits, "0")}`;
+  return `${units < 0 ? "-" : ""}$${Math.floor(abs / per).toLocaleString("en-US")}${frac}`;
+}
+
+/** A coin's price held as dollars, at its series' decimals: 2.12345 at 4 → "$2.1235". */
+export function usdAtDigits(x: number, digits = 2): string {
+  if (!Number.isFinite(x)) return "—";
+  return usdFromUnits(Math.round(x * 10 ** digits), digits);
+}
+
+/**
+ * A journal's price string ("64839.26", "2.1234") as written, with thousands separators:
+ * a strike or settlement keeps the decimals Kalshi rounds the series to.
+ */
+export function priceText(text: string): string {
+  const m = /^(-)?(\d+)(?:\.(\d+))?$/.exec(text.trim());
+  if (!m) return dollars(text);
+  const frac = (m[3] ?? "").padEnd(2, "0");
+  return `${m[1] ?? ""}$${Number(m[2]).toLocaleString("en-US")}.${frac}`;
+}
+
 /** A contract price: 4500 → "45¢", 4550 → "45.5¢"; "—" for none. */
 export function contractPrice(p: Money | null): string {
   return p === null ? "—" : formatPriceCents(p);

@@ -1,4 +1,4 @@
-import type { BacktestResult, ReplayResult, RunResult } from "../core/run-result.ts";
+import type { BacktestResult, ReplayResult, RunResult, SeriesBacktestResult } from "../core/run-result.ts";
 import { count, plural, usdFromNumber as usd } from "./number-style.ts";
 
 const f4 = (x: number | null) => (x === null ? "n/a" : x.toFixed(4));
@@ -20,15 +20,41 @@ export function formatBacktest(r: BacktestResult): string {
   return formatRun(r, head, r.market, tail);
 }
 
+/** The readable summary printed after a backtest of several series together. */
+export function formatSeriesBacktest(r: SeriesBacktestResult): string {
+  const names = Object.keys(r.series);
+  const parts = names.map((n) => {
+    const s = r.series[n]!;
+    return formatRun(s, `Backtest of ${n} ${s.first_bar ?? "?"} → ${s.last_bar ?? "?"}  (${plural(s.files.length, "file")}, ${count(s.samples)} one-second prices)`, s.baselines.market === null ? "synthetic" : "recorded Kalshi quotes", []);
+  });
+  parts.push(
+    [
+      `All ${names.length} series together, in one time order${r.refused_by_total_limits ? `; ${plural(r.refused_by_total_limits, "order")} refused by the limits on every series together` : ""}`,
+      ...names.map((n) => seriesRow(n, r.series[n]!)),
+      seriesRow("all together", r.total),
+      `Journals and CSV in a folder per series of ${r.out_dir}/   (${(r.elapsed_ms / 1000).toFixed(1)} s)`,
+    ].join("\n"),
+  );
+  return parts.join("\n\n");
+}
+
 /** The readable summary printed after a replay. */
 export function formatReplay(r: ReplayResult): string {
   const head = `Replay of ${plural(r.sessions.length, "session")} (${plural(r.events, "event")}, ${plural(r.samples, "second")}) with ${r.config === "given" ? "the given configuration" : "each session's own configuration"}`;
+  const names = Object.keys(r.series);
+  const several = names.length > 1;
   const tail = [
-    ...r.sessions.map((s) => `  session ${s.id}: ${plural(s.events, "event")}, ${s.market} market, ${s.mode}`),
+    ...r.sessions.map((s) => `  session ${s.id}: ${plural(s.events, "event")}, ${s.market} market, ${s.mode}${several ? `, ${s.series.join(", ")}` : ""}`),
+    ...(several ? ["", "Each series (its journal in its own folder)", ...names.map((n) => seriesRow(n, r.series[n]!)), seriesRow("all together", r.total)] : []),
     ...(r.recording.skipped ? [`Recording: ${plural(r.recording.skipped, "line")} skipped (${r.recording.problems.join("; ")})`] : []),
     `Journal and CSV in ${r.out_dir}/   (${(r.elapsed_ms / 1000).toFixed(1)} s, ${count(r.events_per_s)} events/s)`,
   ];
-  return formatRun(r, head, r.market, tail);
+  return formatRun(r, several ? `${head}\nThe figures below are ${names[0]}'s; every series' are listed after them.` : head, r.market, tail);
+}
+
+/** "  KXETH15M   3 trades (won 2, lost 1), P&L +$1.23, fees $0.12, balance $200.00 → $201.23" */
+function seriesRow(name: string, r: { trades: number; wins: number; losses: number; pnl: number; fees: number; start_balance: number; final_balance: number; open_positions: number }): string {
+  return `  ${name.padEnd(13)}${plural(r.trades, "trade")} (won ${count(r.wins)}, lost ${count(r.losses)}${r.open_positions ? `, open ${count(r.open_positions)}` : ""}), P&L ${usd(r.pnl)}, fees ${usd(r.fees)}, balance ${usd(r.start_balance)} → ${usd(r.final_balance)}`;
 }
 
 function formatRun(r: RunResult, head: string, market: string, tail: readonly string[]): string {

@@ -1,6 +1,7 @@
 import { parseDollars } from "../../domain/money.ts";
 import type { TradeJournalRecord } from "../../domain/records.ts";
-import { Account, JournalStateError } from "../../engine/account.ts";
+import { Account, type AccountSummary, JournalStateError } from "../../engine/account.ts";
+import type { Money } from "../../domain/money.ts";
 import type { EquityPoint, SummaryFigures, TradeRow } from "../../report/html/report-data.ts";
 
 /** Balance, equity curve and the trades, rebuilt from the journal by the same Account the trader uses. */
@@ -56,5 +57,25 @@ export function accountView(records: readonly TradeJournalRecord[], warnings: st
     },
     equity,
     trades: [...trades.values()],
+  };
+}
+
+/** Several accounts as one: every figure added up (drawdown: the largest of them, a lower bound of the whole's). */
+export function totalSummary(list: readonly AccountSummary[]): AccountSummary {
+  const sum = (f: (s: AccountSummary) => Money) => list.reduce((n, s) => n + f(s), 0);
+  return {
+    startBalance: sum((s) => s.startBalance),
+    balance: sum((s) => s.balance),
+    peakEquity: sum((s) => s.peakEquity),
+    maxDrawdown: list.reduce((m, s) => Math.max(m, s.maxDrawdown), 0),
+    pnl: sum((s) => s.pnl),
+    fees: sum((s) => s.fees),
+    trades: sum((s) => s.trades),
+    settled: sum((s) => s.settled),
+    wins: sum((s) => s.wins),
+    losses: sum((s) => s.losses),
+    voided: sum((s) => s.voided),
+    openPositions: sum((s) => s.openPositions),
+    openCost: sum((s) => s.openCost),
   };
 }

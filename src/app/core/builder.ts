@@ -15,6 +15,7 @@ import { SyntheticMarket } from "../../engine/synthetic-market.ts";
 import { VenueMarket } from "../../engine/venue-market.ts";
 import { Scorecard, checkpointMinutes } from "../../report/scorecard.ts";
 import { type Parts, configuredParts } from "./parts.ts";
+import type { Portfolio } from "../../engine/portfolio.ts";
 
 /** Where the core's quotes come from. */
 export type MarketSpec =
@@ -28,6 +29,12 @@ export type MarketSpec =
 
 export interface CoreOptions {
   readonly config: AppConfig;
+  /** The series this core trades (one of config.series; the first when absent). */
+  readonly series?: string;
+  /** Its price unit's decimal places when they differ from the series table's (read from the market at a live start). */
+  readonly priceDigits?: number;
+  /** The other series' cores of the process and the limits on all of them together. */
+  readonly portfolio?: Portfolio;
   readonly market: MarketSpec;
   /** "proxy": settle at the close on our own average; "official": on result events. */
   readonly settlement: "proxy" | "official";
@@ -100,13 +107,15 @@ export function buildCore(o: CoreOptions): Core {
   const marketScorecard = o.carry?.marketScorecard ?? new Scorecard([...WITH_MARKET]);
   const market = marketOf(o.market, o.config);
   const settledPnl: Money[] = o.carry?.settledPnl ?? [];
-  const engine = new Engine(engineConfig(o.config, { settlement: o.settlement, predictionEverySeconds: o.predictionEverySeconds, live: o.live ?? false }), {
+  const config = engineConfig(o.config, { settlement: o.settlement, predictionEverySeconds: o.predictionEverySeconds, live: o.live ?? false, ...(o.series ? { series: o.series } : {}), ...(o.priceDigits !== undefined ? { priceDigits: o.priceDigits } : {}) });
+  const engine = new Engine(config, {
     market,
     journal: o.journal,
     ...(o.account ? { account: o.account } : {}),
     ...(o.orders ? { orders: o.orders } : {}),
     ...(o.externalExposure ? { externalExposure: o.externalExposure } : {}),
     ...(o.parts ?? configuredParts(o.config)),
+    ...(o.portfolio ? { portfolio: o.portfolio } : {}),
     listener: listenAll([scoring(scorecard, marketScorecard, settledPnl), ...(o.listeners ?? [])]),
   });
   const onEvent = o.onEvent;
@@ -116,7 +125,7 @@ export function buildCore(o: CoreOptions): Core {
     if (e.type === "second") lastSecond = e.second;
     engine.handle(e);
   };
-  const sampler = new Sampler(feed, o.sampler ?? { maxCarrySeconds: o.config.backtest.maxCarrySeconds });
+  const sampler = new Sampler(feed, { ...(o.sampler ?? { maxCarrySeconds: o.config.backtest.maxCarrySeconds }), unitsPerDollar: engine.scale.perDollar });
   return {
     engine,
     sampler,

@@ -220,10 +220,56 @@ export interface ReplayedSession {
   readonly settlement: string;
   readonly mode: string;
   readonly btc15_version: string;
+  /** The series replayed from it. */
+  readonly series: readonly string[];
 }
 
-/** The replay's answer: the backtest's figures on the real recorded books, plus what was replayed. */
+/** A multi-series backtest's answer: each series' figures (as a backtest of it alone reports them) and all of them together. */
+export interface SeriesBacktestResult {
+  readonly series: Readonly<Record<string, RunResult & { readonly first_bar: string | null; readonly last_bar: string | null; readonly files: readonly string[] }>>;
+  readonly total: TotalFigures;
+  /** Orders refused by the limits on every series together. */
+  readonly refused_by_total_limits: number;
+  readonly elapsed_ms: number;
+  readonly out_dir: string;
+}
+
+/** Every series of a run added up (money in dollars). */
+export interface TotalFigures {
+  readonly series: readonly string[];
+  readonly trades: number;
+  readonly wins: number;
+  readonly losses: number;
+  readonly pnl: number;
+  readonly fees: number;
+  readonly start_balance: number;
+  readonly final_balance: number;
+  readonly open_positions: number;
+}
+
+export function totalFigures(by: Readonly<Record<string, RunResult>>): TotalFigures {
+  const list = Object.values(by);
+  const sum = (f: (r: RunResult) => number) => Math.round(list.reduce((n, r) => n + f(r), 0) * 10_000) / 10_000;
+  return {
+    series: Object.keys(by),
+    trades: sum((r) => r.trades),
+    wins: sum((r) => r.wins),
+    losses: sum((r) => r.losses),
+    pnl: sum((r) => r.pnl),
+    fees: sum((r) => r.fees),
+    start_balance: sum((r) => r.start_balance),
+    final_balance: sum((r) => r.final_balance),
+    open_positions: sum((r) => r.open_positions),
+  };
+}
+
+/**
+ * The replay's answer: the backtest's figures on the real recorded books, plus what was replayed.
+ * The top-level figures are the first series'; `series` holds each one's, `total` all of them.
+ */
 export interface ReplayResult extends RunResult {
+  readonly series: Readonly<Record<string, RunResult>>;
+  readonly total: TotalFigures;
   readonly sessions: readonly ReplayedSession[];
   /** "recorded": each session's own configuration; "given": the --config file. */
   readonly config: "recorded" | "given";

@@ -10,7 +10,8 @@ import { loadTradeJournal } from "../../store/trade-journal.ts";
 import { accountView } from "../core/account-view.ts";
 import { Scorecard, checkpointMinutes } from "../../report/scorecard.ts";
 import { marketMid } from "../core/builder.ts";
-import type { AccountPanel, DashboardState, ScoresPanel, DecisionPanel, PricePanel, QuotePanel, SettlementRow, TradeRow, WindowPanel, WindowRow } from "./state.ts";
+import type { AccountPanel, DashboardState, DecisionPanel, PricePanel, QuotePanel, ScoresPanel, SeriesPanelRow, SettlementRow, TradeRow, WindowPanel, WindowRow } from "./state.ts";
+import { seriesOfTicker } from "../../domain/series.ts";
 
 export interface BoardOptions {
   readonly driver: "live" | "demo" | "replay";
@@ -44,6 +45,8 @@ const cents = (m: Money | null): number | null => (m === null ? null : m / UNITS
 /** One window's forecast seconds, as columns. */
 class WindowTrace {
   readonly t: number[] = [];
+  /** Price units per dollar (100 for cents). */
+  perDollar = 100;
   readonly price: number[] = [];
   readonly pUp: number[] = [];
   readonly fairValue: number[] = [];
@@ -56,7 +59,7 @@ class WindowTrace {
     if (this.t.length >= LIMITS.windowSeconds) return;
     if (this.t.length > 0 && e.t <= this.t[this.t.length - 1]!) return;
     this.t.push(e.t);
-    this.price.push(e.priceCents / 100);
+    this.price.push(e.priceCents / this.perDollar);
     this.pUp.push(round4(e.forecast.pUp));
     this.fairValue.push(round4(e.forecast.fairValue));
     this.yesBid.push(e.quote === null ? null : cents(e.quote.yes.bid));
@@ -153,6 +156,29 @@ export class SessionBoard {
     for (const row of [...rows.values()].slice(-LIMITS.trades).reverse()) this.trades.push(row);
   }
 
+  /** The series' price units per dollar (cents until the engine says). */
+  private get perDollar(): number {
+    return this.engine?.scale.perDollar ?? 100;
+  }
+
+  /** This series' row in the list of a multi-series session. */
+  row(): SeriesPanelRow {
+    const s = this.engine?.account.summary() ?? null;
+    const w = this.windowPanel();
+    return {
+      series: this.o.series,
+      coin: seriesOfTicker(`${this.o.series}-`)?.coin ?? this.o.series,
+      phase: this.stopped ? "stopped" : this.engine === null ? "starting" : "running",
+      equity: s === null ? null : formatDecimal(s.balance + s.openCost),
+      pnl: s === null ? null : formatDecimal(s.pnl),
+      trades: s?.trades ?? 0,
+      openPositions: s?.openPositions ?? 0,
+      pUp: this.decision?.forecast?.pUp ?? null,
+      ticker: w?.ticker ?? null,
+      price: w?.price ?? null,
+    };
+  }
+
   /** The session ended: the page says so. */
   stop(): void {
     this.stopped = true;
@@ -167,9 +193,13 @@ export class SessionBoard {
       this.pair[1] = mid;
       this.paired.record(e.window.close, minutes, this.pair);
     }
-    if (this.trace === null || this.trace.close !== e.window.close) this.trace = new WindowTrace(e.window.close);
+    const per = this.perDollar;
+    if (this.trace === null || this.trace.close !== e.window.close) {
+      this.trace = new WindowTrace(e.window.close);
+      this.trace.perDollar = per;
+    }
     this.trace.push(e);
-    this.lastStrike = { strike: e.strikeCents / 100, source: e.strikeSource, proxy: e.proxyStrikeCents === null ? null : e.proxyStrikeCents / 100, ticker: e.window.ticker, open: e.window.open, close: e.window.close, price: e.priceCents / 100 };
+    this.lastStrike = { strike: e.strikeCents / per, source: e.strikeSource, proxy: e.proxyStrikeCents === null ? null : e.proxyStrikeCents / per, ticker: e.window.ticker, open: e.window.open, close: e.window.close, price: e.priceCents / per };
     const d = e.decision;
     this.decision = {
       t: e.t,
@@ -250,6 +280,8 @@ export class SessionBoard {
       driver: this.o.driver,
       mode: this.o.mode,
       series: this.o.series,
+      coin: seriesOfTicker(`${this.o.series}-`)?.coin ?? "BTC",
+      priceDigits: this.engine?.scale.digits ?? 2,
       market: this.o.market,
       at,
       t: this.t,
@@ -331,7 +363,7 @@ export class SessionBoard {
     }
     // Demo and replay: the engine's own latest second is the price.
     const history = this.engine?.history;
-    const price = history && history.size > 0 ? history.latest / 100 : null;
+    const price = history && history.size > 0 ? history.latest / this.perDollar : null;
     const name = this.o.driver === "replay" ? "recording" : "recorded history";
     return {
       composite: price,

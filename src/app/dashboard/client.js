@@ -1,7 +1,7 @@
 // The dashboard page's script, inlined into the page by page.ts (no external resources). It
 // fills the page from /api/state, then follows /events; every state replaces the last, so a page
 // opened mid-session or reconnected after a restart shows the whole picture at once.
-/* global document, EventSource */
+/* global document, EventSource, URLSearchParams */
 "use strict";
 (function () {
   const SVGNS_W = 640;
@@ -13,6 +13,11 @@
   let renders = 0;
   let lastPrice = null;
   let noticeTimer = null;
+  /** The series this page follows (?series=KXETH15M); the session's first without one. */
+  const follows = new URLSearchParams(document.location.search).get("series");
+  const query = follows === null ? "" : "?series=" + encodeURIComponent(follows);
+  /** The followed series' price decimals (2 for BTC and ETH, 4 for SOL and XRP), from its state. */
+  let digits = 2;
 
   const field = (name) => document.querySelector('[data-field="' + name + '"]');
   const setText = (name, text) => {
@@ -48,7 +53,9 @@
   }
   const count = (n) => (n === null || n === undefined ? "—" : Number(n).toLocaleString("en-US"));
   const signClass = (dec) => (dec === null || dec === undefined ? "" : String(dec).startsWith("-") ? "neg" : /[1-9]/.test(String(dec)) ? "pos" : "");
-  const dollars = (x) => (x === null || x === undefined ? "—" : "$" + x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+  const dollars = (x) => (x === null || x === undefined ? "—" : "$" + x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+  /** A strike or settlement value as the journal writes it ("64839.26", "2.1234"), with its decimals. */
+  const priceText = (dec) => (dec === null || dec === undefined ? "—" : "$" + Number(dec).toLocaleString("en-US", { minimumFractionDigits: Math.max(2, (String(dec).split(".")[1] || "").length), maximumFractionDigits: 8 }));
   const centsText = (c) => (c === null || c === undefined ? "—" : (Math.round(c * 10) / 10).toString() + "¢");
   const pct = (x, digits) => (x === null || x === undefined ? "—" : (x * 100).toFixed(digits === undefined ? 1 : digits) + "%");
   const utc = (t) => (t === null || t === undefined ? "—" : new Date(t * 1000).toISOString().slice(0, 19).replace("T", " "));
@@ -252,7 +259,45 @@
 
   // ---- the state ----
 
+  /** With several series: each one's line, linking to its own view, and all of them together. */
+  function renderSeries(st) {
+    const card = document.getElementById("series");
+    const rows = st.seriesRows || [];
+    card.hidden = rows.length < 2;
+    if (rows.length < 2) return;
+    const body = document.querySelector('[data-table="series"] tbody');
+    body.textContent = "";
+    for (const r of rows) {
+      const tr = document.createElement("tr");
+      tr.className = "row" + (r.series === st.series ? " current" : "");
+      tr.setAttribute("data-series", r.series);
+      const first = document.createElement("td");
+      if (r.series === "all") first.textContent = "all series";
+      else {
+        const a = document.createElement("a");
+        a.href = "?series=" + encodeURIComponent(r.series);
+        a.textContent = r.series + " (" + r.coin + ")";
+        first.appendChild(a);
+      }
+      tr.appendChild(first);
+      cell(tr, r.phase);
+      cell(tr, r.ticker === null ? "—" : short(r.ticker));
+      cell(tr, r.pUp === null ? "—" : pct(r.pUp), "num");
+      cell(tr, r.equity === null ? "—" : usd(r.equity), "num");
+      cell(tr, r.pnl === null ? "—" : usd(r.pnl, true), "num " + signClass(r.pnl));
+      cell(tr, count(r.trades), "num");
+      cell(tr, count(r.openPositions), "num");
+      body.appendChild(tr);
+    }
+  }
+
   function render(st) {
+    digits = st.priceDigits === undefined ? 2 : st.priceDigits;
+    const coin = st.coin || "BTC";
+    setText("price-title", coin + " price");
+    setText("window-chart-title", coin + " across the window");
+    setText("window-price-legend", coin + " price");
+    renderSeries(st);
     document.body.setAttribute("data-session", st.session);
     document.body.setAttribute("data-phase", st.phase);
     const mode = field("mode");
@@ -269,7 +314,7 @@
     big.className = "big" + (lastPrice !== null && p.composite !== null && p.composite !== lastPrice ? (p.composite > lastPrice ? " up" : " down") : "");
     if (p.composite !== null) lastPrice = p.composite;
     setText("price-mode", p.composite === null ? "no fresh price (" + p.mode + ")" : p.mode === "recorded" ? "recorded prices, one a second" : (p.mode === "composite" ? "median of " : "from ") + p.contributors.join(", ") + " (" + p.contributors.length + "/" + p.sources.length + " sources)");
-    const price2 = (x) => (x === null ? "—" : x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+    const price2 = (x) => (x === null ? "—" : x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
     fill("source-prices", p.sources, (s) => [[s.name], [s.state, "state-" + s.state], [price2(s.price), "num"]], "no sources yet");
     fill("sources", p.sources, (s) => [
       [s.name],
@@ -353,8 +398,8 @@
       [stamp(r.t)],
       [short(r.ticker)],
       [r.result === "void" ? "void" : r.result.toUpperCase() + (r.won ? " (won)" : " (lost)")],
-      [r.settlementValue === null ? "—" : usd(r.settlementValue), "num"],
-      [r.strike === null ? "—" : usd(r.strike), "num"],
+      [r.settlementValue === null ? "—" : priceText(r.settlementValue), "num"],
+      [r.strike === null ? "—" : priceText(r.strike), "num"],
       [usd(r.pnl, true), "num " + signClass(r.pnl)],
       [usd(r.balanceAfter), "num"],
       [r.source],
@@ -362,7 +407,7 @@
     fill("windows", st.windows, (r) => [
       [hhmm(r.close)],
       [r.result === null ? "unknown" : r.result.toUpperCase() + (r.proxyResult !== null && r.proxyResult !== r.result ? " (ours " + r.proxyResult.toUpperCase() + ")" : "")],
-      [r.settlementValue === null ? "—" : usd(r.settlementValue), "num"],
+      [r.settlementValue === null ? "—" : priceText(r.settlementValue), "num"],
       [r.source],
     ], "no window's outcome is known yet");
 
@@ -408,7 +453,7 @@
 
   function connect() {
     if (source !== null) source.close();
-    const es = new EventSource("/events");
+    const es = new EventSource("/events" + query);
     source = es;
     es.addEventListener("open", () => connection("live", "live"));
     es.addEventListener("state", (e) => {
@@ -439,7 +484,7 @@
     });
   }
 
-  fetch("/api/state", { cache: "no-store" })
+  fetch("/api/state" + query, { cache: "no-store" })
     .then((r) => (r.ok ? r.json() : null))
     .then((st) => {
       if (st !== null && renders === 0) render(st);

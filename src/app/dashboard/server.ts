@@ -3,7 +3,8 @@ import { UserError } from "../../domain/errors.ts";
 import { type Scheduler, type Timer, systemScheduler } from "../../net/scheduler.ts";
 import { type BoardEvent, type BoardOptions, SessionBoard } from "./board.ts";
 import { dashboardPage } from "./page.ts";
-import { type DashboardState, startingState } from "./state.ts";
+import { type DashboardState, type SeriesPanelRow, startingState } from "./state.ts";
+import { formatDecimal, parseDollars } from "../../domain/money.ts";
 
 export const DEFAULT_PORT = 8015;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -51,8 +52,9 @@ export class DashboardServer {
   readonly url: string;
   /** Bound to an address other machines can reach. */
   readonly exposed: boolean;
-  private board: SessionBoard | null = null;
-  private readonly streams = new Set<ServerResponse>();
+  private readonly boards: SessionBoard[] = [];
+  /** Each open event stream and the series it follows (null: the first). */
+  private readonly streams = new Map<ServerResponse, string | null>();
   private readonly session: string;
   private readonly page: { readonly html: string; readonly csp: string };
   private readonly timers: Timer[] = [];
@@ -88,8 +90,13 @@ export class DashboardServer {
     });
     this.timers.push(
       scheduler.every(o.intervalMs ?? 1000, () => {
-        const event = this.stateEvent();
-        if (event) this.broadcast(event);
+        // Each stream gets the state of the series it follows, made once per series.
+        const made = new Map<string | null, string>();
+        for (const [res, series] of this.streams) {
+          if (!made.has(series)) made.set(series, this.stateEvent(series));
+          const event = made.get(series)!;
+          if (event && !res.writableNeedDrain) res.write(event);
+        }
       }),
     );
     this.timers.push(scheduler.every(o.heartbeatMs ?? 15_000, () => this.broadcast(`: heartbeat ${new Date(this.now()).toISOString()}\n\n`)));
@@ -123,19 +130,31 @@ export class DashboardServer {
     return new DashboardServer(server, host, bound, o);
   }
 
-  /** A board for the driver's session, served from now on. */
+  /**
+   * A board for one of the driver's sessions, served from now on: one per series (a driver that
+   * trades several attaches each); a board of a series already shown replaces it (the next session).
+   */
   attach(o: BoardOptions): SessionBoard {
     const board = new SessionBoard(o);
-    board.onEvent = (e: BoardEvent) => this.broadcast(sse(e.kind, e.row));
-    this.board = board;
+    board.onEvent = (e: BoardEvent) => this.broadcast(sse(e.kind, e.row), o.series);
+    const same = this.boards.findIndex((b) => b.o.series === o.series);
+    if (same >= 0) this.boards.splice(same, 1, board);
+    else this.boards.push(board);
     return board;
   }
 
-  /** The state now, as served at /api/state. */
-  state(): DashboardState {
+  /** The state now of `series` (the first series when absent or unknown), as served at /api/state?series=…. */
+  state(series: string | null = null): DashboardState {
     const now = this.now();
     const at = new Date(now).toISOString();
-    return this.board?.snapshot(this.session, at, now) ?? startingState(this.session, at);
+    const board = this.boardOf(series);
+    if (board === null) return startingState(this.session, at);
+    const s = board.snapshot(this.session, at, now);
+    return this.boards.length > 1 ? { ...s, seriesRows: [...this.boards.map((b) => b.row()), total(this.boards.map((b) => b.row()))] } : s;
+  }
+
+  private boardOf(series: string | null): SessionBoard | null {
+    return this.boards.find((b) => b.o.series === series) ?? this.boards[0] ?? null;
   }
 
   /** Event streams open now. */
@@ -150,9 +169,8 @@ export class DashboardServer {
   close(): Promise<void> {
     if (this.closed) return this.closed;
     for (const t of this.timers) t.cancel();
-    this.board?.stop();
-    const last = this.stateEvent() + sse("end", { reason: "the session stopped" });
-    for (const res of this.streams) res.end(last);
+    for (const b of this.boards) b.stop();
+    for (const [res, series] of this.streams) res.end(this.stateEvent(series) + sse("end", { reason: "the session stopped" }));
     this.streams.clear();
     this.closed = new Promise<void>((resolve) => {
       this.server.close(() => resolve());
@@ -162,9 +180,9 @@ export class DashboardServer {
   }
 
   /** The state as an event, or nothing when it cannot be made (reported; the next second tries again). */
-  private stateEvent(): string {
+  private stateEvent(series: string | null = null): string {
     try {
-      return sse("state", this.state());
+      return sse("state", this.state(series));
     } catch (e) {
       this.fault(e);
       return "";
@@ -178,8 +196,10 @@ export class DashboardServer {
     this.onError(message);
   }
 
-  private broadcast(text: string): void {
-    for (const res of this.streams) {
+  /** To every stream, or with `series` only to those following it (the first series: those following none). */
+  private broadcast(text: string, series?: string): void {
+    for (const [res, follows] of this.streams) {
+      if (series !== undefined && this.boardOf(follows)?.o.series !== series) continue;
       // A stream that cannot keep up skips updates: each state is complete, so none is owed.
       if (res.writableNeedDrain) continue;
       res.write(text);
@@ -190,7 +210,8 @@ export class DashboardServer {
     // Bound to loopback, only loopback names are answered: a web page elsewhere cannot read the
     // state through a DNS name that points here (DNS rebinding).
     if (!this.exposed && !isLoopback(hostName(req.headers.host))) return this.plain(res, 403, "forbidden: this dashboard answers only to 127.0.0.1 and localhost\n");
-    const path = (req.url ?? "/").split("?")[0];
+    const [path, query = ""] = (req.url ?? "/").split("?");
+    const series = new URLSearchParams(query).get("series");
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("Allow", "GET, HEAD");
       return this.plain(res, 405, "method not allowed\n");
@@ -207,19 +228,19 @@ export class DashboardServer {
         res.end(req.method === "HEAD" ? undefined : this.page.html);
         return;
       case "/api/state": {
-        const body = JSON.stringify(this.state());
+        const body = JSON.stringify(this.state(series));
         res.writeHead(200, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" });
         res.end(req.method === "HEAD" ? undefined : body);
         return;
       }
       case "/events":
-        return this.stream(req, res);
+        return this.stream(req, res, series);
       default:
         return this.plain(res, 404, "not found: the dashboard serves /, /events and /api/state\n");
     }
   }
 
-  private stream(req: IncomingMessage, res: ServerResponse): void {
+  private stream(req: IncomingMessage, res: ServerResponse, series: string | null): void {
     if (this.closed) return this.plain(res, 503, "the dashboard is stopping\n");
     if (req.method === "HEAD") {
       res.writeHead(200, { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store" });
@@ -233,8 +254,8 @@ export class DashboardServer {
     res.writeHead(200, { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store", Connection: "keep-alive", "X-Accel-Buffering": "no" });
     req.socket.setNoDelay(true);
     // The page reconnects a second after a drop; it starts from the full state at once.
-    res.write(`retry: 1000\n\n${this.stateEvent()}`);
-    this.streams.add(res);
+    res.write(`retry: 1000\n\n${this.stateEvent(series)}`);
+    this.streams.set(res, series);
     res.on("close", () => this.streams.delete(res));
     res.on("error", () => this.streams.delete(res));
   }
@@ -243,6 +264,26 @@ export class DashboardServer {
     res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
     res.end(text);
   }
+}
+
+/** Every series together, for the list's last row. */
+function total(rows: readonly SeriesPanelRow[]): SeriesPanelRow {
+  const sum = (f: (r: SeriesPanelRow) => string | null) => {
+    const xs = rows.map(f).filter((x): x is string => x !== null);
+    return xs.length ? formatDecimal(xs.reduce((n, x) => n + parseDollars(x), 0)) : null;
+  };
+  return {
+    series: "all",
+    coin: "all",
+    phase: rows.every((r) => r.phase === "stopped") ? "stopped" : rows.some((r) => r.phase === "running") ? "running" : "starting",
+    equity: sum((r) => r.equity),
+    pnl: sum((r) => r.pnl),
+    trades: rows.reduce((n, r) => n + r.trades, 0),
+    openPositions: rows.reduce((n, r) => n + r.openPositions, 0),
+    pUp: null,
+    ticker: null,
+    price: null,
+  };
 }
 
 /** The dashboard flags as a command gives them. */

@@ -11,7 +11,13 @@ export interface DashboardState {
   readonly phase: "starting" | "running" | "stopped";
   readonly driver: "live" | "demo" | "replay" | null;
   readonly mode: "paper" | "live" | null;
+  /** The series this state is of (one of `seriesRows` when the session trades several). */
   readonly series: string | null;
+  /** Its coin ("BTC") and price decimals (2 for BTC, 4 for SOL and XRP), for the page's labels. */
+  readonly coin?: string;
+  readonly priceDigits?: number;
+  /** Every series the session trades (one row each, then "all" when several): the page lists them to choose from. */
+  readonly seriesRows?: readonly SeriesPanelRow[];
   /** Where quotes come from: "synthetic", "kalshi". */
   readonly market: string | null;
   /** Wall-clock time of this snapshot (ISO UTC). */
@@ -47,6 +53,22 @@ export interface ScoresPanel {
   /** model − market, window by window, with its 95 % interval (null below two windows). */
   readonly difference: number;
   readonly ci95: readonly [number, number] | null;
+}
+
+/** One series in the list of a multi-series session (or the total of them, series "all"). */
+export interface SeriesPanelRow {
+  readonly series: string;
+  readonly coin: string;
+  readonly phase: "starting" | "running" | "stopped";
+  /** Exact decimal strings, as in AccountPanel; null before the engine runs. */
+  readonly equity: string | null;
+  readonly pnl: string | null;
+  readonly trades: number;
+  readonly openPositions: number;
+  /** The latest forecast's P(up) and window, when there is one. */
+  readonly pUp: number | null;
+  readonly ticker: string | null;
+  readonly price: number | null;
 }
 
 export interface PricePanel {

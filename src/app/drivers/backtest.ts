@@ -6,6 +6,7 @@ import { DEFAULT_RECORDED_MARKET, type RecordedMarket } from "../../engine/recor
 import { type ReplayStats, replayHistory } from "../../history/files.ts";
 import { type QuoteHistory, readQuoteFiles } from "../../history/quote-files.ts";
 import { exportCsv } from "../../store/export.ts";
+import { seriesSpec } from "../../domain/series.ts";
 import { writeJsonAtomic } from "../../store/snapshot.ts";
 import { startAfresh } from "../../store/fresh-journal.ts";
 import { FileJournal, journalFiles } from "../../store/trade-journal.ts";
@@ -75,7 +76,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const started = performance.now();
   if (o.files.length === 0) throw new BacktestError("no price files given");
   checkNotLiveDataDir(o.outDir, o.config.dataDir);
-  const quotes: QuoteHistory | null = o.quotes && o.quotes.length ? await readQuoteFiles(o.quotes, o.assumeSpreadCents === undefined ? {} : { assumeSpreadCents: o.assumeSpreadCents }) : null;
+  if (o.config.series.length !== 1) throw new BacktestError(`runBacktest runs one series; several go through runSeriesBacktest (backtest-series.ts): ${o.config.series.join(",")}`);
+  const priceDigits = seriesSpec(o.config.series[0]!).priceDigits;
+  const quotes: QuoteHistory | null = o.quotes && o.quotes.length ? await readQuoteFiles(o.quotes, { priceDigits, ...(o.assumeSpreadCents === undefined ? {} : { assumeSpreadCents: o.assumeSpreadCents }) }) : null;
   if (quotes !== null && quotes.quotes.size === 0) {
     throw new BacktestError(`no usable quote rows in ${o.quotes!.join(", ")}${quotes.stats.examples.length ? `; first problems:\n  ${quotes.stats.examples.join("\n  ")}` : ""}`);
   }

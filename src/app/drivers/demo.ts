@@ -2,19 +2,27 @@ import { isAbsolute, relative } from "node:path";
 import { isoUtc } from "../../domain/window.ts";
 import type { AppConfig } from "../../config/schema.ts";
 import { type Scheduler, sleep, systemScheduler } from "../../net/scheduler.ts";
-import { describeModel, describeStrategy, describeSynthetic } from "../console/banner.ts";
-import { noTradeText, summaryBlock } from "../console/console-format.ts";
+import { describeModel, describeStrategy, describeSynthetic, modelCaveat } from "../console/banner.ts";
+import { type SummaryLine, noTradeText, summaryBlock } from "../console/console-format.ts";
 import type { DashboardServer } from "../dashboard/server.ts";
-import { count, duration, plural, usdFromCents, usdFromNumber } from "../console/number-style.ts";
+import { count, duration, plural, usdFromNumber, usdFromUnits } from "../console/number-style.ts";
 import { etaSeconds, progressText } from "../console/progress.ts";
 import type { RunLog } from "../console/run-log.ts";
-import { TradingSession } from "./session.ts";
+import type { TradingSession } from "./session.ts";
+import { TradingSessions } from "./sessions.ts";
+import { UserError } from "../../domain/errors.ts";
+import { seriesSpec } from "../../domain/series.ts";
+import { seriesDir } from "../../store/series-layout.ts";
+import { BUNDLED_SAMPLE } from "../core/sample.ts";
 import { warmUp } from "./warm-up.ts";
 import { type InputSecond, StreamedSeconds } from "./demo-input.ts";
 
 export interface DemoOptions {
   readonly config: AppConfig;
+  /** The first series' prices (the bundled sample is Bitcoin's). */
   readonly file: string;
+  /** The other series' prices, by series: btc15 bundles only Bitcoin's. */
+  readonly files?: Readonly<Record<string, string>>;
   readonly dataDir: string;
   /** Simulated seconds per real second. */
   readonly speed: number;
@@ -40,73 +48,101 @@ function shortPath(file: string): string {
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
 }
 
+/** One series of the demo: its session and its prices, read as the demo goes. */
+interface DemoSeries {
+  readonly session: TradingSession;
+  readonly input: StreamedSeconds;
+  readonly file: string;
+  last: number;
+}
+
 /**
- * The offline demo: the live runner's session, console and journal (in its own directory,
- * started afresh), fed by recorded prices at `speed`× against the synthetic market. The
- * warm-up is replayed at once, as the live runner's warm start does from exchange history.
+ * The offline demo: the live runner's sessions (one per series), console and journals (in the
+ * demo's own directory, started afresh), fed by recorded prices at `speed`× against the synthetic
+ * market. Several series play their files side by side, second by second from each file's start.
+ * The warm-up is replayed at once, as the live runner's warm start does from exchange history.
  */
-export async function runDemo(o: DemoOptions): Promise<TradingSession> {
+export async function runDemo(o: DemoOptions): Promise<TradingSessions> {
   const log = o.log;
   const scheduler = o.scheduler ?? systemScheduler;
   const now = () => scheduler.now();
+  const series = o.config.series;
+  const fileOf = (s: string) => (s === series[0] ? (o.files?.[s] ?? o.file) : o.files?.[s]);
+  const missing = series.filter((s) => fileOf(s) === undefined);
+  if (missing.length) throw new UserError(`btc15 bundles only Bitcoin's prices: give ${missing.join(", ")} a price file with --data ${missing[0]}=FILE`);
   log.show((c) => c.bold("btc15 DEMO — paper trading on recorded prices, no network needed"));
   log.info(`mode       PAPER (demo)`);
   log.info(`model      ${describeModel(o.config)}`);
+  const caveat = modelCaveat(o.config);
+  if (caveat) log.info(`           ${caveat}`);
   log.info(`strategy   ${describeStrategy(o.config)}`);
-  log.info(`balance    ${usdFromNumber(o.config.balance)} (journal in ${o.dataDir}/, started afresh)`);
+  log.info(`balance    ${usdFromNumber(o.config.balance)}${series.length > 1 ? " each series" : ""} (journal in ${o.dataDir}/, started afresh)`);
   log.info(`market     ${describeSynthetic(o.config)}`);
-  log.info(`prices     ${shortPath(o.file)} at ${o.speed}× (recorded Binance BTC/USDT, a proxy of the index Kalshi settles on)`);
+  for (const s of series) {
+    const f = fileOf(s)!;
+    const what = f === BUNDLED_SAMPLE ? "recorded Binance BTC/USDT, a proxy of the index Kalshi settles on" : `${seriesSpec(s).coin} prices`;
+    log.info(`prices     ${series.length > 1 ? `${s} ` : ""}${shortPath(f)} at ${o.speed}× (${what})`);
+  }
 
-  // The prices are read as the demo goes, never loaded whole. What is read before the session
-  // starts covers the warm-up, and all of a short file: a bad one is refused before its journal is touched.
-  const input = new StreamedSeconds(o.file, (w) => log.warn(w));
+  // The prices are read as the demo goes, never loaded whole. What is read before the sessions
+  // start covers the warm-up, and all of a short file: a bad one is refused before its journal is touched.
+  const inputs = series.map((s) => new StreamedSeconds(fileOf(s)!, (w) => log.warn(w)));
   try {
-    await input.fill(input.ahead);
+    for (const [i, input] of inputs.entries()) {
+      await input.fill(input.ahead);
+      if (input.available === 0) throw new Error(`no prices in ${fileOf(series[i]!)}`);
+    }
   } catch (e) {
-    input.close();
+    for (const input of inputs) input.close();
     throw e;
   }
-  if (input.available === 0) throw new Error(`no prices in ${o.file}`);
 
-  const board = o.dashboard?.attach({ driver: "demo", mode: "paper", series: o.config.series, market: "synthetic" });
-  const session = new TradingSession({
+  const boards = new Map(series.map((s) => [s, o.dashboard?.attach({ driver: "demo", mode: "paper", series: s, market: "synthetic" })]));
+  const sessions = new TradingSessions({
     config: o.config,
-    dataDir: o.dataDir,
-    market: { kind: "synthetic" },
-    settlement: "proxy",
+    rootDir: o.dataDir,
+    market: () => ({ kind: "synthetic" }),
+    settlement: () => "proxy",
     log,
     fresh: { madeBy: "demo", force: o.force ?? false, flag: "--data-dir" },
     maxCarrySeconds: o.config.backtest.maxCarrySeconds,
     scheduler,
     ...(o.config.recording.enabled ? { record: { market: "synthetic" as const } } : {}),
-    ...(board ? { listeners: [board.listener] } : {}),
+    listeners: (s) => [boards.get(s)?.listener],
   });
-  board?.follow(session.engine, o.dataDir);
-  if (session.recorder) log.info(`recording  ${session.recorder.folder}/ (--no-record turns it off)`);
+  for (const session of sessions.list) boards.get(session.series)?.follow(session.engine, seriesDir(o.dataDir, session.series));
+  if (sessions.recorder) log.info(`recording  ${sessions.recorder.folder}/ (--no-record turns it off)`);
   let stopped = false;
   void o.stop.then(() => (stopped = true));
 
-  let last = 0;
-  const feed = (p: InputSecond) => {
-    if (p.mean !== undefined) session.sampler.mean(p.second + 1, p.mean);
-    session.sampler.observe(p.second, p.price, p.exact);
-    session.sampler.advanceTo(p.second + 1);
-    last = p.second;
+  const runs: DemoSeries[] = sessions.list.map((session, i) => ({ session, input: inputs[i]!, file: fileOf(session.series)!, last: 0 }));
+  const feed = (r: DemoSeries, p: InputSecond) => {
+    const sampler = r.session.sampler;
+    if (p.mean !== undefined) sampler.mean(p.second + 1, p.mean);
+    sampler.observe(p.second, p.price, p.exact);
+    sampler.advanceTo(p.second + 1);
+    r.last = p.second;
   };
   // Warm start: enough history for the forecaster and the first strike, at once (no trades: the
   // live runner's rule).
-  const warm = Math.min(input.available, session.engine.forecaster.historyNeeded + 60);
-  warmUp(session, () => {
-    for (let k = 0; k < warm; k++) feed(input.shift()!);
-  });
-  const warmEnd = last;
-  log.info(`warm start ${count(warm)} s of history replayed at once (up to ${isoUtc(warmEnd + 1)})`);
-  // The market to play: --minutes of it, or what the file holds after the warm-up (known from its
-  // first and last bars; corrected if the file turns out shorter).
-  let length = Math.min(o.maxSeconds ?? Infinity, Math.max(0, input.estimatedSeconds - warm));
+  const warm = Math.min(...runs.map((r) => Math.min(r.input.available, r.session.engine.forecaster.historyNeeded + 60)));
+  for (const r of runs) {
+    warmUp(r.session, () => {
+      for (let k = 0; k < warm; k++) feed(r, r.input.shift()!);
+    });
+  }
+  const first = runs[0]!;
+  const warmEnd = first.last;
+  log.info(`warm start ${count(warm)} s of history replayed at once (up to ${isoUtc(warmEnd + 1)}${runs.length > 1 ? ` for ${first.session.series}` : ""})`);
+  // The market to play: --minutes of it, or what the shortest file holds after the warm-up (known from its
+  // first and last bars; corrected if a file turns out shorter).
+  let length = Math.min(o.maxSeconds ?? Infinity, Math.max(0, Math.min(...runs.map((r) => r.input.estimatedSeconds)) - warm));
   log.info(`length     ${duration(length)} of market${o.maxSeconds === undefined ? " (the whole file)" : ""}: about ${duration(length / o.speed)} (--minutes sets it, Ctrl+C ends it)`);
-  log.show((c) => `${c.green("✓")} BTC Feed connected: replay (recorded prices, no network)`);
-  log.show((c) => `${c.green("✓")} Current price: ${c.bold(usdFromCents(session.engine.history.latest))}  (replay, ${isoUtc(warmEnd).replace("T", " ").replace("Z", " UTC")})`);
+  for (const r of runs) {
+    const s = r.session;
+    log.show((c) => `${c.green("✓")} ${s.coin} Feed connected: replay (recorded prices, no network)`);
+    log.show((c) => `${c.green("✓")} Current price${runs.length > 1 ? ` ${s.coin}` : ""}: ${c.bold(usdFromUnits(s.engine.history.latest, s.priceDigits))}  (replay, ${isoUtc(r.last).replace("T", " ").replace("Z", " UTC")})`);
+  }
   log.show((c) => c.bold(c.green("SYSTEM READY - MONITORING FOR OPPORTUNITIES")));
 
   const t0 = now();
@@ -124,24 +160,25 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
   let nextHour = 3600;
   let exhausted = false;
   let inputFailed = false;
+  const available = () => Math.min(...runs.map((r) => r.input.available));
   while (done < length && !stopped) {
     const due = Math.min(length, Math.floor(((now() - t0) / 1000) * o.speed));
-    // Taken a read-ahead at a time, so however fast the demo runs, the file is never read further ahead.
+    // Taken a read-ahead at a time, so however fast the demo runs, the files are never read further ahead.
     while (done < due && !stopped && !exhausted) {
       try {
-        if (!inputFailed) await input.fill(Math.min(due - done, input.ahead));
+        if (!inputFailed) for (const r of runs) await r.input.fill(Math.min(due - done, r.input.ahead));
       } catch (e) {
         inputFailed = true; // a bad file found at its end: what was read is played, then the demo ends
         log.warn(`${(e as Error).message}: the demo ends here`);
       }
-      const batchEnd = Math.min(due, done + input.available);
-      if (batchEnd === done) exhausted = true; // the file is read to its end
+      const batchEnd = Math.min(due, done + available());
+      if (batchEnd === done) exhausted = true; // a file is read to its end
       for (; done < batchEnd && !stopped; done++) {
-        const p = input.shift()!;
-        feed(p);
-        const t = p.second + 1;
+        for (const r of runs) feed(r, r.input.shift()!);
+        const t = first.last + 1;
         if (t >= nextStatus) {
-          session.status(t, session.engine.history.size ? session.engine.history.latest : null, "replay");
+          for (const r of runs) r.session.status(r.last + 1, r.session.engine.history.size ? r.session.engine.history.latest : null, "replay");
+          if (runs.length > 1) log.show((c) => sessions.totalLine(t, c));
           nextStatus = Math.floor(t / every) * every + every;
         }
         if (hourly && done + 1 === nextHour && done + 1 < length) {
@@ -151,30 +188,28 @@ export async function runDemo(o: DemoOptions): Promise<TradingSession> {
         }
       }
     }
-    if (exhausted) length = done; // the file held less than its first and last bars promised
-    session.recorder?.flush();
+    if (exhausted) length = done; // a file held less than its first and last bars promised
+    sessions.recorder?.flush();
     if (!hourly) {
       const q = progress(done);
       log.footer(progressText("demo", q.frac, q.eta, q.of));
     }
     if (done < length && !stopped) await sleep(scheduler, TICK_MS);
   }
-  input.close();
+  for (const r of runs) r.input.close();
   log.footer(null);
   const simulated = done;
   const realSeconds = (now() - t0) / 1000;
-  const csv = await session.close();
-  log.show((c) =>
-    summaryBlock(
-      session.summary,
-      [
-        ["market", `${duration(simulated)} simulated in ${duration(realSeconds)}${stopped ? " (stopped early)" : ""}`],
-        ["windows", `${count(session.engine.counters.windowsClosed)} closed`],
-        ["no trade", noTradeText(session.engine.counters.noTrade)],
-        ["exports", `trades.csv (${plural(csv.trades, "row")}), the open day's predictions CSV (${plural(csv.predictions, "row")}) in ${o.dataDir}/`],
-      ],
-      c,
-    ),
-  );
-  return session;
+  const csv = await sessions.close();
+  const lines = (s: TradingSession | null): SummaryLine[] => [
+    ["market", `${duration(simulated)} simulated in ${duration(realSeconds)}${stopped ? " (stopped early)" : ""}`],
+    ...(s === null ? sessions.seriesSummaryLines() : [["windows", `${count(s.engine.counters.windowsClosed)} closed`] as const, ["no trade", noTradeText(s.engine.counters.noTrade)] as const]),
+    ["exports", `trades.csv (${plural(csv.trades, "row")}), the open day's predictions CSV (${plural(csv.predictions, "row")}) in ${runs.length > 1 ? `each series' folder of ${o.dataDir}/` : `${seriesDir(o.dataDir, first.session.series)}/`}`],
+  ];
+  if (runs.length === 1) log.show((c) => summaryBlock(first.session.summary, lines(first.session), c));
+  else {
+    for (const r of runs) log.show((c) => summaryBlock(r.session.summary, lines(r.session).slice(0, -1), c).replace("Performance summary", `Performance summary: ${r.session.series}`));
+    log.show((c) => summaryBlock(sessions.total, lines(null), c).replace("Performance summary", "Performance summary: every series together"));
+  }
+  return sessions;
 }

@@ -1,18 +1,32 @@
 import type { AppConfig } from "../../config/schema.ts";
-import { type IndexReading, PriceIndex, type WarmStart, warmStart } from "../../feeds/index.ts";
+import { type CoinIndex, type IndexReading, PriceIndex, type WarmStart, warmStart } from "../../feeds/index.ts";
+import { seriesSpec } from "../../domain/series.ts";
+import type { Paint } from "../console/console-format.ts";
 import { type Scheduler, sleep } from "../../net/scheduler.ts";
 import { count, plural, usdFromNumber } from "../console/number-style.ts";
 import { SOURCE_REPORT_MS, everySourceFailed, sourceReport, warmStartLine } from "./live-startup.ts";
 import type { RunLog } from "../console/run-log.ts";
 
-/** The price feeds of a live run, connected, with the warm start and the first live reading. */
-export interface LiveFeeds {
-  readonly index: PriceIndex;
-  /** The warm start's history (empty when there was no price to start with: nothing is traded then). */
+/** One coin's feed in a live run: its index, its warm start and its first reading. */
+export interface CoinFeed {
+  readonly coin: string;
+  readonly index: CoinIndex;
+  /** The warm start's history (empty when the coin had no price to start with). */
   readonly warm: WarmStart;
   /** The first reading with a price, or the last one without when none came. */
   readonly first: IndexReading;
   /** Index prices stamped on arrival, held until the session takes them (then passed on at once). */
+  onComposite(take: (tsMs: number, price: number) => void): void;
+}
+
+/** The price feeds of a live run, connected (one connection per exchange for every coin), each coin warmed and read. */
+export interface LiveFeeds {
+  readonly index: PriceIndex;
+  /** Each coin's feed, in the configuration's order of series. */
+  readonly coins: ReadonlyMap<string, CoinFeed>;
+  /** The first coin's warm start, first reading and composite prices (a single-series run's). */
+  readonly warm: WarmStart;
+  readonly first: IndexReading;
   onComposite(take: (tsMs: number, price: number) => void): void;
 }
 
@@ -27,69 +41,104 @@ export interface FeedsStart {
 }
 
 /**
- * Connects every price source, backfills recent history (warm start) while they connect, and
- * waits for a first live price, up to startupTimeoutSeconds. Without one, each source's fate is
- * shown within a few seconds (at once when all have failed), then the runner keeps trying
- * quietly until the timeout; with one, the console says which source connected and which did
- * not. Ticks are stamped on arrival from the start.
+ * Connects every price source (each exchange once, carrying every configured coin), backfills
+ * each coin's recent history (warm start) while they connect, and waits for a first live price of
+ * every coin, up to startupTimeoutSeconds. Without any price, each source's fate is shown within
+ * a few seconds (at once when all have failed), then the runner keeps trying quietly until the
+ * timeout; with prices, the console says which source connected and which did not (and which coin
+ * has none yet). Ticks are stamped on arrival from the start.
  */
 export async function startFeeds(o: FeedsStart): Promise<LiveFeeds> {
   const { config, log, scheduler } = o;
+  const products = config.series.map((s) => seriesSpec(s).products);
+  const coins = products.map((p) => p.coin);
   const index = new PriceIndex(config.feeds, {
     scheduler,
+    coins: products,
     log: (level, msg) => {
       log.debug(`feeds ${level}: ${msg}`);
       o.notice(level, msg);
     },
   });
-  const early: [number, number][] = [];
-  let take: ((tsMs: number, price: number) => void) | null = null;
-  index.onComposite((ts, price) => (take ? take(ts, price) : early.push([ts, price])));
+  const held = new Map<string, { early: [number, number][]; take: ((tsMs: number, price: number) => void) | null }>();
+  for (const coin of coins) {
+    const h = { early: [] as [number, number][], take: null as ((tsMs: number, price: number) => void) | null };
+    held.set(coin, h);
+    index.coin(coin).onComposite((ts, price) => (h.take ? h.take(ts, price) : h.early.push([ts, price])));
+  }
   index.start();
-  // The warm start's history is fetched while the sources connect: neither waits for the other.
-  const warming = warmStart(config.feeds, { scheduler, log: (_l, msg) => log.debug(`warm start: ${msg}`) });
+  // Each coin's history is fetched while the sources connect: neither waits for the other.
+  const digits = new Map(config.series.map((s) => [seriesSpec(s).coin, seriesSpec(s).priceDigits]));
+  const warming = new Map(
+    products.map((p) => [p.coin, warmStart(config.feeds, { scheduler, log: (_l, msg) => log.debug(`warm start: ${msg}`) }, p, digits.get(p.coin) ?? 2)] as const),
+  );
+  const readAll = () => new Map(coins.map((c) => [c, index.coin(c).read(scheduler.now())]));
 
   const deadline = scheduler.now() + config.startupTimeoutSeconds * 1000;
   const reportAt = scheduler.now() + SOURCE_REPORT_MS;
   let reported = false;
-  let reading = index.read();
-  while (reading.price === null && scheduler.now() < deadline && !o.stopping()) {
-    if (!reported && (scheduler.now() >= reportAt || everySourceFailed(reading))) {
+  let readings = readAll();
+  const some = () => [...readings.values()].some((r) => r.price !== null);
+  const all = () => [...readings.values()].every((r) => r.price !== null);
+  while (!all() && scheduler.now() < deadline && !o.stopping()) {
+    const r = readings.get(coins[0]!)!;
+    if (!some() && !reported && (scheduler.now() >= reportAt || everySourceFailed(r))) {
       reported = true;
-      const r = reading;
       log.show((c) => sourceReport(r, c, config.startupTimeoutSeconds));
       for (const s of r.sources) if (s.lastError) log.debug(`feeds: ${s.name}: ${s.lastError}`);
     }
     await sleep(scheduler, 250);
-    reading = index.read();
+    readings = readAll();
   }
   // REST answers first; give sockets still connecting a moment, so the lines below say what connected.
   const grace = Math.min(deadline, scheduler.now() + 3000);
-  while (reading.price !== null && reading.sources.some((s) => s.state === "connecting" && s.lastError === null) && scheduler.now() < grace && !o.stopping()) {
+  const connecting = () => [...readings.values()].some((r) => r.sources.some((s) => s.state === "connecting" && s.lastError === null));
+  while (some() && connecting() && scheduler.now() < grace && !o.stopping()) {
     await sleep(scheduler, 100);
-    reading = index.read();
+    readings = readAll();
   }
-  const r = reading;
-  if (r.price === null) {
-    const unused = await warming; // it gives up on its own timeout
-    for (const note of unused.notes) log.debug(`warm start: ${note}`);
-    if (!reported && !o.stopping()) log.show((c) => sourceReport(r, c, null));
-    return { index, warm: { seconds: [], source: "none", notes: unused.notes }, first: r, onComposite: () => {} };
+  const firstReading = readings.get(coins[0]!)!;
+  if (!some()) {
+    for (const w of warming.values()) {
+      const unused = await w; // it gives up on its own timeout
+      for (const note of unused.notes) log.debug(`warm start: ${note}`);
+    }
+    if (!reported && !o.stopping()) log.show((c) => sourceReport(firstReading, c, null));
+    const none: WarmStart = { seconds: [], source: "none", notes: [] };
+    const feeds = new Map(coins.map((c) => [c, { coin: c, index: index.coin(c), warm: none, first: readings.get(c)!, onComposite: () => {} } satisfies CoinFeed]));
+    return { index, coins: feeds, warm: none, first: { ...firstReading, price: null }, onComposite: () => {} };
   }
-  log.show((c) => sourceReport(r, c, null));
-  const warm = await warming;
-  log.info(warmStartLine(warm));
-  for (const note of warm.notes) log.debug(`warm start: ${note}`);
-  return {
-    index,
-    warm,
-    first: r,
-    onComposite(t) {
-      for (const [ts, price] of early) t(ts, price);
-      early.length = 0;
-      take = t;
-    },
-  };
+  if (coins.length === 1) log.show((c) => sourceReport(firstReading, c, null));
+  else for (const coin of coins) log.show((c) => coinLine(readings.get(coin)!, c));
+  const feeds = new Map<string, CoinFeed>();
+  for (const coin of coins) {
+    const warm = await warming.get(coin)!;
+    const first = readings.get(coin)!;
+    log.info(`${coins.length > 1 ? `${coin.padEnd(4)} ` : ""}${warmStartLine(warm)}`);
+    for (const note of warm.notes) log.debug(`warm start: ${coin}: ${note}`);
+    const h = held.get(coin)!;
+    feeds.set(coin, {
+      coin,
+      index: index.coin(coin),
+      warm: first.price === null ? { seconds: [], source: "none", notes: warm.notes } : warm,
+      first,
+      onComposite(t) {
+        for (const [ts, price] of h.early) t(ts, price);
+        h.early.length = 0;
+        h.take = t;
+      },
+    });
+  }
+  const head = feeds.get(coins[0]!)!;
+  return { index, coins: feeds, warm: head.warm, first: head.first, onComposite: (t) => head.onComposite(t) };
+}
+
+/** With several coins, one start-up line each: "✓ ETH  coinbase $3,012.40 · kraken $3,012.55 (2 of 2 sources)". */
+function coinLine(r: IndexReading, c: Paint): string {
+  const on = r.sources.filter((s) => s.state !== "disabled");
+  const live = on.filter((s) => s.state === "live" && s.price !== null);
+  if (live.length === 0) return `${c.yellow("✗")} ${r.coin.padEnd(4)} no price yet (still trying; its series does not trade until one comes)`;
+  return `${c.green("✓")} ${r.coin.padEnd(4)} ${live.map((s) => `${s.name} ${usdFromNumber(s.price!)}`).join(" · ")} (${live.length} of ${on.length} sources)`;
 }
 
 /** "coinbase live $64,123.45 · kraken backoff (ECONNREFUSED)" */

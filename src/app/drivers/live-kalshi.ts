@@ -13,7 +13,7 @@ import type { RunLog } from "../console/run-log.ts";
 import { readKalshiCredentials } from "../venue/kalshi-credentials.ts";
 import { type LiveAccount, ShardBalanceWatch, checkLiveGates, liveBroker, liveOrderPort, liveSummary, readLiveAccount, shardShortfall } from "../venue/kalshi-live.ts";
 import { bookKeyNotice } from "../venue/kalshi-status.ts";
-import { type MarketChoice, chooseMarketSource, kalshiClient } from "../venue/kalshi-market.ts";
+import { type MarketChoice, type PriceDigits, chooseMarketSources, kalshiClient } from "../venue/kalshi-market.ts";
 
 export interface LiveKalshiOptions {
   readonly config: AppConfig;
@@ -32,16 +32,25 @@ export interface LiveKalshi {
   readonly client: KalshiClient;
   /** Live trading only: the account as Kalshi reported it at start. */
   readonly account: LiveAccount | null;
-  /** The market the engine trades against: Kalshi's book when reachable (or asked for), the synthetic maker otherwise. */
-  chooseMarket(o: {
-    readonly onError: (message: string) => void;
-    readonly onGiveUp: (ticker: string) => void;
-    readonly onBookNeedsKey?: () => void;
-    readonly onIndexCheck?: (c: IndexWindowCheck) => void;
-  }): Promise<MarketChoice>;
   /**
-   * Live trading only: where orders go, each to its market's exchange shard (`shardOf`, the
-   * start-up shard until the market says); their outcomes come back through `emit` (the session's door).
+   * The market each series' engine trades against, in the configuration's order: Kalshi's books
+   * when reachable (or asked for), the synthetic maker otherwise. `digits`: a series' price unit
+   * when the market said it is not the series table's.
+   */
+  chooseMarkets(
+    o: {
+      readonly onError: (message: string) => void;
+      readonly onGiveUp: (ticker: string) => void;
+      readonly onBookNeedsKey?: () => void;
+      readonly onIndexCheck?: (c: IndexWindowCheck) => void;
+      readonly onRoundDigits?: (ticker: string, digits: number) => void;
+    },
+    digits?: PriceDigits,
+  ): Promise<MarketChoice[]>;
+  /**
+   * Live trading only: where one series' orders go, each to its market's exchange shard
+   * (`shardOf`, the start-up shard until the market says); their outcomes come back through `emit`
+   * (that series' session's door). Called once per series; the broker is shared.
    */
   orders(emit: (e: OrderEvent) => void, shardOf?: (ticker: string) => number | null): OrderPort | undefined;
   /** Live trading only, once orders() made it: the broker (its counters) and the shard balance kept current. */
@@ -82,13 +91,16 @@ export async function openKalshi(o: LiveKalshiOptions): Promise<LiveKalshi> {
   return {
     client,
     account,
-    chooseMarket: (d) => chooseMarketSource(config.markets, { config, key: credentials, client, clock: scheduler, scheduler, ...d }),
+    chooseMarkets: (d, digits) => chooseMarketSources(config.markets, { config, key: credentials, client, clock: scheduler, scheduler, ...d }, config.series, digits),
     orders(emit, shardOf) {
       if (grant === null || account === null) return undefined;
-      log.show((c) => c.red(liveSummary(config, account!)));
-      const broker = (made.broker = liveBroker(grant, client, config));
-      made.balanceWatch = new ShardBalanceWatch(client, account, config.statusIntervalSeconds * 1000, config.kalshi.backoff.maxMs, scheduler);
-      made.balanceWatch.start();
+      if (made.broker === null) {
+        log.show((c) => c.red(liveSummary(config, account!)));
+        made.broker = liveBroker(grant, client, config);
+        made.balanceWatch = new ShardBalanceWatch(client, account, config.statusIntervalSeconds * 1000, config.kalshi.backoff.maxMs, scheduler);
+        made.balanceWatch.start();
+      }
+      const broker = made.broker;
       // The order as it goes on the wire is said at once (info): what is sent, not what was wanted.
       return liveOrderPort(broker, emit, scheduler, (l) => log.info(l), (t) => shardOf?.(t) ?? account!.shard);
     },

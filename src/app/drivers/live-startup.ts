@@ -51,7 +51,7 @@ export function sourceReport(r: IndexReading, c: Paint, giveUpSeconds: number | 
   const on = r.sources.filter((s) => s.state !== "disabled");
   const live = on.filter((s) => s.state === "live");
   const rest = on.filter((s) => s.state !== "live");
-  const lines = live.map((s) => `${c.green("✓")} BTC Feed connected: ${s.name} (${TRANSPORT[s.transport] ?? s.transport})${s.price !== null ? `  ${usdFromNumber(s.price)}` : ""}`);
+  const lines = live.map((s) => `${c.green("✓")} ${r.coin} Feed connected: ${s.name} (${TRANSPORT[s.transport] ?? s.transport})${s.price !== null ? `  ${usdFromNumber(s.price)}` : ""}`);
   if (rest.length) {
     const heading = live.length ? "Not connected (retried in the background):" : `No price source reached yet (still trying${giveUpSeconds === null ? "" : `; giving up after ${giveUpSeconds} s`}):`;
     lines.push(`${c.yellow("✗")} ${heading}`, ...rest.map(row));

@@ -15,12 +15,17 @@ import { type Core, type MarketSpec, buildCore } from "../core/builder.ts";
 import type { ArmSpec } from "../core/compare/arms.ts";
 import { Comparison, compareNotes } from "../core/compare/comparison.ts";
 import { writeComparison } from "../core/compare/files.ts";
+import { parseConfig } from "../../config/load.ts";
+import { totalLimits } from "../../config/engine-config.ts";
+import { Portfolio } from "../../engine/portfolio.ts";
+import { NO_TRADE_REASONS } from "../../strategy/decision.ts";
+import { seriesDir } from "../../store/series-layout.ts";
 import type { DashboardServer } from "../dashboard/server.ts";
 import { performanceSnapshot } from "../core/performance.ts";
-import type { RecordedWriteFailure } from "../recording/format.ts";
+import type { RecordedEvent, RecordedWriteFailure, RecordingHeader } from "../recording/format.ts";
 import { type ReadCounters, type RecordedSession, findSessions, isEngineEvent, readRecordingBatches } from "../recording/reader.ts";
 import { RefusedWrites } from "../recording/refused-writes.ts";
-import { type ReplayResult, type ReplayedSession, runResult } from "../core/run-result.ts";
+import { type ReplayResult, type ReplayedSession, type RunResult, runResult, totalFigures } from "../core/run-result.ts";
 
 export type { ReplayResult, ReplayedSession } from "../core/run-result.ts";
 
@@ -40,7 +45,9 @@ export interface ReplayOptions {
   readonly onWarning?: (message: string) => void;
   /** The dashboard (--dashboard), already listening: the replay is shown on it (best with a speed). */
   readonly dashboard?: DashboardServer;
-  /** Strategies to run side by side over the same recorded events, each its own paper account (--compare). */
+  /** Replay only these of the recorded series (default: every one). */
+  readonly series?: readonly string[];
+  /** Strategies to run side by side over the same recorded events, each its own paper account (--compare; one series). */
   readonly compare?: readonly ArmSpec[];
   /**
    * Journal a prediction every N seconds (--predictions N); 0 or absent: none, as in a backtest.
@@ -51,38 +58,79 @@ export interface ReplayOptions {
 
 const sameRecords = (a: readonly TradeJournalRecord[], b: readonly TradeJournalRecord[]) => a.length <= b.length && a.every((r, i) => JSON.stringify(r) === JSON.stringify(b[i]));
 
+/** What a recording's header says of its series, whichever version wrote it. */
+export interface RecordedSeries {
+  /** The configuration, read by today's schema (a version-1 header names one series as a string). */
+  readonly config: AppConfig;
+  readonly series: readonly string[];
+  /** Each series' trade journal when the session started. */
+  readonly journals: Readonly<Record<string, readonly TradeJournalRecord[]>>;
+  readonly priceDigits: Readonly<Record<string, number>>;
+}
+
+export function recordedSeries(h: RecordingHeader): RecordedSeries {
+  let config: AppConfig;
+  try {
+    config = parseConfig(h.config, `the configuration recorded in session ${h.session}`);
+  } catch (e) {
+    throw new UserError(`${(e as Error).message}\n  (replay it with --config FILE to use another configuration)`);
+  }
+  const series = h.series ?? config.series;
+  const journals = h.journals_at_start ?? { [series[0]!]: h.journal_at_start ?? [] };
+  return { config, series, journals, priceDigits: h.price_digits ?? {} };
+}
+
+/** One series' replay: its journal (a folder of the output), the writes its disk refused, its core. */
+interface SeriesReplay {
+  readonly series: string;
+  readonly dir: string;
+  readonly journal: FileJournal;
+  readonly disk: RefusedWrites;
+  core: Core | null;
+  samples: number;
+  readonly noTrade: Partial<NoTradeCounts>;
+  lastSecond: number | null;
+}
+
 /**
- * `btc15 replay`: feeds recorded sessions back through the engine, event by event, in the order
- * the live engine took them. With each session's own configuration it reproduces that session's
- * journal; with another it shows what that strategy would have done on the same real books,
- * strikes and results. Sessions after the first start the way a restart does: from the journal
- * as it stands (with the session's own configuration, from the journal the live session found).
+ * `btc15 replay`: feeds recorded sessions back through the engines, event by event, in the order
+ * the live engines took them, each event to its series' engine (a version-1 recording holds one
+ * series). With each session's own configuration it reproduces each series' journal; with another
+ * it shows what that strategy would have done on the same real books, strikes and results. Each
+ * series journals in its own folder of the output directory. Sessions after the first start the
+ * way a restart does: from the journal as it stands (with the session's own configuration, from
+ * the journal the live session found).
  */
 export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   const scheduler = o.scheduler ?? systemScheduler;
   const started = scheduler.now();
   const sessions = await findSessions(o.paths);
+  const recorded = new Map(sessions.map((s) => [s.id, recordedSeries(s.header)]));
   for (const s of sessions) {
-    if (resolve(o.outDir) === resolve(s.header.config.dataDir)) throw new UserError(`the replay output directory ${o.outDir} is the recorded session's own data directory: choose another with --out`);
+    if (resolve(o.outDir) === resolve(recorded.get(s.id)!.config.dataDir)) throw new UserError(`the replay output directory ${o.outDir} is the recorded session's own data directory: choose another with --out`);
   }
   if (o.config && resolve(o.outDir) === resolve(o.config.dataDir)) throw new UserError(`the replay output directory ${o.outDir} is the configuration's live data directory: choose another with --out`);
+  const allSeries = [...new Set(sessions.flatMap((s) => recorded.get(s.id)!.series))];
+  const wanted = o.series ?? allSeries;
+  const missing = wanted.filter((s) => !allSeries.includes(s));
+  if (missing.length) throw new UserError(`--series ${missing.join(", ")}: not in the recording (it holds ${allSeries.join(", ")})`);
+  if (o.compare?.length && wanted.length > 1) throw new UserError(`--compare runs one series at a time, and the recording holds ${wanted.join(", ")}: add --series with one of them`);
   startAfresh(o.outDir, { madeBy: "replay", force: o.force ?? false, flag: "--out" });
-  const first = o.config ?? sessions[0]!.header.config;
   const every = o.predictionEverySeconds ?? 0;
-  const journal = new FileJournal(o.outDir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16, gzipLevel: 1, ...(o.onWarning ? { onWarning: o.onWarning } : {}) });
-  // The writes the live session's disk refused are refused again, so the replay makes its journal.
-  const disk = new RefusedWrites(journal);
+  const replays = new Map<string, SeriesReplay>();
+  for (const series of wanted) {
+    const dir = seriesDir(o.outDir, series);
+    const journal = new FileJournal(dir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16, gzipLevel: 1, ...(o.onWarning ? { onWarning: o.onWarning } : {}) });
+    // The writes the live session's disk refused are refused again, so the replay makes its journal.
+    replays.set(series, { series, dir, journal, disk: new RefusedWrites(journal), core: null, samples: 0, noTrade: {}, lastSecond: null });
+  }
   const read: ReadCounters = { lines: 0, ticks: 0, skipped: 0, problems: [] };
   const replayed: ReplayedSession[] = [];
-  let core: Core | null = null;
   let events = 0;
-  let samples = 0;
-  let lastSecond: number | null = null;
   let diverged = 0;
-  const noTrade: Partial<NoTradeCounts> = {};
   let paceFrom: { second: number; wall: number } | null = null;
   const comparison = o.compare?.length ? new Comparison(o.compare) : null;
-  const board = o.dashboard?.attach({ driver: "replay", mode: "paper", series: first.series, market: sessions.some((s) => s.header.market === "kalshi") ? "kalshi (recorded)" : "synthetic" });
+  const boards = new Map(wanted.map((s) => [s, o.dashboard?.attach({ driver: "replay", mode: "paper", series: s, market: sessions.some((x) => x.header.market === "kalshi") ? "kalshi (recorded)" : "synthetic" })]));
 
   const pace = async (second: number) => {
     if (!o.speed) return;
@@ -93,36 +141,51 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   };
 
   for (const [n, session] of sessions.entries()) {
-    const config = o.config ?? session.header.config;
-    startFrom(journal, session, n, o.config === undefined, o.outDir, o.onWarning);
-    const account = Account.fromRecords(loadTradeJournal(o.outDir).records, dollarsToMoney(config.balance));
-    const market: MarketSpec = { kind: session.header.market === "kalshi" ? "venue" : "synthetic" };
-    comparison?.start({ config, market, settlement: session.header.settlement, live: session.header.mode === "live" });
-    core = buildCore({
-      config,
-      market,
-      settlement: session.header.settlement,
-      // With another configuration the live session's disk says nothing about this replay's writes.
-      journal: o.config === undefined ? disk : journal,
-      predictionEverySeconds: every,
-      live: session.header.mode === "live",
-      account,
-      ...(core ? { carry: core } : {}),
-      ...(board ? { listeners: [board.listener] } : {}),
-      ...(comparison ? { onEvent: (e: EngineEvent) => comparison.feed(e) } : {}),
-    });
-    const engine = core.engine;
-    board?.follow(engine, n === 0 ? o.outDir : undefined);
+    const rec = recorded.get(session.id)!;
+    const config = o.config ?? rec.config;
+    const own = o.config === undefined;
+    // The limits on every series together, over this session's engines.
+    const portfolio = new Portfolio(totalLimits(config, session.header.mode === "live"));
+    const here = rec.series.filter((s) => replays.has(s));
+    for (const series of here) {
+      const r = replays.get(series)!;
+      startFrom(r.journal, session, rec.journals[series] ?? [], n === 0 || r.core === null, own, r.dir, series, o.onWarning);
+      const account = Account.fromRecords(loadTradeJournal(r.dir).records, dollarsToMoney(config.balance));
+      const digits = rec.priceDigits[series];
+      const market: MarketSpec = { kind: session.header.market === "kalshi" ? "venue" : "synthetic" };
+      // The comparison's arms take the same events as the one series replayed.
+      if (comparison) comparison.start({ config, market, settlement: session.header.settlement, live: session.header.mode === "live" });
+      r.core = buildCore({
+        config,
+        series,
+        ...(digits !== undefined ? { priceDigits: digits } : {}),
+        portfolio,
+        market,
+        settlement: session.header.settlement,
+        // With another configuration the live session's disk says nothing about this replay's writes.
+        journal: own ? r.disk : r.journal,
+        predictionEverySeconds: every,
+        live: session.header.mode === "live",
+        account,
+        ...(r.core ? { carry: r.core } : {}),
+        ...(boards.get(series) ? { listeners: [boards.get(series)!.listener] } : {}),
+        ...(comparison ? { onEvent: (e: EngineEvent) => comparison.feed(e) } : {}),
+      });
+      boards.get(series)?.follow(r.core.engine, n === 0 ? r.dir : undefined);
+    }
+    const defaultSeries = rec.series[0]!;
     let sessionEvents = 0;
     // Each event is handled once the refused writes recorded after it are known (a line later).
-    let held: EngineEvent | null = null;
+    let held: RecordedEvent | null = null;
     let refused: RecordedWriteFailure[] = [];
-    const handle = (e: EngineEvent) => {
-      if (e.type === "second") lastSecond = e.second;
-      disk.arm(refused);
+    const handle = (e: RecordedEvent) => {
+      const r = replays.get(e.series ?? defaultSeries);
+      if (r === undefined || r.core === null) return; // a series not replayed (--series)
+      if (e.type === "second") r.lastSecond = e.second;
+      r.disk.arm(refused);
       refused = [];
-      core!.feed(e);
-      diverged += disk.settle();
+      r.core.feed(stripSeries(e));
+      diverged += r.disk.settle();
       sessionEvents++;
     };
     for (const file of session.files) {
@@ -138,7 +201,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
             if (o.speed && held.type === "second") await pace(held.second);
             handle(held);
           }
-          held = line as EngineEvent;
+          held = line as RecordedEvent;
         }
       }
     }
@@ -147,8 +210,12 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       handle(held);
     }
     events += sessionEvents;
-    samples += engine.counters.samples;
-    for (const [k, v] of Object.entries(engine.counters.noTrade) as [keyof NoTradeCounts, number][]) noTrade[k] = (noTrade[k] ?? 0) + v;
+    for (const series of here) {
+      const r = replays.get(series)!;
+      const engine = r.core!.engine;
+      r.samples += engine.counters.samples;
+      for (const [k, v] of Object.entries(engine.counters.noTrade) as [keyof NoTradeCounts, number][]) r.noTrade[k] = (r.noTrade[k] ?? 0) + v;
+    }
     replayed.push({
       id: session.id,
       started: session.header.started,
@@ -158,20 +225,32 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       settlement: session.header.settlement,
       mode: session.header.mode,
       btc15_version: session.header.btc15_version,
+      series: here,
     });
-    o.onSession?.(`session ${session.id}: ${session.files.length} file(s), ${sessionEvents.toLocaleString("en-US")} events (${session.header.market} market, ${session.header.mode}, recorded by btc15 ${session.header.btc15_version})`);
+    o.onSession?.(`session ${session.id}: ${session.files.length} file(s), ${sessionEvents.toLocaleString("en-US")} events${rec.series.length > 1 ? ` of ${rec.series.join(", ")}` : ""} (${session.header.market} market, ${session.header.mode}, recorded by btc15 ${session.header.btc15_version})`);
   }
-  journal.close();
-  await journal.idle();
-  const last = core!;
-  writeJsonAtomic(journalFiles(o.outDir).performance, performanceSnapshot(last.engine.account.summary(), lastSecond));
-  await exportCsv(o.outDir);
-  if (diverged > 0) o.onWarning?.(`${diverged} journal write(s) the live session's disk refused were never tried by the replay: it did not follow the live session there`);
   const anyKalshi = sessions.some((s) => s.header.market === "kalshi");
+  const bySeries: Record<string, RunResult> = {};
+  let samples = 0;
+  for (const r of replays.values()) {
+    r.journal.close();
+    await r.journal.idle();
+    if (r.core === null) continue;
+    writeJsonAtomic(journalFiles(r.dir).performance, performanceSnapshot(r.core.engine.account.summary(), r.lastSecond));
+    await exportCsv(r.dir);
+    samples += r.samples;
+    bySeries[r.series] = {
+      ...runResult(r.core, anyKalshi ? "the recorded Kalshi books: paper fills walk each book as it was, at its prices and depth, with Kalshi's taker fee" : null, { samples: r.samples, noTrade: { ...zeroNoTrade(), ...r.noTrade } as NoTradeCounts }),
+      ...(anyKalshi ? {} : { baselines: { ...runResult(r.core, null).baselines, note: "the recorded sessions traded the synthetic market (no Kalshi books were recorded): no market price to score" } }),
+    };
+  }
+  if (diverged > 0) o.onWarning?.(`${diverged} journal write(s) the live session's disk refused were never tried by the replay: it did not follow the live session there`);
+  const head = bySeries[wanted[0]!]!;
   const elapsed = scheduler.now() - started;
   const result: ReplayResult = {
-    ...runResult(last, anyKalshi ? "the recorded Kalshi books: paper fills walk each book as it was, at its prices and depth, with Kalshi's taker fee" : null, { samples, noTrade: noTrade as NoTradeCounts }),
-    ...(anyKalshi ? {} : { baselines: { ...runResult(last, null).baselines, note: "the recorded sessions traded the synthetic market (no Kalshi books were recorded): no market price to score" } }),
+    ...head,
+    series: bySeries,
+    total: totalFigures(bySeries),
     sessions: replayed,
     config: o.config ? "given" : "recorded",
     events,
@@ -183,33 +262,46 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     comparison: comparison === null ? null : comparison.result(compareNotes(anyKalshi ? "kalshi" : "synthetic")),
     out_dir: o.outDir,
   };
-  if (comparison !== null && result.comparison !== null) writeComparison(o.outDir, comparison, result.comparison);
+  void samples;
+  // Beside the journal of the one series compared, where its report looks for it.
+  if (comparison !== null && result.comparison !== null) writeComparison(replays.get(wanted[0]!)!.dir, comparison, result.comparison);
   writeJsonAtomic(`${o.outDir}/replay.json`, result);
   return result;
 }
 
+/** The engine takes the event as the live engine did: without the recording's series tag. */
+function stripSeries(e: RecordedEvent): EngineEvent {
+  if (e.series === undefined) return e;
+  const { series: _series, ...event } = e;
+  return event as EngineEvent;
+}
+
+function zeroNoTrade(): NoTradeCounts {
+  return Object.fromEntries(NO_TRADE_REASONS.map((r) => [r, 0])) as NoTradeCounts;
+}
+
 /**
- * Puts the journal where session `n` starts. The first session starts from the journal the live
- * session found. Later ones, with the session's own configuration, start from the journal the
+ * Puts a series' journal where session `n` starts. The first session starts from the journal the
+ * live session found. Later ones, with the session's own configuration, start from the journal the
  * live session found at its restart: it may hold records whose events a crash kept out of the
  * recording (the last seconds before a kill -9), or lack records the replay made from events the
  * live session recorded but never journaled (a kill -9 inside a burst of settlements: the rest
  * were settled after the restart, later). With another configuration the replay goes on from its own.
  */
-function startFrom(journal: FileJournal, session: RecordedSession, n: number, own: boolean, dir: string, warn?: (m: string) => void): void {
-  const atStart = session.header.journal_at_start ?? [];
-  if (n === 0) {
+function startFrom(journal: FileJournal, session: RecordedSession, atStart: readonly TradeJournalRecord[], firstOfSeries: boolean, own: boolean, dir: string, series: string, warn?: (m: string) => void): void {
+  if (firstOfSeries) {
     for (const r of atStart) journal.append(r);
     return;
   }
   if (!own) return;
   const have = loadTradeJournal(dir).records;
+  const name = series === "KXBTC15M" ? "" : ` (${series})`;
   if (sameRecords(have, atStart)) {
     for (const r of atStart.slice(have.length)) journal.append(r);
-    if (atStart.length > have.length) warn?.(`session ${session.id} started from ${atStart.length - have.length} journal record(s) whose events the recording lost (a crash): taken from its journal`);
+    if (atStart.length > have.length) warn?.(`session ${session.id}${name} started from ${atStart.length - have.length} journal record(s) whose events the recording lost (a crash): taken from its journal`);
     return;
   }
   const from = have.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(atStart[i]));
-  warn?.(`session ${session.id} started from a journal that differs from the replay's own from record ${from + 1} (${have.length - from} replayed record(s) the live session never wrote, a crash): replaying on from the live journal`);
+  warn?.(`session ${session.id}${name} started from a journal that differs from the replay's own from record ${from + 1} (${have.length - from} replayed record(s) the live session never wrote, a crash): replaying on from the live journal`);
   journal.replaceTrades(atStart);
 }

@@ -16,7 +16,10 @@ import { removeStaleTemps } from "../../store/recovery.ts";
 import { writeJsonAtomic } from "../../store/snapshot.ts";
 import { FileJournal, journalFiles, loadTradeJournal } from "../../store/trade-journal.ts";
 import { PLAIN, type StatusInput, settlementLine, statusBlock, statusLine, tradeSignalBlock } from "../console/console-format.ts";
-import { contractPrice, count, dollars, plural, usd } from "../console/number-style.ts";
+import { contractPrice, count, plural, priceText, usd, usdFromUnits } from "../console/number-style.ts";
+import type { TradeJournalRecord } from "../../domain/records.ts";
+import { seriesSpec } from "../../domain/series.ts";
+import type { Portfolio } from "../../engine/portfolio.ts";
 import { type Core, type MarketSpec, buildCore } from "../core/builder.ts";
 import { performanceSnapshot } from "../core/performance.ts";
 import { SessionRecorder } from "../recording/recorder.ts";
@@ -26,6 +29,11 @@ import type { RunLog } from "../console/run-log.ts";
 
 export interface SessionOptions {
   readonly config: AppConfig;
+  /** The series this session trades (the configuration's first when absent). */
+  readonly series?: string;
+  /** Its price unit's decimals when the market said they are not the series table's. */
+  readonly priceDigits?: number;
+  /** This series' journal directory. */
   readonly dataDir: string;
   readonly market: MarketSpec;
   readonly settlement: "proxy" | "official";
@@ -47,6 +55,15 @@ export interface SessionOptions {
   readonly onJournalError?: (e: Error) => void;
   /** Record every event fed to the engine (and raw ticks, and refused journal writes) under `<dataDir>/sessions/`. */
   readonly record?: { readonly market: "kalshi" | "synthetic" };
+  /**
+   * The recording several series share (their sessions' events go in tagged with the series);
+   * it belongs to whoever made it (TradingSessions), not to this session.
+   */
+  readonly recorder?: SessionRecorder;
+  /** The other series' sessions of the process and the limits on all of them together. */
+  readonly portfolio?: Portfolio;
+  /** With several series: name this one on its status lines. */
+  readonly label?: string;
   /** The clock: the recording's name and flushes, the stop event (default the wall clock). */
   readonly scheduler?: Scheduler;
   /** The journal's and the recording's writes (a test's full disk); Node's by default. */
@@ -75,6 +92,13 @@ export class TradingSession {
   readonly recovery: Recovery;
   /** The session's recording, when recording. */
   readonly recorder: SessionRecorder | null;
+  readonly series: string;
+  /** The coin ("BTC") and the series' price decimals (2 for BTC). */
+  readonly coin: string;
+  readonly priceDigits: number;
+  /** The journal's records when the session opened (a shared recording's header holds each series'). */
+  readonly journalAtStart: readonly TradeJournalRecord[];
+  private readonly ownRecorder: boolean;
   private readonly scheduler: Scheduler;
   private readonly resumedAt: number | null;
   private closed = false;
@@ -82,37 +106,50 @@ export class TradingSession {
   constructor(private readonly o: SessionOptions) {
     if (o.fresh) startAfresh(o.dataDir, o.fresh);
     else keepJournal(o.dataDir);
+    this.series = o.series ?? o.config.series[0]!;
+    const spec = seriesSpec(this.series);
+    this.coin = spec.coin;
+    this.priceDigits = o.priceDigits ?? spec.priceDigits;
     this.scheduler = o.scheduler ?? systemScheduler;
     const loaded = loadTradeJournal(o.dataDir);
+    this.journalAtStart = loaded.records;
     const account = Account.fromRecords(loaded.records, dollarsToMoney(o.config.balance));
     this.journal = new FileJournal(o.dataDir, { durable: true, predictions: o.config.engine.predictionEverySeconds > 0, predictionBuffer: 0, onWarning: (m) => o.log.warn(`journal: ${m}`), ...(o.disk ? { ops: o.disk } : {}) });
-    this.recorder = o.record
-      ? new SessionRecorder({
-          dir: join(o.dataDir, "sessions"),
-          rotate: o.config.recording.rotate,
-          now: () => this.scheduler.now(),
-          header: { btc15_version: VERSION, config: o.config, market: o.record.market, settlement: o.settlement, mode: o.live ? "live" : "paper", journal_at_start: loaded.records },
-          ...(o.disk ? { ops: o.disk } : {}),
-        })
-      : null;
+    this.ownRecorder = o.recorder === undefined && o.record !== undefined;
+    this.recorder =
+      o.recorder ??
+      (o.record
+        ? new SessionRecorder({
+            dir: join(o.dataDir, "sessions"),
+            rotate: o.config.recording.rotate,
+            now: () => this.scheduler.now(),
+            header: { btc15_version: VERSION, config: o.config, market: o.record.market, settlement: o.settlement, mode: o.live ? "live" : "paper", journal_at_start: loaded.records, series: [this.series], ...(o.priceDigits !== undefined ? { price_digits: { [this.series]: o.priceDigits } } : {}) },
+            ...(o.disk ? { ops: o.disk } : {}),
+          })
+        : null);
     const recorder = this.recorder;
+    // A shared recording names each event's series; a session's own holds only its series.
+    const tag = o.recorder === undefined ? undefined : this.series;
     this.core = buildCore({
       config: o.config,
+      series: this.series,
+      ...(o.priceDigits !== undefined ? { priceDigits: o.priceDigits } : {}),
+      ...(o.portfolio ? { portfolio: o.portfolio } : {}),
       market: o.market,
       settlement: o.settlement,
-      journal: recorder ? recordRefusedWrites(this.journal, (f) => recorder.writeFailed(f)) : this.journal,
+      journal: recorder ? recordRefusedWrites(this.journal, (f) => recorder.writeFailed(f, tag)) : this.journal,
       predictionEverySeconds: o.config.engine.predictionEverySeconds,
       live: o.live ?? false,
       account,
       ...(o.orders ? { orders: o.orders } : {}),
       ...(o.venueExposure ? { externalExposure: Math.max(0, o.venueExposure - account.summary().openCost) } : {}),
       sampler: { maxCarrySeconds: o.maxCarrySeconds, ...(o.liveForMs ? { liveForMs: o.liveForMs } : {}) },
-      ...(recorder ? { onEvent: (e: EngineEvent) => recorder.event(e) } : {}),
+      ...(recorder ? { onEvent: (e: EngineEvent) => recorder.event(e, tag) } : {}),
       listeners: [this.consoleLines(), ...(o.listeners ?? [])],
     });
     this.engine = this.core.engine;
     this.sampler = this.core.sampler;
-    this.recorder?.open();
+    if (this.ownRecorder) this.recorder?.open();
     const s = account.summary();
     this.recovery = { records: loaded.records.length, warnings: loaded.warnings, openPositions: s.openPositions, balance: moneyToDollars(s.balance), repairedTail: this.journal.repairedTail !== null };
     const log = o.log;
@@ -144,7 +181,8 @@ export class TradingSession {
         this.writePerformance();
       },
       onWindowClosed: (w) => {
-        log.debug(`window ${w.window.ticker} closed: strike ${w.strikeCents ?? "?"}¢ (${w.strikeCarried} carried) settlement ${w.settlementCents ?? "?"}¢ (${w.settlementCarried} carried)`);
+        const price = (x: number | null) => (x === null ? "?" : usdFromUnits(x, this.priceDigits));
+        log.debug(`window ${w.window.ticker} closed: strike ${price(w.strikeCents)} (${w.strikeCarried} carried) settlement ${price(w.settlementCents)} (${w.settlementCarried} carried)`);
       },
       onWindowResolved: (r) => {
         if (r.source === "proxy") log.debug(resultLine(r));
@@ -163,7 +201,8 @@ export class TradingSession {
 
   /** A source's raw price, for the recording only (the engine takes the sampled seconds); `venueMs` when the source stamped it. */
   tick(source: string, price: number, receivedMs: number, venueMs?: number): void {
-    this.recorder?.tick(venueMs === undefined ? { type: "tick", s: source, p: price, r: receivedMs } : { type: "tick", s: source, p: price, r: receivedMs, v: venueMs });
+    const coin = this.coin === "BTC" ? {} : { c: this.coin };
+    this.recorder?.tick(venueMs === undefined ? { type: "tick", s: source, p: price, r: receivedMs, ...coin } : { type: "tick", s: source, p: price, r: receivedMs, v: venueMs, ...coin });
   }
 
   /** The one door into the engine: every event the session learns (and records). */
@@ -195,6 +234,9 @@ export class TradingSession {
       source,
       pendingOrders: this.engine.ordersPending,
       extra,
+      coin: this.coin,
+      priceDigits: this.priceDigits,
+      ...(this.o.label !== undefined ? { label: this.o.label } : {}),
     };
     if (this.o.config.consoleDetail) return this.o.log.show((c) => statusBlock(input, c));
     this.o.log.show((c, width) => statusLine(input, c, width));
@@ -220,7 +262,7 @@ export class TradingSession {
     this.closed = true;
     if (this.engine.isTrading) this.feed({ type: "stop", t: this.scheduler.now() });
     this.writePerformance();
-    this.recorder?.close();
+    if (this.ownRecorder) this.recorder?.close();
     try {
       this.journal.close();
       await this.journal.idle();
@@ -233,7 +275,7 @@ export class TradingSession {
   }
 }
 
-const centsText = (s: string | null) => (s === null ? "?" : dollars(s));
+const centsText = (s: string | null) => (s === null ? "?" : priceText(s));
 
 /** "KXBTC15M-…: Kalshi NO at $64,809.04 (strike $64,839.26); ours NO at $64,809.10: agree". */
 export function resultLine(r: WindowRecord): string {

@@ -2,8 +2,12 @@ import type { AppConfig } from "../../config/schema.ts";
 import type { EngineEvent } from "../../domain/events.ts";
 import type { TradeJournalRecord, WindowRecord } from "../../domain/records.ts";
 
-/** The recording format's version: a reader refuses a newer one. */
-export const RECORDING_SCHEMA = 1;
+/**
+ * The recording format's version: a reader refuses a newer one. 2: several series in one
+ * recording (each engine event line names its series; the header lists them and each one's
+ * journal at the start); a version-1 recording (one series, lines without a series) reads as before.
+ */
+export const RECORDING_SCHEMA = 2;
 
 /**
  * The first line of every recording file. A session's first file also carries the journal as it
@@ -23,9 +27,18 @@ export interface RecordingHeader {
   readonly market: "kalshi" | "synthetic";
   readonly settlement: "proxy" | "official";
   readonly mode: "paper" | "live";
-  /** The trade journal's records when the session started (first file only). */
+  /** The trade journal's records when the session started (first file only; version 1: the one series'). */
   readonly journal_at_start?: readonly TradeJournalRecord[];
+  /** The series recorded, in order (version 2; absent: the configuration's one series). */
+  readonly series?: readonly string[];
+  /** Each series' trade journal when the session started (first file only, version 2). */
+  readonly journals_at_start?: Readonly<Record<string, readonly TradeJournalRecord[]>>;
+  /** A series' price unit's decimal places when the market said they are not the series table's. */
+  readonly price_digits?: Readonly<Record<string, number>>;
 }
+
+/** An engine event as recorded: with the series whose engine took it (version 2). */
+export type RecordedEvent = EngineEvent & { readonly series?: string };
 
 /** One price as a source sent it: not fed to the engine, kept to study the feeds. */
 export interface RecordedTick {
@@ -40,6 +53,8 @@ export interface RecordedTick {
   readonly v?: number;
   /** Size traded, when the frame carried one. */
   readonly q?: number;
+  /** The coin ("ETH"), when not Bitcoin. */
+  readonly c?: string;
 }
 
 /**
@@ -53,9 +68,11 @@ export interface RecordedWriteFailure {
   /** The record that was not written. */
   readonly record: TradeJournalRecord | WindowRecord;
   readonly error: string;
+  /** The series whose journal refused it (version 2). */
+  readonly series?: string;
 }
 
-export type RecordingLine = RecordingHeader | RecordedTick | RecordedWriteFailure | EngineEvent;
+export type RecordingLine = RecordingHeader | RecordedTick | RecordedWriteFailure | RecordedEvent;
 
 /** Every engine event type, checked against the union: a new event cannot be forgotten here (and so dropped by replay). */
 const EVENT_TYPES: Record<EngineEvent["type"], true> = { second: true, mean: true, gap: true, market: true, book: true, result: true, order: true, kill_switch: true, warm_up: true, stop: true };

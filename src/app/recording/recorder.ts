@@ -88,16 +88,17 @@ export class SessionRecorder {
     return e;
   }
 
-  event(e: EngineEvent): void {
+  /** An event an engine took; `series` names that engine when the recording holds several. */
+  event(e: EngineEvent, series?: string): void {
     if (this.closed) return;
     this.counters.events++;
-    this.push(JSON.stringify(e));
+    this.push(JSON.stringify(series === undefined ? e : { ...e, series }));
   }
 
   /** A journal write the disk refused (after the event whose handling tried it). */
-  writeFailed(f: RecordedWriteFailure): void {
+  writeFailed(f: RecordedWriteFailure, series?: string): void {
     if (this.closed) return;
-    this.push(JSON.stringify(f));
+    this.push(JSON.stringify(series === undefined ? f : { ...f, series }));
   }
 
   tick(t: RecordedTick): void {
@@ -189,7 +190,7 @@ export class SessionRecorder {
       // The raw ticks go in a file of their own: replay never has to read past them.
       this.tickFd = this.openFile(join(this.folder, `${name}.ticks.jsonl.gz`));
       this.fd = this.openFile(join(this.folder, `${name}.jsonl.gz`));
-      const { journal_at_start, ...rest } = this.o.header;
+      const { journal_at_start, journals_at_start, ...rest } = this.o.header;
       this.header = {
         type: "header",
         schema: RECORDING_SCHEMA,
@@ -198,6 +199,7 @@ export class SessionRecorder {
         started: iso,
         ...rest,
         ...(this.part === 0 && journal_at_start !== undefined ? { journal_at_start } : {}),
+        ...(this.part === 0 && journals_at_start !== undefined ? { journals_at_start } : {}),
       };
     }
     // A header whose write failed is written before anything else goes in.

@@ -11,9 +11,12 @@ const ms = z.number().finite();
 const units = z.number().int().nonnegative();
 const level = z.object({ price: units, size: z.number().nonnegative() });
 const side = z.enum(["yes", "no"]);
+/** The series an event line belongs to (version 2 recordings); absent in version 1. */
+const series = z.string().regex(/^[A-Z0-9]+$/).optional();
 
 const second = z.object({
   type: z.literal("second"),
+  series,
   second: int,
   cents: z.number().int().positive(),
   carried: z.boolean(),
@@ -21,10 +24,11 @@ const second = z.object({
   source: z.literal("index").optional(),
   proxyCents: z.number().int().positive().optional(),
 });
-const mean = z.object({ type: z.literal("mean"), end: int, cents: z.number().int().positive() });
-const gap = z.object({ type: z.literal("gap"), from: int, to: int });
+const mean = z.object({ type: z.literal("mean"), series, end: int, cents: z.number().int().positive() });
+const gap = z.object({ type: z.literal("gap"), series, from: int, to: int });
 const market = z.object({
   type: z.literal("market"),
+  series,
   t: ms,
   ticker: z.string().min(1),
   open: int,
@@ -35,6 +39,7 @@ const market = z.object({
 });
 const book = z.object({
   type: z.literal("book"),
+  series,
   ticker: z.string().min(1),
   requestedMs: ms,
   receivedMs: ms,
@@ -42,6 +47,7 @@ const book = z.object({
 });
 const result = z.object({
   type: z.literal("result"),
+  series,
   t: ms,
   ticker: z.string().min(1),
   close: int,
@@ -51,10 +57,10 @@ const result = z.object({
   source: z.string(),
 });
 const fill = z.object({ side, contracts: z.number().nonnegative(), levels: z.array(z.object({ price: units, contracts: z.number().nonnegative() })), cost: units, fee: units });
-const order = z.object({ type: z.literal("order"), t: ms, ref: z.string().min(1), fill: fill.nullable(), error: z.string().nullable() });
-const killSwitch = z.object({ type: z.literal("kill_switch"), t: ms, on: z.boolean() });
-const warmUp = z.object({ type: z.literal("warm_up"), on: z.boolean() });
-const stop = z.object({ type: z.literal("stop"), t: ms });
+const order = z.object({ type: z.literal("order"), series, t: ms, ref: z.string().min(1), fill: fill.nullable(), error: z.string().nullable() });
+const killSwitch = z.object({ type: z.literal("kill_switch"), series, t: ms, on: z.boolean() });
+const warmUp = z.object({ type: z.literal("warm_up"), series, on: z.boolean() });
+const stop = z.object({ type: z.literal("stop"), series, t: ms });
 const header = z.object({
   type: z.literal("header"),
   schema: int,
@@ -67,9 +73,12 @@ const header = z.object({
   settlement: z.enum(["proxy", "official"]),
   mode: z.enum(["paper", "live"]),
   journal_at_start: z.array(z.unknown()).optional(),
+  series: z.array(z.string().regex(/^[A-Z0-9]+$/)).min(1).optional(),
+  journals_at_start: z.record(z.string(), z.array(z.unknown())).optional(),
+  price_digits: z.record(z.string(), z.number().int().min(0).max(8)).optional(),
 });
-const writeFailed = z.object({ type: z.literal("write_failed"), journal: z.enum(["trades", "windows"]), record: z.record(z.string(), z.unknown()), error: z.string() });
-const tick = z.object({ type: z.literal("tick"), s: z.string(), p: z.number(), r: ms, v: ms.optional(), q: z.number().optional() });
+const writeFailed = z.object({ type: z.literal("write_failed"), series, journal: z.enum(["trades", "windows"]), record: z.record(z.string(), z.unknown()), error: z.string() });
+const tick = z.object({ type: z.literal("tick"), s: z.string(), p: z.number(), r: ms, v: ms.optional(), q: z.number().optional(), c: z.string().optional() });
 
 /** One schema per engine event type: a new event type cannot be left out (replay would drop its lines). */
 const events = { second, mean, gap, market, book, result, order, kill_switch: killSwitch, warm_up: warmUp, stop } satisfies Record<EngineEvent["type"], z.ZodType>;
@@ -85,7 +94,10 @@ export function parseRecordingLine(value: unknown): RecordingLine {
   }
   const v = value as RecordingLine;
   // The journal's own records are checked by the journal's own rules.
-  if (v.type === "header") v.journal_at_start?.forEach((rec, i) => check(() => parseTradeRecord(rec), `journal_at_start.${i}`));
+  if (v.type === "header") {
+    v.journal_at_start?.forEach((rec, i) => check(() => parseTradeRecord(rec), `journal_at_start.${i}`));
+    for (const [s, list] of Object.entries(v.journals_at_start ?? {})) list.forEach((rec, i) => check(() => parseTradeRecord(rec), `journals_at_start.${s}.${i}`));
+  }
   if (v.type === "write_failed") check(() => (v.journal === "trades" ? parseTradeRecord(v.record) : parseWindowRecord(v.record)), "record");
   // Lines are passed on as written (validation strips nothing), so a replayed record is the very one recorded.
   return v;

@@ -16,6 +16,8 @@ export interface IndexPricingOptions {
   readonly startSecond: number;
   /** The index is stale when nothing arrived for this long, or a value arrives this long after its own time, ms. */
   readonly staleMs: number;
+  /** The series' price units per dollar (100: cents, the default), for the median's cross-check. */
+  readonly unitsPerDollar?: number;
 }
 
 export interface IndexPricingCounters {
@@ -140,7 +142,7 @@ export class SecondPricer {
     const median = this.median.get(s);
     if (index !== undefined) {
       this.counters[one !== undefined ? "oneHzSeconds" : "fiveHzSeconds"]++;
-      this.sink.observe(s, index, true, { source: "index", proxyCents: median === undefined ? null : Math.round(median * 100) });
+      this.sink.observe(s, index, true, { source: "index", proxyCents: median === undefined ? null : Math.round(median * (this.opts.unitsPerDollar ?? 100)) });
     } else {
       this.counters.medianSeconds++;
       if (median !== undefined) this.sink.observe(s, median);

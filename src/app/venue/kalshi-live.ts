@@ -44,10 +44,12 @@ export function checkLiveGates(g: LiveGateInput): LiveTradingGrant {
 
 export interface LiveAccount {
   readonly portfolio: KalshiPortfolio;
-  /** Cost held in this series' positions on Kalshi. */
+  /** Cost held in the traded series' positions on Kalshi, all together. */
   readonly exposure: number;
   readonly positions: number;
-  /** The exchange shard this series' current market lives on; null when Kalshi did not say. */
+  /** The same for each series. */
+  readonly bySeries: Readonly<Record<string, { readonly exposure: number; readonly positions: number }>>;
+  /** The exchange shard the first series' current market lives on (Kalshi's crypto events share one); null when Kalshi did not say. */
   readonly shard: number | null;
 }
 
@@ -57,7 +59,8 @@ export interface LiveAccount {
  * market, for the exchange shard orders go to. Asked before the user is asked to confirm real
  * money, so a bad key or an unreachable Kalshi is said first. Never names the key.
  */
-export async function readLiveAccount(client: KalshiClient, series: string, nowMs: number): Promise<LiveAccount> {
+export async function readLiveAccount(client: KalshiClient, seriesList: string | readonly string[], nowMs: number): Promise<LiveAccount> {
+  const list = typeof seriesList === "string" ? [seriesList] : seriesList;
   let portfolio: KalshiPortfolio;
   try {
     portfolio = await fetchPortfolio(client);
@@ -66,8 +69,13 @@ export async function readLiveAccount(client: KalshiClient, series: string, nowM
     const why = status === 401 || status === 403 ? "Kalshi refused the API key (check the key id, the key file, and demo vs production: --kalshi-env)" : `Kalshi did not answer an authenticated request (${(e as Error).message})`;
     throw new UserError(`live trading cannot start: ${why}`);
   }
-  const ours = portfolio.positions.filter((p) => p.ticker.startsWith(`${series}-`));
-  return { portfolio, exposure: ours.reduce((s, p) => s + Math.abs(p.exposure), 0), positions: ours.length, shard: await marketShard(client, series, nowMs) };
+  const bySeries: Record<string, { exposure: number; positions: number }> = {};
+  for (const series of list) {
+    const ours = portfolio.positions.filter((p) => p.ticker.startsWith(`${series}-`));
+    bySeries[series] = { exposure: ours.reduce((s, p) => s + Math.abs(p.exposure), 0), positions: ours.length };
+  }
+  const all = Object.values(bySeries);
+  return { portfolio, exposure: all.reduce((s, x) => s + x.exposure, 0), positions: all.reduce((s, x) => s + x.positions, 0), bySeries, shard: await marketShard(client, list[0]!, nowMs) };
 }
 
 /** The shard of the current window's market (or the next one's, between listings); null when neither says. */
@@ -105,7 +113,7 @@ export function shardShortfall(config: AppConfig, account: LiveAccount): string 
   const need = largestOrder(config);
   const have = shardBalance(account.portfolio, account.shard);
   if (have >= need) return null;
-  const where = account.shard === null || account.portfolio.shards.size === 0 ? "your Kalshi balance" : `exchange shard ${account.shard}, where ${config.series} trades,`;
+  const where = account.shard === null || account.portfolio.shards.size === 0 ? "your Kalshi balance" : `exchange shard ${account.shard}, where ${config.series.join(" and ")} trade${config.series.length === 1 ? "s" : ""},`;
   const elsewhere = [...account.portfolio.shards].filter(([i, m]) => i !== account.shard && m > 0).map(([i, m]) => `${formatUsd(m)} on shard ${i}`);
   return (
     `live orders refused: ${where} holds ${formatUsd(have)}, less than the largest order the limits allow (${formatUsd(need)})` +
@@ -118,7 +126,7 @@ export function liveSummary(config: AppConfig, account: LiveAccount): string {
   const l = config.kalshi.live;
   const shard = account.shard === null || account.portfolio.shards.size === 0 ? "" : ` (shard ${account.shard}: ${formatUsd(shardBalance(account.portfolio, account.shard))})`;
   return (
-    `live: Kalshi balance ${formatUsd(account.portfolio.balance)}${shard}, ${plural(account.positions, `open ${config.series} position`)}, exposure ${formatUsd(account.exposure)}; ` +
+    `live: Kalshi balance ${formatUsd(account.portfolio.balance)}${shard}, ${plural(account.positions, `open ${config.series.join("/")} position`)}, exposure ${formatUsd(account.exposure)}; ` +
     `limits ${formatUsd(dollarsToMoney(l.maxPerOrder))}/order, ${formatUsd(dollarsToMoney(l.maxOpenExposure))} open, ${formatUsd(dollarsToMoney(l.maxDailyLoss))} daily loss, ${plural(l.maxOrdersPerWindow, "order")}/window; kill switch ${l.killSwitchFile}`
   );
 }

@@ -7,7 +7,10 @@ import { ResultWatcher } from "../../kalshi/results.ts";
 import type { SigningKey } from "../../kalshi/signing.ts";
 import { KalshiSocket } from "../../kalshi/socket.ts";
 import { IndexAverages, type IndexWindowCheck } from "../../kalshi/index-averages.ts";
-import { type IndexValue, settlementIndexOf } from "../../kalshi/index-frames.ts";
+import type { IndexValue } from "../../kalshi/index-frames.ts";
+import { seriesSpec } from "../../domain/series.ts";
+import { windowAt } from "../../domain/window.ts";
+import { parseMarket } from "../../kalshi/wire.ts";
 import type { Scheduler } from "../../net/scheduler.ts";
 import type { MarketSpec } from "../core/builder.ts";
 
@@ -78,6 +81,8 @@ export interface MarketChoiceDeps {
   readonly onBookNeedsKey?: () => void;
   /** Each boundary's index averages against Kalshi's. */
   readonly onIndexCheck?: (c: IndexWindowCheck) => void;
+  /** A market's strike rounded to more decimals than the series' price unit holds (told once per ticker). */
+  readonly onRoundDigits?: (ticker: string, digits: number) => void;
 }
 
 /** Is Kalshi's public API answering? One quick request, no retries. */
@@ -96,105 +101,137 @@ export async function kalshiReachable(config: AppConfig, clock?: Clock, shared?:
 /**
  * The market the engine trades against. "kalshi": Kalshi's real book; "synthetic": the stand-in
  * market maker; "auto": Kalshi when its API answers now, synthetic otherwise. The description
- * says which, for the console.
+ * says which, for the console. The first configured series' market (chooseMarketSources gives each).
  */
 export async function chooseMarketSource(mode: MarketsMode, d: MarketChoiceDeps): Promise<MarketChoice> {
+  return (await chooseMarketSources(mode, d, [d.config.series[0]!]))[0]!;
+}
+
+/** Per series: its price unit's decimal places, when they are not the series table's (read from the market at start). */
+export type PriceDigits = Readonly<Record<string, number>>;
+
+/**
+ * One market per series, in the order given: Kalshi's for every one (one client, so one request
+ * pacing for them all, and with a key one WebSocket carrying every series' books and indices), or
+ * the synthetic maker for every one.
+ */
+export async function chooseMarketSources(mode: MarketsMode, d: MarketChoiceDeps, series: readonly string[], digits: PriceDigits = {}): Promise<MarketChoice[]> {
   const k = d.config.kalshi;
   if (mode === "auto") {
     const probe = await kalshiReachable(d.config, d.clock ?? d.scheduler, d.client);
-    if (!probe.ok) return synthetic(d.config, `markets: synthetic (Kalshi not reachable at ${k.baseUrl}: ${probe.why})`);
+    if (!probe.ok) return series.map(() => synthetic(d.config, `markets: synthetic (Kalshi not reachable at ${k.baseUrl}: ${probe.why})`));
   }
-  if (mode === "synthetic") return synthetic(d.config, "markets: synthetic market maker (not Kalshi's prices)");
-  return kalshiMarket(d, mode === "auto");
+  if (mode === "synthetic") return series.map(() => synthetic(d.config, "markets: synthetic market maker (not Kalshi's prices)"));
+  return kalshiMarkets(d, mode === "auto", series, digits);
 }
 
-function kalshiMarket(d: MarketChoiceDeps, auto: boolean): MarketChoice {
+function kalshiMarkets(d: MarketChoiceDeps, auto: boolean, series: readonly string[], digitsOf: PriceDigits): MarketChoice[] {
   const clock = d.clock ?? d.scheduler ?? systemClock;
   const scheduler = d.scheduler ? { scheduler: d.scheduler } : {};
   const k = d.config.kalshi;
   const client = d.client ?? kalshiClient(d.config, { key: d.key ?? null, clock, ...scheduler });
-  // Everything learned goes through one door, set when the session starts.
-  let emit: (e: EngineEvent) => void = () => {};
-  const indexId = d.key && k.index.enabled ? settlementIndexOf(d.config.series) : null;
-  const averages = indexId === null ? null : new IndexAverages(indexId, d.onIndexCheck);
-  const indexListeners: ((v: IndexValue, receivedMs: number) => void)[] = [];
+  // Each series' events go through its own door, set when its session starts.
+  const emits = new Map<string, (e: EngineEvent) => void>(series.map((s) => [s, () => {}]));
+  const emitFor = (ticker: string) => emits.get(ticker.split("-", 1)[0]!) ?? (() => {});
+  const digits = (s: string) => digitsOf[s] ?? seriesSpec(s).priceDigits;
+  const indexIds = new Map<string, string>();
+  if (d.key && k.index.enabled) for (const s of series) indexIds.set(seriesSpec(s).index, s);
+  const averages = new Map<string, IndexAverages>([...indexIds].map(([id, s]) => [id, new IndexAverages(id, d.onIndexCheck, digits(s))]));
+  const indexListeners = new Map<string, ((v: IndexValue, receivedMs: number) => void)[]>([...indexIds.keys()].map((id) => [id, []]));
+  const results = new Map<string, ResultWatcher>();
   const socket = d.key
     ? new KalshiSocket({
         url: k.wsUrl,
         headers: () => client.socketHeaders(new URL(k.wsUrl).pathname),
-        onBook: (ticker, book, asOfMs, receivedMs) => emit({ type: "book", ticker, requestedMs: asOfMs, receivedMs, book }),
-        onBookLost: (ticker) => emit({ type: "book", ticker, requestedMs: clock.now(), receivedMs: clock.now(), book: null }),
-        series: d.config.series,
+        onBook: (ticker, book, asOfMs, receivedMs) => emitFor(ticker)({ type: "book", ticker, requestedMs: asOfMs, receivedMs, book }),
+        onBookLost: (ticker) => emitFor(ticker)({ type: "book", ticker, requestedMs: clock.now(), receivedMs: clock.now(), book: null }),
+        series,
         clock,
         ...scheduler,
         staleMs: k.wsStaleMs,
         backoffBaseMs: k.backoff.baseMs,
         backoffMaxMs: k.backoff.maxMs,
         onLifecycle: (e) => {
-          if (e.eventType === "determined") results.hint(e.ticker);
+          if (e.eventType === "determined") results.get(e.ticker.split("-", 1)[0]!)?.hint(e.ticker);
         },
         useYesPrice: k.bookUseYesPrice,
-        ...(indexId === null
+        ...(indexIds.size === 0
           ? {}
           : {
-              indexIds: [indexId],
+              indexIds: [...indexIds.keys()],
               onIndex: (v: IndexValue, receivedMs: number) => {
-                averages?.onValue(v);
-                for (const l of indexListeners) l(v, receivedMs);
+                averages.get(v.indexId)?.onValue(v);
+                for (const l of indexListeners.get(v.indexId) ?? []) l(v, receivedMs);
               },
             }),
         ...(d.onError ? { onError: d.onError } : {}),
       })
     : null;
-  // The poller always refreshes market facts (status, strike, ticks); it polls the book (signed, with a key)
-  // without the socket, and while the socket has no in-sequence book of the market (down, resynchronising).
-  const feed = new KalshiMarketFeed(client, {
-    series: d.config.series,
-    clock,
-    ...scheduler,
-    bookPollMs: k.bookPollMs,
-    backoffMaxMs: k.backoff.maxMs,
-    marketRefreshMs: socket ? Math.max(k.bookPollMs, 5_000) : k.marketRefreshMs,
-    pollBook: (ticker) => socket === null || !socket.hasBook(ticker),
-    onEvent: (e) => emit(e),
-    ...(d.onBookNeedsKey ? { onBookNeedsKey: d.onBookNeedsKey } : {}),
-    ...(d.onError ? { onError: d.onError } : {}),
-  });
-  const results = new ResultWatcher(client, {
-    clock,
-    ...scheduler,
-    pollMs: k.resultPollMs,
-    backoffMaxMs: k.backoff.maxMs,
-    giveUpMs: k.resultGiveUpMs,
-    onResult: (r) => {
-      emit({ type: "result", t: clock.now(), ticker: r.ticker, close: r.close, result: r.result, settlementCents: r.settlementCents, strikeCents: r.strikeCents, source: "kalshi" });
-      d.onResult?.(r.ticker);
-    },
-    onGiveUp: (ticker) => d.onGiveUp?.(ticker),
-    ...(d.onError ? { onError: d.onError } : {}),
-  });
+  // The socket is shared: it starts with the first series' start and stops with the last one's stop.
+  let running = 0;
   const how = socket ? `WebSocket ${k.wsUrl} (signed REST polling while it is down)` : `REST polling every ${k.bookPollMs} ms (no API key)`;
-  const index = indexId === null ? "" : `; settlement index ${indexId} by WebSocket`;
-  return {
-    market: { kind: "venue" },
-    kind: "kalshi",
-    description: `markets: Kalshi ${k.env === "demo" ? "DEMO exchange " : ""}${k.baseUrl}, book by ${how}${index}${auto ? " (auto: Kalshi reachable)" : ""}`,
-    kalshi: { client, feed, socket, results, indexId, averages, onIndex: (l) => void indexListeners.push(l) },
-    attach(sink) {
-      emit = sink;
-    },
-    start(sink) {
-      emit = sink;
-      feed.start();
-      socket?.start();
-      results.start();
-    },
-    watchResult: (ticker, close) => results.watch(ticker, close),
-    async stop() {
-      if (d.client === undefined) client.close();
-      await Promise.all([feed.stop(), socket?.stop(), results.stop()]);
-    },
-  };
+  return series.map((s) => {
+    const indexId = [...indexIds].find(([, x]) => x === s)?.[0] ?? null;
+    const emit = (e: EngineEvent) => emits.get(s)!(e);
+    // The poller always refreshes market facts (status, strike, ticks); it polls the book (signed, with a key)
+    // without the socket, and while the socket has no in-sequence book of the market (down, resynchronising).
+    const feed = new KalshiMarketFeed(client, {
+      series: s,
+      priceDigits: digits(s),
+      clock,
+      ...scheduler,
+      bookPollMs: k.bookPollMs,
+      backoffMaxMs: k.backoff.maxMs,
+      marketRefreshMs: socket ? Math.max(k.bookPollMs, 5_000) : k.marketRefreshMs,
+      pollBook: (ticker) => socket === null || !socket.hasBook(ticker),
+      onEvent: (e) => emit(e),
+      ...(d.onRoundDigits ? { onRoundDigits: d.onRoundDigits } : {}),
+      ...(d.onBookNeedsKey ? { onBookNeedsKey: d.onBookNeedsKey } : {}),
+      ...(d.onError ? { onError: d.onError } : {}),
+    });
+    const watcher = new ResultWatcher(client, {
+      clock,
+      ...scheduler,
+      priceDigits: digits(s),
+      pollMs: k.resultPollMs,
+      backoffMaxMs: k.backoff.maxMs,
+      giveUpMs: k.resultGiveUpMs,
+      onResult: (r) => {
+        emit({ type: "result", t: clock.now(), ticker: r.ticker, close: r.close, result: r.result, settlementCents: r.settlementCents, strikeCents: r.strikeCents, source: "kalshi" });
+        d.onResult?.(r.ticker);
+      },
+      onGiveUp: (ticker) => d.onGiveUp?.(ticker),
+      ...(d.onError ? { onError: d.onError } : {}),
+    });
+    results.set(s, watcher);
+    const index = indexId === null ? "" : `; settlement index ${indexId} by WebSocket`;
+    let started = false;
+    const choice: MarketChoice = {
+      market: { kind: "venue" },
+      kind: "kalshi",
+      description: `markets: Kalshi ${k.env === "demo" ? "DEMO exchange " : ""}${k.baseUrl}, book by ${how}${index}${auto ? " (auto: Kalshi reachable)" : ""}`,
+      kalshi: { client, feed, socket, results: watcher, indexId, averages: indexId === null ? null : averages.get(indexId)!, onIndex: (l) => void (indexId === null ? undefined : indexListeners.get(indexId)!.push(l)) },
+      attach(sink) {
+        emits.set(s, sink);
+      },
+      start(sink) {
+        emits.set(s, sink);
+        if (started) return;
+        started = true;
+        feed.start();
+        if (running++ === 0) socket?.start();
+        watcher.start();
+      },
+      watchResult: (ticker, close) => watcher.watch(ticker, close),
+      async stop() {
+        const last = started && --running === 0;
+        started = false;
+        await Promise.all([feed.stop(), last ? socket?.stop() : undefined, watcher.stop()]);
+        if (last && d.client === undefined) client.close();
+      },
+    };
+    return choice;
+  });
 }
 
 function synthetic(_config: AppConfig, description: string): MarketChoice {
@@ -208,4 +245,47 @@ function synthetic(_config: AppConfig, description: string): MarketChoice {
     watchResult() {},
     async stop() {},
   };
+}
+
+/**
+ * Each series' price decimals as its current market says them (`custom_strike.round_digits`, or
+ * the decimals of `floor_strike`): the series table's are UNCONFIRMED for ETH, SOL and XRP
+ * (domain/series.ts), so a live start asks. Only the series whose market disagrees are returned,
+ * with a line for each; a market that cannot be read keeps the table's (said in `notes`).
+ */
+export async function readPriceDigits(client: KalshiClient, series: readonly string[], nowMs: number): Promise<{ readonly digits: PriceDigits; readonly notes: string[] }> {
+  const digits: Record<string, number> = {};
+  const notes: string[] = [];
+  for (const s of series) {
+    const table = seriesSpec(s).priceDigits;
+    const current = windowAt(Math.floor(nowMs / 1000), s);
+    let said: { digits: number; stated: boolean; ticker: string } | null = null;
+    for (const ticker of [current.ticker, windowAt(current.close, s).ticker]) {
+      try {
+        const json = await client.get(`/markets/${ticker}`, { retry: "none" });
+        const m = parseMarket(json, table);
+        const stated = rawRoundDigits(json);
+        if (m.roundDigits !== null) said = { digits: m.roundDigits, stated: stated !== null, ticker };
+        if (said !== null) break;
+      } catch (e) {
+        notes.push(`${s}: ${ticker} could not be read (${(e as Error).message}); its price unit stays the series table's, ${table} decimals`);
+      }
+    }
+    if (said === null) continue;
+    // A strike written with fewer decimals says only that much: it never lowers the table's.
+    const use = said.stated ? said.digits : Math.max(table, said.digits);
+    if (use !== table) {
+      digits[s] = use;
+      notes.push(`${s}: Kalshi's ${said.ticker} rounds its strike to ${use} decimals (${said.stated ? "custom_strike.round_digits" : "floor_strike"}), not the ${table} btc15's series table assumed: prices of ${s} are kept to ${use} decimals`);
+    }
+  }
+  return { digits, notes };
+}
+
+/** `custom_strike.round_digits` as the reply wrote it, or null. */
+function rawRoundDigits(json: unknown): number | null {
+  const m = json !== null && typeof json === "object" && "market" in json ? (json as { market: unknown }).market : json;
+  const c = m !== null && typeof m === "object" ? (m as { custom_strike?: unknown }).custom_strike : undefined;
+  const d = c !== null && typeof c === "object" ? Number((c as { round_digits?: unknown }).round_digits) : NaN;
+  return Number.isInteger(d) && d >= 0 && d <= 8 ? d : null;
 }

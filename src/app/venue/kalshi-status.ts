@@ -1,7 +1,7 @@
 import type { AppConfig } from "../../config/schema.ts";
 import type { IndexCheck } from "../../engine/index-check.ts";
 import type { IndexAverages } from "../../kalshi/index-averages.ts";
-import { count, plural, usdFromCents, usdFromNumber } from "../console/number-style.ts";
+import { count, plural, usdAtDigits, usdFromUnits } from "../console/number-style.ts";
 import type { SecondPricer } from "./index-pricing.ts";
 import { keyVariables } from "./kalshi-credentials.ts";
 
@@ -25,14 +25,15 @@ export function shownPrice(pricer: SecondPricer | null, indexId: string | null, 
  * many seconds each gave, how far the exchange median was from the index, and how our
  * boundary averages compared with Kalshi's own.
  */
-export function indexLine(indexId: string | null, pricer: SecondPricer | null, check: IndexCheck, averages: IndexAverages | null): string | null {
+export function indexLine(indexId: string | null, pricer: SecondPricer | null, check: IndexCheck, averages: IndexAverages | null, priceDigits = 2): string | null {
   if (indexId === null || pricer === null) return null;
   const p = pricer.counters;
   const c = check.counters;
   const median = check.medianDiffCents();
   const source = pricer.mode === "index" ? `source ${indexId}` : `source exchange median (${indexId} ${pricer.lastIndex === null ? "not received" : "stale"})`;
   const seconds = `${plural(p.oneHzSeconds + p.fiveHzSeconds, "second")} from the index${p.fiveHzSeconds ? ` (${count(p.fiveHzSeconds)} at 5 Hz)` : ""}, ${count(p.medianSeconds)} stood in by the median`;
-  const diff = median === null ? "" : `; median − index: median ${usdFromCents(median)}, mean ${usdFromNumber(c.sumDiffCents / c.compared / 100)}, max ${usdFromCents(c.maxDiffCents)} over ${plural(c.compared, "second")}`;
+  const per = 10 ** priceDigits;
+  const diff = median === null ? "" : `; median − index: median ${usdFromUnits(median, priceDigits)}, mean ${usdAtDigits(c.sumDiffCents / c.compared / per, priceDigits)}, max ${usdFromUnits(c.maxDiffCents, priceDigits)} over ${plural(c.compared, "second")}`;
   const a = averages?.counters;
   const checks = a === undefined || a.windows === 0 ? "" : `; Kalshi's final-minute average agreed with ours ${count(a.finalAgree)}/${count(a.finalAgree + a.finalDisagree)}, its 60-s average ${count(a.avg60Agree)}/${count(a.avg60Agree + a.avg60Disagree)}`;
   return `index: ${source}; ${seconds}${diff}${checks}`;

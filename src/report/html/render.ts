@@ -13,7 +13,7 @@ import { windowsFigure } from "./charts/windows.ts";
 import { count, duration, pct, signedCents, signedUsd, usd } from "./format.ts";
 import { REPORT_CSS } from "./style.ts";
 import { esc, utcMinute } from "./svg.ts";
-import { table } from "./table.ts";
+import { type Cell, table } from "./table.ts";
 import { wilson } from "./wilson.ts";
 
 function figure(id: string, heading: string, intro: string, f: Figure, layout = ""): string {
@@ -21,6 +21,30 @@ function figure(id: string, heading: string, intro: string, f: Figure, layout = 
   if ("empty" in f) return `<section aria-labelledby="${id}">${head}<p class="empty" data-empty="${id}">${esc(f.empty)}</p></section>`;
   const caption = f.caption ? `<p class="figure-caption">${esc(f.caption)}</p>` : "";
   return `<section aria-labelledby="${id}">${head}<div class="figure ${layout}"><div>${f.chart}${caption}</div><div class="tables">${f.table}</div></div></section>`;
+}
+
+/** With several series: each one's account and forecast score beside the others, and the total. */
+function seriesTable(d: ReportData): string {
+  const list = d.series ?? [];
+  if (list.length === 0) return "";
+  const row = (name: string, s: ReportData["summary"], r: { brier: number | null; marketBrier: number | null; forecasts: number | null } | null, field: string): Cell[] => {
+    const settled = s.wins + s.losses;
+    return [
+      { text: name, field: `${field}-name` },
+      usd(s.startBalance),
+      { text: usd(s.equity), field: `${field}-equity` },
+      { text: signedUsd(s.pnl), field: `${field}-pnl`, cls: s.pnl > 0 ? "pos" : s.pnl < 0 ? "neg" : "" },
+      { text: count(s.trades), field: `${field}-trades` },
+      settled === 0 ? "—" : pct(s.wins / settled),
+      usd(s.fees),
+      s.openPositions === 0 ? "0" : `${count(s.openPositions)} (${usd(s.openCost)})`,
+      r === null || r.brier === null ? "—" : `${r.brier.toFixed(4)}${r.forecasts === null ? "" : ` (n ${count(r.forecasts)})`}`,
+      r === null || r.marketBrier === null ? "—" : r.marketBrier.toFixed(4),
+    ];
+  };
+  const rows = [...list.map((x) => row(x.name, x.summary, x, `series-${x.name}`)), row("all series", d.summary, null, "series-total")];
+  const t = table("Each series and all of them together (fees included)", ["series", "start", "equity", "P&L", "trades", "win rate", "fees", "open", "Brier (model)", "Brier (market)"], rows, "summary");
+  return `<section aria-labelledby="series"><h2 id="series">Series</h2><p class="note-text">Each series trades with its own engine and journal (its folder of the data directory; its own report: btc15 report --html --data-dir DIR/SERIES). The sections below add them all up; forecasts are scored per series, in this table.</p>${t}</section>`;
 }
 
 function summary(d: ReportData): string {
@@ -90,6 +114,7 @@ export function renderReport(d: ReportData): string {
   const model = isAbsent(scores) ? "model" : (scores.forecasters.find((f) => f.key === "model")?.label ?? "model");
   const sections = [
     summary(d),
+    seriesTable(d),
     figure("equity", "Equity and drawdown", "Equity counts open positions at what they cost; it changes when a trade settles.", equityFigure(d.equity)),
     figure("daily-pnl", "P&L by day", "Settled trades' P&L after fees, by the UTC day they settled.", dailyPnlFigure(d.tearSheet.days)),
     figure("trades", "P&L per trade", "Each settled trade's profit or loss after its fee; the grey bar beside it is the fee paid.", tradePnlFigure(d.trades)),
@@ -113,7 +138,8 @@ export function renderReport(d: ReportData): string {
     ...(d.lag ? [figure("lag", "How far Kalshi trails spot", "The delay L at which Kalshi's mid best matches our fair value computed from spot L seconds earlier (btc15 research lag).", lagFigure(d.lag))] : []),
   ];
   const title = `btc15 report: ${d.title}`;
-  const sub = `Trading Kalshi's 15-minute Bitcoin up/down markets (KXBTC15M). Generated ${d.generatedAt}. All money after Kalshi's fees.`;
+  const names = d.seriesNames ?? ["KXBTC15M"];
+  const sub = `Trading Kalshi's 15-minute ${names.every((s) => s === "KXBTC15M") ? "Bitcoin" : "crypto"} up/down markets (${names.join(", ")}). Generated ${d.generatedAt}. All money after Kalshi's fees.`;
   return page(title, sub, d.sources, warnings, sections.join("\n"), "Made by btc15 from the journal alone; the journal (trades.jsonl) is the source of truth.");
 }
 

@@ -33,6 +33,10 @@ export interface ReportData {
   readonly comparison?: ComparisonView;
   /** How far Kalshi trails spot (lag.json beside the journal), when it was measured. */
   readonly lag?: LagView;
+  /** The series the journal trades ("KXBTC15M"), for the heading. */
+  readonly seriesNames?: readonly string[];
+  /** A data directory with a journal per series: each one's figures (the rest of the report is all of them together). */
+  readonly series?: readonly SeriesRow[];
 }
 
 /** One strategy of a comparison; money in dollars (as compare.json holds it). */
@@ -67,6 +71,16 @@ export interface LagView {
   readonly measure?: string;
   /** What the answer cannot say, one sentence each. */
   readonly cannot_say?: readonly string[];
+}
+
+/** One series of a multi-series report: its account and its forecasts' score. */
+export interface SeriesRow {
+  readonly name: string;
+  readonly summary: SummaryFigures;
+  /** Its model's Brier score and the market's on their paired checkpoints, when scored. */
+  readonly brier: number | null;
+  readonly marketBrier: number | null;
+  readonly forecasts: number | null;
 }
 
 /** A part of the report that has no data, and why, in words. */

@@ -11,7 +11,7 @@ import { DashboardServer } from "../../../src/app/dashboard/server.ts";
 import { runDemo } from "../../../src/app/drivers/demo.ts";
 import { RunLog } from "../../../src/app/console/run-log.ts";
 import { BUNDLED_SAMPLE } from "../../../src/app/core/sample.ts";
-import type { TradingSession } from "../../../src/app/drivers/session.ts";
+import type { TradingSessions } from "../../../src/app/drivers/sessions.ts";
 import { parseConfig } from "../../../src/config/load.ts";
 import { type Browser, browserUnavailable, launchBrowser, screenshot } from "../../browser.ts";
 
@@ -19,7 +19,7 @@ const unavailable = browserUnavailable();
 if (unavailable !== null) console.warn(`SKIPPED: the dashboard's browser tests: ${unavailable}`);
 
 /** A demo in this process at `speed`×, shown on `dashboard`, until stop() is called. */
-function demo(dashboard: DashboardServer, speed: number): { readonly done: Promise<TradingSession>; stop(): void } {
+function demo(dashboard: DashboardServer, speed: number): { readonly done: Promise<TradingSessions>; stop(): void } {
   const dir = mkdtempSync(join(tmpdir(), "btc15-dash-demo-"));
   const out = new PassThrough();
   out.resume();
@@ -135,7 +135,7 @@ describe.skipIf(unavailable !== null)("the dashboard in Chromium", { timeout: 15
     const session = await run.done;
     const seen = await renders(page);
     await until(async () => (await renders(page)) >= seen + 2, "a state after the demo stopped");
-    const final = session.summary;
+    const final = session.total;
     expect(Number(await field(page, "trades"))).toBe(final.trades);
     expect(await field(page, "record")).toBe(`${final.wins} / ${final.losses} / ${final.voided}`);
     const dollars = (units: number) => `$${(units / 10_000).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;

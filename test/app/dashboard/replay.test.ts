@@ -34,7 +34,7 @@ describe("btc15 replay --dashboard", { timeout: 60_000 }, () => {
       expect(s).toMatchObject({ phase: "running", driver: "replay", mode: "paper", market: "synthetic", series: "KXBTC15M" });
       expect(s.price.sources.map((x) => x.name)).toEqual(["recording"]);
       expect(result.trades).toBeGreaterThan(0);
-      const records = loadTradeJournal(join(dir, "replay")).records;
+      const records = loadTradeJournal(join(dir, "replay", "KXBTC15M")).records;
       const trades = records.filter((r) => r.type === "trade");
       expect(s.account!.trades).toBe(result.trades);
       expect(Number(s.account!.balance)).toBeCloseTo(result.final_balance, 4);

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { type Money, formatDecimal } from "../../../domain/money.ts";
 import type { Side } from "../../../domain/settlement.ts";
 import { type CsvValue, writeCsv } from "../../../store/csv.ts";
+import { priceScale, priceText } from "../../../domain/price-scale.ts";
 
 /** One minute of one market: the quote known at `minuteTs` (a candle's close at its end). */
 export interface QuoteDayRow {
@@ -12,6 +13,7 @@ export interface QuoteDayRow {
   readonly yesAsk: Money | null;
   readonly openTs: number;
   readonly closeTs: number;
+  /** Strike and settlement in the series' price units (cents for BTC). */
   readonly strikeCents: number | null;
   readonly result: Side | null;
   readonly settlementCents: number | null;
@@ -34,12 +36,13 @@ export interface MinuteBar {
   readonly volume: string;
 }
 
-const cents = (c: number | null): string => (c === null ? "" : (c / 100).toFixed(2));
+/** A strike or settlement value in the series' units, as decimal dollars at its decimals. */
+const price = (c: number | null, digits: number): string => (c === null ? "" : priceText(c, priceScale(digits)));
 const dollars = (m: Money | null): string => (m === null ? "" : formatDecimal(m));
 
-export function writeQuoteDay(path: string, rows: readonly QuoteDayRow[]): number {
+export function writeQuoteDay(path: string, rows: readonly QuoteDayRow[], digits = 2): number {
   mkdirSync(dirname(path), { recursive: true });
-  return writeCsv(path, QUOTE_COLUMNS, rows.map((r): CsvValue[] => [r.minuteTs, r.ticker, dollars(r.yesBid), dollars(r.yesAsk), r.openTs, r.closeTs, cents(r.strikeCents), r.result ?? "", cents(r.settlementCents), r.volume ?? ""]));
+  return writeCsv(path, QUOTE_COLUMNS, rows.map((r): CsvValue[] => [r.minuteTs, r.ticker, dollars(r.yesBid), dollars(r.yesAsk), r.openTs, r.closeTs, price(r.strikeCents, digits), r.result ?? "", price(r.settlementCents, digits), r.volume ?? ""]));
 }
 
 export function writeBtcDay(path: string, bars: readonly MinuteBar[]): number {

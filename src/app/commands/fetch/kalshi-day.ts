@@ -27,11 +27,13 @@ export class HistoricalListing {
   constructor(
     private readonly client: KalshiClient,
     private readonly series: string,
+    /** The series' price decimals: strikes and settlement values are read to them. */
+    private readonly digits = 2,
   ) {}
 
   /** The archived markets closing in [from, to); markets Kalshi sent that could not be read are counted once. */
   async closingIn(from: number, to: number, onRequest: () => void): Promise<{ markets: KalshiMarket[]; skipped: number }> {
-    this.listing ??= listAll(this.client, "/historical/markets", { series_ticker: this.series }, onRequest);
+    this.listing ??= listAll(this.client, "/historical/markets", { series_ticker: this.series }, onRequest, this.digits);
     let all: { markets: KalshiMarket[]; skipped: number };
     try {
       all = await this.listing;
@@ -52,7 +54,7 @@ export class HistoricalListing {
  * live tier is listed by close time, the historical one by series (`archive`, listed once a
  * run). A candlestick request that finds nothing (404) on one tier tries the other.
  */
-export async function fetchKalshiDay(client: KalshiClient, series: string, day: number, cutoff: number | null, onRequest: () => void, archive: HistoricalListing = new HistoricalListing(client, series)): Promise<KalshiDay> {
+export async function fetchKalshiDay(client: KalshiClient, series: string, day: number, cutoff: number | null, onRequest: () => void, archive: HistoricalListing = new HistoricalListing(client, series), digits = 2): Promise<KalshiDay> {
   const end = day + DAY_SECONDS;
   const found = new Map<string, { market: KalshiMarket; historical: boolean }>();
   let skipped = 0;
@@ -68,7 +70,7 @@ export async function fetchKalshiDay(client: KalshiClient, series: string, day: 
     keep(r.markets, true);
   }
   if (cutoff === null || end > cutoff) {
-    const r = await listAll(client, "/markets", { series_ticker: series, min_close_ts: day, max_close_ts: end }, onRequest);
+    const r = await listAll(client, "/markets", { series_ticker: series, min_close_ts: day, max_close_ts: end }, onRequest, digits);
     skipped += r.skipped;
     keep(r.markets, false);
   }
@@ -105,13 +107,13 @@ export async function fetchKalshiDay(client: KalshiClient, series: string, day: 
 }
 
 /** Every page of a market listing, following `cursor`. */
-async function listAll(client: KalshiClient, path: string, query: Record<string, string | number>, onRequest: () => void): Promise<{ markets: KalshiMarket[]; skipped: number }> {
+async function listAll(client: KalshiClient, path: string, query: Record<string, string | number>, onRequest: () => void, digits = 2): Promise<{ markets: KalshiMarket[]; skipped: number }> {
   const markets: KalshiMarket[] = [];
   let skipped = 0;
   let cursor: string | null = null;
   const seen = new Set<string>();
   do {
-    const page = parseMarketList(await client.get(path, { query: { ...query, limit: 1000, ...(cursor ? { cursor } : {}) } }));
+    const page = parseMarketList(await client.get(path, { query: { ...query, limit: 1000, ...(cursor ? { cursor } : {}) } }), digits);
     onRequest();
     markets.push(...page.markets);
     skipped += page.skipped;

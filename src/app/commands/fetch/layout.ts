@@ -10,6 +10,7 @@ export const DAY_SECONDS = 86_400;
  *   OUT/kalshi/KXBTC15M_2026-03-11.csv       quotes of the markets closing that day
  *   OUT/btc/btcusd_1m_2026-03-11.csv         that day's BTC/USD minutes (Coinbase)
  *   OUT/btc/btcusd_1m_2026-03-11.partial.csv part of a day (Kraken's last 720 minutes), fetched again next run
+ *   OUT/eth/ethusd_1m_2026-03-11.csv         another series' coin: its own folder
  */
 export interface FetchLayout {
   readonly kalshiDir: string;
@@ -19,15 +20,17 @@ export interface FetchLayout {
   btcPartial(day: number): string;
 }
 
-export function fetchLayout(outDir: string, series: string): FetchLayout {
+/** `coin`: whose minutes (OUT/eth/ethusd_1m_….csv for ETH); Bitcoin's by default. */
+export function fetchLayout(outDir: string, series: string, coin = "BTC"): FetchLayout {
+  const c = coin.toLowerCase();
   const kalshiDir = join(outDir, "kalshi");
-  const btcDir = join(outDir, "btc");
+  const btcDir = join(outDir, c);
   return {
     kalshiDir,
     btcDir,
     quotes: (day) => join(kalshiDir, `${series}_${dayLabel(day)}.csv`),
-    btc: (day) => join(btcDir, `btcusd_1m_${dayLabel(day)}.csv`),
-    btcPartial: (day) => join(btcDir, `btcusd_1m_${dayLabel(day)}.partial.csv`),
+    btc: (day) => join(btcDir, `${c}usd_1m_${dayLabel(day)}.csv`),
+    btcPartial: (day) => join(btcDir, `${c}usd_1m_${dayLabel(day)}.partial.csv`),
   };
 }
 

@@ -5,6 +5,8 @@ import { isoUtc } from "../../../domain/window.ts";
 import { type KalshiClient, KalshiRequestError } from "../../../kalshi/client.ts";
 import { parseHistoricalCutoff } from "../../../kalshi/wire.ts";
 import { kalshiClient } from "../../venue/kalshi-market.ts";
+import { seriesSpec } from "../../../domain/series.ts";
+import { feedCoins } from "../../../feeds/index.ts";
 import { fetchBtcDay } from "./btc-day.ts";
 import { writeBtcDay, writeQuoteDay } from "./day-files.ts";
 import { JsonGetter } from "./http-json.ts";
@@ -34,6 +36,8 @@ export interface FetchDeps {
 
 export interface FetchSummary {
   readonly series: string;
+  /** The coin whose minutes were fetched (the `btc` field holds them, whatever the coin). */
+  readonly coin: string;
   readonly from: string;
   readonly to: string;
   readonly out_dir: string;
@@ -64,14 +68,19 @@ const BTC_REQUESTS_PER_DAY = 6;
 export async function runFetch(o: FetchOptions, deps: FetchDeps = {}): Promise<FetchSummary> {
   if (!(o.from < o.to)) throw new FetchError(`--from (${isoUtc(o.from)}) must be before --to (${isoUtc(o.to)})`);
   if (!/^[A-Z0-9]+$/.test(o.series)) throw new FetchError(`--series must be a series ticker like KXBTC15M: ${o.series}`);
+  const spec = seriesSpec(o.series);
+  // Bitcoin's products are the configuration's (feeds.coinbase.product…); the other coins' the series table's.
+  const products = feedCoins(o.config.feeds, [spec.products])[0]!;
+  const sources = { coinbase: { restUrl: o.config.feeds.coinbase.restUrl, product: products.coinbase }, kraken: { restUrl: o.config.feeds.kraken.restUrl, restPair: products.krakenRest } };
   const nowSeconds = Math.floor((o.now ?? Date.now)() / 1000);
-  const layout = fetchLayout(o.outDir, o.series);
+  const layout = fetchLayout(o.outDir, o.series, spec.coin);
   const days = utcDays(o.from, o.to);
   const over = days.filter((d) => d + DAY_SECONDS + RESULT_GRACE_SECONDS <= nowSeconds);
   const quoteDays = new Set(over.filter((d) => !isComplete(layout.quotes(d))));
   const btcDays = new Set(over.filter((d) => !isComplete(layout.btc(d))));
   const s = {
     series: o.series,
+    coin: spec.coin,
     from: isoUtc(o.from),
     to: isoUtc(o.to),
     out_dir: o.outDir,
@@ -89,10 +98,12 @@ export async function runFetch(o: FetchOptions, deps: FetchDeps = {}): Promise<F
   progress?.expect(quoteDays.size * KALSHI_REQUESTS_PER_DAY + btcDays.size * BTC_REQUESTS_PER_DAY);
 
   const kalshi = quoteDays.size > 0 ? (deps.kalshi ?? kalshiClient(o.config)) : null;
+  // A client shared by several series' fetches: this one's requests are the difference.
+  const before = kalshi === null ? null : { ...kalshi.counters };
   const http = deps.http ?? new JsonGetter({ timeoutMs: 10_000, maxRetries: 4, backoffBaseMs: 500, backoffMaxMs: 8_000, requestsPerSecond: 5 });
   try {
     let cutoff: number | null = null;
-    const archive = kalshi === null ? null : new HistoricalListing(kalshi, o.series);
+    const archive = kalshi === null ? null : new HistoricalListing(kalshi, o.series, spec.priceDigits);
     if (kalshi !== null) {
       cutoff = await historicalCutoff(kalshi, o.config.kalshi.baseUrl, s.notes);
       s.cutoff = cutoff === null ? null : isoUtc(cutoff);
@@ -102,12 +113,12 @@ export async function runFetch(o: FetchOptions, deps: FetchDeps = {}): Promise<F
       if (kalshi !== null && quoteDays.has(day)) {
         let k;
         try {
-          k = await fetchKalshiDay(kalshi, o.series, day, cutoff, () => progress?.step(label), archive!);
+          k = await fetchKalshiDay(kalshi, o.series, day, cutoff, () => progress?.step(label), archive!, spec.priceDigits);
         } catch (e) {
           throw new FetchError(`Kalshi, ${label}: ${(e as Error).message}. The ${s.quotes.already_complete + s.quotes.written.length} complete day(s) are kept: run the same command again to resume.`);
         }
         const path = layout.quotes(day);
-        writeQuoteDay(path, k.rows);
+        writeQuoteDay(path, k.rows, spec.priceDigits);
         s.quotes.written.push(label);
         s.files.push(path);
         s.quotes.markets += k.markets;
@@ -119,7 +130,7 @@ export async function runFetch(o: FetchOptions, deps: FetchDeps = {}): Promise<F
       }
       if (btcDays.has(day)) {
         try {
-          const b = await fetchBtcDay(http, o.config.feeds, day, nowSeconds, () => progress?.step(label));
+          const b = await fetchBtcDay(http, sources, day, nowSeconds, () => progress?.step(label));
           const path = b.complete ? layout.btc(day) : layout.btcPartial(day);
           writeBtcDay(path, b.bars);
           if (b.complete) rmSync(layout.btcPartial(day), { force: true });
@@ -127,7 +138,7 @@ export async function runFetch(o: FetchOptions, deps: FetchDeps = {}): Promise<F
           s.files.push(path);
           s.btc.rows += b.bars.length;
           s.btc.skipped += b.skipped;
-          if (b.note) s.notes.push(`${label} BTC minutes from ${b.source}, ${b.complete ? "whole day" : `${b.bars.length} of 1440 minutes`}: ${b.note}`);
+          if (b.note) s.notes.push(`${label} ${spec.coin} minutes from ${b.source}, ${b.complete ? "whole day" : `${b.bars.length} of 1440 minutes`}: ${b.note}`);
         } catch (e) {
           s.btc.failed.push(`${label}: ${(e as Error).message}`);
         }
@@ -135,9 +146,9 @@ export async function runFetch(o: FetchOptions, deps: FetchDeps = {}): Promise<F
     }
   } finally {
     if (kalshi !== null) {
-      s.requests.kalshi = kalshi.counters.requests;
-      s.requests.kalshi_rate_limited = kalshi.counters.rateLimited;
-      s.requests.kalshi_retries = kalshi.counters.retries;
+      s.requests.kalshi = kalshi.counters.requests - (before?.requests ?? 0);
+      s.requests.kalshi_rate_limited = kalshi.counters.rateLimited - (before?.rateLimited ?? 0);
+      s.requests.kalshi_retries = kalshi.counters.retries - (before?.retries ?? 0);
       if (deps.kalshi === undefined) kalshi.close();
     }
     s.requests.exchanges = http.counters.requests;

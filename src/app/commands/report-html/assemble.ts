@@ -1,6 +1,6 @@
 import type { TradeJournalRecord } from "../../../domain/records.ts";
 import { WINDOW_SECONDS } from "../../../domain/window.ts";
-import type { Absent, ComparisonView, ForecastScores, LagView, ForecasterKey, ForecasterScores, NoTradeCounts, ReportData, WindowView } from "../../../report/html/report-data.ts";
+import type { Absent, ComparisonView, ForecastScores, LagView, ForecasterKey, ForecasterScores, NoTradeCounts, ReportData, SeriesRow, WindowView } from "../../../report/html/report-data.ts";
 import { CHECKPOINT_MINUTES, Scorecard } from "../../../report/scorecard.ts";
 import { tearSheet } from "../../../report/tear-sheet.ts";
 import { accountView } from "../../core/account-view.ts";
@@ -181,6 +181,11 @@ export interface AssembleInput {
   readonly digest: PredictionDigest;
   readonly comparison?: ComparisonView | null;
   readonly lag?: LagView | null;
+  /** The series each journal is of, and with several, each one's row (see ReportData.series). */
+  readonly seriesNames?: readonly string[];
+  readonly series?: readonly SeriesRow[];
+  /** Why the forecast sections are absent (a total of several series is not scored as one). */
+  readonly absentScores?: string;
 }
 
 /** The renderer's input from what was read of a journal directory. */
@@ -199,12 +204,21 @@ export function assembleReport(i: AssembleInput): ReportData {
     equity,
     trades,
     tearSheet: tearSheet(equity, settled, summary.lastRecord),
-    scores: forecastScores(i.backtest, i.digest, i.windows, markets.length ? markets.join(", ") : null),
-    noTrade: noTradeCounts(i.backtest, i.digest),
+    scores: i.absentScores ? { absent: i.absentScores } : forecastScores(i.backtest, i.digest, i.windows, markets.length ? markets.join(", ") : null),
+    noTrade: i.absentScores ? { absent: i.absentScores } : noTradeCounts(i.backtest, i.digest),
     windows,
     windowPrices: windows.some((w) => w.prices.length > 0) ? "seconds" : "none",
     ...(i.comparison ? { comparison: i.comparison } : {}),
     ...(i.lag ? { lag: i.lag } : {}),
+    seriesNames: i.seriesNames ?? seriesNamesOf(i.records),
+    ...(i.series ? { series: i.series } : {}),
   };
+}
+
+/** The series a journal's trades are of, in the order first seen; KXBTC15M when it has none. */
+function seriesNamesOf(records: readonly TradeJournalRecord[]): string[] {
+  const names = new Set<string>();
+  for (const r of records) if (r.type === "trade") names.add(r.ticker.split("-", 1)[0]!);
+  return names.size ? [...names] : ["KXBTC15M"];
 }
 

@@ -6,14 +6,25 @@ import type { ReportData } from "../../../report/html/report-data.ts";
 import { writeAtomic } from "../../../store/snapshot.ts";
 import { journalFiles, loadTradeJournal } from "../../../store/trade-journal.ts";
 import { LAST_WINDOWS, assembleReport } from "./assemble.ts";
+import { type SeriesRow, isAbsent } from "../../../report/html/report-data.ts";
+import type { TradeJournalRecord } from "../../../domain/records.ts";
+import { formatDecimal, parseDollars } from "../../../domain/money.ts";
+import { seriesDir, seriesJournals } from "../../../store/series-layout.ts";
 import { type SkippedLines, predictionsFile, readBacktestScores, readComparison, readLag, readWindows, reportPredictions, windowsFile } from "./journal-input.ts";
 import { PredictionDigest } from "./prediction-digest.ts";
 
 const plural = (n: number, word: string, many = `${word}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? word : many}`;
 
-/** Reads a journal directory (trades, predictions, windows, backtest.json) into the report's data. */
+/**
+ * Reads a journal directory (trades, predictions, windows, backtest.json) into the report's data;
+ * a data directory with a journal per series into all of them together, with each one's row.
+ */
 export async function readReportData(dir: string, generatedAt: string): Promise<ReportData> {
   const f = journalFiles(dir);
+  const series = existsSync(f.trades) ? [] : seriesJournals(dir);
+  // One series' folder is that series' report; several are added up.
+  if (series.length === 1) return readReportData(seriesDir(dir, series[0]!), generatedAt);
+  if (series.length > 1) return readSeriesReportData(dir, series, generatedAt);
   if (!existsSync(f.trades)) throw new UserError(`no journal in ${dir}/ (expected ${f.trades})`);
   const journal = loadTradeJournal(dir);
   const warnings = [...journal.warnings];
@@ -39,6 +50,58 @@ export async function readReportData(dir: string, generatedAt: string): Promise<
   const lag = readLag(dir, warnings);
   if (lag !== null) sources.push(`${dir}/lag.json: how far Kalshi trails spot`);
   return assembleReport({ title: dir, generatedAt, sources, warnings, records: journal.records, windows: windows?.records ?? null, backtest, digest, comparison, lag });
+}
+
+/**
+ * Several series' journals as one report: every trade, settlement and void of every series in
+ * time order under one account (the start balances added up; trade ids named by their series),
+ * and a row per series with its own figures and forecast score.
+ */
+async function readSeriesReportData(dir: string, series: readonly string[], generatedAt: string): Promise<ReportData> {
+  const each = await Promise.all(series.map((s) => readReportData(seriesDir(dir, s), generatedAt)));
+  const rows: SeriesRow[] = series.map((name, i) => {
+    const d = each[i]!;
+    const scores = isAbsent(d.scores) ? null : d.scores;
+    const model = scores?.forecasters.find((x) => x.key === "model") ?? null;
+    const market = scores?.forecasters.find((x) => x.key === "market") ?? null;
+    return { name, summary: d.summary, brier: model?.brier ?? null, marketBrier: market?.brier ?? null, forecasts: model?.n ?? null };
+  });
+  const warnings: string[] = [];
+  const records: TradeJournalRecord[] = [];
+  let start = 0;
+  let opened: number | null = null;
+  const rest: { r: TradeJournalRecord; k: number }[] = [];
+  for (const s of series) {
+    const journal = loadTradeJournal(seriesDir(dir, s));
+    warnings.push(...journal.warnings.map((w) => `${s}: ${w}`));
+    for (const r of journal.records) {
+      if (r.type === "account") {
+        start += parseDollars(r.balance);
+        opened = opened === null ? r.t : Math.min(opened, r.t);
+        continue;
+      }
+      const named = r.type === "trade" ? { ...r, id: `${s}:${r.id}` } : { ...r, trade_id: `${s}:${r.trade_id}` };
+      rest.push({ r: named, k: rest.length });
+    }
+  }
+  if (opened !== null) records.push({ type: "account", t: opened, ts: new Date(opened * 1000).toISOString().replace(".000Z", "Z"), balance: formatDecimal(start) });
+  rest.sort((a, b) => a.r.t - b.r.t || a.k - b.k);
+  records.push(...rest.map((x) => x.r));
+  const sources = each.flatMap((d, i) => d.sources.map((x) => `${series[i]}: ${x}`));
+  for (const [i, d] of each.entries()) warnings.push(...d.warnings.map((w) => `${series[i]}: ${w}`));
+  return assembleReport({
+    title: dir,
+    generatedAt,
+    sources,
+    warnings,
+    records,
+    windows: null,
+    backtest: null,
+    digest: new PredictionDigest(LAST_WINDOWS),
+    seriesNames: series,
+    series: rows,
+    absentScores: "Forecasts are scored per series (the table above; each series' own report has its charts): the windows of several coins close at the same instants and are not one market.",
+  });
 }
 
 /**
