@@ -74,14 +74,7 @@ export async function backtestCommand(opts: BacktestCommandOptions, io: Io = PRO
   bar.done();
   const table = result.comparison ? "\n\n" + formatComparison(result.comparison) : "";
   const text = formatBacktest(result) + table + "\n" + (await reportAfterRun(outDir, opts.html));
-  const summary = fitLines(text, consoleColumns(opts.json === "-" ? io.err : io.out, io.env)) + "\n";
-  if (opts.json === "-") {
-    io.err.write(summary);
-    io.out.write(JSON.stringify(result, null, 2) + "\n");
-  } else {
-    io.out.write(summary);
-    if (opts.json) writeFileSync(opts.json, JSON.stringify(result, null, 2) + "\n");
-  }
+  writeSummary(text, result, opts.json, io);
 }
 
 /**
@@ -114,12 +107,17 @@ async function seriesBacktestCommand(opts: BacktestCommandOptions, config: AppCo
   });
   bar.done();
   const text = formatSeriesBacktest(result) + "\n" + (await reportAfterRun(outDir, opts.html));
-  const summary = fitLines(text, consoleColumns(opts.json === "-" ? io.err : io.out, io.env)) + "\n";
-  if (opts.json === "-") {
+  writeSummary(text, result, opts.json, io);
+}
+
+/** The summary on the console (on stderr when the JSON goes to stdout), and the JSON where --json says. */
+function writeSummary(text: string, result: unknown, json: string | undefined, io: Io): void {
+  const summary = fitLines(text, consoleColumns(json === "-" ? io.err : io.out, io.env)) + "\n";
+  if (json === "-") {
     io.err.write(summary);
     io.out.write(JSON.stringify(result, null, 2) + "\n");
   } else {
     io.out.write(summary);
-    if (opts.json) writeFileSync(opts.json, JSON.stringify(result, null, 2) + "\n");
+    if (json) writeFileSync(json, JSON.stringify(result, null, 2) + "\n");
   }
 }

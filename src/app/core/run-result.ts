@@ -6,6 +6,7 @@ import { wilson } from "../../report/html/wilson.ts";
 import { CHECKPOINT_MINUTES, type ForecasterScore, type MeanWithInterval, type Scorecard } from "../../report/scorecard.ts";
 import type { ComparisonResult } from "./compare/comparison.ts";
 import type { Core } from "./builder.ts";
+import type { TradeFigures } from "./trade-figures.ts";
 
 /** Brier and log loss, with Brier by minutes before the close ("1"…"14"). */
 export interface ScoreFigures {
@@ -55,22 +56,10 @@ export interface OutcomeAgreement {
 }
 
 /** What every run of the engine reports (backtest, replay); money in dollars. */
-export interface RunResult {
+export interface RunResult extends TradeFigures {
   readonly windows: number;
-  readonly trades: number;
-  readonly wins: number;
-  readonly losses: number;
-  readonly win_rate: number | null;
-  readonly pnl: number;
-  /** 95% t-interval of the total P&L from the settled trades' P&L, [low, high]; null below two trades. */
-  readonly pnl_ci95: [number, number] | null;
-  readonly fees: number;
   readonly roi: number;
-  readonly max_drawdown: number;
   readonly start_balance: number;
-  readonly final_balance: number;
-  readonly open_positions: number;
-  readonly voided: number;
   readonly samples: number;
   readonly forecasts_scored: number;
   readonly brier: number | null;

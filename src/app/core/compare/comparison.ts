@@ -9,23 +9,12 @@ import { Scorecard, checkpointMinutes } from "../../../report/scorecard.ts";
 import { type Core, type MarketSpec, buildCore } from "../builder.ts";
 import { PART_DESCRIPTIONS, partsFor } from "../parts.ts";
 import type { ArmSpec } from "./arms.ts";
+import type { TradeFigures } from "../trade-figures.ts";
 
 /** One strategy's figures; money in dollars. */
-export interface ArmResult {
+export interface ArmResult extends TradeFigures {
   readonly strategy: string;
   readonly description: string;
-  readonly trades: number;
-  readonly wins: number;
-  readonly losses: number;
-  readonly win_rate: number | null;
-  readonly pnl: number;
-  /** 95 % t-interval of the total P&L from the settled trades; null below two. */
-  readonly pnl_ci95: [number, number] | null;
-  readonly fees: number;
-  readonly max_drawdown: number;
-  readonly final_balance: number;
-  readonly open_positions: number;
-  readonly voided: number;
   /** Brier on the comparison's checkpoints (the same ones for every strategy), with its 95 % interval over windows. */
   readonly brier: number | null;
   readonly brier_ci95: [number, number] | null;
