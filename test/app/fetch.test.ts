@@ -153,7 +153,12 @@ describe("btc15 fetch against loopback Kalshi, Coinbase and Kraken", () => {
     const dir = tmp();
     kalshi.failNext(429, 3, "/series/");
     kalshi.failNext(429, 2, "/historical/markets");
-    const s = await runFetch({ from: D1, to: D3, series: "KXBTC15M", outDir: dir, config: config(kalshi.baseUrl, venues), now: () => NOW }, { http: quiet() });
+    // The backoff is waited on a test clock: each wait is counted, none slept.
+    const waits: number[] = [];
+    const client = testClient(kalshi.baseUrl, { maxRetries: 4, backoffBaseMs: 500, backoffMaxMs: 8_000, wait: async (ms) => void waits.push(ms) });
+    const s = await runFetch({ from: D1, to: D3, series: "KXBTC15M", outDir: dir, config: config(kalshi.baseUrl, venues), now: () => NOW }, { kalshi: client, http: quiet() });
+    expect(waits).toHaveLength(5);
+    expect(waits.every((ms) => ms > 0 && ms <= 8_000)).toBe(true);
     expect(s.requests).toMatchObject({ kalshi_rate_limited: 5, kalshi_retries: 5, kalshi: 1 + 28 + 14 + 192 + 5 });
     for (const f of ["KXBTC15M_2026-03-11.csv", "KXBTC15M_2026-03-12.csv"]) expect(readFileSync(join(dir, "kalshi", f), "utf8")).toBe(readFileSync(join(out, "kalshi", f), "utf8"));
     expect(formatFetchSummary(s)).toMatch(/Kalshi 240 \(5 answered 429, 5 retried\)/);
