@@ -7,6 +7,7 @@ import { onShutdown } from "../console/shutdown.ts";
 import { BUNDLED_SAMPLE } from "../core/sample.ts";
 import { type DashboardRequest, type DashboardServer, dashboardBanner, openDashboard } from "../dashboard/server.ts";
 import { runDemo } from "../drivers/demo.ts";
+import { JOURNAL_STOP_EXIT } from "../drivers/journal-stop.ts";
 import { runLive } from "../drivers/live.ts";
 import { type Io, PROCESS_IO } from "./io.ts";
 import { LOGS_DIR, preflightDemo, preflightLive } from "./preflight.ts";
@@ -108,9 +109,9 @@ export async function demoCommand(o: DemoCommandOptions, io: Io = PROCESS_IO): P
       ...(dashboard ? { dashboard } : {}),
     });
     log.info(`log file ${log.file}`);
-    log.info(await reportAfterRun(config.dataDir, o.html));
+    if (sessions.journalError === null) log.info(await reportAfterRun(config.dataDir, o.html));
     if (sessions.recorder !== null && sessions.recorder.counters.files > 0) log.info(replayLine(sessions.recorder.folder));
-    return 0;
+    return sessions.journalError === null ? 0 : JOURNAL_STOP_EXIT;
   } finally {
     off();
     await dashboard?.close();

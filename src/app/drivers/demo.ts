@@ -10,6 +10,8 @@ import { etaSeconds, progressText } from "../console/progress.ts";
 import type { RunLog } from "../console/run-log.ts";
 import type { TradingSession } from "./session.ts";
 import { TradingSessions } from "./sessions.ts";
+import { journalDrain, journalStopLine, notJournaledLine } from "./journal-stop.ts";
+import type { FileOps } from "../../store/file-ops.ts";
 import { UserError } from "../../domain/errors.ts";
 import { seriesSpec } from "../../domain/series.ts";
 import { seriesDir } from "../../store/series-layout.ts";
@@ -38,6 +40,8 @@ export interface DemoOptions {
   readonly force?: boolean;
   /** The dashboard (--dashboard), already listening: the session is shown on it. */
   readonly dashboard?: DashboardServer;
+  /** The journals' and the recording's writes (a test's full disk); Node's by default. */
+  readonly disk?: FileOps;
 }
 
 const TICK_MS = 100;
@@ -109,11 +113,14 @@ export async function runDemo(o: DemoOptions): Promise<TradingSessions> {
     scheduler,
     ...(o.config.recording.enabled ? { record: { market: "synthetic" as const } } : {}),
     listeners: (s) => [boards.get(s)?.listener],
+    ...(o.disk ? { disk: o.disk } : {}),
   });
   for (const session of sessions.list) boards.get(session.series)?.follow(session.engine, seriesDir(o.dataDir, session.series));
   if (sessions.recorder) log.info(`recording  ${sessions.recorder.folder}/ (--no-record turns it off)`);
   let stopped = false;
   void o.stop.then(() => (stopped = true));
+  // A journal that cannot be written ends the demo as it ends the live runner (journal-stop.ts).
+  const drained = journalDrain(sessions, o.config);
 
   const runs: DemoSeries[] = sessions.list.map((session, i) => ({ session, input: inputs[i]!, file: fileOf(session.series)!, last: 0 }));
   const feed = (r: DemoSeries, p: InputSecond) => {
@@ -176,6 +183,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSessions> {
       for (; done < batchEnd && !stopped; done++) {
         for (const r of runs) feed(r, r.input.shift()!);
         const t = first.last + 1;
+        if (sessions.journalError !== null && drained(t)) stopped = true;
         if (t >= nextStatus) {
           for (const r of runs) r.session.status(r.last + 1, r.session.engine.history.size ? r.session.engine.history.latest : null, "replay");
           if (runs.length > 1) log.show((c) => sessions.totalLine(t, c));
@@ -203,7 +211,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSessions> {
   const csv = await sessions.close();
   const lines = (s: TradingSession | null): SummaryLine[] => [
     ["market", `${duration(simulated)} simulated in ${duration(realSeconds)}${stopped ? " (stopped early)" : ""}`],
-    ...(s === null ? sessions.seriesSummaryLines() : [["windows", `${count(s.engine.counters.windowsClosed)} closed`] as const, ["no trade", noTradeText(s.engine.counters.noTrade)] as const]),
+    ...(s === null ? sessions.seriesSummaryLines() : [["windows", `${count(s.engine.counters.windowsClosed)} closed`] as const, ["no trade", noTradeText(s.engine.counters.noTrade)] as const, ...[notJournaledLine(s.engine.journalPending)].filter((l) => l !== null)]),
     ["exports", `trades.csv (${plural(csv.trades, "row")}), the open day's predictions CSV (${plural(csv.predictions, "row")}) in ${runs.length > 1 ? `each series' folder of ${o.dataDir}/` : `${seriesDir(o.dataDir, first.session.series)}/`}`],
   ];
   if (runs.length === 1) log.show((c) => summaryBlock(first.session.summary, lines(first.session), c));
@@ -211,5 +219,6 @@ export async function runDemo(o: DemoOptions): Promise<TradingSessions> {
     for (const r of runs) log.show((c) => summaryBlock(r.session.summary, lines(r.session).slice(0, -1), c).replace("Performance summary", `Performance summary: ${r.session.series}`));
     log.show((c) => summaryBlock(sessions.total, lines(null), c).replace("Performance summary", "Performance summary: every series together"));
   }
+  if (sessions.journalError !== null) log.warn(journalStopLine(sessions, o.dataDir, sessions.journalError));
   return sessions;
 }

@@ -18,6 +18,7 @@ import { type LiveFeeds, feedSummaryLines, priceLine, startFeeds } from "./live-
 import { type LiveKalshi, kalshiCountersLine, openKalshi } from "./live-kalshi.ts";
 import { LiveSeconds, type LiveSeries } from "./live-seconds.ts";
 import { TradingSessions } from "./sessions.ts";
+import { JOURNAL_STOP_EXIT, journalDrain, journalStopLine, notJournaledLine } from "./journal-stop.ts";
 import { seriesDir } from "../../store/series-layout.ts";
 import { seriesSpec } from "../../domain/series.ts";
 import { warmUp } from "./warm-up.ts";
@@ -295,34 +296,8 @@ async function closeSessions(run: LiveRun, o: LiveOptions, scheduler: Scheduler)
   }
   const failed = run.journalError();
   if (failed === null) return 0;
-  const pending = sessions.list.reduce((n, s) => n + s.engine.journalPending, 0);
-  const where = sessions.list.length === 1 ? journalFiles(seriesDir(config.dataDir, sessions.list[0]!.series)).trades : `under ${config.dataDir}/`;
-  log.warn(
-    `STOPPED: the trade journal ${where} could not be written (${failed.message}). ` +
-      `Free space on its disk (or fix the error), then start again${pending ? `: the ${plural(pending, "record")} not written settle again then` : ""}.`,
-  );
-  return 3;
-}
-
-/** After every result is in, a disk that still refuses gets this long to take the records back. */
-const JOURNAL_RETRY_SECONDS = 60;
-
-/**
- * When a run whose journal failed has done what it still can: every open position's result is
- * in (or given up on), and the records are written, or the disk has refused them for
- * JOURNAL_RETRY_SECONDS more (they settle again at the next start).
- */
-function journalDrain(sessions: TradingSessions, config: AppConfig): (nowSeconds: number) => boolean {
-  const giveUpSeconds = Math.ceil(config.kalshi.resultGiveUpMs / 1000);
-  let resultsInAt: number | null = null;
-  return (now) => {
-    if (sessions.list.some((s) => s.engine.awaitingSettlement(now - giveUpSeconds) > 0)) {
-      resultsInAt = null;
-      return false;
-    }
-    resultsInAt ??= now;
-    return sessions.list.every((s) => s.engine.journalPending === 0) || now - resultsInAt >= JOURNAL_RETRY_SECONDS;
-  };
+  log.warn(journalStopLine(sessions, config.dataDir, failed));
+  return JOURNAL_STOP_EXIT;
 }
 
 function banner(config: AppConfig, log: RunLog): void {
@@ -365,7 +340,7 @@ function summaryLines(run: LiveRun, one: LiveSeries, config: AppConfig, csv: { t
     ...(refusedTotal ? [["total limits", `${plural(refusedTotal, "order")} refused by the limits on every series together`] as const] : []),
     ...(c.proxyCompared ? [["vs Kalshi", `${count(c.proxyDisagreements)} of ${plural(c.proxyCompared, "official result")} disagreed with our proxy settlement`] as const] : []),
     ...(engine.ordersPending ? [["pending", `${plural(engine.ordersPending, "live order")} unanswered at exit`] as const] : []),
-    ...(engine.journalPending ? [["NOT JOURNALED", `${plural(engine.journalPending, "record")} could not be written (disk): they settle again at the next start`] as const] : []),
+    ...[notJournaledLine(engine.journalPending)].filter((l) => l !== null),
     ...(csv ? [["exports", `trades.csv (${plural(csv.trades, "row")}), the open day's predictions CSV (${plural(csv.predictions, "row")}) in ${seriesDir(config.dataDir, session.series)}/`] as const] : []),
     ...(session.summary.openPositions ? [["open positions", "settle when you next start (the journal keeps them)"] as const] : []),
     ...(kalshiLine ? [["kalshi", kalshiLine.replace(/^kalshi: /, "")] as const] : []),

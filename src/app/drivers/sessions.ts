@@ -64,6 +64,7 @@ export class TradingSessions {
   private readonly by = new Map<string, TradingSession>();
   private readonly scheduler: Scheduler;
   private closed = false;
+  private firstJournalError: Error | null = null;
 
   constructor(private readonly o: SessionsOptions) {
     const { config, log } = o;
@@ -116,7 +117,10 @@ export class TradingSessions {
         ...(o.live ? { live: true } : {}),
         ...(exposure ? { venueExposure: exposure } : {}),
         ...(o.listeners ? { listeners: o.listeners(series) } : {}),
-        ...(o.onJournalError ? { onJournalError: (e: Error) => o.onJournalError!(series, e) } : {}),
+        onJournalError: (e: Error) => {
+          this.firstJournalError ??= e;
+          o.onJournalError?.(series, e);
+        },
         ...(digits !== undefined ? { priceDigits: digits } : {}),
         ...(this.recorder ? { recorder: this.recorder } : {}),
         portfolio: this.portfolio,
@@ -131,6 +135,11 @@ export class TradingSessions {
     }
     this.recorder?.open();
     this.list = sessions;
+  }
+
+  /** The first journal write that failed in any series, if one did: the run takes no new trade from then on. */
+  get journalError(): Error | null {
+    return this.firstJournalError;
   }
 
   /** The session of `series`; throws for a series not configured. */

@@ -1,0 +1,95 @@
+// A disk that fills during the demo: the demo ends as the live runner does (journal-stop.ts): no
+// new trade from the first refused write, the open position's result awaited and its record
+// retried, then a stop before the demo's length with one line that says what to do.
+import { fsyncSync, ftruncateSync, mkdtempSync, readlinkSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { RunLog } from "../../src/app/console/run-log.ts";
+import { BUNDLED_SAMPLE } from "../../src/app/core/sample.ts";
+import { runDemo } from "../../src/app/drivers/demo.ts";
+import { parseConfig } from "../../src/config/load.ts";
+import type { TradeRecord } from "../../src/domain/records.ts";
+import type { FileOps } from "../../src/store/file-ops.ts";
+import { loadTradeJournal } from "../../src/store/trade-journal.ts";
+import { SimScheduler } from "../sim/scheduler.ts";
+
+const enospc = () => Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+
+/**
+ * Real writes until `fillAfter` lines have gone into trades.jsonl; then every write fails, as a
+ * full disk's do, `refusals` times (Infinity: a disk that never frees).
+ */
+class FillingDisk implements FileOps {
+  tradeWrites = 0;
+  refused = 0;
+  constructor(
+    private readonly fillAfter: number,
+    private readonly refusals: number,
+  ) {}
+  write(fd: number, data: Uint8Array, offset: number, length: number): number {
+    const full = this.tradeWrites >= this.fillAfter && this.refused < this.refusals;
+    if (full) {
+      this.refused++;
+      throw enospc();
+    }
+    if (basename(readlinkSync(`/proc/self/fd/${fd}`)) === "trades.jsonl") this.tradeWrites++;
+    return writeSync(fd, data, offset, length);
+  }
+  fsync(fd: number): void {
+    fsyncSync(fd);
+  }
+  truncate(fd: number, length: number): void {
+    ftruncateSync(fd, length);
+  }
+}
+
+async function demoOnDisk(disk: FillingDisk) {
+  const dir = mkdtempSync(join(tmpdir(), "btc15-demo-disk-"));
+  const out = new PassThrough();
+  let text = "";
+  out.on("data", (d: Buffer) => (text += d.toString()));
+  const log = new RunLog({ file: join(dir, "demo.log"), out, colour: false, now: () => 0 });
+  const sim = new SimScheduler(0);
+  const dataDir = join(dir, "journal");
+  const sessions = await sim.run(
+    runDemo({ config: parseConfig({ dataDir, synthetic: { mispricingCents: 3 } }), file: BUNDLED_SAMPLE, dataDir, speed: 3600, statusIntervalSeconds: 3600, log, stop: new Promise(() => {}), maxSeconds: 6 * 3600, scheduler: sim, disk }),
+    "the demo",
+    { simMs: 6 * 3600_000 },
+  );
+  log.close();
+  // Long lines are wrapped at 80 columns, their continuations indented by two spaces: read them whole.
+  text = text.replace(/\n {2,}(?=\S)/g, " ");
+  return { sessions, text, journal: loadTradeJournal(join(dataDir, "KXBTC15M")).records };
+}
+
+describe.skipIf(process.platform !== "linux")("a journal that cannot be written, in the demo", () => {
+  it("a disk that never frees: no trade after the failure, the open position's result awaited, a minute for the disk, then it stops early with one line", async () => {
+    // The account line and the first trade are written; the next journal line (its settlement) is refused.
+    const { sessions, text, journal } = await demoOnDisk(new FillingDisk(2, Infinity));
+    expect(sessions.journalError?.message).toMatch(/trades\.jsonl: disk full \(ENOSPC\)/);
+    expect(text.match(/JOURNAL WRITE FAILED/g)).toHaveLength(1);
+    expect(text.match(/NEW TRADE SIGNAL/g)).toHaveLength(1);
+    expect(text).toMatch(/simulated in .* \(stopped early\)/);
+    expect(text).toMatch(/^STOPPED: the trade journal \S+trades\.jsonl could not be written \(.*ENOSPC.*\)\. Free space on its disk \(or fix the error\), then start again: the 1 record not written settles again then\.$/m);
+    expect(journal.map((r) => r.type)).toEqual(["account", "trade"]);
+    // It waited for that trade's window to close and settle, then a minute for the disk; not six hours.
+    const trade = journal[1] as TradeRecord;
+    const last = sessions.of("KXBTC15M").core.lastSecond!;
+    expect(last + 1).toBeGreaterThanOrEqual(trade.window_close + 60);
+    expect(last + 1).toBeLessThanOrEqual(trade.window_close + 120);
+    expect(sessions.of("KXBTC15M").summary.openPositions).toBe(1);
+    expect(text).toMatch(/NOT JOURNALED {3}1 record could not be written \(disk\): it settles again at the next start/);
+  });
+
+  it("a disk that frees again: the settlement is written and the demo stops with the journal whole", async () => {
+    const { sessions, text, journal } = await demoOnDisk(new FillingDisk(2, 3));
+    expect(sessions.journalError).not.toBeNull();
+    expect(text.match(/NEW TRADE SIGNAL/g)).toHaveLength(1);
+    expect(text).toMatch(/■ SETTLED KXBTC15M-/);
+    expect(journal.map((r) => r.type)).toEqual(["account", "trade", "settlement"]);
+    expect(sessions.of("KXBTC15M").summary.openPositions).toBe(0);
+    expect(text).toMatch(/^STOPPED: the trade journal \S+trades\.jsonl could not be written .* then start again\.$/m);
+  });
+});
