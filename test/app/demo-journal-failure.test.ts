@@ -1,7 +1,7 @@
 // A disk that fills during the demo: the demo ends as the live runner does (journal-stop.ts): no
 // new trade from the first refused write, the open position's result awaited and its record
 // retried, then a stop before the demo's length with one line that says what to do.
-import { fsyncSync, ftruncateSync, mkdtempSync, readlinkSync, writeSync } from "node:fs";
+import { fsyncSync, ftruncateSync, mkdtempSync, readFileSync, readlinkSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { RunLog } from "../../src/app/console/run-log.ts";
 import { BUNDLED_SAMPLE } from "../../src/app/core/sample.ts";
 import { runDemo } from "../../src/app/drivers/demo.ts";
+import { runReplay } from "../../src/app/drivers/replay.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import type { TradeRecord } from "../../src/domain/records.ts";
 import type { FileOps } from "../../src/store/file-ops.ts";
@@ -61,13 +62,13 @@ async function demoOnDisk(disk: FillingDisk) {
   log.close();
   // Long lines are wrapped at 80 columns, their continuations indented by two spaces: read them whole.
   text = text.replace(/\n {2,}(?=\S)/g, " ");
-  return { sessions, text, journal: loadTradeJournal(join(dataDir, "KXBTC15M")).records };
+  return { dir, dataDir, sessions, text, journal: loadTradeJournal(join(dataDir, "KXBTC15M")).records };
 }
 
 describe.skipIf(process.platform !== "linux")("a journal that cannot be written, in the demo", () => {
   it("a disk that never frees: no trade after the failure, the open position's result awaited, a minute for the disk, then it stops early with one line", async () => {
     // The account line and the first trade are written; the next journal line (its settlement) is refused.
-    const { sessions, text, journal } = await demoOnDisk(new FillingDisk(2, Infinity));
+    const { dir, dataDir, sessions, text, journal } = await demoOnDisk(new FillingDisk(2, Infinity));
     expect(sessions.journalError?.message).toMatch(/trades\.jsonl: disk full \(ENOSPC\)/);
     expect(text.match(/JOURNAL WRITE FAILED/g)).toHaveLength(1);
     expect(text.match(/NEW TRADE SIGNAL/g)).toHaveLength(1);
@@ -81,15 +82,27 @@ describe.skipIf(process.platform !== "linux")("a journal that cannot be written,
     expect(last + 1).toBeLessThanOrEqual(trade.window_close + 120);
     expect(sessions.of("KXBTC15M").summary.openPositions).toBe(1);
     expect(text).toMatch(/NOT JOURNALED {3}1 record could not be written \(disk\): it settles again at the next start/);
+    // The recording is on the same disk: the demo says it has a hole and what that means; its replay says it has no end.
+    expect(text).toMatch(/recording \S+: ENOSPC: the recording has a hole until the disk takes writes again; the demo goes on/);
+    expect(text).toMatch(/recording \S+: ENOSPC: [\d,]+ lines? could not be written: a replay of this session lacks them and will not make this journal/);
+    const warnings: string[] = [];
+    await runReplay({ paths: [join(dataDir, "sessions")], outDir: join(dir, "replay"), onWarning: (w) => warnings.push(w) });
+    expect(warnings.filter((w) => /has no end .* it crashed, or its disk refused the end of its recording/.test(w))).toHaveLength(1);
   });
 
   it("a disk that frees again: the settlement is written and the demo stops with the journal whole", async () => {
-    const { sessions, text, journal } = await demoOnDisk(new FillingDisk(2, 3));
+    const { dir, dataDir, sessions, text, journal } = await demoOnDisk(new FillingDisk(2, 3));
     expect(sessions.journalError).not.toBeNull();
     expect(text.match(/NEW TRADE SIGNAL/g)).toHaveLength(1);
     expect(text).toMatch(/■ SETTLED KXBTC15M-/);
     expect(journal.map((r) => r.type)).toEqual(["account", "trade", "settlement"]);
     expect(sessions.of("KXBTC15M").summary.openPositions).toBe(0);
     expect(text).toMatch(/^STOPPED: the trade journal \S+trades\.jsonl could not be written .* then start again\.$/m);
+    // The recording's refused lines were kept and written when the disk freed: it replays to this very journal.
+    expect(text).not.toMatch(/could not be written: a replay/);
+    const warnings: string[] = [];
+    await runReplay({ paths: [join(dataDir, "sessions")], outDir: join(dir, "replay"), onWarning: (w) => warnings.push(w) });
+    expect(warnings).toEqual([]);
+    expect(readFileSync(join(dir, "replay", "KXBTC15M", "trades.jsonl"), "utf8")).toBe(readFileSync(join(dataDir, "KXBTC15M", "trades.jsonl"), "utf8"));
   });
 });

@@ -77,8 +77,10 @@ describe("a journal that cannot be written, live", () => {
       // The replay fails the very writes the live disk refused, and ends with the live journal.
       const root = join(run.dir, "trading");
       const live = join(root, "KXBTC15M");
-      const replay = await runReplay({ paths: [join(root, "sessions")], outDir: join(run.dir, "replay") });
+      const warnings: string[] = [];
+      const replay = await runReplay({ paths: [join(root, "sessions")], outDir: join(run.dir, "replay"), onWarning: (w) => warnings.push(w) });
       expect(replay.sessions).toHaveLength(1);
+      expect(warnings).toEqual([]); // its end recorded once the disk took writes again
       expect(readFileSync(join(run.dir, "replay", "KXBTC15M", "trades.jsonl"), "utf8")).toBe(readFileSync(join(live, "trades.jsonl"), "utf8"));
       // The window's record was refused too (the disk was full at its result): in neither journal.
       expect(text(join(run.dir, "replay", "KXBTC15M", "windows.jsonl"))).toBe(text(join(live, "windows.jsonl")));

@@ -158,6 +158,10 @@ describe("a kill -9 inside a burst of settlements, and the restart", () => {
     expect(replay.sessions).toHaveLength(2);
     expect(readFileSync(join(dir, "replay", "KXBTC15M", "trades.jsonl"), "utf8")).toBe(readFileSync(join(data, "trades.jsonl"), "utf8"));
     expect(warnings.join("\n")).toMatch(/differs from the replay's own from record 18 \(8 replayed record\(s\) the live session never wrote/);
+    // The killed session, and only it, has no recorded end.
+    const ends = warnings.filter((w) => /has no end/.test(w));
+    expect(ends).toHaveLength(1);
+    expect(ends[0]).toContain(`session ${replay.sessions[0]!.id} `);
   });
 });
 

@@ -167,6 +167,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSessions> {
   let nextHour = 3600;
   let exhausted = false;
   let inputFailed = false;
+  let recordingFailed = false;
   const available = () => Math.min(...runs.map((r) => r.input.available));
   while (done < length && !stopped) {
     const due = Math.min(length, Math.floor(((now() - t0) / 1000) * o.speed));
@@ -198,6 +199,9 @@ export async function runDemo(o: DemoOptions): Promise<TradingSessions> {
     }
     if (exhausted) length = done; // a file held less than its first and last bars promised
     sessions.recorder?.flush();
+    const recordingError = sessions.recorder?.takeError();
+    if (recordingError && !recordingFailed) log.warn(`${recordingError}: the recording has a hole until the disk takes writes again; the demo goes on`);
+    if (recordingError) recordingFailed = true;
     if (!hourly) {
       const q = progress(done);
       log.footer(progressText("demo", q.frac, q.eta, q.of));

@@ -175,6 +175,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     }
     const defaultSeries = rec.series[0]!;
     let sessionEvents = 0;
+    // A session records a stop when it closes: without one, it crashed or its disk refused its end.
+    let closed = false;
     // Each event is handled once the refused writes recorded after it are known (a line later).
     let held: RecordedEvent | null = null;
     let refused: RecordedWriteFailure[] = [];
@@ -182,6 +184,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       const r = replays.get(e.series ?? defaultSeries);
       if (r === undefined || r.core === null) return; // a series not replayed (--series)
       if (e.type === "second") r.lastSecond = e.second;
+      if (e.type === "stop") closed = true;
       r.disk.arm(refused);
       refused = [];
       r.core.feed(stripSeries(e));
@@ -210,6 +213,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       handle(held);
     }
     events += sessionEvents;
+    if (!closed) o.onWarning?.(`session ${session.id} has no end (the stop a session records when it closes): it crashed, or its disk refused the end of its recording; the replay covers what is there`);
     for (const series of here) {
       const r = replays.get(series)!;
       const engine = r.core!.engine;

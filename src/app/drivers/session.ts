@@ -102,6 +102,7 @@ export class TradingSession {
   private readonly scheduler: Scheduler;
   private readonly resumedAt: number | null;
   private closed = false;
+  private stopFed = false;
 
   constructor(private readonly o: SessionOptions) {
     if (o.fresh) startAfresh(o.dataDir, o.fresh);
@@ -207,6 +208,7 @@ export class TradingSession {
 
   /** The one door into the engine: every event the session learns (and records). */
   feed(e: EngineEvent): void {
+    if (e.type === "stop") this.stopFed = true;
     this.core.feed(e);
   }
 
@@ -260,7 +262,8 @@ export class TradingSession {
   async close(): Promise<{ trades: number; predictions: number }> {
     if (this.closed) return { trades: 0, predictions: 0 };
     this.closed = true;
-    if (this.engine.isTrading) this.feed({ type: "stop", t: this.scheduler.now() });
+    // Recorded even when the journal had stopped the trading: a recording without it lost its end.
+    if (!this.stopFed) this.feed({ type: "stop", t: this.scheduler.now() });
     this.writePerformance();
     if (this.ownRecorder) this.recorder?.close();
     try {

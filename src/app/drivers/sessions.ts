@@ -188,7 +188,13 @@ export class TradingSessions {
       trades += out.trades;
       predictions += out.predictions;
     }
-    this.recorder?.close();
+    const recorder = this.recorder;
+    if (recorder !== null) {
+      recorder.close();
+      const lost = recorder.counters.dropped;
+      const why = recorder.takeError() ?? `recording ${recorder.folder}`;
+      if (lost > 0) this.o.log.warn(`${why}: ${plural(lost, "line")} could not be written: a replay of this session lacks them and will not make this journal`);
+    }
     return { trades, predictions };
   }
 }

@@ -26,7 +26,7 @@ export interface RecorderCounters {
   bytes: number;
   /** Writes that failed (a full disk): retried at the next flush; trading goes on. */
   failures: number;
-  /** Lines given up on after failed writes held too much in memory: the recording has a hole. */
+  /** Lines given up on (failed writes that held too much in memory, or still refused at the close): the recording has a hole. */
   dropped: number;
 }
 
@@ -138,6 +138,11 @@ export class SessionRecorder {
   close(): void {
     if (this.closed) return;
     this.flush(true);
+    // What the disk still refuses at the end is lost with the process: counted, so it can be said.
+    this.counters.dropped += this.buffer.length + this.tickBuffer.length;
+    this.buffer = [];
+    this.tickBuffer = [];
+    this.bufferBytes = 0;
     this.closed = true;
     this.closeFiles();
   }
