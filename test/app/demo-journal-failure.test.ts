@@ -10,6 +10,7 @@ import { RunLog } from "../../src/app/console/run-log.ts";
 import { BUNDLED_SAMPLE } from "../../src/app/core/sample.ts";
 import { runDemo } from "../../src/app/drivers/demo.ts";
 import { runReplay } from "../../src/app/drivers/replay.ts";
+import { formatReplay } from "../../src/app/console/run-summary.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import type { TradeRecord } from "../../src/domain/records.ts";
 import type { FileOps } from "../../src/store/file-ops.ts";
@@ -86,8 +87,13 @@ describe.skipIf(process.platform !== "linux")("a journal that cannot be written,
     expect(text).toMatch(/recording \S+: ENOSPC: the recording has a hole until the disk takes writes again; the demo goes on/);
     expect(text).toMatch(/recording \S+: ENOSPC: [\d,]+ lines? could not be written: a replay of this session lacks them and will not make this journal/);
     const warnings: string[] = [];
-    await runReplay({ paths: [join(dataDir, "sessions")], outDir: join(dir, "replay"), onWarning: (w) => warnings.push(w) });
+    const replay = await runReplay({ paths: [join(dataDir, "sessions")], outDir: join(dir, "replay"), onWarning: (w) => warnings.push(w) });
     expect(warnings.filter((w) => /has no end .* it crashed, or its disk refused the end of its recording/.test(w))).toHaveLength(1);
+    // The recording lost the trade (its flush came after the disk filled): the replay ends flat.
+    expect(replay.trades).toBe(0);
+    expect(formatReplay(replay)).toMatch(/^ {2}balance {15}\$200\.00 → \$200\.00$/m);
+    // With positions still open, the final balance says it counts them at cost.
+    expect(formatReplay({ ...replay, open_positions: 2 })).toMatch(/^ {2}balance {15}\$200\.00 → \$200\.00 {2}\(2 open positions counted at cost\)$/m);
   });
 
   it("a disk that frees again: the settlement is written and the demo stops with the journal whole", async () => {
@@ -101,8 +107,9 @@ describe.skipIf(process.platform !== "linux")("a journal that cannot be written,
     // The recording's refused lines were kept and written when the disk freed: it replays to this very journal.
     expect(text).not.toMatch(/could not be written: a replay/);
     const warnings: string[] = [];
-    await runReplay({ paths: [join(dataDir, "sessions")], outDir: join(dir, "replay"), onWarning: (w) => warnings.push(w) });
+    const replay = await runReplay({ paths: [join(dataDir, "sessions")], outDir: join(dir, "replay"), onWarning: (w) => warnings.push(w) });
     expect(warnings).toEqual([]);
+    expect(formatReplay(replay)).toMatch(/^ {2}balance {15}\$200\.00 → \$[\d.,]+$/m);
     expect(readFileSync(join(dir, "replay", "KXBTC15M", "trades.jsonl"), "utf8")).toBe(readFileSync(join(dataDir, "KXBTC15M", "trades.jsonl"), "utf8"));
   });
 });

@@ -54,8 +54,11 @@ export function formatReplay(r: ReplayResult): string {
 
 /** "  KXETH15M   3 trades (won 2, lost 1), P&L +$1.23, fees $0.12, balance $200.00 → $201.23" */
 function seriesRow(name: string, r: { trades: number; wins: number; losses: number; pnl: number; fees: number; start_balance: number; final_balance: number; open_positions: number }): string {
-  return `  ${name.padEnd(13)}${plural(r.trades, "trade")} (won ${count(r.wins)}, lost ${count(r.losses)}${r.open_positions ? `, open ${count(r.open_positions)}` : ""}), P&L ${usd(r.pnl)}, fees ${usd(r.fees)}, balance ${usd(r.start_balance)} → ${usd(r.final_balance)}`;
+  return `  ${name.padEnd(13)}${plural(r.trades, "trade")} (won ${count(r.wins)}, lost ${count(r.losses)}${r.open_positions ? `, open ${count(r.open_positions)}` : ""}), P&L ${usd(r.pnl)}, fees ${usd(r.fees)}, balance ${usd(r.start_balance)} → ${usd(r.final_balance)}${atCost(r.open_positions)}`;
 }
+
+/** The final balance counts open positions at what they cost: said when there are any. */
+const atCost = (open: number) => (open ? `  (${plural(open, "open position")} counted at cost)` : "");
 
 function formatRun(r: RunResult, head: string, market: string, tail: readonly string[]): string {
   const lines: string[] = [];
@@ -71,7 +74,7 @@ function formatRun(r: RunResult, head: string, market: string, tail: readonly st
   row("95% interval", r.pnl_ci95 === null ? `none (${plural(r.wins + r.losses, "settled trade")}: too few)` : `${usd(r.pnl_ci95[0])} to ${usd(r.pnl_ci95[1])}  (t-interval over ${plural(r.wins + r.losses, "settled trade")})`);
   row("fees paid", usd(r.fees));
   row("max drawdown", usd(r.max_drawdown));
-  row("balance", `${usd(r.start_balance)} → ${usd(r.final_balance)}`);
+  row("balance", `${usd(r.start_balance)} → ${usd(r.final_balance)}${atCost(r.open_positions)}`);
   lines.push("");
   lines.push(`Forecast quality (${plural(r.forecasts_scored, "forecast")}: every window, every whole minute before the close; lower is better)`);
   lines.push(`  ${"".padEnd(22)}${"Brier".padStart(8)}${"log loss".padStart(10)}${"10 min".padStart(9)}${"5 min".padStart(9)}${"2 min".padStart(9)}`);
