@@ -1,7 +1,7 @@
 // A trading session over an existing data directory: recovery after a crash, snapshots that
 // cannot be written, and which journals a fresh start may clear.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -76,6 +76,20 @@ describe("a snapshot that cannot be written", () => {
     expect(console()).toContain(`cannot write to ${journalFiles(dir).performance}: it is a directory (EISDIR) (the journal is unaffected`);
     expect(readdirSync(dir).filter((n) => n.includes(".tmp-"))).toEqual([]);
     expect(s.summary.trades).toBe(2);
+  });
+
+  it("is said once while it keeps failing, and once more when it is written again", () => {
+    const dir = mkdtempSync(join(tmpdir(), "btc15-session-"));
+    writeFileSync(journalFiles(dir).trades, journal.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    mkdirSync(journalFiles(dir).performance);
+    const { s, console } = session(dir); // the session's own first write at opening fails too
+    for (let i = 0; i < 5; i++) s.writePerformance();
+    expect(console().match(/cannot write to \S+performance\.json/g)).toHaveLength(1);
+    rmSync(journalFiles(dir).performance, { recursive: true });
+    s.writePerformance();
+    s.writePerformance();
+    expect(console().match(/performance\.json written again/g)).toHaveLength(1);
+    expect(JSON.parse(readFileSync(journalFiles(dir).performance, "utf8")).trades).toBe(2);
   });
 });
 

@@ -103,6 +103,8 @@ export class TradingSession {
   private readonly resumedAt: number | null;
   private closed = false;
   private stopFed = false;
+  /** performance.json could not be written last time (said once). */
+  private performanceFailing = false;
 
   constructor(private readonly o: SessionOptions) {
     if (o.fresh) startAfresh(o.dataDir, o.fresh);
@@ -249,8 +251,12 @@ export class TradingSession {
   writePerformance(): void {
     try {
       writeJsonAtomic(journalFiles(this.o.dataDir).performance, performanceSnapshot(this.summary, this.core.lastSecond ?? this.resumedAt));
+      if (this.performanceFailing) this.o.log.info(`${journalFiles(this.o.dataDir).performance} written again`);
+      this.performanceFailing = false;
     } catch (e) {
-      this.o.log.warn(`${(e as Error).message} (the journal is unaffected; it is written again after the next change)`);
+      // Said once until it is written again: a full disk would otherwise repeat it at every trade and settlement.
+      if (!this.performanceFailing) this.o.log.warn(`${(e as Error).message} (the journal is unaffected; it is tried again at every change, quietly until it works)`);
+      this.performanceFailing = true;
     }
   }
 
