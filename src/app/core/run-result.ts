@@ -1,12 +1,11 @@
 import { moneyToDollars } from "../../domain/money.ts";
 import type { NoTradeCounts } from "../../engine/engine.ts";
 import type { CalibrationBin } from "../../report/metrics.ts";
-import { pnlInterval95 } from "../../report/pnl-interval.ts";
 import { wilson } from "../../report/html/wilson.ts";
 import { CHECKPOINT_MINUTES, type ForecasterScore, type MeanWithInterval, type Scorecard } from "../../report/scorecard.ts";
 import type { ComparisonResult } from "./compare/comparison.ts";
 import type { Core } from "./builder.ts";
-import type { TradeFigures } from "./trade-figures.ts";
+import { type TradeFigures, tradeFigures } from "./trade-figures.ts";
 
 /** Brier and log loss, with Brier by minutes before the close ("1"…"14"). */
 export interface ScoreFigures {
@@ -118,22 +117,11 @@ export function runResult(core: Core, marketNote: string | null, counters: { rea
   const fair = core.scorecard.score("fair_value");
   const coin = core.scorecard.score("coin_flip");
   const paired = core.marketScorecard.score("market");
-  const ci = pnlInterval95(core.settledPnl);
   return {
     windows: model.windows,
-    trades: summary.trades,
-    wins: summary.wins,
-    losses: summary.losses,
-    win_rate: summary.settled === 0 ? null : summary.wins / summary.settled,
-    pnl: moneyToDollars(summary.pnl),
-    pnl_ci95: ci.low === null || ci.high === null ? null : [ci.low, ci.high],
-    fees: moneyToDollars(summary.fees),
+    ...tradeFigures(summary, core.settledPnl),
     roi: summary.pnl / summary.startBalance,
-    max_drawdown: moneyToDollars(summary.maxDrawdown),
     start_balance: moneyToDollars(summary.startBalance),
-    final_balance: moneyToDollars(summary.balance + summary.openCost),
-    open_positions: summary.openPositions,
-    voided: summary.voided,
     samples: counters.samples,
     forecasts_scored: model.n,
     ...figures(model),

@@ -4,12 +4,11 @@ import { type Money, dollarsToMoney, moneyToDollars, parseDollars } from "../../
 import { Account } from "../../../engine/account.ts";
 import { MemoryJournal } from "../../../engine/journal.ts";
 import type { EngineListener } from "../../../engine/listener.ts";
-import { pnlInterval95 } from "../../../report/pnl-interval.ts";
 import { Scorecard, checkpointMinutes } from "../../../report/scorecard.ts";
 import { type Core, type MarketSpec, buildCore } from "../builder.ts";
 import { PART_DESCRIPTIONS, partsFor } from "../parts.ts";
 import type { ArmSpec } from "./arms.ts";
-import type { TradeFigures } from "../trade-figures.ts";
+import { type TradeFigures, tradeFigures } from "../trade-figures.ts";
 
 /** One strategy's figures; money in dollars. */
 export interface ArmResult extends TradeFigures {
@@ -159,7 +158,6 @@ export class Comparison {
     const s = arm.account!.summary();
     const pnls: Money[] = [];
     for (const r of arm.journal.records) if (r.type === "settlement") pnls.push(parseDollars(r.pnl));
-    const ci = pnlInterval95(pnls);
     const brier = this.card.brierInterval(arm.spec.label);
     const counts = { ...arm.noTradeBefore };
     if (arm.core !== null) addCounts(counts, arm.core.engine.counters.noTrade);
@@ -167,17 +165,7 @@ export class Comparison {
     return {
       strategy: arm.spec.label,
       description: PART_DESCRIPTIONS[arm.spec.name] + (arm.spec.stale?.bookAgeSeconds ? ` (N = ${arm.spec.stale.bookAgeSeconds} s)` : ""),
-      trades: s.trades,
-      wins: s.wins,
-      losses: s.losses,
-      win_rate: s.settled === 0 ? null : s.wins / s.settled,
-      pnl: moneyToDollars(s.pnl),
-      pnl_ci95: ci.low === null || ci.high === null ? null : [ci.low, ci.high],
-      fees: moneyToDollars(s.fees),
-      max_drawdown: moneyToDollars(s.maxDrawdown),
-      final_balance: moneyToDollars(s.balance + s.openCost),
-      open_positions: s.openPositions,
-      voided: s.voided,
+      ...tradeFigures(s, pnls),
       brier: num(brier.mean),
       brier_ci95: brier.ci95 === null ? null : [brier.ci95[0], brier.ci95[1]],
       no_trade: noTrade,
