@@ -41,13 +41,15 @@ export function strategyParams(c: AppConfig): StrategyParams {
  * The limits of the one order path: the `risk` settings (none unless set), and for live
  * trading also `kalshi.live`'s, the stricter of the two where both are set.
  */
+const money = (d: number | null) => (d === null ? null : dollarsToMoney(d));
+/** The stricter of a limit that may be unset and one that is always set. */
+const stricter = (a: number | null, b: number) => (a === null ? b : Math.min(a, b));
+
 export function riskLimits(c: AppConfig, live: boolean): RiskLimits {
-  const money = (d: number | null) => (d === null ? null : dollarsToMoney(d));
   const r = c.risk;
   const own: RiskLimits = { maxPerOrder: money(r.maxPerOrder), maxOpenExposure: money(r.maxOpenExposure), maxDailyLoss: money(r.maxDailyLoss), maxOrdersPerWindow: r.maxOrdersPerWindow };
   if (!live) return own;
   const l = c.kalshi.live;
-  const stricter = (a: number | null, b: number) => (a === null ? b : Math.min(a, b));
   return {
     maxPerOrder: stricter(own.maxPerOrder, dollarsToMoney(l.maxPerOrder)),
     maxOpenExposure: stricter(own.maxOpenExposure, dollarsToMoney(l.maxOpenExposure)),
@@ -62,10 +64,8 @@ export function riskLimits(c: AppConfig, live: boolean): RiskLimits {
  * doubles the real money at risk beyond what the user set.
  */
 export function totalLimits(c: AppConfig, live: boolean): TotalLimits {
-  const money = (d: number | null) => (d === null ? null : dollarsToMoney(d));
   const own: TotalLimits = { maxOpenExposure: money(c.risk.total.maxOpenExposure), maxDailyLoss: money(c.risk.total.maxDailyLoss), dayStartHourUtc: c.risk.dayStartHourUtc };
   if (!live) return own;
-  const stricter = (a: number | null, b: number) => (a === null ? b : Math.min(a, b));
   return { ...own, maxOpenExposure: stricter(own.maxOpenExposure, dollarsToMoney(c.kalshi.live.maxOpenExposure)), maxDailyLoss: stricter(own.maxDailyLoss, dollarsToMoney(c.kalshi.live.maxDailyLoss)) };
 }
 

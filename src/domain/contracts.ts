@@ -26,11 +26,3 @@ export function sumContracts(counts: Iterable<number>): number {
   for (const c of counts) h += toHundredths(c);
   return fromHundredths(h);
 }
-
-/** "12365.11", "5.00": a count as Kalshi writes it. */
-export function formatContracts(contracts: number): string {
-  const h = toHundredths(contracts);
-  const sign = h < 0 ? "-" : "";
-  const a = Math.abs(h);
-  return `${sign}${Math.floor(a / HUNDREDTHS_PER_CONTRACT)}.${String(a % HUNDREDTHS_PER_CONTRACT).padStart(2, "0")}`;
-}

@@ -56,8 +56,3 @@ function numberText(x: number): string {
   const s = String(x);
   return /e/i.test(s) ? x.toFixed(12).replace(/0+$/, "").replace(/\.$/, "") : s;
 }
-
-/** Units of one scale at another (a display scale, or a journal written at 2 digits read at 4). */
-export function rescale(units: number, from: PriceScale, to: PriceScale): number {
-  return from.digits === to.digits ? units : Math.round((units * to.perDollar) / from.perDollar);
-}

@@ -93,8 +93,6 @@ export const SERIES: readonly SeriesSpec[] = [
   },
 ];
 
-export const DEFAULT_SERIES_LIST: readonly string[] = ["KXBTC15M"];
-
 const BY_TICKER = new Map(SERIES.map((s) => [s.ticker, s]));
 
 export class UnknownSeriesError extends UserError {

@@ -52,7 +52,7 @@ export class Account {
   private wins = 0;
   private losses = 0;
   private voided = 0;
-  private openCost: Money = 0;
+  private heldCost: Money = 0;
   private started = false;
   /** Each settlement's instant and realised P&L, in journal order: the daily loss limit reads them. */
   private readonly realised: { t: number; pnl: Money }[] = [];
@@ -105,7 +105,7 @@ export class Account {
         });
         this.entries.set(r.window_close, this.entriesIn(r.window_close) + 1);
         this.balance = assertMoney(this.balance - cost - fee, "balance");
-        this.openCost += cost + fee;
+        this.heldCost += cost + fee;
         this.fees += fee;
         this.trades++;
         return;
@@ -144,15 +144,20 @@ export class Account {
     const p = this.positions.get(id);
     if (p === undefined) throw new JournalStateError(`settlement for unknown or already settled trade ${id}`);
     this.positions.delete(id);
-    this.openCost -= p.cost + p.fee;
+    this.heldCost -= p.cost + p.fee;
     return p;
   }
 
   /** Equity counts open positions at what they cost; marked after each settlement. */
   private markEquity(): void {
-    const equity = this.balance + this.openCost;
+    const equity = this.balance + this.heldCost;
     if (equity > this.peak) this.peak = equity;
     if (this.peak - equity > this.drawdown) this.drawdown = this.peak - equity;
+  }
+
+  /** What the open positions cost, fees included. */
+  get openCost(): Money {
+    return this.heldCost;
   }
 
   summary(): AccountSummary {
@@ -161,7 +166,7 @@ export class Account {
       balance: this.balance,
       peakEquity: this.peak,
       maxDrawdown: this.drawdown,
-      pnl: this.balance + this.openCost - this.startBalance,
+      pnl: this.balance + this.heldCost - this.startBalance,
       fees: this.fees,
       trades: this.trades,
       settled: this.settled,
@@ -169,7 +174,7 @@ export class Account {
       losses: this.losses,
       voided: this.voided,
       openPositions: this.positions.size,
-      openCost: this.openCost,
+      openCost: this.heldCost,
     };
   }
 }

@@ -171,7 +171,7 @@ export class Engine {
     });
     deps.portfolio?.join({
       series: config.series,
-      openExposure: () => this.account.summary().openCost + this.orders.pendingExposure + (deps.externalExposure ?? 0),
+      openExposure: () => this.openExposure(),
       realisedSince: (t) => this.account.realisedSince(t),
     });
   }
@@ -184,6 +184,11 @@ export class Engine {
   /** The latest decision not to trade (forecast or not) and its instant; like lastForecast, reused. */
   get lastIdle(): { readonly t: number; readonly decision: NoTrade } | null {
     return this.lastIdleDecision === null ? null : { t: this.lastIdleT, decision: this.lastIdleDecision };
+  }
+
+  /** What is at stake now: open positions at cost, orders sent and not answered, and what the venue says it holds. */
+  private openExposure(): Money {
+    return this.account.openCost + this.orders.pendingExposure + (this.deps.externalExposure ?? 0);
   }
 
   get isTrading(): boolean {
@@ -358,7 +363,7 @@ export class Engine {
         quote,
         {
           killSwitch: this.killSwitch,
-          openExposure: this.account.summary().openCost + this.orders.pendingExposure + (this.deps.externalExposure ?? 0),
+          openExposure: this.openExposure(),
           dayPnl: this.account.realisedSince(dayStart(t, risk?.dayStartHourUtc ?? 0)),
         },
         risk?.killSwitchName ?? "the kill switch",

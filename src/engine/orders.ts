@@ -93,29 +93,28 @@ export class OrderRouter {
   route(ref: string, context: OrderContext, quote: Quote, risk: Omit<RiskState, "ordersInWindow">, killSwitchName: string, total?: (worst: Money) => RiskRefusal | null): Routed {
     const preview = paperFill(context.intent, quote, this.feeRate);
     if (preview === null || preview.contracts === 0) return { kind: "unfilled" };
-    let contracts = preview.contracts;
-    let limitPrice = Math.max(...preview.levels.map((l) => l.price));
     let worst = preview.cost + preview.fee;
+    // A venue's order: how many, up to which price (a paper fill is the preview itself).
+    let sent: { readonly contracts: number; readonly limitPrice: number } | null = null;
     if (this.venue !== null) {
       const perOrder = this.limits.maxPerOrder ?? Infinity;
       const sized = sizeVenueOrder(preview.levels, Math.min(context.intent.budget, perOrder), this.feeRate);
       if (sized === null) {
         // Not one contract fits: the gate says so when its limit is what binds; otherwise nothing can be bought.
         if (perOrder >= context.intent.budget) return { kind: "unfilled" };
-        contracts = 1;
-        limitPrice = preview.levels[0]!.price;
-      } else ({ contracts, limitPrice } = sized);
+        sent = { contracts: 1, limitPrice: preview.levels[0]!.price };
+      } else sent = { contracts: sized.contracts, limitPrice: sized.limitPrice };
       // A venue may fill every contract at the limit: that is the order's worst case.
-      worst = contracts * limitPrice + takerFeeAt(contracts, limitPrice, this.feeRate);
+      worst = sent.contracts * sent.limitPrice + takerFeeAt(sent.contracts, sent.limitPrice, this.feeRate);
     }
     const close = context.window.close;
     const refusal = riskRefusal({ ticker: context.window.ticker, worstCost: worst }, { ...risk, ordersInWindow: this.sentIn.get(close) ?? 0 }, this.limits, killSwitchName) ?? total?.(worst) ?? null;
     if (refusal !== null) return { kind: "refused", refusal };
     this.sentIn.set(close, (this.sentIn.get(close) ?? 0) + 1);
     if (this.sentIn.size > 16) this.sentIn.delete(this.sentIn.keys().next().value!);
-    if (this.venue === null) return { kind: "filled", fill: preview };
+    if (this.venue === null || sent === null) return { kind: "filled", fill: preview };
     this.pending.set(ref, { context, worst });
-    const order: VenueOrder = { ref, ticker: context.window.ticker, side: context.intent.side, contracts, limitPrice };
+    const order: VenueOrder = { ref, ticker: context.window.ticker, side: context.intent.side, ...sent };
     this.venue.send(order);
     return { kind: "sent", order };
   }

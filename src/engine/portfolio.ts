@@ -41,10 +41,6 @@ export class Portfolio {
     this.members.push(m);
   }
 
-  get series(): readonly string[] {
-    return this.members.map((m) => m.series);
-  }
-
   openExposure(): Money {
     let sum = 0;
     for (const m of this.members) sum += m.openExposure();

@@ -23,8 +23,6 @@ export interface PriceObserver {
 export const MINUTE_MEAN: MinuteMeanEstimator = "typical";
 
 export interface PerSecondOptions {
-  /** How a strike or settlement minute's mean is estimated from its bar (default MINUTE_MEAN). */
-  readonly estimator?: MinuteMeanEstimator;
   /**
    * The file holds closes only (open = high = low = close): a bar's "open" is its close, not a
    * price seen when it opened, so the seconds inside a bar hold the previous bar's close instead
@@ -43,7 +41,7 @@ export function perSecondFromBars(barSeconds: number, observer: PriceObserver, o
   if (!Number.isInteger(barSeconds) || barSeconds < 1) throw new RangeError(`bar length must be whole seconds ≥ 1: ${barSeconds}`);
   const emit = (s: number, p: number, exact: boolean) => observer.observe(s, p, exact);
   if (barSeconds === 1) return (t, _o, _h, _l, close) => observer.observe(t, close);
-  const meanOf = MINUTE_MEAN_ESTIMATORS[options.estimator ?? MINUTE_MEAN];
+  const meanOf = MINUTE_MEAN_ESTIMATORS[MINUTE_MEAN];
   const means = barSeconds === 60 && observer.mean !== undefined;
   const closeOnly = options.closeOnly ?? false;
   let lastT = -Infinity;

@@ -1,6 +1,7 @@
 import { MoneyError, type Money, UNITS_PER_DOLLAR, parseDollars } from "../domain/money.ts";
 import type { Side } from "../domain/settlement.ts";
 import { TickerError, parseTicker } from "../domain/window.ts";
+import { priceScale, unitsOf } from "../domain/price-scale.ts";
 import { quoteAroundMid } from "./assumed-spread.ts";
 import { HistoryError } from "./files.ts";
 
@@ -257,9 +258,7 @@ function price(s: string, name: string): Money | null | string {
 
 /** "64839.26" (or with more decimals, rounded half up) to integer cents, or to units of 10^-digits dollar; null when malformed. */
 export function centsOf(s: string, digits = 2): number | null {
-  const m = /^(\d+)(?:\.(\d+))?$/.exec(s);
-  if (!m) return null;
-  const frac = (m[2] ?? "").padEnd(digits + 1, "0");
-  const units = Number(m[1]) * 10 ** digits + (digits ? Number(frac.slice(0, digits)) : 0) + (Number(frac[digits]) >= 5 ? 1 : 0);
+  if (!/^\d+(?:\.\d+)?$/.test(s)) return null;
+  const units = unitsOf(s, priceScale(digits))!;
   return Number.isSafeInteger(units) ? units : null;
 }

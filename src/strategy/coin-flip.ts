@@ -2,13 +2,12 @@ import { bestAsk } from "../domain/quote.ts";
 import { UNITS_PER_DOLLAR } from "../domain/money.ts";
 import { seededRandom } from "../domain/random.ts";
 import type { Side } from "../domain/settlement.ts";
+import { WINDOW_SECONDS } from "../domain/window.ts";
 import type { Decision } from "./decision.ts";
 import { type Declined, type StrategyParams } from "./edge-strategy.ts";
 import { contractsWithin } from "./kelly.ts";
 import type { Strategy, StrategyInput } from "./strategy.ts";
 
-/** Window length, seconds. */
-const WINDOW = 900;
 const NOT_YET = "a coin flip buys once a window, at a random second: not yet";
 const PASSED = "this window's random second passed without a quote: no coin flip in it";
 /** Seconds after its drawn second that a coin flip may still buy (the first quote after it). */
@@ -69,6 +68,6 @@ export class CoinFlipStrategy implements Strategy {
     this.drawnFor = close;
     this.side = random() < 0.5 ? "yes" : "no";
     const first = Math.max(this.params.minSecondsLeft, 60);
-    this.atSecondsLeft = first + Math.floor(random() * Math.max(1, WINDOW - 60 - first));
+    this.atSecondsLeft = first + Math.floor(random() * Math.max(1, WINDOW_SECONDS - 60 - first));
   }
 }

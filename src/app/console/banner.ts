@@ -1,5 +1,6 @@
 import type { AppConfig } from "../../config/schema.ts";
-import { usdFromNumber } from "./number-style.ts";
+import { totalLimits } from "../../config/engine-config.ts";
+import { usd, usdFromNumber } from "./number-style.ts";
 import { seriesSpec } from "../../domain/series.ts";
 
 /** "fair value (volatility ×1.19, half-life 600 s)" plus the terms that are on. */
@@ -24,11 +25,8 @@ export function describeSynthetic(c: AppConfig): string {
 
 /** The limits on every series together ("total limits $40 open, $30 daily loss"), or null when none is set (live trading adds kalshi.live's). */
 export function describeTotalLimits(c: AppConfig): string | null {
-  const t = c.risk.total;
-  const live = c.mode === "live";
-  const open = t.maxOpenExposure ?? (live ? c.kalshi.live.maxOpenExposure : null);
-  const loss = t.maxDailyLoss ?? (live ? c.kalshi.live.maxDailyLoss : null);
-  const parts = [open === null ? null : `${usdFromNumber(live && t.maxOpenExposure !== null ? Math.min(t.maxOpenExposure, c.kalshi.live.maxOpenExposure) : open)} open`, loss === null ? null : `${usdFromNumber(live && t.maxDailyLoss !== null ? Math.min(t.maxDailyLoss, c.kalshi.live.maxDailyLoss) : loss)} daily loss`].filter((x) => x !== null);
+  const t = totalLimits(c, c.mode === "live");
+  const parts = [t.maxOpenExposure === null ? null : `${usd(t.maxOpenExposure)} open`, t.maxDailyLoss === null ? null : `${usd(t.maxDailyLoss)} daily loss`].filter((x) => x !== null);
   return parts.length ? `total limits ${parts.join(", ")} across series` : null;
 }
 
