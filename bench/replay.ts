@@ -78,7 +78,7 @@ function recordDay(dir: string, config: AppConfig, o: { ticksPerSecond: number; 
     let cents = 9_600_000;
     const sources = ["coinbase", "kraken", "binanceus", "bitstamp"];
     const event = (e: Parameters<SessionRecorder["event"]>[0]) => {
-      rec.event(e);
+      rec.event(e, "KXBTC15M"); // tagged with its series, as a session's recording is
       if (!withTicks) rawBytes += JSON.stringify(e).length + 1;
     };
     for (let s = 0; s < o.seconds; s++) {

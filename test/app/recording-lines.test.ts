@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { RecordingLineParser } from "../../src/app/recording/line-parser.ts";
 import { parseRecordingLine } from "../../src/app/recording/schema.ts";
 import { rng } from "../helpers.ts";
@@ -38,6 +38,9 @@ const LINES = [
   '{"type":"second","second":1793577600,"cents":6400012}',
   '{"type":"second","second":01,"cents":6400012,"carried":false}',
   '{"type":"second","second":1,"cents":6400012,"carried":false,"source":"index","proxyCents":6400001}',
+  '{"type":"second","second":1793577600,"cents":6400012,"carried":false,"series":"KXBTC15M"}',
+  '{"type":"second","second":1793577600,"cents":6400012,"carried":true,"exact":true,"series":"KXETH15M"}',
+  '{"type":"second","second":1793577600,"cents":6400012,"carried":false,"series":"kxbtc"}',
   book(`[${lvl(4100, 10)},${lvl(4200, 5.5)}]`, `[${lvl(5600, 3)}]`),
   book(`[${lvl(4100, 10)},${lvl(4200, 5.5)}]`, `[${lvl(5600, 3)}]`, '1793577602720,"receivedMs":1793577602870'),
   book(`[${lvl(4100, 10)},${lvl(4200, 5.5)}]`, `[${lvl(5600, 3)}]`, '1793577603720.5,"receivedMs":1e12'),
@@ -66,6 +69,18 @@ describe("the fast path for a recording's common lines", () => {
   it("accepts exactly what the schema accepts, and hands on the very same line", () => {
     const p = new RecordingLineParser();
     for (const line of [...LINES, ...LINES]) expect(byParser(p, line), line).toEqual(bySchema(line));
+  });
+
+  it("reads a second line as the recorder writes it, tagged with its series or not, without JSON.parse", () => {
+    const p = new RecordingLineParser();
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      expect(p.parse('{"type":"second","second":1793577600,"cents":6400012,"carried":false,"series":"KXBTC15M"}')).toEqual({ type: "second", second: 1793577600, cents: 6400012, carried: false, series: "KXBTC15M" });
+      expect(p.parse('{"type":"second","second":1793577600,"cents":6400012,"carried":true,"exact":false}')).toEqual({ type: "second", second: 1793577600, cents: 6400012, carried: true, exact: false });
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it("agrees on lines cut and changed at random, a book seen before or not", () => {

@@ -8,8 +8,8 @@ import { parseRecordingLine } from "./schema.ts";
 // have a fast path here that accepts exactly what the schema accepts (anything else goes to the
 // schema, which accepts it or names what is wrong); a test holds the two to the same answers.
 
-/** `{"type":"second","second":S,"cents":C,"carried":B}` as the recorder writes it, optionally `,"exact":B`. */
-const SECOND = /^\{"type":"second","second":(-?(?:0|[1-9]\d*)),"cents":([1-9]\d*),"carried":(true|false)(?:,"exact":(true|false))?\}$/;
+/** `{"type":"second","second":S,"cents":C,"carried":B}` as the recorder writes it, optionally `,"exact":B`, then `,"series":"…"` (a shared recording's tag). */
+const SECOND = /^\{"type":"second","second":(-?(?:0|[1-9]\d*)),"cents":([1-9]\d*),"carried":(true|false)(?:,"exact":(true|false))?(?:,"series":"([A-Z0-9]+)")?\}$/;
 const BOOK_HEAD = '{"type":"book","ticker":"';
 /** A number as JSON writes it. */
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
@@ -47,8 +47,9 @@ export class RecordingLineParser {
       const second = Number(s[1]);
       const cents = Number(s[2]);
       if (Number.isSafeInteger(second) && Number.isSafeInteger(cents)) {
-        const e: { -readonly [K in keyof SecondEvent]: SecondEvent[K] } = { type: "second", second, cents, carried: s[3] === "true" };
+        const e: { -readonly [K in keyof SecondEvent]: SecondEvent[K] } & { series?: string } = { type: "second", second, cents, carried: s[3] === "true" };
         if (s[4] !== undefined) e.exact = s[4] === "true";
+        if (s[5] !== undefined) e.series = s[5];
         return e;
       }
     }

@@ -103,10 +103,36 @@ export async function* readRecordingBatches(path: string, counters: ReadCounters
   if (failed !== null && counters.problems.length < 5) counters.problems.push(`${path}: read stopped early (${failed})`);
 }
 
+/** A file's first line, unzipped no further than it: finding sessions reads only their headers. */
+async function firstLine(path: string): Promise<string> {
+  const input = createReadStream(path, { highWaterMark: 64 * 1024 }).pipe(createGunzip({ finishFlush: constants.Z_SYNC_FLUSH }));
+  const parts: Buffer[] = [];
+  try {
+    for await (const chunk of input) {
+      const b = chunk as Buffer;
+      const nl = b.indexOf(10);
+      if (nl >= 0) {
+        parts.push(b.subarray(0, nl));
+        break;
+      }
+      parts.push(b);
+    }
+  } catch {
+    // A file cut off by a crash: what came before the cut.
+  } finally {
+    input.destroy();
+  }
+  return Buffer.concat(parts).toString("utf8");
+}
+
 async function headerOf(path: string): Promise<RecordingHeader> {
-  const counters: ReadCounters = { lines: 0, ticks: 0, skipped: 0, problems: [] };
-  for await (const line of readRecording(path, counters)) {
-    if (line.type !== "header") break;
+  let line: RecordingLine | null = null;
+  try {
+    line = new RecordingLineParser().parse(await firstLine(path));
+  } catch {
+    // not a recording line: no header
+  }
+  if (line !== null && line.type === "header") {
     const h = line as RecordingHeader;
     if (h.schema > RECORDING_SCHEMA) throw new UserError(`${path} was recorded by a newer btc15 (format ${h.schema}; this one reads ${RECORDING_SCHEMA})`);
     // A setting added since the session was recorded takes its default (what that btc15 did without it).
