@@ -22,7 +22,7 @@ import { NO_TRADE_REASONS } from "../../strategy/decision.ts";
 import { seriesDir } from "../../store/series-layout.ts";
 import type { DashboardServer } from "../dashboard/server.ts";
 import { performanceSnapshot } from "../core/performance.ts";
-import type { RecordedEvent, RecordedWriteFailure, RecordingHeader } from "../recording/format.ts";
+import { type RecordedEvent, type RecordedWriteFailure, type RecordingHeader, stripSeries } from "../recording/format.ts";
 import { type ReadCounters, type RecordedSession, findSessions, isEngineEvent, readRecordingBatches } from "../recording/reader.ts";
 import { RefusedWrites } from "../recording/refused-writes.ts";
 import { type ReplayResult, type ReplayedSession, type RunResult, runResult, totalFigures } from "../core/run-result.ts";
@@ -271,13 +271,6 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   if (comparison !== null && result.comparison !== null) writeComparison(replays.get(wanted[0]!)!.dir, comparison, result.comparison);
   writeJsonAtomic(`${o.outDir}/replay.json`, result);
   return result;
-}
-
-/** The engine takes the event as the live engine did: without the recording's series tag. */
-function stripSeries(e: RecordedEvent): EngineEvent {
-  if (e.series === undefined) return e;
-  const { series: _series, ...event } = e;
-  return event as EngineEvent;
 }
 
 function zeroNoTrade(): NoTradeCounts {

@@ -40,6 +40,13 @@ export interface RecordingHeader {
 /** An engine event as recorded: with the series whose engine took it (version 2). */
 export type RecordedEvent = EngineEvent & { readonly series?: string };
 
+/** The engine takes the event as the live engine did: without the recording's series tag. */
+export function stripSeries(e: RecordedEvent): EngineEvent {
+  if (e.series === undefined) return e;
+  const { series: _series, ...event } = e;
+  return event as EngineEvent;
+}
+
 /** One price as a source sent it: not fed to the engine, kept to study the feeds. */
 export interface RecordedTick {
   readonly type: "tick";

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -54,6 +55,22 @@ describe("the command", () => {
     const html = readFileSync(join(dir, "lag.html"), "utf8");
     expect(html).toMatch(/data-chart="lag"/);
     expect(html).toMatch(/data-field="lag-seconds">\+\d+ s</);
+  });
+
+  it("reads a recording of format 1 (its configuration names its series as a string) as replay does", async () => {
+    // The format-1 fixture, its header saying it traded Kalshi's market: read, not refused, not broken.
+    const fixture = join(import.meta.dirname, "..", "..", "fixtures", "recording-v1", "sessions");
+    const session = readdirSync(fixture)[0]!;
+    const file = readdirSync(join(fixture, session))[0]!;
+    const lines = gunzipSync(readFileSync(join(fixture, session, file))).toString("utf8").split("\n");
+    lines[0] = lines[0]!.replace('"market":"synthetic"', '"market":"kalshi"');
+    const dir = join(mkdtempSync(join(tmpdir(), "btc15-lag-v1-")), "sessions", session);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, file), gzipSync(lines.join("\n")));
+    const said: string[] = [];
+    const { facts } = await lagFromRecordings([join(dir, "..")], { lag: { resamples: 10 }, onSession: (l) => said.push(l) });
+    expect(facts.sessions).toBe(1);
+    expect(said).toEqual([expect.stringMatching(new RegExp(`^session ${session}: [\\d,]+ events$`))]);
   });
 
   it("refuses sessions that recorded no Kalshi book, and a mix of recordings and minute files", async () => {

@@ -1,6 +1,5 @@
 import type { AppConfig } from "../../../config/schema.ts";
 import { UserError } from "../../../domain/errors.ts";
-import type { EngineEvent } from "../../../domain/events.ts";
 import { quoteMid } from "../../../domain/quote.ts";
 import { MemoryJournal } from "../../../engine/journal.ts";
 import type { EngineListener } from "../../../engine/listener.ts";
@@ -8,7 +7,9 @@ import { DEFAULT_RECORDED_MARKET } from "../../../engine/recorded-market.ts";
 import { replayHistory } from "../../../history/files.ts";
 import { readQuoteFiles } from "../../../history/quote-files.ts";
 import { buildCore } from "../../core/builder.ts";
-import { type ReadCounters, findSessions, isEngineEvent, readRecording } from "../../recording/reader.ts";
+import { type RecordedEvent, stripSeries } from "../../recording/format.ts";
+import { type ReadCounters, findSessions, isEngineEvent, readRecordingBatches } from "../../recording/reader.ts";
+import { recordedSeries } from "../../drivers/replay.ts";
 import { FactsWatcher, type RecordingFacts } from "./facts.ts";
 import { LagAccumulator, type LagOptions, type LagResult } from "./measure.ts";
 
@@ -46,8 +47,14 @@ export async function lagFromRecordings(paths: readonly string[], o: { config?: 
       continue;
     }
     watch.sessions++;
+    // The recording's configuration read as replay reads it; of several series, the first one's events.
+    const rec = recordedSeries(session.header);
+    const series = rec.series[0]!;
+    const digits = rec.priceDigits[series];
     const core = buildCore({
-      config: o.config ?? session.header.config,
+      config: o.config ?? rec.config,
+      series,
+      ...(digits !== undefined ? { priceDigits: digits } : {}),
       market: { kind: "venue" },
       settlement: session.header.settlement,
       journal: new MemoryJournal(),
@@ -57,13 +64,17 @@ export async function lagFromRecordings(paths: readonly string[], o: { config?: 
     });
     let events = 0;
     for (const file of session.files) {
-      for await (const line of readRecording(file.path, read)) {
-        if (!isEngineEvent(line)) continue;
-        core.feed(line as EngineEvent);
-        events++;
+      for await (const batch of readRecordingBatches(file.path, read)) {
+        for (const line of batch) {
+          if (!isEngineEvent(line)) continue;
+          const e = line as RecordedEvent;
+          if ((e.series ?? series) !== series) continue;
+          core.feed(stripSeries(e));
+          events++;
+        }
       }
     }
-    o.onSession?.(`session ${session.id}: ${events.toLocaleString("en-US")} events`);
+    o.onSession?.(`session ${session.id}: ${events.toLocaleString("en-US")} events${rec.series.length > 1 ? ` of ${series} (the first of ${rec.series.join(", ")})` : ""}`);
   }
   if (watch.sessions === 0) {
     throw new UserError(`none of the ${sessions.length} session(s) in ${paths.join(", ")} recorded Kalshi's book (they traded the synthetic market): record a live session against Kalshi (btc15 live --markets kalshi)`);
