@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runReplay } from "../../src/app/drivers/replay.ts";
+import { parseCompareList } from "../../src/app/core/compare/arms.ts";
 import type { TradeRecord, WindowRecord } from "../../src/domain/records.ts";
 import { windowAt } from "../../src/domain/window.ts";
 import { loadTradeJournal } from "../../src/store/trade-journal.ts";
@@ -130,5 +131,12 @@ describe("two series in one process", () => {
       expect(readFileSync(join(run.dir, "replay", s, "windows.jsonl"), "utf8"), s).toBe(readFileSync(join(root, s, "windows.jsonl"), "utf8"));
     }
     expect(replay.total.trades).toBe(btcTrades.length);
+
+    // The second series replayed alone and compared: btc15's own arm is that replay, window for window.
+    const eth = join(run.dir, "replay-eth", "KXETH15M");
+    const compared = await runReplay({ paths: [join(root, "sessions")], outDir: join(run.dir, "replay-eth"), series: ["KXETH15M"], compare: parseCompareList("model") });
+    expect(compared.comparison!.strategies[0]!.trades).toBe(compared.series.KXETH15M!.trades);
+    expect(readFileSync(join(eth, "windows.jsonl"), "utf8")).toMatch(/"ticker":"KXETH15M-/);
+    for (const f of ["trades.jsonl", "windows.jsonl"]) expect(readFileSync(join(eth, "compare", "model", f), "utf8"), f).toBe(readFileSync(join(eth, f), "utf8"));
   });
 });

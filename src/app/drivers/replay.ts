@@ -154,7 +154,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       const digits = rec.priceDigits[series];
       const market: MarketSpec = { kind: session.header.market === "kalshi" ? "venue" : "synthetic" };
       // The comparison's arms take the same events as the one series replayed.
-      if (comparison) comparison.start({ config, market, settlement: session.header.settlement, live: session.header.mode === "live" });
+      if (comparison) comparison.start({ config, series, ...(digits !== undefined ? { priceDigits: digits } : {}), market, settlement: session.header.settlement, live: session.header.mode === "live" });
       r.core = buildCore({
         config,
         series,

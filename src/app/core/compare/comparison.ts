@@ -35,6 +35,9 @@ export interface ComparisonResult {
 /** What every arm of one stretch of events shares (a backtest, or one recorded session). */
 export interface ArmBase {
   readonly config: AppConfig;
+  /** The series compared (default: the configuration's first) and its price decimals when not the series table's. */
+  readonly series?: string;
+  readonly priceDigits?: number;
   readonly market: MarketSpec;
   readonly settlement: "proxy" | "official";
   readonly live?: boolean;
@@ -80,6 +83,8 @@ export class Comparison {
       const carry = arm.core === null ? {} : { carry: arm.core };
       arm.core = buildCore({
         config: base.config,
+        ...(base.series !== undefined ? { series: base.series } : {}),
+        ...(base.priceDigits !== undefined ? { priceDigits: base.priceDigits } : {}),
         market: base.market,
         settlement: base.settlement,
         journal: arm.journal,
