@@ -2,7 +2,7 @@ import { engineConfig, syntheticMarketParams } from "../../config/engine-config.
 import type { AppConfig } from "../../config/schema.ts";
 import { type Money, parseDollars } from "../../domain/money.ts";
 import type { EngineEvent } from "../../domain/events.ts";
-import { type Quote, quoteMid } from "../../domain/quote.ts";
+import { quoteMid } from "../../domain/quote.ts";
 import type { Account } from "../../engine/account.ts";
 import { Engine, type EngineListener, type ForecastEvent } from "../../engine/engine.ts";
 import { listenAll } from "../../engine/listener.ts";
@@ -80,9 +80,6 @@ export interface Core {
   readonly settledPnl: Money[];
 }
 
-/** The market's mid as a probability (see quoteMid). */
-export const marketMid: (q: Quote | null) => number | null = quoteMid;
-
 export function marketOf(spec: MarketSpec, config: AppConfig): MarketSource {
   switch (spec.kind) {
     case "synthetic":
@@ -151,7 +148,7 @@ function scoring(scorecard: Scorecard, marketScorecard: Scorecard, settledPnl: M
       three[0] = e.forecast.pUp;
       three[1] = e.forecast.fairValue;
       scorecard.record(e.window.close, minutes, three);
-      const mid = marketMid(e.quote);
+      const mid = quoteMid(e.quote);
       if (mid !== null) {
         four[0] = e.forecast.pUp;
         four[1] = e.forecast.fairValue;

@@ -32,8 +32,7 @@ function staleTaker(config: AppConfig, over?: Partial<StaleTakerParams>): Strate
 
 /** The parts a configuration asks for: btc15's forecaster with the configured rule (edge unless strategy.rule says otherwise). */
 export function configuredParts(config: AppConfig): Parts {
-  const strategy = config.strategy.rule === "stale_taker" ? staleTaker(config) : new EdgeStrategy(strategyParams(config));
-  return { forecaster: new HybridForecaster(config.model), strategy };
+  return partsFor(config.strategy.rule === "stale_taker" ? "stale_taker" : "model", config);
 }
 
 /** The parts of one named strategy, on the configuration's model and strategy settings. */

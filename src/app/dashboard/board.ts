@@ -1,5 +1,5 @@
 import { type Money, UNITS_PER_CENT, formatDecimal, moneyToDollars } from "../../domain/money.ts";
-import { type Quote, bestAsk } from "../../domain/quote.ts";
+import { type Quote, bestAsk, quoteMid } from "../../domain/quote.ts";
 import type { SettlementRecord, TradeJournalRecord, TradeRecord, VoidRecord, WindowRecord } from "../../domain/records.ts";
 import type { Engine, EngineListener, ForecastEvent } from "../../engine/engine.ts";
 import type { IndexReading } from "../../feeds/index.ts";
@@ -9,7 +9,6 @@ import type { NoTrade } from "../../strategy/decision.ts";
 import { loadTradeJournal } from "../../store/trade-journal.ts";
 import { accountView } from "../core/account-view.ts";
 import { Scorecard, checkpointMinutes } from "../../report/scorecard.ts";
-import { marketMid } from "../core/builder.ts";
 import type { AccountPanel, DashboardState, DecisionPanel, PricePanel, QuotePanel, ScoresPanel, SeriesPanelRow, SettlementRow, TradeRow, WindowPanel, WindowRow } from "./state.ts";
 import { seriesOfTicker } from "../../domain/series.ts";
 
@@ -187,7 +186,7 @@ export class SessionBoard {
   private onForecast(e: ForecastEvent): void {
     this.t = e.t;
     const minutes = checkpointMinutes(e.window.close, e.t);
-    const mid = minutes === null ? null : marketMid(e.quote);
+    const mid = minutes === null ? null : quoteMid(e.quote);
     if (minutes !== null && mid !== null) {
       this.pair[0] = e.forecast.pUp;
       this.pair[1] = mid;

@@ -53,7 +53,7 @@ export async function runSeriesBacktest(o: SeriesBacktestOptions): Promise<Serie
   startAfresh(o.outDir, { madeBy: "backtest", force: o.force ?? false, flag: "--out" });
   const every = o.config.backtest.predictionEverySeconds;
   const portfolio = new Portfolio(totalLimits(o.config, false));
-  const runs: { s: string; core: Core; journal: FileJournal; sampler: Sampler; quotes: QuoteHistory | null }[] = [];
+  const runs: { s: string; core: Core; journal: FileJournal; quotes: QuoteHistory | null }[] = [];
   for (const s of series) {
     const quotesFiles = o.quotes?.[s];
     const digits = seriesSpec(s).priceDigits;
@@ -70,7 +70,7 @@ export async function runSeriesBacktest(o: SeriesBacktestOptions): Promise<Serie
       journal,
       predictionEverySeconds: every,
     });
-    runs.push({ s, core, journal, sampler: core.sampler, quotes });
+    runs.push({ s, core, journal, quotes });
   }
   // Each series' own sampler, whose seconds wait in the interleave for the others'.
   const merge = new Interleave(runs.map((r) => (e) => r.core.feed(e)));

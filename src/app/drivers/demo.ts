@@ -56,7 +56,6 @@ function shortPath(file: string): string {
 interface DemoSeries {
   readonly session: TradingSession;
   readonly input: StreamedSeconds;
-  readonly file: string;
   last: number;
 }
 
@@ -122,7 +121,7 @@ export async function runDemo(o: DemoOptions): Promise<TradingSessions> {
   // A journal that cannot be written ends the demo as it ends the live runner (journal-stop.ts).
   const drained = journalDrain(sessions, o.config);
 
-  const runs: DemoSeries[] = sessions.list.map((session, i) => ({ session, input: inputs[i]!, file: fileOf(session.series)!, last: 0 }));
+  const runs: DemoSeries[] = sessions.list.map((session, i) => ({ session, input: inputs[i]!, last: 0 }));
   const feed = (r: DemoSeries, p: InputSecond) => {
     const sampler = r.session.sampler;
     if (p.mean !== undefined) sampler.mean(p.second + 1, p.mean);

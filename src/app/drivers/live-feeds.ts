@@ -24,10 +24,6 @@ export interface LiveFeeds {
   readonly index: PriceIndex;
   /** Each coin's feed, in the configuration's order of series. */
   readonly coins: ReadonlyMap<string, CoinFeed>;
-  /** The first coin's warm start, first reading and composite prices (a single-series run's). */
-  readonly warm: WarmStart;
-  readonly first: IndexReading;
-  onComposite(take: (tsMs: number, price: number) => void): void;
 }
 
 export interface FeedsStart {
@@ -106,7 +102,7 @@ export async function startFeeds(o: FeedsStart): Promise<LiveFeeds> {
     if (!reported && !o.stopping()) log.show((c) => sourceReport(firstReading, c, null));
     const none: WarmStart = { seconds: [], source: "none", notes: [] };
     const feeds = new Map(coins.map((c) => [c, { coin: c, index: index.coin(c), warm: none, first: readings.get(c)!, onComposite: () => {} } satisfies CoinFeed]));
-    return { index, coins: feeds, warm: none, first: { ...firstReading, price: null }, onComposite: () => {} };
+    return { index, coins: feeds };
   }
   if (coins.length === 1) log.show((c) => sourceReport(firstReading, c, null));
   else for (const coin of coins) log.show((c) => coinLine(readings.get(coin)!, c));
@@ -129,8 +125,7 @@ export async function startFeeds(o: FeedsStart): Promise<LiveFeeds> {
       },
     });
   }
-  const head = feeds.get(coins[0]!)!;
-  return { index, coins: feeds, warm: head.warm, first: head.first, onComposite: (t) => head.onComposite(t) };
+  return { index, coins: feeds };
 }
 
 /** With several coins, one start-up line each: "✓ ETH  coinbase $3,012.40 · kraken $3,012.55 (2 of 2 sources)". */

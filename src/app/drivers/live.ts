@@ -108,7 +108,7 @@ async function trade(o: LiveOptions, scheduler: Scheduler, kalshi: LiveKalshi, l
       if (trading && level !== "debug") notices.say(msg.replace(/\d+/g, "#"), `feeds: ${msg}`);
     },
   });
-  const { index, first } = feeds;
+  const { index } = feeds;
   if (![...feeds.coins.values()].some((f) => f.first.price !== null)) {
     await index.stop();
     if (stopping) return 0;
@@ -117,7 +117,10 @@ async function trade(o: LiveOptions, scheduler: Scheduler, kalshi: LiveKalshi, l
     log.warn("or `npx btc15 feeds` to diagnose the sources.");
     return 1;
   }
-  if (feeds.coins.size === 1) log.show((c) => `${c.green("✓")} Current price: ${c.bold(usdFromNumber(first.price!))}  ${priceLine(first)}`);
+  if (feeds.coins.size === 1) {
+    const { first } = feeds.coins.values().next().value!;
+    log.show((c) => `${c.green("✓")} Current price: ${c.bold(usdFromNumber(first.price!))}  ${priceLine(first)}`);
+  }
 
   // ETH, SOL and XRP strikes' rounding is UNCONFIRMED: their markets say it at the start.
   const none = { digits: {}, notes: [] as string[] };

@@ -235,18 +235,14 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   }
   const anyKalshi = sessions.some((s) => s.header.market === "kalshi");
   const bySeries: Record<string, RunResult> = {};
-  let samples = 0;
   for (const r of replays.values()) {
     r.journal.close();
     await r.journal.idle();
     if (r.core === null) continue;
     writeJsonAtomic(journalFiles(r.dir).performance, performanceSnapshot(r.core.engine.account.summary(), r.lastSecond));
     await exportCsv(r.dir);
-    samples += r.samples;
-    bySeries[r.series] = {
-      ...runResult(r.core, anyKalshi ? "the recorded Kalshi books: paper fills walk each book as it was, at its prices and depth, with Kalshi's taker fee" : null, { samples: r.samples, noTrade: { ...zeroNoTrade(), ...r.noTrade } as NoTradeCounts }),
-      ...(anyKalshi ? {} : { baselines: { ...runResult(r.core, null).baselines, note: "the recorded sessions traded the synthetic market (no Kalshi books were recorded): no market price to score" } }),
-    };
+    const run = runResult(r.core, anyKalshi ? "the recorded Kalshi books: paper fills walk each book as it was, at its prices and depth, with Kalshi's taker fee" : null, { samples: r.samples, noTrade: { ...zeroNoTrade(), ...r.noTrade } as NoTradeCounts });
+    bySeries[r.series] = anyKalshi ? run : { ...run, baselines: { ...run.baselines, note: "the recorded sessions traded the synthetic market (no Kalshi books were recorded): no market price to score" } };
   }
   if (diverged > 0) o.onWarning?.(`${diverged} journal write(s) the live session's disk refused were never tried by the replay: it did not follow the live session there`);
   const head = bySeries[wanted[0]!]!;
@@ -266,7 +262,6 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     comparison: comparison === null ? null : comparison.result(compareNotes(anyKalshi ? "kalshi" : "synthetic")),
     out_dir: o.outDir,
   };
-  void samples;
   // Beside the journal of the one series compared, where its report looks for it.
   if (comparison !== null && result.comparison !== null) writeComparison(replays.get(wanted[0]!)!.dir, comparison, result.comparison);
   writeJsonAtomic(`${o.outDir}/replay.json`, result);

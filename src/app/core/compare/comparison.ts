@@ -1,6 +1,6 @@
 import type { AppConfig } from "../../../config/schema.ts";
 import type { EngineEvent } from "../../../domain/events.ts";
-import { type Money, dollarsToMoney, moneyToDollars, parseDollars } from "../../../domain/money.ts";
+import { dollarsToMoney, moneyToDollars } from "../../../domain/money.ts";
 import { Account } from "../../../engine/account.ts";
 import { MemoryJournal } from "../../../engine/journal.ts";
 import type { EngineListener } from "../../../engine/listener.ts";
@@ -161,8 +161,6 @@ export class Comparison {
 
   private armResult(arm: Arm): ArmResult {
     const s = arm.account!.summary();
-    const pnls: Money[] = [];
-    for (const r of arm.journal.records) if (r.type === "settlement") pnls.push(parseDollars(r.pnl));
     const brier = this.card.brierInterval(arm.spec.label);
     const counts = { ...arm.noTradeBefore };
     if (arm.core !== null) addCounts(counts, arm.core.engine.counters.noTrade);
@@ -170,7 +168,7 @@ export class Comparison {
     return {
       strategy: arm.spec.label,
       description: PART_DESCRIPTIONS[arm.spec.name] + (arm.spec.stale?.bookAgeSeconds ? ` (N = ${arm.spec.stale.bookAgeSeconds} s)` : ""),
-      ...tradeFigures(s, pnls),
+      ...tradeFigures(s, arm.core!.settledPnl),
       brier: num(brier.mean),
       brier_ci95: brier.ci95 === null ? null : [brier.ci95[0], brier.ci95[1]],
       no_trade: noTrade,

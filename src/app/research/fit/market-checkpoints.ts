@@ -3,7 +3,8 @@ import { MemoryJournal } from "../../../engine/journal.ts";
 import { DEFAULT_RECORDED_MARKET, type QuoteTape } from "../../../engine/recorded-market.ts";
 import { replayHistory } from "../../../history/files.ts";
 import { checkpointMinutes } from "../../../report/scorecard.ts";
-import { buildCore, marketMid } from "../../core/builder.ts";
+import { buildCore } from "../../core/builder.ts";
+import { quoteMid } from "../../../domain/quote.ts";
 
 /** One checkpoint where both the forecaster and the recorded market had a price, with the official outcome. */
 export interface MarketCheckpoint {
@@ -43,7 +44,7 @@ export async function collectMarketCheckpoints(
       {
         onForecast(e) {
           const minutes = checkpointMinutes(e.window.close, e.t);
-          const mid = marketMid(e.quote);
+          const mid = quoteMid(e.quote);
           if (minutes === null || mid === null) return;
           let list = pending.get(e.window.close);
           if (list === undefined) pending.set(e.window.close, (list = []));
