@@ -178,6 +178,17 @@ describe("reading a journal directory for the HTML report", () => {
     expect(isAbsent(d.noTrade) && d.noTrade.absent).toMatch(/No predictions/);
   });
 
+  it("names each series' journal warnings once in a report of several series", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "btc15-report-series-"));
+    const account = JSON.stringify({ type: "account", t: T0, ts: new Date(T0 * 1000).toISOString().replace(".000Z", "Z"), balance: "200.0000" });
+    for (const s of ["KXBTC15M", "KXETH15M"]) {
+      mkdirSync(join(dir, s));
+      writeFileSync(join(dir, s, "trades.jsonl"), `${account}\nnot json\n`);
+    }
+    const d = await readReportData(dir, "2026-12-01T00:00:00Z");
+    for (const s of ["KXBTC15M", "KXETH15M"]) expect(d.warnings.filter((w) => w.startsWith(`${s}: `) && w.includes("line 2 skipped"))).toHaveLength(1);
+  });
+
   it("refuses a directory without a journal with a clear message", async () => {
     await expect(readReportData(tmp(), AT)).rejects.toThrow(UserError);
     await expect(readReportData(tmp(), AT)).rejects.toThrow(/no journal in/);

@@ -12,8 +12,8 @@ import { formatDecimal, parseDollars } from "../../../domain/money.ts";
 import { seriesDir, seriesJournals } from "../../../store/series-layout.ts";
 import { type SkippedLines, predictionsFile, readBacktestScores, readComparison, readLag, readWindows, reportPredictions, windowsFile } from "./journal-input.ts";
 import { PredictionDigest } from "./prediction-digest.ts";
-
-const plural = (n: number, word: string, many = `${word}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? word : many}`;
+import { plural } from "../../console/number-style.ts";
+import { isoUtc } from "../../../domain/window.ts";
 
 /**
  * Reads a journal directory (trades, predictions, windows, backtest.json) into the report's data;
@@ -72,8 +72,8 @@ async function readSeriesReportData(dir: string, series: readonly string[], gene
   let opened: number | null = null;
   const rest: { r: TradeJournalRecord; k: number }[] = [];
   for (const s of series) {
+    // Its warnings are in its own report's, added below.
     const journal = loadTradeJournal(seriesDir(dir, s));
-    warnings.push(...journal.warnings.map((w) => `${s}: ${w}`));
     for (const r of journal.records) {
       if (r.type === "account") {
         start += parseDollars(r.balance);
@@ -84,7 +84,7 @@ async function readSeriesReportData(dir: string, series: readonly string[], gene
       rest.push({ r: named, k: rest.length });
     }
   }
-  if (opened !== null) records.push({ type: "account", t: opened, ts: new Date(opened * 1000).toISOString().replace(".000Z", "Z"), balance: formatDecimal(start) });
+  if (opened !== null) records.push({ type: "account", t: opened, ts: isoUtc(opened), balance: formatDecimal(start) });
   rest.sort((a, b) => a.r.t - b.r.t || a.k - b.k);
   records.push(...rest.map((x) => x.r));
   const sources = each.flatMap((d, i) => d.sources.map((x) => `${series[i]}: ${x}`));
