@@ -46,20 +46,12 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
     .option("--quotes <file...>", "recorded Kalshi quotes to trade against instead of the synthetic market (CSV: minute_ts,ticker,yes_bid,yes_ask or yes_mid[,result,...]; or files btc15 fetch wrote)")
     .addOption(new Option("--assume-spread <cents>", "spread assumed for quote rows that give only yes_mid (default 2)").argParser(numberArg))
     .addOption(
-      new Option("--quote-delay <seconds>", "a quote row labelled L is usable from L + SECONDS (default 0, right for files btc15 fetch wrote)").argParser((v) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0 || n > 3600) throw new InvalidArgumentError("must be a whole number of seconds from 0 to 3600");
-        return n;
-      }),
+      new Option("--quote-delay <seconds>", "a quote row labelled L is usable from L + SECONDS (default 0, right for files btc15 fetch wrote)").argParser(quoteDelayArg),
     )
     .option("--compare [list]", `run strategies side by side, each its own paper account over the same events: comma-separated from model, fair_value, coin_flip, market, stale_taker[:N] (default ${DEFAULT_COMPARE})`)
     .option("--html [file]", "write the HTML report when the run ends (default file: <dir>/report.html); without it, the command that would is printed")
     .addOption(
-      new Option("--predictions <seconds>", "also journal a prediction every N seconds (large: 2.6M lines a month at 1)").argParser((v) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be a whole number of seconds ≥ 0");
-        return n;
-      }),
+      new Option("--predictions <seconds>", "also journal a prediction every N seconds (large: 2.6M lines a month at 1)").argParser(predictionsArg),
     )
     .action(async (opts) => (await import("../app/commands/backtest.ts")).backtestCommand(opts, io));
 
@@ -133,11 +125,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
       .option("--force", "replace the journal in --out even if a replay did not make it")
       .addOption(new Option("--speed <n>", "replay at N× real time (to watch it); as fast as possible without").argParser(numberArg))
       .addOption(
-        new Option("--predictions <seconds>", "also journal a prediction every N seconds (default: none; at 1 it costs more than the rest of the replay)").argParser((v) => {
-          const n = Number(v);
-          if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be a whole number of seconds ≥ 0");
-          return n;
-        }),
+        new Option("--predictions <seconds>", "also journal a prediction every N seconds (default: none; at 1 it costs more than the rest of the replay)").argParser(predictionsArg),
       )
       .option("--compare [list]", `run strategies side by side, each its own paper account over the same events: comma-separated from model, fair_value, coin_flip, market, stale_taker[:N] (default ${DEFAULT_COMPARE})`)
       .option("--html [file]", "write the HTML report when the run ends (default file: <dir>/report.html); without it, the command that would is printed"),
@@ -153,11 +141,7 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
     .option("--data <file...>", "minute data instead: price history CSV files (with --quotes)")
     .option("--quotes <file...>", "minute data instead: Kalshi quote files (with --data; as btc15 backtest --quotes reads them)")
     .addOption(
-      new Option("--quote-delay <seconds>", "minute data: a quote row labelled L is usable from L + SECONDS (default 0)").argParser((v) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0 || n > 3600) throw new InvalidArgumentError("must be a whole number of seconds from 0 to 3600");
-        return n;
-      }),
+      new Option("--quote-delay <seconds>", "minute data: a quote row labelled L is usable from L + SECONDS (default 0)").argParser(quoteDelayArg),
     )
     .addOption(new Option("--assume-spread <cents>", "minute data: spread assumed for quote rows that give only yes_mid (default 2)").argParser(numberArg))
     .option("--config <file>", "configuration for the fair value (default: each session's own; for minute data the defaults)")
@@ -215,6 +199,20 @@ export function buildProgram(io: Io = PROCESS_IO, exit: { code: number } = { cod
 function lagArg(v: string): number {
   const n = Number(v);
   if (v.trim() === "" || !Number.isInteger(n) || Math.abs(n) > 600) throw new InvalidArgumentError("must be a whole number of seconds from −600 to 600");
+  return n;
+}
+
+/** --quote-delay: whole seconds from 0 to an hour. */
+function quoteDelayArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 3600) throw new InvalidArgumentError("must be a whole number of seconds from 0 to 3600");
+  return n;
+}
+
+/** --predictions: every N whole seconds, 0 for none. */
+function predictionsArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be a whole number of seconds ≥ 0");
   return n;
 }
 

@@ -150,7 +150,9 @@ export class DashboardServer {
     const board = this.boardOf(series);
     if (board === null) return startingState(this.session, at);
     const s = board.snapshot(this.session, at, now);
-    return this.boards.length > 1 ? { ...s, seriesRows: [...this.boards.map((b) => b.row()), total(this.boards.map((b) => b.row()))] } : s;
+    if (this.boards.length === 1) return s;
+    const rows = this.boards.map((b) => b.row());
+    return { ...s, seriesRows: [...rows, total(rows)] };
   }
 
   private boardOf(series: string | null): SessionBoard | null {

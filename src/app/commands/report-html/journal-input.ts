@@ -195,8 +195,3 @@ export function readLag(dir: string, warnings: string[]): LagView | null {
   const path = join(dir, "lag.json");
   return existsSync(path) ? readJsonFile(path, lagSchema, "a lag measurement (btc15 research lag --json)", warnings) : null;
 }
-
-/** Checks a lag measurement read from anywhere (the lab's own --html reads its result back the same way). */
-export function parseLag(value: unknown): LagView {
-  return lagSchema.parse(value);
-}
