@@ -38,11 +38,14 @@ export interface ExchangeAdapter {
   read(msg: unknown): Frame | readonly Frame[];
 }
 
+/** Product → coin, built once per adapter: a frame's product is looked up, not searched for. */
+export function coinsByProduct(products: Products, spell: (product: string) => string = (p) => p): ReadonlyMap<string, string> {
+  return new Map(Object.entries(products).map(([coin, p]) => [spell(p), coin]));
+}
+
 /** The coin whose product is `product`, or undefined. */
-export function coinOf(products: Products, product: unknown): string | undefined {
-  if (typeof product !== "string") return undefined;
-  for (const [coin, p] of Object.entries(products)) if (p === product) return coin;
-  return undefined;
+export function coinOf(byProduct: ReadonlyMap<string, string>, product: unknown): string | undefined {
+  return typeof product === "string" ? byProduct.get(product) : undefined;
 }
 
 /** A price sent as a string or a number; NaN when it is neither (the guard then refuses it). */

@@ -84,11 +84,6 @@ export class WsSource implements PriceSource {
     );
   }
 
-  /** The coins this connection carries. */
-  get coins(): readonly string[] {
-    return this.adapter.coins;
-  }
-
   /** The first coin's last accepted price (PriceSource: one coin's view is `coin()`). */
   get price(): number | null {
     return this.states.get(this.first)?.price ?? null;

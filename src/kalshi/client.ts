@@ -197,11 +197,6 @@ export function kalshiError(json: unknown): KalshiError {
   return { code, message };
 }
 
-/** Kalshi's error code from a reply, or null (see kalshiError). */
-export function errorCode(json: unknown): string | null {
-  return kalshiError(json).code;
-}
-
 function networkCause(e: unknown): string {
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (e as Error).message ?? "network error";

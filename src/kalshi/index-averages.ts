@@ -1,3 +1,4 @@
+import { averageCents } from "../domain/settlement.ts";
 import { WINDOW_SECONDS } from "../domain/window.ts";
 import type { IndexAverage, IndexValue } from "./index-frames.ts";
 
@@ -32,8 +33,8 @@ interface Pending {
   final: IndexAverage | null;
 }
 
-/** Money units (1/10,000 dollar) to whole price units of 10^-digits dollar, halves up. */
-const priceUnitsOf = (units: number, per: number) => Math.floor((2 * units + per) / (2 * per));
+/** Money units (1/10,000 dollar) to whole price units of 10^-digits dollar, halves up: the settlement rule's rounding. */
+const priceUnitsOf = (units: number, per: number) => averageCents(units, per);
 
 /**
  * Kalshi's rule for strike and settlement, on the 1 Hz index values themselves: the simple
@@ -80,7 +81,7 @@ export class IndexAverages {
     const c = this.counters;
     const check: IndexWindowCheck = {
       close,
-      oursCents: p.count > 0 ? Math.floor((2 * p.sum + this.per * p.count) / (2 * this.per * p.count)) : null,
+      oursCents: p.count > 0 ? averageCents(p.sum, this.per * p.count) : null,
       count: p.count,
       finalCents: p.final === null ? null : priceUnitsOf(p.final.value, this.per),
       finalSize: p.final?.size ?? null,

@@ -46,8 +46,6 @@ export interface MarketFeedCounters {
   notListed: number;
   /** Book requests that went signed (with a key, every one). */
   signedBooks: number;
-  /** Markets whose strike had more decimals than the series' price unit holds. */
-  roundDigitsMismatch: number;
 }
 
 /** A market's facts as Kalshi gave them at `t` (ms), as an engine event. */
@@ -71,7 +69,7 @@ export function marketEvent(m: KalshiMarket, t: number): MarketEvent {
  * (failed rounds back off). Never throws from the loop.
  */
 export class KalshiMarketFeed {
-  readonly counters: MarketFeedCounters = { polls: 0, marketFetches: 0, bookFetches: 0, errors: 0, badLevels: 0, notListed: 0, signedBooks: 0, roundDigitsMismatch: 0 };
+  readonly counters: MarketFeedCounters = { polls: 0, marketFetches: 0, bookFetches: 0, errors: 0, badLevels: 0, notListed: 0, signedBooks: 0 };
   private readonly toldDigits = new Set<string>();
   /** Kalshi refused our keyless book requests: no more are sent. */
   bookNeedsKey = false;
@@ -142,7 +140,6 @@ export class KalshiMarketFeed {
       const market = parseMarket(await this.client.get(`/markets/${ticker}`), this.opts.priceDigits ?? 2);
       if (market.roundDigits !== null && market.roundDigits > (this.opts.priceDigits ?? 2) && !this.toldDigits.has(ticker)) {
         this.toldDigits.add(ticker);
-        this.counters.roundDigitsMismatch++;
         this.opts.onRoundDigits?.(ticker, market.roundDigits);
       }
       const at = this.opts.clock.now();

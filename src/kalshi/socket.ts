@@ -219,7 +219,6 @@ export class KalshiSocket {
       this.frames.parseErrors++;
       return "unreadable";
     }
-    const now = this.opts.clock.now();
     let index: IndexValue | null;
     try {
       index = readIndexFrame(json);
@@ -230,7 +229,7 @@ export class KalshiSocket {
     }
     if (index !== null) {
       this.frames[index.channel === "1hz" ? "index1hz" : "index5hz"]++;
-      this.opts.onIndex?.(index, now);
+      this.opts.onIndex?.(index, this.opts.clock.now());
       return "good";
     }
     const frame = parseSocketFrame(json);

@@ -82,19 +82,11 @@ function roundDigitsOf(roundDigits: string | number | null | undefined, floorStr
 
 /** Units of `scale` from a decimal text, rounded half up; null when empty (a price the engine reads). */
 function unitsOf(text: string | null | undefined, scale: PriceScale): number | null {
-  if (text === null || text === undefined || text.trim() === "") return null;
   try {
     return priceUnits(text, scale);
-  } catch (e) {
-    throw new KalshiParseError(`not a decimal price: ${JSON.stringify(text)}${e instanceof Error ? "" : ""}`);
+  } catch {
+    throw new KalshiParseError(`not a decimal price: ${JSON.stringify(text)}`);
   }
-}
-
-/** A dollar or index value with at most 2 decimals ("64839.26") to integer cents; null when empty. */
-export function centsOf(text: string | null | undefined): number | null {
-  if (text === null || text === undefined || text.trim() === "") return null;
-  const units = parseDollarsNear(text);
-  return Math.round(units / 100);
 }
 
 function quotePrice(text: string | null | undefined): Money | null {

@@ -115,10 +115,10 @@ export async function openKalshi(o: LiveKalshiOptions): Promise<LiveKalshi> {
 }
 
 /** Kalshi's counters, or null: requests, retries by cause, skipped levels, and why books gave no quote. */
-export function kalshiCountersLine(choice: MarketChoice, market: MarketSource, config?: AppConfig): string | null {
+export function kalshiCountersLine(choice: MarketChoice, market: MarketSource, config: AppConfig): string | null {
   const k = choice.kalshi;
   if (k === null || !(market instanceof VenueMarket)) return null;
-  if (k.feed.bookNeedsKey && config) return `kalshi: ${bookKeyNotice(config)}`;
+  if (k.feed.bookNeedsKey) return `kalshi: ${bookKeyNotice(config)}`;
   const c = k.client.counters;
   const v = market.counters;
   const retries = c.retries ? ` (${[c.rateLimited && `${count(c.rateLimited)}× 429`, c.serverErrors && `${count(c.serverErrors)}× 5xx`, c.timeouts && plural(c.timeouts, "timeout"), c.networkErrors && plural(c.networkErrors, "network error")].filter(Boolean).join(", ")})` : "";

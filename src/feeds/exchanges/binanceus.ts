@@ -1,4 +1,4 @@
-import { ALIVE, type ExchangeAdapter, type Frame, type Products, UNKNOWN, coinOf, isObject, midOr, num } from "../frame.ts";
+import { ALIVE, type ExchangeAdapter, type Frame, type Products, UNKNOWN, coinOf, coinsByProduct, isObject, midOr, num } from "../frame.ts";
 
 /**
  * Binance.US streams: `<symbol>@trade` (one may come from the URL, a raw stream) and
@@ -11,11 +11,11 @@ export class BinanceUsAdapter implements ExchangeAdapter {
   readonly usd = false;
   readonly coins: readonly string[];
   /** Upper-case symbol (as frames name it) → coin. */
-  private readonly bySymbol: Products;
+  private readonly bySymbol: ReadonlyMap<string, string>;
 
   constructor(readonly url: string, private readonly products: Products, private readonly bookTicker: boolean) {
     this.coins = Object.keys(products);
-    this.bySymbol = Object.fromEntries(Object.entries(products).map(([coin, sym]) => [coin, sym.toUpperCase()]));
+    this.bySymbol = coinsByProduct(products, (sym) => sym.toUpperCase());
   }
 
   subscribe(): string[] {

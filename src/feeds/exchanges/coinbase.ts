@@ -1,4 +1,4 @@
-import { ALIVE, type ExchangeAdapter, type Frame, type Products, UNKNOWN, coinOf, isObject, midOr, num } from "../frame.ts";
+import { ALIVE, type ExchangeAdapter, type Frame, type Products, UNKNOWN, coinOf, coinsByProduct, isObject, midOr, num } from "../frame.ts";
 
 /**
  * Coinbase Exchange: ticker (price = top-of-book mid, which tracks BRTI better than the last
@@ -12,9 +12,11 @@ export class CoinbaseAdapter implements ExchangeAdapter {
   readonly coins: readonly string[];
   private readonly lastSequence = new Map<string, number>();
   private readonly lastTradeId = new Map<string, number>();
+  private readonly byProduct: ReadonlyMap<string, string>;
 
   constructor(readonly url: string, private readonly products: Products) {
     this.coins = Object.keys(products);
+    this.byProduct = coinsByProduct(products);
   }
 
   subscribe(): string[] {
@@ -30,7 +32,7 @@ export class CoinbaseAdapter implements ExchangeAdapter {
     if (!isObject(m)) return UNKNOWN;
     const type = m.type;
     if (type === "ticker" || type === "heartbeat" || type === "match" || type === "last_match") {
-      const coin = coinOf(this.products, m.product_id);
+      const coin = coinOf(this.byProduct, m.product_id);
       if (coin === undefined) return UNKNOWN;
       // A sequence below the last one is a late message: it must not overwrite a newer price. (A
       // ticker shares its sequence with the match that caused it, so equal is not late.)

@@ -1,4 +1,4 @@
-import { ALIVE, type ExchangeAdapter, type Frame, type Products, UNKNOWN, coinOf, isObject, midOr, num } from "../frame.ts";
+import { ALIVE, type ExchangeAdapter, type Frame, type Products, UNKNOWN, coinOf, coinsByProduct, isObject, midOr, num } from "../frame.ts";
 
 /**
  * Kraken WebSocket v2: the ticker channel, published on every change of the best bid or offer,
@@ -8,9 +8,11 @@ export class KrakenAdapter implements ExchangeAdapter {
   readonly name = "kraken";
   readonly usd = true;
   readonly coins: readonly string[];
+  private readonly byProduct: ReadonlyMap<string, string>;
 
   constructor(readonly url: string, private readonly products: Products) {
     this.coins = Object.keys(products);
+    this.byProduct = coinsByProduct(products);
   }
 
   subscribe(): string[] {
@@ -29,7 +31,7 @@ export class KrakenAdapter implements ExchangeAdapter {
       const latest = new Map<string, Frame>();
       for (const d of data as unknown[]) {
         if (!isObject(d)) continue;
-        const coin = coinOf(this.products, d.symbol);
+        const coin = coinOf(this.byProduct, d.symbol);
         if (coin === undefined) continue;
         latest.set(coin, { kind: "price", coin, price: midOr(num(d.bid), num(d.ask), num(d.last)), exchangeMs: typeof d.timestamp === "string" ? Date.parse(d.timestamp) : NaN });
       }
