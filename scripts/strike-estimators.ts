@@ -1,12 +1,12 @@
 // npm run strike-estimators -- --quotes QUOTES.csv PRICES_1M.csv [PRICES_1M.csv...] [--shift SECONDS]
 // How often each estimate of a minute's mean from its one-minute bar (close, open, typical price,
 // ...) calls a window's result as Kalshi officially did: the evidence for the backtest's choice
-// (src/history/per-second.ts, MINUTE_MEAN). Research only.
+// (src/domain/bar-placement.ts, MINUTE_MEAN). Research only.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { estimatorAgreement } from "../src/app/research/fit/strike-estimators.ts";
-import { MINUTE_MEAN } from "../src/history/per-second.ts";
+import { MINUTE_MEAN } from "../src/domain/bar-placement.ts";
 import { BarCsvParser } from "../src/history/bars-csv.ts";
 import { readQuoteFiles } from "../src/history/quote-files.ts";
 

@@ -25,3 +25,12 @@ export const MINUTE_MEAN_ESTIMATORS: Readonly<Record<MinuteMeanEstimator, (open:
   typical: (_o, h, l, c) => (h + l + c) / 3,
   ohlc: (o, h, l, c) => (o + h + l + c) / 4,
 };
+
+/**
+ * How a strike or settlement minute's 60-s average is estimated from its one-minute bar: the
+ * typical price (high + low + close) / 3. Chosen by agreement with Kalshi's official results on
+ * real March 2026 data (docs/how-it-works.md, "Strike and settlement from minute bars"): the typical price, the
+ * high-low and open-close midpoints and the OHLC mean all called 178 of 183 windows right, the
+ * close alone 172, the open 167.
+ */
+export const MINUTE_MEAN: MinuteMeanEstimator = "typical";

@@ -1,4 +1,4 @@
-import { MINUTE_MEAN_ESTIMATORS, type MinuteMeanEstimator, placeBar } from "../domain/bar-placement.ts";
+import { MINUTE_MEAN, MINUTE_MEAN_ESTIMATORS, placeBar } from "../domain/bar-placement.ts";
 import { WINDOW_SECONDS } from "../domain/window.ts";
 import { type CoinProducts, type FeedLog, type FeedsConfig, feedCoins } from "./config.ts";
 import { isObject, num } from "./frame.ts";
@@ -78,7 +78,7 @@ export async function warmStart(config: FeedsConfig, deps: WarmStartDeps = {}, p
       if (!a.enabled) continue;
       try {
         const { bars, trades } = await a.run();
-        const seconds = toSeconds(bars, trades, start, end, "typical", priceDigits);
+        const seconds = toSeconds(bars, trades, start, end, priceDigits);
         if (seconds.length === 0) {
           notes.push(`${a.name}: no prices in the last ${w.seconds} s`);
           continue;
@@ -144,7 +144,7 @@ const sane = (p: number) => p > 0 && Number.isFinite(p);
  * gives only its open. A strike or settlement minute known only from its candle carries the
  * candle's estimate of its mean (`estimator`, the backtest's) on its last second.
  */
-export function toSeconds(bars: Bar[], trades: Trade[], start: number, end: number, estimator: MinuteMeanEstimator = "typical", priceDigits = 2): WarmSecond[] {
+export function toSeconds(bars: Bar[], trades: Trade[], start: number, end: number, priceDigits = 2): WarmSecond[] {
   const perDollar = 10 ** priceDigits;
   const n = end - start + 1;
   if (n <= 0) return [];
@@ -163,7 +163,7 @@ export function toSeconds(bars: Bar[], trades: Trade[], start: number, end: numb
       continue;
     }
     placeBar(b.t, 60, b.open, b.close, place);
-    if ((b.t + 60) % WINDOW_SECONDS === 0 && sane(b.high) && sane(b.low)) means.set(b.t + 59, MINUTE_MEAN_ESTIMATORS[estimator](b.open, b.high, b.low, b.close));
+    if ((b.t + 60) % WINDOW_SECONDS === 0 && sane(b.high) && sane(b.low)) means.set(b.t + 59, MINUTE_MEAN_ESTIMATORS[MINUTE_MEAN](b.open, b.high, b.low, b.close));
   }
   // A stable sort keeps trades of the same second in their order, so the last one sets the price.
   const sorted = trades.filter(([s, p]) => Number.isFinite(s) && sane(p)).sort((a, b) => a[0] - b[0]);

@@ -1,4 +1,4 @@
-import { MINUTE_MEAN_ESTIMATORS, type MinuteMeanEstimator, placeBar } from "../domain/bar-placement.ts";
+import { MINUTE_MEAN, MINUTE_MEAN_ESTIMATORS, placeBar } from "../domain/bar-placement.ts";
 import { WINDOW_SECONDS } from "../domain/window.ts";
 import type { BarHandler } from "./bars-csv.ts";
 
@@ -13,14 +13,6 @@ export interface PriceObserver {
   mean?(end: number, price: number): void;
 }
 
-/**
- * How a strike or settlement minute's 60-s average is estimated from its one-minute bar: the
- * typical price (high + low + close) / 3. Chosen by agreement with Kalshi's official results on
- * real March 2026 data (docs/how-it-works.md, "Strike and settlement from minute bars"): the typical price, the
- * high-low and open-close midpoints and the OHLC mean all called 178 of 183 windows right, the
- * close alone 172, the open 167.
- */
-export const MINUTE_MEAN: MinuteMeanEstimator = "typical";
 
 export interface PerSecondOptions {
   /**
