@@ -354,7 +354,7 @@ export class Engine {
     }
     let trade: TradeRecord | null = null;
     if (decision.kind === "trade" && quote !== null) {
-      const context: OrderContext = { intent: decision, market: quote.source, t, window, pUp: forecast.pUp, cents, strikeCents: strike, strikeSource: source, proxyStrikeCents: ws.strikeCents, scale: this.scale };
+      const context: OrderContext = { intent: decision, market: quote.source, t, window, pUp: forecast.pUp, cents, strikeCents: strike, strikeSource: source, proxyStrikeCents: ws.strikeCents };
       const ref = this.nextTradeId(window.close);
       const risk = this.config.risk;
       const routed = this.orders.route(
@@ -440,7 +440,7 @@ export class Engine {
 
   /** Journals a fill as a trade; null when the journal could not take it (it is retried). */
   private recordFill(id: string, context: OrderContext, fill: Fill): TradeRecord | null {
-    const record = tradeRecord(id, context, fill, this.account.balance);
+    const record = tradeRecord(id, context, fill, this.account.balance, this.scale);
     const written = this.journal.write(record, () => {
       this.account.apply(record);
       this.counters.trades++;

@@ -7,7 +7,7 @@ import type { OrderIntent } from "../strategy/decision.ts";
 import type { Position } from "./account.ts";
 import type { ForecastEvent } from "./listener.ts";
 import type { Fill } from "./paper-broker.ts";
-import { CENTS, type PriceScale, priceText } from "../domain/price-scale.ts";
+import { type PriceScale, priceText } from "../domain/price-scale.ts";
 
 /** The journal's records, built from what the engine knows; money as exact decimal strings. */
 
@@ -16,11 +16,8 @@ export function round6(x: number): number {
 }
 
 /** A price in the series' units as the journal writes it ("64839.26"; "2.1234" at 4 digits). */
-export function centsText(cents: number, scale: PriceScale = CENTS): string {
-  return priceText(cents, scale);
-}
 
-const centsOrNull = (c: number | null, scale: PriceScale) => (c === null ? null : centsText(c, scale));
+const priceOrNull = (c: number | null, scale: PriceScale) => (c === null ? null : priceText(c, scale));
 
 /** What a trade was decided on: kept from the decision until its fill is known. */
 export interface OrderContext {
@@ -33,11 +30,10 @@ export interface OrderContext {
   readonly strikeCents: number;
   readonly strikeSource: StrikeSource;
   readonly proxyStrikeCents: number | null;
-  /** The series' price unit of `cents` and the strikes (cents when absent). */
-  readonly scale?: PriceScale;
 }
 
-export function tradeRecord(id: string, o: OrderContext, fill: Fill, balanceBefore: number): TradeRecord {
+/** The prices in `scale`, the series' price unit (cents for Bitcoin). */
+export function tradeRecord(id: string, o: OrderContext, fill: Fill, balanceBefore: number, scale: PriceScale): TradeRecord {
   const { intent, window } = o;
   return {
     type: "trade",
@@ -60,15 +56,15 @@ export function tradeRecord(id: string, o: OrderContext, fill: Fill, balanceBefo
     p_side: round6(intent.pSide),
     edge: round6(intent.edge),
     confidence: round6(intent.confidence),
-    strike: centsText(o.strikeCents, o.scale),
-    btc_price: centsText(o.cents, o.scale),
+    strike: priceText(o.strikeCents, scale),
+    btc_price: priceText(o.cents, scale),
     market: o.market,
     strike_source: o.strikeSource,
-    ...(o.proxyStrikeCents !== null ? { proxy_strike: centsText(o.proxyStrikeCents, o.scale) } : {}),
+    ...(o.proxyStrikeCents !== null ? { proxy_strike: priceText(o.proxyStrikeCents, scale) } : {}),
   };
 }
 
-export function settlementRecord(p: Position, result: Side, settlementCents: number | null, t: number, source: string, proxyCents: number | null, balanceBefore: number, scale: PriceScale = CENTS): SettlementRecord {
+export function settlementRecord(p: Position, result: Side, settlementCents: number | null, t: number, source: string, proxyCents: number | null, balanceBefore: number, scale: PriceScale): SettlementRecord {
   const won = p.side === result;
   const payout = won ? p.contracts * CONTRACT_PAYOUT : 0;
   return {
@@ -78,14 +74,14 @@ export function settlementRecord(p: Position, result: Side, settlementCents: num
     ts: isoUtc(t),
     ticker: p.ticker,
     strike: p.strike,
-    settlement_value: settlementCents === null ? "" : centsText(settlementCents, scale),
+    settlement_value: settlementCents === null ? "" : priceText(settlementCents, scale),
     result,
     won,
     payout: formatDecimal(payout),
     pnl: formatDecimal(payout - p.cost - p.fee),
     balance_after: formatDecimal(balanceBefore + payout),
     source,
-    ...(proxyCents !== null ? { proxy_settlement_value: centsText(proxyCents, scale) } : {}),
+    ...(proxyCents !== null ? { proxy_settlement_value: priceText(proxyCents, scale) } : {}),
   };
 }
 
@@ -113,7 +109,7 @@ export interface WindowOutcome {
   readonly source: string;
 }
 
-export function windowRecord(o: WindowOutcome, t: number, scale: PriceScale = CENTS): WindowRecord {
+export function windowRecord(o: WindowOutcome, t: number, scale: PriceScale): WindowRecord {
   return {
     type: "window",
     t,
@@ -121,17 +117,17 @@ export function windowRecord(o: WindowOutcome, t: number, scale: PriceScale = CE
     ticker: o.window.ticker,
     window_open: o.window.open,
     window_close: o.window.close,
-    strike: centsOrNull(o.strikeCents, scale),
-    proxy_strike: centsOrNull(o.proxyStrikeCents, scale),
-    settlement_value: centsOrNull(o.settlementCents, scale),
-    proxy_settlement_value: centsOrNull(o.proxySettlementCents, scale),
+    strike: priceOrNull(o.strikeCents, scale),
+    proxy_strike: priceOrNull(o.proxyStrikeCents, scale),
+    settlement_value: priceOrNull(o.settlementCents, scale),
+    proxy_settlement_value: priceOrNull(o.proxySettlementCents, scale),
     result: o.result,
     proxy_result: o.proxyResult,
     source: o.source,
   };
 }
 
-export function predictionRecord(e: ForecastEvent, scale: PriceScale = CENTS): PredictionRecord {
+export function predictionRecord(e: ForecastEvent, scale: PriceScale): PredictionRecord {
   const d = e.decision;
   const yesAsk = e.quote === null ? null : bestAsk(e.quote, "yes");
   const noAsk = e.quote === null ? null : bestAsk(e.quote, "no");

@@ -28,8 +28,8 @@ export interface SettlementDeps {
   readonly mode: "proxy" | "official";
   /** An average with more carried-forward seconds than this is unreliable. */
   readonly maxCarriedSeconds: number;
-  /** The series' price unit (cents when absent). */
-  readonly scale?: PriceScale;
+  /** The series' price unit. */
+  readonly scale: PriceScale;
   readonly officialStrike: (ticker: string) => number | null;
   /** An official outcome already known at the close (a quotes file), which then settles the window. */
   readonly outcomeAtClose?: (ticker: string) => { readonly result: Side; readonly settlementCents: number | null; readonly source: string } | null;
