@@ -5,12 +5,13 @@ import { isKnownSeries } from "../domain/series.ts";
 import { removeStaleTemps } from "./recovery.ts";
 import { writeJsonAtomic } from "./snapshot.ts";
 import { StoreWriteError, fsCause } from "./write-error.ts";
+import { JOURNAL_FILE_NAMES } from "./trade-journal.ts";
 
 /** Says which command made a journal directory, so only that command ever clears it. */
 export const MADE_BY_FILE = "made-by.json";
 
 /** What a fresh start removes: the journal's own files, nothing else in the directory. */
-const JOURNAL_NAMES = ["trades.jsonl", "trades.jsonl.torn", "predictions", "predictions.jsonl", "windows.jsonl", "performance.json", "trades.csv", "predictions.csv", "backtest.json", "replay.json", "sessions", "compare", "compare.json"];
+const JOURNAL_NAMES = ["trades.jsonl", ...JOURNAL_FILE_NAMES.filter((n) => n !== "trades.jsonl"), "backtest.json", "replay.json", "sessions", "compare", "compare.json"];
 
 export class JournalInUseError extends UserError {
   override name = "JournalInUseError";

@@ -4,7 +4,7 @@ import { UserError } from "../domain/errors.ts";
 import { isKnownSeries, seriesOfTicker } from "../domain/series.ts";
 import { readJsonl } from "./jsonl.ts";
 import { parseTradeRecord } from "./record-schema.ts";
-import { journalFiles } from "./trade-journal.ts";
+import { JOURNAL_FILE_NAMES, journalFiles } from "./trade-journal.ts";
 import { StoreWriteError, fsCause } from "./write-error.ts";
 
 /**
@@ -16,9 +16,6 @@ import { StoreWriteError, fsCause } from "./write-error.ts";
 export function seriesDir(root: string, series: string): string {
   return join(root, series);
 }
-
-/** The journal files of the old layout, moved whole; `trades.jsonl` last, so an interrupted move is found and finished. */
-const LEGACY_NAMES = ["trades.jsonl.torn", "predictions", "predictions.jsonl", "windows.jsonl", "performance.json", "trades.csv", "predictions.csv", "trades.jsonl"];
 
 /** The series folders under a data directory that hold a journal, in name order. */
 export function seriesJournals(root: string): string[] {
@@ -44,7 +41,7 @@ export interface LegacyMigration {
  * both places the move stops with a UserError naming both. Null when there is nothing to move.
  */
 export function migrateLegacyJournal(root: string, fallbackSeries: string): LegacyMigration | null {
-  const present = LEGACY_NAMES.filter((n) => existsSync(join(root, n)));
+  const present = JOURNAL_FILE_NAMES.filter((n) => existsSync(join(root, n)));
   if (!present.includes("trades.jsonl")) {
     // Companions without trades.jsonl: an interrupted move whose last step is done, or nothing.
     if (present.length === 0) return null;
@@ -76,7 +73,7 @@ function finish(root: string, series: string, present: readonly string[], record
   }
   try {
     mkdirSync(to, { recursive: true });
-    for (const name of LEGACY_NAMES) {
+    for (const name of JOURNAL_FILE_NAMES) {
       if (!present.includes(name)) continue;
       renameSync(join(root, name), join(to, name));
     }

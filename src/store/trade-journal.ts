@@ -23,6 +23,9 @@ export interface JournalFiles {
   readonly predictionsCsv: string;
 }
 
+/** Every file of a journal, by name: `trades.jsonl` last, so a move interrupted before it is found and finished. */
+export const JOURNAL_FILE_NAMES: readonly string[] = ["trades.jsonl.torn", "predictions", "predictions.jsonl", "windows.jsonl", "performance.json", "trades.csv", "predictions.csv", "trades.jsonl"];
+
 export function journalFiles(dir: string): JournalFiles {
   return {
     dir,
