@@ -23,7 +23,7 @@ export function journalReport(dir: string, paint: Paint = PLAIN, recent = 10, wi
     const summaries = series.map((s) => Account.fromRecords(loadTradeJournal(seriesDir(dir, s)).records, 0).summary());
     const parts = series.map((s) => paint.bold(`── ${s} ──`) + "\n" + journalReport(seriesDir(dir, s), paint, recent, width));
     const rows: SummaryLine[] = series.map((s, i) => [s, `P&L ${signedUsd(summaries[i]!.pnl)}, ${plural(summaries[i]!.trades, "trade")}, balance ${usd(summaries[i]!.balance)}`]);
-    parts.push(summaryBlock(totalSummary(summaries), rows, paint).replace("Performance summary", `Performance summary: every series together (${series.length})`));
+    parts.push(summaryBlock(totalSummary(summaries), rows, paint, `Performance summary: every series together (${series.length})`));
     return fitLines(parts.join("\n\n"), width);
   }
   if (!existsSync(journalFiles(dir).trades)) throw new UserError(`no journal in ${dir}/ (expected ${journalFiles(dir).trades})`);

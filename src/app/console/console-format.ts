@@ -236,11 +236,11 @@ export function noTradeText(counts: Readonly<Record<string, number>>): string {
 export type SummaryLine = readonly [label: string, value: string] | string;
 
 /** The final performance summary. */
-export function summaryBlock(s: AccountSummary, extra: readonly SummaryLine[], c: Paint): string {
+export function summaryBlock(s: AccountSummary, extra: readonly SummaryLine[], c: Paint, title = "Performance summary"): string {
   const row = (l: SummaryLine) => `  ${typeof l === "string" ? l : labelled(l[0], l[1])}`;
   const outcomes = [`won ${count(s.wins)}`, `lost ${count(s.losses)}`, ...(s.voided ? [`voided ${count(s.voided)}`] : []), ...(s.openPositions ? [`${count(s.openPositions)} open`] : [])];
   return [
-    c.bold("Performance summary"),
+    c.bold(title),
     ...(
       [
         ["start balance", usd(s.startBalance)],

@@ -219,8 +219,8 @@ export async function runDemo(o: DemoOptions): Promise<TradingSessions> {
   ];
   if (runs.length === 1) log.show((c) => summaryBlock(first.session.summary, lines(first.session), c));
   else {
-    for (const r of runs) log.show((c) => summaryBlock(r.session.summary, lines(r.session).slice(0, -1), c).replace("Performance summary", `Performance summary: ${r.session.series}`));
-    log.show((c) => summaryBlock(sessions.total, lines(null), c).replace("Performance summary", "Performance summary: every series together"));
+    for (const r of runs) log.show((c) => summaryBlock(r.session.summary, lines(r.session).slice(0, -1), c, `Performance summary: ${r.session.series}`));
+    log.show((c) => summaryBlock(sessions.total, lines(null), c, "Performance summary: every series together"));
   }
   if (sessions.journalError !== null) log.warn(journalStopLine(sessions, o.dataDir, sessions.journalError));
   return sessions;

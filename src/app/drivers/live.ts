@@ -287,7 +287,7 @@ async function closeSessions(run: LiveRun, o: LiveOptions, scheduler: Scheduler)
   }
   if (sessions.list.length === 1) log.show((p) => summaryBlock(sessions.list[0]!.summary, summaryLines(run, run.series[0]!, config, csv), p));
   else {
-    for (const s of run.series) log.show((p) => summaryBlock(s.session.summary, summaryLines(run, s, config, null), p).replace("Performance summary", `Performance summary: ${s.session.series}`));
+    for (const s of run.series) log.show((p) => summaryBlock(s.session.summary, summaryLines(run, s, config, null), p, `Performance summary: ${s.session.series}`));
     const totals: SummaryLine[] = [
       ...sessions.seriesSummaryLines(),
       ["exports", `trades.csv (${plural(csv.trades, "row")}), the open day's predictions CSV (${plural(csv.predictions, "row")}) in each series' folder of ${config.dataDir}/`],
@@ -295,7 +295,7 @@ async function closeSessions(run: LiveRun, o: LiveOptions, scheduler: Scheduler)
       ["feeds", "messages"],
       ...feedSummaryLines(run.seconds.reading),
     ];
-    log.show((p) => summaryBlock(sessions.total, totals, p).replace("Performance summary", "Performance summary: every series together"));
+    log.show((p) => summaryBlock(sessions.total, totals, p, "Performance summary: every series together"));
   }
   const failed = run.journalError();
   if (failed === null) return 0;
