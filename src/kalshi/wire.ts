@@ -36,6 +36,8 @@ export interface KalshiMarket {
    * else the decimals `floor_strike` was written with (a lower bound); null when neither says.
    */
   readonly roundDigits: number | null;
+  /** `roundDigits` came from `custom_strike.round_digits` (a statement), not from how `floor_strike` was written. */
+  readonly roundDigitsStated: boolean;
   readonly yesBid: Money | null;
   readonly yesAsk: Money | null;
   readonly noBid: Money | null;
@@ -73,10 +75,16 @@ function isoSeconds(text: string, field: string): number {
   return Math.round(ms / 1000);
 }
 
+/** `custom_strike.round_digits`, a whole number from 0 to 8, or null. */
+function statedRoundDigits(roundDigits: string | number | null | undefined): number | null {
+  const stated = roundDigits === null || roundDigits === undefined || String(roundDigits).trim() === "" ? NaN : Number(roundDigits);
+  return Number.isInteger(stated) && stated >= 0 && stated <= 8 ? stated : null;
+}
+
 /** `custom_strike.round_digits`, else the decimals `floor_strike` carries; null when neither says. */
 function roundDigitsOf(roundDigits: string | number | null | undefined, floorStrike: string | null | undefined): number | null {
-  const stated = roundDigits === null || roundDigits === undefined || String(roundDigits).trim() === "" ? NaN : Number(roundDigits);
-  if (Number.isInteger(stated) && stated >= 0 && stated <= 8) return stated;
+  const stated = statedRoundDigits(roundDigits);
+  if (stated !== null) return stated;
   return floorStrike === null || floorStrike === undefined || floorStrike.trim() === "" ? null : decimalsOf(floorStrike);
 }
 
@@ -129,6 +137,7 @@ export function parseMarket(json: unknown, digits = 2): KalshiMarket {
     strikeCents: unitsOf(m.floor_strike, scale),
     expirationCents: unitsOf(m.expiration_value, scale),
     roundDigits: roundDigitsOf(m.custom_strike?.round_digits, m.floor_strike),
+    roundDigitsStated: statedRoundDigits(m.custom_strike?.round_digits) !== null,
     yesBid: quotePrice(m.yes_bid_dollars),
     yesAsk: quotePrice(m.yes_ask_dollars),
     noBid: quotePrice(m.no_bid_dollars),

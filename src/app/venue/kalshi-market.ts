@@ -262,10 +262,8 @@ export async function readPriceDigits(client: KalshiClient, series: readonly str
     let said: { digits: number; stated: boolean; ticker: string } | null = null;
     for (const ticker of [current.ticker, windowAt(current.close, s).ticker]) {
       try {
-        const json = await client.get(`/markets/${ticker}`, { retry: "none" });
-        const m = parseMarket(json, table);
-        const stated = rawRoundDigits(json);
-        if (m.roundDigits !== null) said = { digits: m.roundDigits, stated: stated !== null, ticker };
+        const m = parseMarket(await client.get(`/markets/${ticker}`, { retry: "none" }), table);
+        if (m.roundDigits !== null) said = { digits: m.roundDigits, stated: m.roundDigitsStated, ticker };
         if (said !== null) break;
       } catch (e) {
         notes.push(`${s}: ${ticker} could not be read (${(e as Error).message}); its price unit stays the series table's, ${table} decimals`);
@@ -282,10 +280,3 @@ export async function readPriceDigits(client: KalshiClient, series: readonly str
   return { digits, notes };
 }
 
-/** `custom_strike.round_digits` as the reply wrote it, or null. */
-function rawRoundDigits(json: unknown): number | null {
-  const m = json !== null && typeof json === "object" && "market" in json ? (json as { market: unknown }).market : json;
-  const c = m !== null && typeof m === "object" ? (m as { custom_strike?: unknown }).custom_strike : undefined;
-  const d = c !== null && typeof c === "object" ? Number((c as { round_digits?: unknown }).round_digits) : NaN;
-  return Number.isInteger(d) && d >= 0 && d <= 8 ? d : null;
-}
