@@ -48,7 +48,8 @@ describe("the demo environment", () => {
     // The fake accepts only the demo key's signature on the order book.
     const fake = await startFakeKalshi({ publicKey: demo.publicKey, booksNeedKey: true });
     try {
-      fake.setBook(windowAt(Date.now() / 1000).ticker, { yes: [["0.4500", "10.00"]], no: [["0.5300", "6.00"]] });
+      // The command reads the wall clock: the book is on this window and the next, so a quarter-hour passing meanwhile changes nothing.
+      for (const t of [Date.now() / 1000, Date.now() / 1000 + 900]) fake.setBook(windowAt(t).ticker, { yes: [["0.4500", "10.00"]], no: [["0.5300", "6.00"]] });
       const env = { KALSHI_API_BASE_URL: fake.baseUrl, KALSHI_API_KEY_ID: "prod-id", KALSHI_PRIVATE_KEY_PATH: prod.path, KALSHI_DEMO_API_KEY_ID: "demo-id", KALSHI_DEMO_PRIVATE_KEY_PATH: demo.path };
       const r = await cli(["markets", "--json", "--kalshi-env", "demo"], env);
       expect(r.stderr).toBe("");

@@ -69,7 +69,8 @@ describe("Kalshi market data by REST polling", () => {
   it("stamps a book with when it was asked for, so a slow reply is counted as old", async () => {
     const f2 = await startFakeKalshi();
     try {
-      f2.setBook(windowAt(Date.now() / 1000).ticker, BOOK);
+      // The feed reads the wall clock: the book is on this window and the next, so a quarter-hour passing meanwhile changes nothing.
+      for (const t of [Date.now() / 1000, Date.now() / 1000 + 900]) f2.setBook(windowAt(t).ticker, BOOK);
       const v = venueOf();
       const live = new KalshiMarketFeed(testClient(f2.baseUrl), { series: "KXBTC15M", clock: systemClock, bookPollMs: 1000, backoffMaxMs: 8_000, marketRefreshMs: 30_000, pollBook: () => true, onEvent: v.onEvent });
       await live.pollOnce(); // the market facts
