@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { backtestCommand } from "../../src/app/commands/backtest.ts";
 import { readReportData } from "../../src/app/commands/report-html/command.ts";
 import { BacktestError, runBacktest } from "../../src/app/drivers/backtest.ts";
-import { defaultConfig } from "../../src/config/load.ts";
+import { runSeriesBacktest } from "../../src/app/drivers/backtest-series.ts";
+import { defaultConfig, parseConfig } from "../../src/config/load.ts";
 import { tickerForClose } from "../../src/domain/window.ts";
 import { loadTradeJournal } from "../../src/store/trade-journal.ts";
 import { gaussian } from "../helpers.ts";
@@ -113,6 +114,13 @@ describe("a backtest against recorded quotes", () => {
     await expect(runBacktest({ files: [elsewhere], quotes: [quotes], config: defaultConfig(), outDir: join(dir, "none"), force: true })).rejects.toThrow(
       /^no window was quoted: of [\d,]+ seconds asked, [\d,]+ no row of their market yet \(quotes 2026-03-15T01:00:00Z → 2026-03-15T03:14:00Z, prices 2026-03-25T00:00:00Z → 2026-03-25T03:59:00Z\); do the quotes cover the prices' dates\?$/,
     );
+  });
+
+  it("is the same error for one series of a backtest of several", async () => {
+    const elsewhere = writePrices(START + 86_400 * 10);
+    const config = parseConfig({ series: "KXBTC15M,KXETH15M" });
+    const run = runSeriesBacktest({ config, data: { KXBTC15M: [elsewhere], KXETH15M: [elsewhere] }, quotes: { KXBTC15M: [quotes] }, outDir: join(dir, "none-series") });
+    await expect(run).rejects.toThrow(/^no window was quoted: of [\d,]+ seconds asked, [\d,]+ no row of their market yet /);
   });
 
   it("refuses --quote-delay and --assume-spread without --quotes", async () => {

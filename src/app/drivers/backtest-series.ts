@@ -7,18 +7,18 @@ import { Portfolio } from "../../engine/portfolio.ts";
 import { DEFAULT_RECORDED_MARKET } from "../../engine/recorded-market.ts";
 import { Sampler } from "../../engine/sampler.ts";
 import { type ReplayStats, replayHistory } from "../../history/files.ts";
-import { type QuoteHistory, readQuoteFiles } from "../../history/quote-files.ts";
+import type { QuoteHistory } from "../../history/quote-files.ts";
 import { exportCsv } from "../../store/export.ts";
 import { startAfresh } from "../../store/fresh-journal.ts";
 import { seriesDir } from "../../store/series-layout.ts";
 import { writeJsonAtomic } from "../../store/snapshot.ts";
-import { FileJournal, journalFiles } from "../../store/trade-journal.ts";
+import { type FileJournal, journalFiles } from "../../store/trade-journal.ts";
 import { type Core, buildCore } from "../core/builder.ts";
 import { performanceSnapshot } from "../core/performance.ts";
 import { type SeriesBacktestResult, runResult, totalFigures } from "../core/run-result.ts";
 
 export type { SeriesBacktestResult } from "../core/run-result.ts";
-import { BacktestError, checkNotLiveDataDir } from "./backtest.ts";
+import { BacktestError, backtestJournal, checkNotLiveDataDir, checkSomeWindowQuoted, readBacktestQuotes } from "./backtest.ts";
 import { Interleave } from "./interleave.ts";
 
 export interface SeriesBacktestOptions {
@@ -55,12 +55,8 @@ export async function runSeriesBacktest(o: SeriesBacktestOptions): Promise<Serie
   const portfolio = new Portfolio(totalLimits(o.config, false));
   const runs: { s: string; core: Core; journal: FileJournal; quotes: QuoteHistory | null }[] = [];
   for (const s of series) {
-    const quotesFiles = o.quotes?.[s];
-    const digits = seriesSpec(s).priceDigits;
-    const quotes = quotesFiles?.length ? await readQuoteFiles(quotesFiles, { priceDigits: digits, ...(o.assumeSpreadCents === undefined ? {} : { assumeSpreadCents: o.assumeSpreadCents }) }) : null;
-    if (quotes !== null && quotes.quotes.size === 0) throw new BacktestError(`no usable quote rows for ${s} in ${quotesFiles!.join(", ")}`);
-    const dir = seriesDir(o.outDir, s);
-    const journal = new FileJournal(dir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16, onWarning: o.onWarning, gzipLevel: 1 });
+    const quotes = await readBacktestQuotes(o.quotes?.[s], seriesSpec(s).priceDigits, o.assumeSpreadCents, s);
+    const journal = backtestJournal(seriesDir(o.outDir, s), every, o.onWarning);
     const core = buildCore({
       config: o.config,
       series: s,
@@ -105,6 +101,7 @@ export async function runSeriesBacktest(o: SeriesBacktestOptions): Promise<Serie
     await r.journal.idle();
     const st = stats[i]!;
     if (st.parse.bars === 0 || st.firstBar === null) throw new BacktestError(`no usable price rows for ${r.s} in ${o.data[r.s]!.join(", ")}`);
+    checkSomeWindowQuoted(r.quotes, r.core.market, st);
     const dir = seriesDir(o.outDir, r.s);
     writeJsonAtomic(journalFiles(dir).performance, performanceSnapshot(r.core.engine.account.summary(), r.core.lastSecond));
     await exportCsv(dir);

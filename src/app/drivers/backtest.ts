@@ -2,7 +2,8 @@ import { resolve } from "node:path";
 import { UserError } from "../../domain/errors.ts";
 import { isoUtc } from "../../domain/window.ts";
 import type { AppConfig } from "../../config/schema.ts";
-import { DEFAULT_RECORDED_MARKET, type RecordedMarket } from "../../engine/recorded-market.ts";
+import { DEFAULT_RECORDED_MARKET, RecordedMarket } from "../../engine/recorded-market.ts";
+import type { MarketSource } from "../../engine/market.ts";
 import { type ReplayStats, replayHistory } from "../../history/files.ts";
 import { type QuoteHistory, readQuoteFiles } from "../../history/quote-files.ts";
 import { exportCsv } from "../../store/export.ts";
@@ -55,6 +56,24 @@ function noWindowQuoted(quotes: QuoteHistory, market: RecordedMarket, stats: Rep
   return `no window was quoted: of ${c.lookups.toLocaleString("en-US")} seconds asked, ${parts.join(", ")} (${where}); do the quotes cover the prices' dates?`;
 }
 
+/** A series' recorded quotes for a backtest (null without files), refused when no row is usable. */
+export async function readBacktestQuotes(files: readonly string[] | undefined, priceDigits: number, assumeSpreadCents: number | undefined, forSeries = ""): Promise<QuoteHistory | null> {
+  if (!files?.length) return null;
+  const quotes = await readQuoteFiles(files, { priceDigits, ...(assumeSpreadCents === undefined ? {} : { assumeSpreadCents }) });
+  if (quotes.quotes.size === 0) throw new BacktestError(`no usable quote rows${forSeries ? ` for ${forSeries}` : ""} in ${files.join(", ")}${quotes.stats.examples.length ? `; first problems:\n  ${quotes.stats.examples.join("\n  ")}` : ""}`);
+  return quotes;
+}
+
+/** A backtest's journal: written at the end (not each trade), predictions only when asked. */
+export function backtestJournal(dir: string, predictionEverySeconds: number, onWarning: ((message: string) => void) | undefined): FileJournal {
+  return new FileJournal(dir, { durable: false, predictions: predictionEverySeconds > 0, predictionBuffer: 1 << 16, onWarning, gzipLevel: 1 });
+}
+
+/** After the run: a quotes file that quoted no window at all is an error, said with why. */
+export function checkSomeWindowQuoted(quotes: QuoteHistory | null, market: MarketSource, stats: ReplayStats): void {
+  if (quotes !== null && market instanceof RecordedMarket && market.windowsQuoted === 0) throw new BacktestError(noWindowQuoted(quotes, market, stats));
+}
+
 /**
  * A backtest (or the demo, or a replay) never writes into the live trader's data directory, not
  * even with --force: its journal is the user's paper record.
@@ -78,13 +97,10 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   checkNotLiveDataDir(o.outDir, o.config.dataDir);
   if (o.config.series.length !== 1) throw new BacktestError(`runBacktest runs one series; several go through runSeriesBacktest (backtest-series.ts): ${o.config.series.join(",")}`);
   const priceDigits = seriesSpec(o.config.series[0]!).priceDigits;
-  const quotes: QuoteHistory | null = o.quotes && o.quotes.length ? await readQuoteFiles(o.quotes, { priceDigits, ...(o.assumeSpreadCents === undefined ? {} : { assumeSpreadCents: o.assumeSpreadCents }) }) : null;
-  if (quotes !== null && quotes.quotes.size === 0) {
-    throw new BacktestError(`no usable quote rows in ${o.quotes!.join(", ")}${quotes.stats.examples.length ? `; first problems:\n  ${quotes.stats.examples.join("\n  ")}` : ""}`);
-  }
+  const quotes = await readBacktestQuotes(o.quotes, priceDigits, o.assumeSpreadCents);
   const every = o.config.backtest.predictionEverySeconds;
   startAfresh(o.outDir, { madeBy: "backtest", force: o.force ?? false, flag: "--out" });
-  const journal = new FileJournal(o.outDir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16, onWarning: o.onWarning, gzipLevel: 1 });
+  const journal = backtestJournal(o.outDir, every, o.onWarning);
   const recorded = quotes === null ? null : { ...DEFAULT_RECORDED_MARKET, quoteDelaySeconds: o.quoteDelaySeconds ?? 0 };
   const marketSpec: MarketSpec = quotes === null ? { kind: "synthetic" } : { kind: "recorded", tape: quotes, params: recorded! };
   const comparison = o.compare?.length ? new Comparison(o.compare) : null;
@@ -112,8 +128,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     const why = stats.parse.examples.length ? `; first problems:\n  ${stats.parse.examples.join("\n  ")}` : "";
     throw new BacktestError(`no usable price rows in ${o.files.join(", ")}${o.from !== undefined || o.to !== undefined ? " within --from/--to" : ""}${why}`);
   }
+  checkSomeWindowQuoted(quotes, core.market, stats);
   const market = quotes === null ? null : (core.market as RecordedMarket);
-  if (quotes !== null && market !== null && market.windowsQuoted === 0) throw new BacktestError(noWindowQuoted(quotes, market, stats));
   const files = journalFiles(o.outDir);
   writeJsonAtomic(files.performance, performanceSnapshot(engine.account.summary(), core.lastSecond));
   await exportCsv(o.outDir);
