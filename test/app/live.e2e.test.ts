@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runReplay } from "../../src/app/drivers/replay.ts";
 import { formatUsd } from "../../src/domain/money.ts";
-import type { SettlementRecord } from "../../src/domain/records.ts";
+import type { SettlementRecord, WindowRecord } from "../../src/domain/records.ts";
 import { Account } from "../../src/engine/account.ts";
 import type { FileOps } from "../../src/store/file-ops.ts";
 import { loadTradeJournal } from "../../src/store/trade-journal.ts";
@@ -158,6 +158,10 @@ describe("a kill -9 inside a burst of settlements, and the restart", () => {
     expect(replay.sessions).toHaveLength(2);
     expect(readFileSync(join(dir, "replay", "KXBTC15M", "trades.jsonl"), "utf8")).toBe(readFileSync(join(data, "trades.jsonl"), "utf8"));
     expect(warnings.join("\n")).toMatch(/differs from the replay's own from record 18 \(8 replayed record\(s\) the live session never wrote/);
+    // Our proxy against Kalshi's result over both sessions, a window compared by both counted once, as the journal holds it.
+    const compared = readFileSync(join(data, "windows.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as WindowRecord).filter((w) => w.result !== null && w.proxy_result !== null && w.source !== "proxy");
+    expect(replay.outcome_agreement?.compared).toBe(compared.length);
+    expect(replay.outcome_agreement?.agreed).toBe(compared.filter((w) => w.result === w.proxy_result).length);
     // The killed session, and only it, has no recorded end.
     const ends = warnings.filter((w) => /has no end/.test(w));
     expect(ends).toHaveLength(1);

@@ -111,7 +111,16 @@ export function outcomeAgreement(compared: number, disagreed: number): OutcomeAg
 }
 
 /** The shared part of a run's answer, from the core after its last event. */
-export function runResult(core: Core, marketNote: string | null, counters: { readonly samples: number; readonly noTrade: NoTradeCounts } = core.engine.counters): RunResult {
+/** The engine counters a run reports: one engine's, or several sessions' taken together (a replay). */
+export interface RunCounters {
+  readonly samples: number;
+  readonly noTrade: NoTradeCounts;
+  /** Windows whose official result was compared with our proxy's, and those that disagreed. */
+  readonly proxyCompared: number;
+  readonly proxyDisagreements: number;
+}
+
+export function runResult(core: Core, marketNote: string | null, counters: RunCounters = core.engine.counters): RunResult {
   const summary = core.engine.account.summary();
   const model = core.scorecard.score("model");
   const fair = core.scorecard.score("fair_value");
@@ -146,7 +155,7 @@ export function runResult(core: Core, marketNote: string | null, counters: { rea
         "no Kalshi prices for these dates: the market-price baseline cannot be scored here, and trades are against synthetic quotes around the fair value",
     },
     no_trade_reasons: counters.noTrade,
-    outcome_agreement: outcomeAgreement(core.engine.counters.proxyCompared, core.engine.counters.proxyDisagreements),
+    outcome_agreement: outcomeAgreement(counters.proxyCompared, counters.proxyDisagreements),
   };
 }
 

@@ -89,6 +89,11 @@ interface SeriesReplay {
   core: Core | null;
   samples: number;
   readonly noTrade: Partial<NoTradeCounts>;
+  /**
+   * Our proxy's outcome against the official one, by window, over every session: a window a
+   * killed session compared and its restart compared again counts once, as in the journal.
+   */
+  readonly outcomes: Map<string, boolean>;
   lastSecond: number | null;
 }
 
@@ -122,7 +127,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     const dir = seriesDir(o.outDir, series);
     const journal = new FileJournal(dir, { durable: false, predictions: every > 0, predictionBuffer: 1 << 16, gzipLevel: 1, ...(o.onWarning ? { onWarning: o.onWarning } : {}) });
     // The writes the live session's disk refused are refused again, so the replay makes its journal.
-    replays.set(series, { series, dir, journal, disk: new RefusedWrites(journal), core: null, samples: 0, noTrade: {}, lastSecond: null });
+    replays.set(series, { series, dir, journal, disk: new RefusedWrites(journal), core: null, samples: 0, noTrade: {}, outcomes: new Map(), lastSecond: null });
   }
   const read: ReadCounters = { lines: 0, ticks: 0, skipped: 0, problems: [] };
   const replayed: ReplayedSession[] = [];
@@ -168,7 +173,14 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
         live: session.header.mode === "live",
         account,
         ...(r.core ? { carry: r.core } : {}),
-        ...(boards.get(series) ? { listeners: [boards.get(series)!.listener] } : {}),
+        listeners: [
+          {
+            onWindowResolved: (w) => {
+              if (w.source !== "proxy" && w.result !== null && w.proxy_result !== null) r.outcomes.set(w.ticker, w.result === w.proxy_result);
+            },
+          },
+          boards.get(series)?.listener,
+        ],
         ...(comparison ? { onEvent: (e: EngineEvent) => comparison.feed(e) } : {}),
       });
       boards.get(series)?.follow(r.core.engine, n === 0 ? r.dir : undefined);
@@ -241,7 +253,12 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     if (r.core === null) continue;
     writeJsonAtomic(journalFiles(r.dir).performance, performanceSnapshot(r.core.engine.account.summary(), r.lastSecond));
     await exportCsv(r.dir);
-    const run = runResult(r.core, anyKalshi ? "the recorded Kalshi books: paper fills walk each book as it was, at its prices and depth, with Kalshi's taker fee" : null, { samples: r.samples, noTrade: { ...zeroNoTrade(), ...r.noTrade } as NoTradeCounts });
+    const run = runResult(r.core, anyKalshi ? "the recorded Kalshi books: paper fills walk each book as it was, at its prices and depth, with Kalshi's taker fee" : null, {
+      samples: r.samples,
+      noTrade: { ...zeroNoTrade(), ...r.noTrade } as NoTradeCounts,
+      proxyCompared: r.outcomes.size,
+      proxyDisagreements: [...r.outcomes.values()].filter((agreed) => !agreed).length,
+    });
     bySeries[r.series] = anyKalshi ? run : { ...run, baselines: { ...run.baselines, note: "the recorded sessions traded the synthetic market (no Kalshi books were recorded): no market price to score" } };
   }
   if (diverged > 0) o.onWarning?.(`${diverged} journal write(s) the live session's disk refused were never tried by the replay: it did not follow the live session there`);
