@@ -10,6 +10,7 @@ import { RunLog } from "../../src/app/console/run-log.ts";
 import { BUNDLED_SAMPLE } from "../../src/app/core/sample.ts";
 import { readReportData } from "../../src/app/commands/report-html/command.ts";
 import { journalReport } from "../../src/app/commands/report.ts";
+import { demoFiles } from "../../src/app/commands/live.ts";
 import { DashboardServer } from "../../src/app/dashboard/server.ts";
 import type { DashboardState } from "../../src/app/dashboard/state.ts";
 import { runDemo } from "../../src/app/drivers/demo.ts";
@@ -93,5 +94,17 @@ describe("the demo with two series", () => {
     expect(html).toMatch(/data-field="series-total-pnl"/);
     expect(html).toMatch(/15-minute crypto up\/down markets \(KXBTC15M, KXETH15M\)/);
     expect(journalReport(config.dataDir)).toMatch(/Performance summary: every series together \(2\)/);
+  });
+});
+
+describe("the demo's --data", () => {
+  it("takes a plain path as the first series' prices and SERIES=PATH as another's, and refuses two for one series", () => {
+    const both = ["KXBTC15M", "KXETH15M"];
+    expect(demoFiles(undefined, ["KXBTC15M"]).file).toBe(BUNDLED_SAMPLE);
+    expect(demoFiles(["a.csv", "KXETH15M=e.csv"], both)).toMatchObject({ file: "a.csv", files: { KXETH15M: "e.csv" } });
+    expect(demoFiles("KXBTC15M=b.csv", both).file).toBe("b.csv");
+    expect(() => demoFiles(["a.csv", "b.csv"], both)).toThrow("--data: two price files for KXBTC15M (a.csv, b.csv); name the others' series: --data KXETH15M=FILE");
+    expect(() => demoFiles(["a.csv", "KXBTC15M=b.csv"], both)).toThrow(/two price files for KXBTC15M/);
+    expect(() => demoFiles(["KXSOL15M=s.csv"], both)).toThrow("--data KXSOL15M=s.csv: KXSOL15M is not one of the series traded (KXBTC15M, KXETH15M; --series sets them)");
   });
 });

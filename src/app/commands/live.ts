@@ -7,6 +7,7 @@ import { onShutdown } from "../console/shutdown.ts";
 import { BUNDLED_SAMPLE } from "../core/sample.ts";
 import { type DashboardRequest, type DashboardServer, dashboardBanner, openDashboard } from "../dashboard/server.ts";
 import { runDemo } from "../drivers/demo.ts";
+import { filesBySeries } from "./series-files.ts";
 import { JOURNAL_STOP_EXIT } from "../drivers/journal-stop.ts";
 import { runLive } from "../drivers/live.ts";
 import { type Io, PROCESS_IO } from "./io.ts";
@@ -125,22 +126,12 @@ export async function demoCommand(o: DemoCommandOptions, io: Io = PROCESS_IO): P
  */
 export function demoFiles(data: string | readonly string[] | undefined, series: readonly string[]): { file: string; files: Record<string, string> } {
   const list = data === undefined ? [] : typeof data === "string" ? [data] : data;
-  let file: string | null = null;
   const files: Record<string, string> = {};
-  for (const item of list) {
-    const m = /^([A-Za-z0-9]+)=(.+)$/.exec(item);
-    if (m === null) {
-      if (file !== null) throw new UserError(`--data: two price files for ${series[0]} (${file}, ${item}); name the others' series: --data KXETH15M=FILE`);
-      file = item;
-      continue;
-    }
-    const s = m[1]!.toUpperCase();
-    if (!series.includes(s)) throw new UserError(`--data ${item}: ${s} is not one of the series traded (${series.join(", ")}; --series sets them)`);
-    if (files[s] !== undefined) throw new UserError(`--data: two price files for ${s}`);
-    files[s] = m[2]!;
+  for (const [s, paths] of Object.entries(filesBySeries("--data", list, series))) {
+    if (paths.length > 1) throw new UserError(`--data: two price files for ${s} (${paths.join(", ")})${s === series[0] ? "; name the others' series: --data KXETH15M=FILE" : ""}`);
+    files[s] = paths[0]!;
   }
-  if (file !== null && files[series[0]!] !== undefined) throw new UserError(`--data: two price files for ${series[0]}`);
-  return { file: file ?? files[series[0]!] ?? BUNDLED_SAMPLE, files };
+  return { file: files[series[0]!] ?? BUNDLED_SAMPLE, files };
 }
 
 /** The last line of a recorded run: the command that replays it, ready to paste. */
