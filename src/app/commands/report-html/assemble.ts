@@ -33,7 +33,7 @@ function fromBacktest(b: BacktestScores): ForecastScores {
       ],
       calibration: b.calibration,
       notes: [
-        `Every forecaster here is scored on the same ${n ?? "?"} checkpoints (${m.windows ?? "?"} windows): those where the market quoted both sides. Over every window and checkpoint (${b.forecasts_scored} forecasts, ${b.windows} windows) btc15's forecaster scored Brier ${f4(b.brier)}; the calibration below is over all of them.`,
+        sameCheckpointsNote(n ?? "?", m.windows ?? "?", b.forecasts_scored, b.windows, b.brier),
       ],
     };
   }
@@ -107,7 +107,7 @@ function fromPredictions(digest: PredictionDigest, windows: readonly WindowRecor
   if (marketN > 0) {
     forecasters = (["model", "fair_value", "coin_flip", "market"] as const).map((k) => series(paired, k));
     windowsScored = paired.score("market").windows;
-    notes.push(`Every forecaster here is scored on the same ${marketN} checkpoints (${windowsScored} windows): those where the market quoted both sides. Over every window and checkpoint (${model.n} forecasts, ${model.windows} windows) btc15's forecaster scored Brier ${f4(nullIfNaN(model.brier))}; the calibration below is over all of them.`);
+    notes.push(sameCheckpointsNote(marketN, windowsScored, model.n, model.windows, nullIfNaN(model.brier)));
     if (quotesFrom !== null) notes.push(`The market's quotes came from: ${quotesFrom}${quotesFrom.includes("synthetic") ? " (the fair value plus noise, not Kalshi: its score says nothing about the real market)" : ""}.`);
     else notes.push("The predictions do not say which market quoted: in a backtest or the demo it is the synthetic market (the fair value plus noise, so its score says nothing about Kalshi), live it is Kalshi's book.");
   } else {
@@ -222,3 +222,7 @@ function seriesNamesOf(records: readonly TradeJournalRecord[]): string[] {
   return names.size ? [...names] : ["KXBTC15M"];
 }
 
+/** What the side-by-side scores cover, beside btc15's own score over every window and checkpoint. */
+function sameCheckpointsNote(checkpoints: number | string, windows: number | string, allForecasts: number, allWindows: number, brier: number | null): string {
+  return `Every forecaster here is scored on the same ${checkpoints} checkpoints (${windows} windows): those where the market quoted both sides. Over every window and checkpoint (${allForecasts} forecasts, ${allWindows} windows) btc15's forecaster scored Brier ${f4(brier)}; the calibration below is over all of them.`;
+}
