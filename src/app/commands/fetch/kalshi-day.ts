@@ -26,9 +26,9 @@ export class HistoricalListing {
 
   constructor(
     private readonly client: KalshiClient,
-    private readonly series: string,
+    readonly series: string,
     /** The series' price decimals: strikes and settlement values are read to them. */
-    private readonly digits = 2,
+    readonly digits: number,
   ) {}
 
   /** The archived markets closing in [from, to); markets Kalshi sent that could not be read are counted once. */
@@ -54,7 +54,8 @@ export class HistoricalListing {
  * live tier is listed by close time, the historical one by series (`archive`, listed once a
  * run). A candlestick request that finds nothing (404) on one tier tries the other.
  */
-export async function fetchKalshiDay(client: KalshiClient, series: string, day: number, cutoff: number | null, onRequest: () => void, archive: HistoricalListing = new HistoricalListing(client, series), digits = 2): Promise<KalshiDay> {
+export async function fetchKalshiDay(client: KalshiClient, archive: HistoricalListing, day: number, cutoff: number | null, onRequest: () => void): Promise<KalshiDay> {
+  const { series, digits } = archive;
   const end = day + DAY_SECONDS;
   const found = new Map<string, { market: KalshiMarket; historical: boolean }>();
   let skipped = 0;

@@ -113,7 +113,7 @@ export async function runFetch(o: FetchOptions, deps: FetchDeps = {}): Promise<F
       if (kalshi !== null && quoteDays.has(day)) {
         let k;
         try {
-          k = await fetchKalshiDay(kalshi, o.series, day, cutoff, () => progress?.step(label), archive!, spec.priceDigits);
+          k = await fetchKalshiDay(kalshi, archive!, day, cutoff, () => progress?.step(label));
         } catch (e) {
           throw new FetchError(`Kalshi, ${label}: ${(e as Error).message}. The ${s.quotes.already_complete + s.quotes.written.length} complete day(s) are kept: run the same command again to resume.`);
         }
