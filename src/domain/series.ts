@@ -94,6 +94,8 @@ export const SERIES: readonly SeriesSpec[] = [
 ];
 
 const BY_TICKER = new Map(SERIES.map((s) => [s.ticker, s]));
+/** The series btc15 knows, as an error names them. */
+const KNOWN = SERIES.map((s) => s.ticker).join(", ");
 
 export class UnknownSeriesError extends UserError {
   override name = "UnknownSeriesError";
@@ -102,7 +104,7 @@ export class UnknownSeriesError extends UserError {
 /** The row of a series, or a UserError naming the series btc15 knows. */
 export function seriesSpec(ticker: string): SeriesSpec {
   const s = BY_TICKER.get(ticker.trim().toUpperCase());
-  if (s === undefined) throw new UnknownSeriesError(`unknown series ${JSON.stringify(ticker)}: btc15 knows ${SERIES.map((x) => x.ticker).join(", ")}`);
+  if (s === undefined) throw new UnknownSeriesError(`unknown series ${JSON.stringify(ticker)}: btc15 knows ${KNOWN}`);
   return s;
 }
 
@@ -122,8 +124,8 @@ export function seriesOfTicker(ticker: string): SeriesSpec | null {
  */
 export function parseSeriesList(input: string | readonly string[]): string[] {
   const items = (typeof input === "string" ? input.split(",") : [...input]).map((s) => s.trim().toUpperCase()).filter((s) => s !== "");
-  if (items.length === 0) throw new UnknownSeriesError(`no series given: btc15 knows ${SERIES.map((x) => x.ticker).join(", ")}`);
+  if (items.length === 0) throw new UnknownSeriesError(`no series given: btc15 knows ${KNOWN}`);
   const unknown = items.filter((s) => !BY_TICKER.has(s));
-  if (unknown.length) throw new UnknownSeriesError(`unknown series ${unknown.join(", ")}: btc15 knows ${SERIES.map((x) => x.ticker).join(", ")}`);
+  if (unknown.length) throw new UnknownSeriesError(`unknown series ${unknown.join(", ")}: btc15 knows ${KNOWN}`);
   return [...new Set(items)];
 }

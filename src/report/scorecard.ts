@@ -108,8 +108,7 @@ export class Scorecard {
 
   /** Brier of `name` with its 95 % interval over windows: overall (each window's mean) or at one checkpoint minute. */
   brierInterval(name: string, minutes?: number): MeanWithInterval {
-    const k = this.index(name);
-    return meanInterval(minutes === undefined ? this.windowBrier[k]! : (this.minuteErrors[k]!.get(minutes) ?? []));
+    return meanInterval(this.errors(this.index(name), minutes));
   }
 
   /**
@@ -117,10 +116,14 @@ export class Scorecard {
    * windows (paired: each window's difference). Negative: `a` forecast better.
    */
   brierDifference(a: string, b: string, minutes?: number): MeanWithInterval {
-    const [ka, kb] = [this.index(a), this.index(b)];
-    const ea = minutes === undefined ? this.windowBrier[ka]! : (this.minuteErrors[ka]!.get(minutes) ?? []);
-    const eb = minutes === undefined ? this.windowBrier[kb]! : (this.minuteErrors[kb]!.get(minutes) ?? []);
+    const ea = this.errors(this.index(a), minutes);
+    const eb = this.errors(this.index(b), minutes);
     return meanInterval(ea.map((e, i) => e - eb[i]!));
+  }
+
+  /** A forecaster's squared errors: each window's mean, or each checkpoint's at `minutes` before the close. */
+  private errors(k: number, minutes: number | undefined): readonly number[] {
+    return minutes === undefined ? this.windowBrier[k]! : (this.minuteErrors[k]!.get(minutes) ?? []);
   }
 
   private index(name: string): number {
