@@ -8,7 +8,7 @@ import { marketBaseline } from "../../src/app/research/market-baseline.ts";
 import { UserError } from "../../src/domain/errors.ts";
 import { ROOT, type Run, UNPRIVILEGED_UNREACHABLE, btc15Async as btc15, cli, nodeAsync as node } from "./run.ts";
 
-if (UNPRIVILEGED_UNREACHABLE !== null) console.warn(`SKIPPED: 3 tests of test/cli/errors.test.ts: ${UNPRIVILEGED_UNREACHABLE}`);
+if (UNPRIVILEGED_UNREACHABLE !== null) console.warn(`SKIPPED: 4 tests of test/cli/errors.test.ts: ${UNPRIVILEGED_UNREACHABLE}`);
 /** A test that runs the CLI as an unprivileged user: skipped (and said so above) when that user cannot reach the project. */
 const asNobody = UNPRIVILEGED_UNREACHABLE === null ? it.concurrent : it.skip;
 
