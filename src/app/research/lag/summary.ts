@@ -64,7 +64,7 @@ export function formatLag(r: LagReport): string {
   const lines: string[] = [];
   lines.push(`How far Kalshi's mid trails our fair value from spot (from ${r.source}; positive: Kalshi trails)`);
   if (r.lag_seconds === null) {
-    lines.push("  no second had both a forecast and a two-sided Kalshi quote: nothing to measure");
+    lines.push("  nothing to measure: no second had a two-sided Kalshi quote and our fair value at every delay tried, inside its own window (by default the fair value of 120 s before: a session needs a few minutes of both)");
   } else {
     const at = (lag: number) => r.curve.find((c) => c.lag === lag)?.score;
     const best = at(r.lag_seconds)!;
